@@ -1,0 +1,217 @@
+import { z } from 'zod';
+import { type KeyRing, parseKeyRing } from './crypto/key-ring.js';
+
+/**
+ * Every environment variable FlightIQ reads, in one place. The README's configuration table and
+ * `.env.example` are checked against `configVariables` by a test, so a variable added here without
+ * documentation fails the build.
+ */
+
+const emptyAsUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+const trimmed = (value: unknown) => (typeof value === 'string' ? value.trim() : value);
+
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyAsUndefined, schema.optional());
+const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
+  z.preprocess(emptyAsUndefined, schema.default(fallback as never));
+
+const httpUrl = (what: string) =>
+  z.string().transform((value, ctx) => {
+    try {
+      const url = new URL(value);
+      if (url.protocol === 'http:' || url.protocol === 'https:') return url.toString();
+    } catch {}
+    ctx.addIssue({ code: 'custom', message: `must be an http(s) URL of ${what}` });
+    return z.NEVER;
+  });
+
+const port = z.coerce
+  .number({ error: 'must be a port number' })
+  .int({ error: 'must be a whole port number' })
+  .min(0, { error: 'must be between 0 and 65535' })
+  .max(65535, { error: 'must be between 0 and 65535' });
+
+const configShape = {
+  NODE_ENV: withDefault(
+    z.enum(['production', 'development', 'test'], { error: 'must be production, development or test' }),
+    'production',
+  ).describe('`development` turns on readable (pretty) logs; anything else logs JSON.'),
+  LOG_LEVEL: withDefault(
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    }),
+    'info',
+  ).describe('Lowest level written to the log.'),
+  PORT: withDefault(port, 3000).describe(
+    'HTTP port: Slack requests (`/slack/events`) in HTTP mode, and `/healthz`, `/readyz` in both modes.',
+  ),
+  SLACK_BOT_TOKEN: optional(
+    z.string().regex(/^xoxb-[A-Za-z0-9-]+$/, { error: 'must be a bot token starting with xoxb-' }),
+  ).describe('Bot User OAuth Token (`xoxb-…`), from the app\'s "OAuth & Permissions" page. Required.'),
+  SLACK_SIGNING_SECRET: optional(
+    z.string().regex(/^[0-9a-f]{32,}$/i, { error: 'must be the hexadecimal signing secret' }),
+  ).describe('Signing Secret, from "Basic Information → App Credentials". Required in HTTP mode.'),
+  SLACK_APP_TOKEN: optional(
+    z.string().regex(/^xapp-[A-Za-z0-9-]+$/, { error: 'must be an app-level token starting with xapp-' }),
+  ).describe(
+    'App-level token (`xapp-…`, scope `connections:write`). When set, the app runs in Socket Mode (no public URL).',
+  ),
+  SLACK_API_URL: optional(httpUrl('the Slack Web API')).describe(
+    'Sends Web API calls elsewhere (tests, a fake Slack). Unset: `https://slack.com/api/`.',
+  ),
+  DATABASE_URL: optional(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, { error: 'must be a postgres:// or postgresql:// connection URL' }),
+  ).describe('PostgreSQL connection URL. Unset: an embedded database (PGlite) in `FLIGHTIQ_DATA_DIR`.'),
+  DATABASE_POOL_MAX: withDefault(
+    z.coerce
+      .number({ error: 'must be a number' })
+      .int()
+      .min(1)
+      .max(100, { error: 'must be between 1 and 100' }),
+    10,
+  ).describe('Most connections each replica opens to PostgreSQL.'),
+  FLIGHTIQ_ENCRYPTION_KEYS: optional(
+    z.string().transform((value, ctx): KeyRing => {
+      try {
+        return parseKeyRing(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  ).describe(
+    'Keys that seal client secrets: `id:base64key` entries (32-byte keys), comma-separated; the first seals, all open. Required with `DATABASE_URL`. New entry: `npm run --silent key:new`.',
+  ),
+  FLIGHTIQ_ADMINS: withDefault(
+    z
+      .string()
+      .transform((value) => value.split(/[\s,]+/).filter(Boolean))
+      .pipe(
+        z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, { error: 'must list Slack user IDs (U… or W…)' })),
+      ),
+    '',
+  ).describe(
+    "Slack user IDs (comma-separated) who may manage tenants. Empty: the workspace's admins and owners.",
+  ),
+  FLIGHTIQ_READERS: withDefault(
+    z
+      .string()
+      .transform((value) => value.split(/[\s,]+/).filter(Boolean))
+      .pipe(
+        z.array(
+          z.string().regex(/^[UWS][A-Z0-9]{2,}$/, {
+            error: 'must list Slack user IDs (U…, W…) or user-group IDs (S…)',
+          }),
+        ),
+      ),
+    '',
+  ).describe(
+    'Slack user IDs and user-group IDs (comma-separated) who may run `test`, `envs` and `list`. Empty: every full member of the workspace (never guests). Admins always may.',
+  ),
+  PINGONE_AUTH_BASE_URL: optional(httpUrl('a PingOne auth server')).describe(
+    'Replaces `https://auth.pingone.<region>` for every region (tests, the simulator). A warning is logged when set.',
+  ),
+  PINGONE_API_BASE_URL: optional(httpUrl('a PingOne API server')).describe(
+    'Replaces `https://api.pingone.<region>` for every region (tests, the simulator). A warning is logged when set.',
+  ),
+  FLIGHTIQ_DATA_DIR: withDefault(z.string().min(1), '.flightiq').describe(
+    'Directory of the embedded database (only used without `DATABASE_URL`). Relative to the working directory.',
+  ),
+} as const;
+
+export const configVariables = Object.keys(configShape) as (keyof typeof configShape)[];
+
+export function describeVariable(name: keyof typeof configShape): string {
+  return configShape[name].description ?? '';
+}
+
+const configSchema = ({ requireSlack = true, requireKeys = true }: LoadOptions) =>
+  z
+    .object(configShape)
+    .superRefine((env, ctx) => {
+      if (requireKeys && env.DATABASE_URL && !env.FLIGHTIQ_ENCRYPTION_KEYS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['FLIGHTIQ_ENCRYPTION_KEYS'],
+          message:
+            'is not set; with DATABASE_URL it is required so that client secrets are sealed under a key kept apart from the database (create one with: npm run --silent key:new)',
+        });
+      }
+      if (!requireSlack) return;
+      if (!env.SLACK_BOT_TOKEN) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SLACK_BOT_TOKEN'],
+          message:
+            'is not set; FlightIQ needs SLACK_BOT_TOKEN (xoxb-…) and either SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)',
+        });
+      } else if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SLACK_SIGNING_SECRET'],
+          message: 'is not set; HTTP mode needs it (or set SLACK_APP_TOKEN for Socket Mode)',
+        });
+      }
+    })
+    .transform((env) => ({
+      nodeEnv: env.NODE_ENV,
+      logLevel: env.LOG_LEVEL,
+      port: env.PORT,
+      slack: {
+        // Empty only for tools that do not talk to Slack (`requireSlack: false`).
+        botToken: env.SLACK_BOT_TOKEN ?? '',
+        signingSecret: env.SLACK_SIGNING_SECRET,
+        appToken: env.SLACK_APP_TOKEN,
+        apiUrl: env.SLACK_API_URL,
+      },
+      admins: env.FLIGHTIQ_ADMINS,
+      readers: env.FLIGHTIQ_READERS,
+      pingone: { authBaseUrl: env.PINGONE_AUTH_BASE_URL, apiBaseUrl: env.PINGONE_API_BASE_URL },
+      /** Unset only with the embedded database, which then keeps a generated key in its data directory. */
+      encryptionKeys: env.FLIGHTIQ_ENCRYPTION_KEYS,
+      database: {
+        url: env.DATABASE_URL,
+        poolMax: env.DATABASE_POOL_MAX,
+        dataDir: env.FLIGHTIQ_DATA_DIR,
+      },
+    }));
+
+export type Config = z.infer<ReturnType<typeof configSchema>>;
+
+/** A configuration problem, already worded for the person starting the app: one line, no stack. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export interface LoadOptions {
+  /** False for tools that do not talk to Slack (`npm run migrate`, `npm run rotate-keys`). */
+  requireSlack?: boolean;
+  /** False for tools that never touch a secret (`npm run migrate`). */
+  requireKeys?: boolean;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): Config {
+  const unknown = Object.keys(env).filter(
+    (name) => name.startsWith('FLIGHTIQ_') && !(configVariables as string[]).includes(name),
+  );
+  const problems = unknown.map((name) => `${name} is not a FlightIQ setting${suggestion(name)}`);
+
+  const picked = Object.fromEntries(configVariables.map((name) => [name, trimmed(env[name])]));
+  const parsed = configSchema(options).safeParse(picked);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? 'configuration');
+      problems.push(`${name} ${issue.message}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(`Configuration error: ${problems.join('; ')}.`);
+  // biome-ignore lint/style/noNonNullAssertion: a failed parse always adds a problem above
+  return parsed.data!;
+}
+
+function suggestion(name: string): string {
+  const near = configVariables.find((known) => known.startsWith(name) || name.startsWith(known));
+  return near ? ` (did you mean ${near}?)` : '';
+}

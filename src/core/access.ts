@@ -1,0 +1,70 @@
+/**
+ * Who may do what. Decided on the server from the Slack user ID of the signed request, every time:
+ * never from anything the app itself put into a payload (private_metadata, button values).
+ */
+
+export interface Actor {
+  userId: string;
+  teamId?: string | undefined;
+}
+
+/** What the workspace says about a person; the Slack layer fills it from users.info. */
+export interface DirectoryEntry {
+  teamId: string | undefined;
+  isAdmin: boolean;
+  isOwner: boolean;
+  isRestricted: boolean;
+  isBot: boolean;
+  deleted: boolean;
+}
+
+export interface WorkspaceDirectory {
+  /** Resolves to null when the workspace does not know the user. */
+  lookUp(userId: string): Promise<DirectoryEntry | null>;
+  /** Members of a user group (S…); empty when the group does not exist. */
+  groupMembers(groupId: string): Promise<readonly string[]>;
+}
+
+/** For tools that run without Slack (key rotation): nobody is known, so only configured IDs count. */
+export const noWorkspaceDirectory: WorkspaceDirectory = {
+  lookUp: async () => null,
+  groupMembers: async () => [],
+};
+
+export interface AccessPolicyOptions {
+  /** FLIGHTIQ_ADMINS: when not empty, exactly these users are admins. */
+  admins: readonly string[];
+  /** FLIGHTIQ_READERS: user and user-group IDs; when empty, every full member of the workspace. */
+  readers?: readonly string[];
+  directory: WorkspaceDirectory;
+  /** Our own workspace: directory admins of another workspace (Slack Connect) are not ours. */
+  teamId: string;
+}
+
+export class AccessPolicy {
+  constructor(private readonly options: AccessPolicyOptions) {}
+
+  async isAdmin(actor: Actor): Promise<boolean> {
+    if (this.options.admins.length > 0) return this.options.admins.includes(actor.userId);
+    const entry = await this.options.directory.lookUp(actor.userId);
+    if (!entry || entry.deleted || entry.isBot || entry.isRestricted) return false;
+    if (entry.teamId !== undefined && entry.teamId !== this.options.teamId) return false;
+    return entry.isAdmin || entry.isOwner;
+  }
+
+  /** May run read commands (test, envs, list): admins, listed readers, or every full member when none are listed. */
+  async canRead(actor: Actor): Promise<boolean> {
+    const readers = this.options.readers ?? [];
+    if (readers.includes(actor.userId)) return true;
+    if (await this.isAdmin(actor)) return true;
+    if (readers.length === 0) {
+      const entry = await this.options.directory.lookUp(actor.userId);
+      if (!entry || entry.deleted || entry.isBot || entry.isRestricted) return false;
+      return entry.teamId === undefined || entry.teamId === this.options.teamId;
+    }
+    for (const group of readers.filter((id) => id.startsWith('S'))) {
+      if ((await this.options.directory.groupMembers(group)).includes(actor.userId)) return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,247 @@
+import type pg from 'pg';
+import type { Logger } from '../logger.js';
+import type { PingOneClient, WorkerCredentials } from '../pingone/client.js';
+import { PingOneError } from '../pingone/errors.js';
+import { type Environment, environmentSchema, roleAssignmentSchema, roleSchema } from '../pingone/schemas.js';
+import { recordAuditEvent } from '../store/audit-events.js';
+import { recordTenantTest } from '../store/tenants.js';
+import type { Actor } from './access.js';
+import { type Tenant, TenantSecretUnavailableError, type TenantService } from './tenants.js';
+
+export type StepStatus = 'passed' | 'failed' | 'not_checked';
+
+/** A cause a person can act on, as the front ends show it. */
+export interface Problem {
+  code: PingOneError['code'] | 'secret_unavailable';
+  message: string;
+  checks: readonly string[];
+  correlationId?: string | undefined;
+}
+
+export interface EnvironmentCheck {
+  id: string;
+  name: string;
+  type: string;
+  /** `absent` when PingOne says the environment has no DaVinci. */
+  davinciRead: StepStatus | 'absent';
+  identityRead: StepStatus;
+}
+
+/** The worker-app guide's validation checklist, each line passed, failed or not checked. */
+export interface CheckReport {
+  tenant: string;
+  passed: boolean;
+  token: { status: StepStatus; mintedInMs?: number; expiresInSeconds?: number };
+  roles: { status: StepStatus; assignments: { role: string; scope: string }[]; note?: string };
+  environments: { status: StepStatus; total: number; checked: EnvironmentCheck[] };
+  problem?: Problem;
+}
+
+/** Reading every environment of a large organization would make a test take minutes. */
+const maxEnvironmentsChecked = 20;
+const parallelReads = 4;
+
+export function problemOf(error: unknown): Problem | undefined {
+  if (error instanceof TenantSecretUnavailableError)
+    return { code: 'secret_unavailable', message: error.message, checks: [] };
+  if (!(error instanceof PingOneError)) return undefined;
+  return {
+    code: error.code,
+    message: error.message,
+    checks: error.checks,
+    correlationId: error.details.correlationId,
+  };
+}
+
+export class CredentialCheck {
+  constructor(
+    private readonly deps: { pool: pg.Pool; pingone: PingOneClient; tenants: TenantService; logger: Logger },
+  ) {}
+
+  /** `/flightiq test`: runs the checklist for a saved tenant, stores the outcome on it, and audits it. */
+  async run(actor: Actor, tenant: Tenant): Promise<CheckReport> {
+    const report = await this.checklist(tenant.name, this.deps.tenants.credentialsOf(tenant));
+    await this.record(actor, tenant, report.passed ? 'passed' : 'failed', summarize(report));
+    return report;
+  }
+
+  /** Only the first line of the checklist (a token can be minted), for a form not saved yet. */
+  async tryToMint(
+    credentials: WorkerCredentials,
+  ): Promise<{ ok: true; mintedInMs: number } | { ok: false; problem: Problem }> {
+    try {
+      const token = await this.deps.pingone.freshToken(credentials);
+      return { ok: true, mintedInMs: token.mintedInMs };
+    } catch (error) {
+      const problem = problemOf(error);
+      if (!problem) throw error;
+      return { ok: false, problem };
+    }
+  }
+
+  async record(
+    actor: Actor,
+    tenant: Pick<Tenant, 'id' | 'name'>,
+    outcome: 'passed' | 'failed',
+    summary: string,
+    code?: string,
+  ): Promise<void> {
+    await recordTenantTest(this.deps.pool, tenant.id, outcome, summary);
+    await recordAuditEvent(this.deps.pool, {
+      actorId: actor.userId,
+      teamId: actor.teamId,
+      action: 'tenant.test',
+      tenant: tenant.name,
+      outcome: outcome === 'passed' ? 'succeeded' : 'failed',
+      ...(code ? { details: { cause: code } } : {}),
+    });
+  }
+
+  private async checklist(name: string, credentials: WorkerCredentials): Promise<CheckReport> {
+    const { pingone } = this.deps;
+    const report: CheckReport = {
+      tenant: name,
+      passed: false,
+      token: { status: 'not_checked' },
+      roles: { status: 'not_checked', assignments: [] },
+      environments: { status: 'not_checked', total: 0, checked: [] },
+    };
+    try {
+      const token = await pingone.freshToken(credentials);
+      report.token = {
+        status: 'passed',
+        mintedInMs: token.mintedInMs,
+        expiresInSeconds: token.expiresInSeconds,
+      };
+    } catch (error) {
+      report.token.status = 'failed';
+      return this.fail(report, error);
+    }
+
+    let environments: Environment[] = [];
+    try {
+      const listed = await pingone.collect(
+        credentials,
+        '/environments?expand=billOfMaterials',
+        'environments',
+        environmentSchema,
+      );
+      environments = listed.items;
+      report.environments = { status: 'passed', total: environments.length, checked: [] };
+    } catch (error) {
+      report.environments.status = 'failed';
+      this.fail(report, error);
+    }
+
+    report.roles = await this.roles(credentials, environments);
+    if (environments.length > 0) {
+      report.environments.checked = await this.readEach(
+        credentials,
+        environments.slice(0, maxEnvironmentsChecked),
+      );
+    }
+    const someRead = report.environments.checked.some(
+      (env) => env.davinciRead === 'passed' || env.identityRead === 'passed',
+    );
+    report.passed = report.token.status === 'passed' && report.environments.status === 'passed' && someRead;
+    if (!report.passed && !report.problem && report.environments.status === 'passed') {
+      const error = new PingOneError(
+        'missing_role',
+        environments.length === 0
+          ? 'The worker app sees no environments: its roles cover none.'
+          : 'The worker app could not read DaVinci or Identity data in any environment checked.',
+      );
+      this.fail(report, error);
+    }
+    return report;
+  }
+
+  private async roles(
+    credentials: WorkerCredentials,
+    environments: Environment[],
+  ): Promise<CheckReport['roles']> {
+    const { pingone } = this.deps;
+    try {
+      const [assignments, roles] = await Promise.all([
+        pingone.collect(
+          credentials,
+          `/environments/${credentials.environmentId}/applications/${credentials.clientId}/roleAssignments`,
+          'roleAssignments',
+          roleAssignmentSchema,
+        ),
+        pingone.collect(credentials, '/roles', 'roles', roleSchema),
+      ]);
+      const roleNames = new Map(roles.items.map((role) => [role.id, role.name]));
+      const envNames = new Map(environments.map((env) => [env.id, env.name]));
+      return {
+        status: assignments.items.length > 0 ? 'passed' : 'failed',
+        assignments: assignments.items.map((assignment) => ({
+          role: roleNames.get(assignment.role.id) ?? `custom role ${assignment.role.id}`,
+          scope:
+            assignment.scope.type === 'ORGANIZATION'
+              ? 'the whole organization'
+              : `${assignment.scope.type.toLowerCase()} ${envNames.get(assignment.scope.id) ?? assignment.scope.id}`,
+        })),
+        ...(assignments.items.length === 0
+          ? { note: 'The worker app has no roles: add them on its Roles tab in PingOne.' }
+          : {}),
+      };
+    } catch (error) {
+      // Reading one's own role assignments needs a role of its own; not having it is not a failure of the credentials.
+      const problem = problemOf(error);
+      if (!problem) throw error;
+      return {
+        status: 'not_checked',
+        assignments: [],
+        note: `Could not read the worker app's role assignments: ${problem.message}`,
+      };
+    }
+  }
+
+  private async readEach(
+    credentials: WorkerCredentials,
+    environments: Environment[],
+  ): Promise<EnvironmentCheck[]> {
+    const results: EnvironmentCheck[] = [];
+    for (let i = 0; i < environments.length; i += parallelReads) {
+      const batch = environments.slice(i, i + parallelReads);
+      results.push(...(await Promise.all(batch.map((env) => this.readOne(credentials, env)))));
+    }
+    return results;
+  }
+
+  private async readOne(credentials: WorkerCredentials, env: Environment): Promise<EnvironmentCheck> {
+    const products = env.billOfMaterials?.products?.map((product) => product.type);
+    const hasDavinci = products === undefined || products.includes('PING_ONE_DAVINCI');
+    const attempt = async (path: string): Promise<StepStatus> => {
+      try {
+        await this.deps.pingone.get(credentials, path);
+        return 'passed';
+      } catch (error) {
+        if (error instanceof PingOneError) return 'failed';
+        throw error;
+      }
+    };
+    const [davinciRead, identityRead] = await Promise.all([
+      hasDavinci ? attempt(`/environments/${env.id}/variables?limit=1`) : Promise.resolve('absent' as const),
+      attempt(`/environments/${env.id}/schemas`),
+    ]);
+    return { id: env.id, name: env.name, type: env.type ?? 'unknown', davinciRead, identityRead };
+  }
+
+  private fail(report: CheckReport, error: unknown): CheckReport {
+    const problem = problemOf(error);
+    if (!problem) throw error;
+    report.problem ??= problem;
+    return report;
+  }
+}
+
+/** One line for `tenant list`: what passed, or the cause of the failure. Never a token or a secret. */
+export function summarize(report: CheckReport): string {
+  if (report.token.status !== 'passed') return report.problem?.message ?? 'token could not be minted';
+  const davinci = report.environments.checked.filter((env) => env.davinciRead === 'passed').length;
+  const identity = report.environments.checked.filter((env) => env.identityRead === 'passed').length;
+  const base = `token in ${report.token.mintedInMs} ms; ${report.environments.total} environment(s); DaVinci read in ${davinci}, Identity read in ${identity}`;
+  return report.passed ? base : `${base}; ${report.problem?.message ?? 'no data could be read'}`;
+}

@@ -1,0 +1,12 @@
+import type { AccessPolicy } from './access.js';
+import type { CredentialCheck } from './credential-check.js';
+import type { EnvironmentDirectory } from './environments.js';
+import type { TenantService } from './tenants.js';
+
+/** What the product can do, as front ends (Slack today, a console later) see it. */
+export interface CoreServices {
+  access: AccessPolicy;
+  tenants: TenantService;
+  checks: CredentialCheck;
+  environments: EnvironmentDirectory;
+}

@@ -1,0 +1,27 @@
+import type { Region } from '../store/tenants.js';
+
+export interface PingOneHosts {
+  /** Origin of the token endpoint: `https://auth.pingone.<tld>`. */
+  auth: string;
+  /** Origin of the management and DaVinci API: `https://api.pingone.<tld>`. */
+  api: string;
+}
+
+/**
+ * The only hosts a tenant's requests may go to: chosen from this table by the tenant's region, never
+ * from text a user typed. `overrides` (PINGONE_AUTH_BASE_URL / PINGONE_API_BASE_URL) replace them for
+ * every region, for tests and the simulator.
+ */
+export function hostsFor(
+  region: Region,
+  overrides: { authBaseUrl?: string | undefined; apiBaseUrl?: string | undefined } = {},
+): PingOneHosts {
+  return {
+    auth: trimSlash(overrides.authBaseUrl ?? `https://auth.pingone.${region}`),
+    api: trimSlash(overrides.apiBaseUrl ?? `https://api.pingone.${region}`),
+  };
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}

@@ -1,0 +1,115 @@
+import { type RetryOptions, WebClient } from '@slack/web-api';
+import type { Config } from './config.js';
+import { AccessPolicy } from './core/access.js';
+import { CredentialCheck } from './core/credential-check.js';
+import { EnvironmentDirectory } from './core/environments.js';
+import type { CoreServices } from './core/services.js';
+import { TenantService } from './core/tenants.js';
+import { loadOrCreateKeyFile } from './crypto/key-file.js';
+import type { KeyRing } from './crypto/key-ring.js';
+import { type Database, openDatabase } from './db/database.js';
+import type { Logger } from './logger.js';
+import { PingOneClient } from './pingone/client.js';
+import { createSlackApp, type SlackRuntime, webApiRetryPolicy, webClientOptions } from './slack/app.js';
+import { type BotIdentity, fetchBotIdentity } from './slack/bot-identity.js';
+import type { SubcommandHandler } from './slack/listeners/commands/flightiq.js';
+import { slackWorkspaceDirectory } from './slack/workspace-directory.js';
+
+export interface ServiceOptions {
+  retryConfig?: RetryOptions;
+  handlers?: Record<string, SubcommandHandler>;
+}
+
+export interface RunningService {
+  port: number;
+  mode: SlackRuntime['mode'];
+  database: Database;
+  services: CoreServices;
+  slack: SlackRuntime;
+  /** Stops receiving, lets acknowledged work finish (up to `timeoutMs`), closes the database. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+/** Starts one replica: checks the Slack token, opens and migrates the database, starts receiving. */
+export async function startService(
+  config: Config,
+  logger: Logger,
+  options: ServiceOptions = {},
+): Promise<RunningService> {
+  const retryConfig = options.retryConfig ?? webApiRetryPolicy;
+  const clientOptions = webClientOptions(config.slack, retryConfig);
+  // Checked before the database is touched, so a wrong token leaves nothing behind on disk.
+  const identity = await fetchBotIdentity(config.slack.botToken, clientOptions);
+  const database = await openDatabase(config.database, logger);
+  let slack: SlackRuntime;
+  let services: CoreServices;
+  let port: number;
+  try {
+    const keys = config.encryptionKeys ?? (await loadOrCreateKeyFile(config.database.dataDir, logger));
+    services = createCoreServices({
+      config,
+      database,
+      keys,
+      identity,
+      logger,
+      slackClient: new WebClient(config.slack.botToken, clientOptions),
+    });
+    slack = createSlackApp({
+      config,
+      logger,
+      identity,
+      services,
+      retryConfig,
+      checkDatabase: () => database.ping(),
+      ...(options.handlers ? { handlers: options.handlers } : {}),
+    });
+    ({ port } = await slack.start());
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    port,
+    mode: slack.mode,
+    database,
+    services,
+    slack,
+    stop(timeoutMs = 10_000) {
+      stopping ??= (async () => {
+        try {
+          await slack.stop(timeoutMs);
+        } finally {
+          await database.close();
+        }
+      })();
+      return stopping;
+    },
+  };
+}
+
+function createCoreServices(parts: {
+  config: Config;
+  database: Database;
+  keys: KeyRing;
+  identity: BotIdentity;
+  logger: Logger;
+  slackClient: WebClient;
+}): CoreServices {
+  const { config, database, logger } = parts;
+  const access = new AccessPolicy({
+    admins: config.admins,
+    readers: config.readers,
+    directory: slackWorkspaceDirectory(parts.slackClient),
+    teamId: parts.identity.teamId,
+  });
+  const pingone = new PingOneClient({ overrides: config.pingone, logger });
+  const tenants = new TenantService({ pool: database.pool, keys: parts.keys, access, logger });
+  return {
+    access,
+    tenants,
+    checks: new CredentialCheck({ pool: database.pool, pingone, tenants, logger }),
+    environments: new EnvironmentDirectory({ pingone, tenants }),
+  };
+}

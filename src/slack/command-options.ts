@@ -1,0 +1,34 @@
+/**
+ * Splits sub-command words into positional words and `--name value` / `--flag` options. Unknown
+ * options and options missing their value are reported by name, never guessed at.
+ */
+export interface ParsedOptions {
+  positional: string[];
+  values: Record<string, string>;
+  flags: Set<string>;
+  problems: string[];
+}
+
+export function parseOptions(words: string[], spec: { values?: string[]; flags?: string[] }): ParsedOptions {
+  const parsed: ParsedOptions = { positional: [], values: {}, flags: new Set(), problems: [] };
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] ?? '';
+    // Slack clients turn "--" into an em or en dash.
+    const option = /^(?:--|\u2014|\u2013)([a-z][a-z-]*)$/i.exec(word)?.[1]?.toLowerCase();
+    if (!option) {
+      parsed.positional.push(word);
+      continue;
+    }
+    if (spec.flags?.includes(option)) parsed.flags.add(option);
+    else if (spec.values?.includes(option)) {
+      const value = words[i + 1];
+      if (value === undefined || /^(--|\u2014|\u2013)/.test(value))
+        parsed.problems.push(`--${option} needs a value`);
+      else {
+        parsed.values[option] = value;
+        i++;
+      }
+    } else parsed.problems.push(`--${option} is not an option here`);
+  }
+  return parsed;
+}

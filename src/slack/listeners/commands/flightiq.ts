@@ -1,0 +1,60 @@
+import type { AllMiddlewareArgs, RespondArguments, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { Logger } from '../../../logger.js';
+import { splitWords } from '../../command-line.js';
+import { reportFailure } from '../../report-failure.js';
+import { type SubcommandInfo, slashCommand } from '../../subcommands.js';
+import { helpMessage, notAvailableMessage } from '../../views/help.js';
+
+export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/** What a sub-command gets: the words after its name, and the signed command for who is asking. */
+export interface SubcommandRequest extends Pick<CommandArgs, 'command' | 'respond' | 'client'> {
+  args: string[];
+  /** Acknowledges the command; a sub-command must call it first (Slack waits 3 s at most). */
+  ack: (reply?: string | RespondArguments) => Promise<void>;
+  logger: Logger;
+}
+
+export type SubcommandHandler = (request: SubcommandRequest) => Promise<void>;
+
+export interface FlightiqCommandDeps {
+  catalog: readonly SubcommandInfo[];
+  handlers: Readonly<Record<string, SubcommandHandler>>;
+  logger: Logger;
+}
+
+/** `/flightiq <sub-command> …`: finds the sub-command and runs it; anything unknown gets the usage. */
+export function flightiqCommand({ catalog, handlers, logger }: FlightiqCommandDeps) {
+  return async ({ command, ack, respond, client }: CommandArgs): Promise<void> => {
+    const [name = 'help', ...args] = splitWords(command.text);
+    const sub = catalog.find((candidate) => candidate.name === name.toLowerCase());
+    const handler = sub ? handlers[sub.name] : undefined;
+    if (!sub) {
+      await ack({ response_type: 'ephemeral', ...helpMessage(catalog, unknownIntro(name)) });
+      return;
+    }
+    if (!handler) {
+      await ack({ response_type: 'ephemeral', ...notAvailableMessage(sub) });
+      return;
+    }
+
+    let acked = false;
+    const ackOnce = async (reply?: string | RespondArguments) => {
+      acked = true;
+      await (reply === undefined ? ack() : ack(reply));
+    };
+    const log = logger.child({ command: sub.name, user: command.user_id, team: command.team_id });
+    try {
+      await handler({ args, command, ack: ackOnce, respond, client, logger: log });
+    } catch (error) {
+      const message = reportFailure(log, error, {});
+      if (!acked) await ack({ response_type: 'ephemeral', ...message });
+      else await respond({ response_type: 'ephemeral', replace_original: false, ...message });
+    }
+  };
+}
+
+function unknownIntro(word: string): string {
+  const shown = word.length > 40 ? `${word.slice(0, 40)}…` : word;
+  return `:thinking_face: \`${slashCommand} ${shown.replace(/`/g, "'")}\` is not a FlightIQ command. Here is what I can do:`;
+}

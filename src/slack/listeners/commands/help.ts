@@ -1,0 +1,9 @@
+import type { SubcommandInfo } from '../../subcommands.js';
+import { helpMessage } from '../../views/help.js';
+import type { SubcommandHandler } from './flightiq.js';
+
+export function helpSubcommand(catalog: readonly SubcommandInfo[]): SubcommandHandler {
+  return async ({ ack }) => {
+    await ack({ response_type: 'ephemeral', ...helpMessage(catalog) });
+  };
+}

@@ -1,0 +1,26 @@
+import type { App } from '@slack/bolt';
+import type { CoreServices } from '../../../core/services.js';
+import type { Logger } from '../../../logger.js';
+import { type SubcommandInfo, slashCommand } from '../../subcommands.js';
+import { envsSubcommand } from './envs.js';
+import { flightiqCommand, type SubcommandHandler } from './flightiq.js';
+import { helpSubcommand } from './help.js';
+import { tenantSubcommand } from './tenant.js';
+import { testSubcommand } from './test.js';
+
+/** The handlers this version has, by sub-command name; the rest of the catalog answers "not available yet". */
+export function builtInHandlers(services: CoreServices): Record<string, SubcommandHandler> {
+  return {
+    tenant: tenantSubcommand(services),
+    test: testSubcommand(services),
+    envs: envsSubcommand(services),
+  };
+}
+
+export function register(
+  app: Pick<App, 'command'>,
+  deps: { logger: Logger; catalog: readonly SubcommandInfo[]; handlers: Record<string, SubcommandHandler> },
+): void {
+  const handlers = { help: helpSubcommand(deps.catalog), ...deps.handlers };
+  app.command(slashCommand, flightiqCommand({ catalog: deps.catalog, handlers, logger: deps.logger }));
+}

@@ -1,0 +1,47 @@
+import type { Actor } from '../../../core/access.js';
+import type { CoreServices } from '../../../core/services.js';
+import { chooseTenant } from '../../../core/tenant-choice.js';
+import type { Tenant } from '../../../core/tenants.js';
+import { slashCommand } from '../../subcommands.js';
+import { escapeMrkdwn } from '../../views/mrkdwn.js';
+import { notice } from '../../views/notices.js';
+import type { SubcommandRequest } from './flightiq.js';
+
+export const readersOnlyText =
+  'You are not allowed to run FlightIQ read commands. Ask a FlightIQ admin to add you (or a user group you are in) to FLIGHTIQ_READERS.';
+
+/**
+ * What every read command (test, envs, list) does first, after its acknowledgement: check that the
+ * caller may read, and find the tenant meant. Answers the user itself and resolves to null when the
+ * command cannot go on.
+ */
+export async function readerAndTenant(
+  request: SubcommandRequest,
+  services: CoreServices,
+  action: string,
+  tenantName: string | undefined,
+): Promise<{ actor: Actor; tenant: Tenant } | null> {
+  const actor = { userId: request.command.user_id, teamId: request.command.team_id };
+  const reply = (text: string) =>
+    request.respond({ response_type: 'ephemeral', replace_original: true, ...notice(text) });
+  if (!(await services.access.canRead(actor))) {
+    await services.tenants.auditRefusal(actor, action, tenantName, 'not a reader');
+    await reply(readersOnlyText);
+    return null;
+  }
+  const choice = await chooseTenant(services.tenants, tenantName);
+  if (choice.ok) return { actor, tenant: choice.tenant };
+  const names = choice.names.map((name) => `\`${escapeMrkdwn(name)}\``).join(', ');
+  if (choice.reason === 'none_configured') {
+    await reply(
+      `No tenant is configured yet. A FlightIQ admin can add one with \`${slashCommand} tenant add\`.`,
+    );
+  } else if (choice.reason === 'name_needed') {
+    await reply(`Which tenant? Name one with \`--tenant <name>\`: ${names}.`);
+  } else {
+    await reply(
+      `There is no tenant named "${escapeMrkdwn(choice.asked ?? '')}". Tenants: ${names || 'none yet'}.`,
+    );
+  }
+  return null;
+}

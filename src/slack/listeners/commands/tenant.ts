@@ -1,0 +1,80 @@
+import type { CoreServices } from '../../../core/services.js';
+import type { Tenant } from '../../../core/tenants.js';
+import { slashCommand } from '../../subcommands.js';
+import { escapeMrkdwn } from '../../views/mrkdwn.js';
+import { adminOnlyText, notice } from '../../views/notices.js';
+import { tenantFormModal } from '../../views/tenant-form.js';
+import { tenantListMessage } from '../../views/tenant-list.js';
+import { confirmRemoveMessage } from '../../views/tenant-remove.js';
+import type { SubcommandHandler, SubcommandRequest } from './flightiq.js';
+
+const usage = `Usage: \`${slashCommand} tenant add\`, \`${slashCommand} tenant edit <tenant>\`, \`${slashCommand} tenant remove <tenant>\` or \`${slashCommand} tenant list\`.`;
+
+/** `/flightiq tenant add | edit <tenant> | remove <tenant> | list` */
+export function tenantSubcommand({ tenants }: CoreServices): SubcommandHandler {
+  return async (request) => {
+    const [action = '', ...rest] = request.args;
+    const name = rest.join(' ');
+    const actor = { userId: request.command.user_id, teamId: request.command.team_id };
+    const reply = (text: string) =>
+      request.respond({ response_type: 'ephemeral', replace_original: false, ...notice(text) });
+
+    switch (action.toLowerCase()) {
+      case 'list': {
+        await request.ack();
+        await request.respond({ response_type: 'ephemeral', ...tenantListMessage(await tenants.list()) });
+        return;
+      }
+      case 'add': {
+        // The trigger ID dies 3 s after the command: acknowledge, check, and open the form at once.
+        await request.ack();
+        if (!(await tenants.authorizeAdmin(actor, 'tenant.add'))) return void (await reply(adminOnlyText));
+        await openForm(request, undefined, reply);
+        return;
+      }
+      case 'edit':
+      case 'remove': {
+        if (!name) {
+          await request.ack({ response_type: 'ephemeral', ...notice(`Which tenant? ${usage}`) });
+          return;
+        }
+        await request.ack();
+        const tenant = await tenants.findByName(name);
+        const auditAction = action.toLowerCase() === 'edit' ? 'tenant.edit' : 'tenant.remove';
+        if (!(await tenants.authorizeAdmin(actor, auditAction, tenant?.name ?? name))) {
+          return void (await reply(adminOnlyText));
+        }
+        if (!tenant) return void (await reply(await unknownTenantText(name, await tenants.list())));
+        if (auditAction === 'tenant.edit') await openForm(request, tenant, reply);
+        else await request.respond({ response_type: 'ephemeral', ...confirmRemoveMessage(tenant) });
+        return;
+      }
+      default:
+        await request.ack({ response_type: 'ephemeral', ...notice(usage) });
+    }
+  };
+}
+
+async function openForm(
+  request: SubcommandRequest,
+  tenant: Tenant | undefined,
+  reply: (text: string) => Promise<unknown>,
+) {
+  try {
+    await request.client.views.open({
+      trigger_id: request.command.trigger_id,
+      view: tenantFormModal(tenant),
+    });
+  } catch (error) {
+    const code = (error as { data?: { error?: string } }).data?.error;
+    if (code !== 'expired_trigger_id' && code !== 'exchanged_trigger_id') throw error;
+    await reply(
+      'Slack closed the window for opening the form before it was ready. Please run the command again.',
+    );
+  }
+}
+
+async function unknownTenantText(name: string, all: Tenant[]): Promise<string> {
+  const known = all.map((tenant) => `\`${escapeMrkdwn(tenant.name)}\``).join(', ');
+  return `There is no tenant named "${escapeMrkdwn(name)}". ${all.length > 0 ? `Tenants: ${known}.` : 'No tenants exist yet.'}`;
+}

@@ -1,0 +1,29 @@
+import type { App } from '@slack/bolt';
+import type { CoreServices } from '../../core/services.js';
+import type { Logger } from '../../logger.js';
+import { withAvailability } from '../subcommands.js';
+import * as actions from './actions/index.js';
+import type { SubcommandHandler } from './commands/flightiq.js';
+import * as commands from './commands/index.js';
+import * as events from './events/index.js';
+import * as views from './views/index.js';
+
+export interface ListenerDeps {
+  logger: Logger;
+  services: CoreServices;
+  /** Replaces or adds sub-command handlers (tests use it to provoke failures). */
+  handlers?: Record<string, SubcommandHandler>;
+}
+
+/** Every listener of the app. The manifest test registers them on a recorder and compares with manifest.yml. */
+export function registerListeners(
+  app: Pick<App, 'command' | 'event' | 'action' | 'view'>,
+  deps: ListenerDeps,
+): void {
+  const handlers = { ...commands.builtInHandlers(deps.services), ...deps.handlers };
+  const catalog = withAvailability((name) => name === 'help' || name in handlers);
+  commands.register(app, { logger: deps.logger, catalog, handlers });
+  actions.register(app, deps.services);
+  views.register(app, deps.services);
+  events.register(app, { catalog });
+}

@@ -1,0 +1,184 @@
+import type {
+  AllMiddlewareArgs,
+  SlackViewMiddlewareArgs,
+  ViewResponseAction,
+  ViewStateValue,
+  ViewSubmitAction,
+} from '@slack/bolt';
+import type { ModalView } from '@slack/types';
+import { z } from 'zod';
+import type { CoreServices } from '../../../core/services.js';
+import type { RawTenantInput, TenantField } from '../../../core/tenant-input.js';
+import type { AddResult, EditResult } from '../../../core/tenants.js';
+import { escapeMrkdwn } from '../../views/mrkdwn.js';
+import { adminOnlyText } from '../../views/notices.js';
+import {
+  inputActionId,
+  noticeModal,
+  tenantFormBlocks,
+  testFailedModal,
+  testFirstBlock,
+  testFirstValue,
+  testingModal,
+} from '../../views/tenant-form.js';
+
+const metadataSchema = z.union([
+  z.object({ mode: z.literal('add') }),
+  z.object({ mode: z.literal('edit'), tenantId: z.string(), version: z.number().int() }),
+]);
+
+type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+/**
+ * Saves the tenant form. Who is saving comes from the signed payload (`body.user`), checked again here:
+ * the form may have been opened by an admin who since lost the right, or forged by someone who never had it.
+ * With "test before saving" ticked, the form is answered at once with a "testing" view, and the result
+ * replaces it when PingOne has answered.
+ */
+export function tenantFormSubmitted({ tenants, checks }: CoreServices) {
+  return async ({ ack, body, view, client, logger }: Args): Promise<void> => {
+    const metadata = metadataSchema.safeParse(safeJson(view.private_metadata));
+    if (!metadata.success) {
+      await ack({
+        response_action: 'update',
+        view: noticeModal('Form expired', 'This form is out of date. Please run the command again.'),
+      });
+      return;
+    }
+    const target = metadata.data;
+    const actor = { userId: body.user.id, teamId: body.user.team_id ?? undefined };
+    const raw = readForm(view.state.values);
+    const save = () =>
+      target.mode === 'add'
+        ? tenants.add(actor, raw)
+        : tenants.edit(actor, target.tenantId, target.version, raw);
+
+    if (!testFirst(view.state.values)) {
+      await ack(answer(await save()));
+      return;
+    }
+    const prepared = await tenants.prepare(actor, raw, target);
+    if (prepared.outcome !== 'ready') {
+      await ack(answer(prepared));
+      return;
+    }
+    await ack({ response_action: 'update', view: testingModal() });
+    const show = (next: ModalView) => client.views.update({ view_id: view.id, view: next });
+    try {
+      const minted = await checks.tryToMint(prepared.credentials);
+      if (!minted.ok) {
+        await tenants.auditRefusal(
+          actor,
+          target.mode === 'add' ? 'tenant.add' : 'tenant.edit',
+          prepared.input.name,
+          `credential test failed: ${minted.problem.code}`,
+        );
+        await show(testFailedModal(minted.problem));
+        return;
+      }
+      const result = await save();
+      if (result.outcome === 'saved') {
+        await checks.record(
+          actor,
+          result.tenant,
+          'passed',
+          `token in ${minted.mintedInMs} ms (tested before saving)`,
+        );
+      }
+      const answered = answer(result);
+      await show(
+        answered.response_action === 'update'
+          ? answered.view
+          : noticeModal(
+              'Not saved',
+              Object.values(answered.response_action === 'errors' ? answered.errors : {}).join('\n'),
+            ),
+      );
+    } catch (error) {
+      logger.error({ err: error }, 'tenant form could not be completed');
+      await show(
+        noticeModal(
+          'Not saved',
+          'Sorry, FlightIQ failed while testing or saving. Nothing may have been saved; check with `/flightiq tenant list` and try again.',
+        ),
+      ).catch(() => undefined);
+    }
+  };
+}
+
+function answer(
+  result:
+    | AddResult
+    | EditResult
+    | { outcome: 'refused' }
+    | { outcome: 'invalid'; errors: Partial<Record<TenantField, string>> },
+): ViewResponseAction &
+  (
+    | { response_action: 'update'; view: ModalView }
+    | { response_action: 'errors'; errors: Record<string, string> }
+  ) {
+  switch (result.outcome) {
+    case 'refused':
+      return { response_action: 'update', view: noticeModal('Not allowed', adminOnlyText) };
+    case 'invalid': {
+      const errors: Record<string, string> = {};
+      for (const [field, message] of Object.entries(result.errors)) {
+        errors[tenantFormBlocks[field as TenantField]] = message;
+      }
+      return { response_action: 'errors', errors };
+    }
+    case 'not_found':
+      return {
+        response_action: 'update',
+        view: noticeModal(
+          'Tenant removed',
+          'This tenant was removed while the form was open. Nothing was saved.',
+        ),
+      };
+    case 'conflict':
+      return {
+        response_action: 'update',
+        view: noticeModal(
+          'Changed meanwhile',
+          `Someone changed *${escapeMrkdwn(result.tenant.name)}* while this form was open, so nothing was saved. Run \`/flightiq tenant edit ${escapeMrkdwn(result.tenant.name)}\` to edit the current version.`,
+        ),
+      };
+    case 'saved': {
+      const what =
+        'changed' in result ? (result.changed.length > 0 ? 'updated' : 'saved (nothing changed)') : 'added';
+      return {
+        response_action: 'update',
+        view: noticeModal(
+          'Tenant saved',
+          `:white_check_mark: Tenant *${escapeMrkdwn(result.tenant.name)}* ${what}. The client secret is stored encrypted and ends in ${result.tenant.secretFingerprint.replace('…', '')}.`,
+        ),
+      };
+    }
+  }
+}
+
+/** Absent from the state (a form from before the checkbox existed, or a forged one): no test. */
+function testFirst(values: Record<string, Record<string, ViewStateValue>>): boolean {
+  return (
+    values[testFirstBlock]?.[inputActionId]?.selected_options?.some(
+      (option) => option.value === testFirstValue,
+    ) ?? false
+  );
+}
+
+function readForm(values: Record<string, Record<string, ViewStateValue>>): RawTenantInput {
+  const raw: RawTenantInput = {};
+  for (const [field, blockId] of Object.entries(tenantFormBlocks) as [TenantField, string][]) {
+    const state = values[blockId]?.[inputActionId];
+    raw[field] = state?.selected_option?.value ?? state?.value ?? undefined;
+  }
+  return raw;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The sub-commands of `/flightiq` (DESIGN §2), in the order `/flightiq help` lists them. One without a
+ * handler is one this version cannot run yet: help says so, and running it answers that, never a fake
+ * result.
+ */
+export interface SubcommandInfo {
+  name: string;
+  usage: string;
+  summary: string;
+  /** Whether this version has a handler for it; set by `withAvailability`. */
+  available: boolean;
+}
+
+export const slashCommand = '/flightiq';
+
+export const subcommandCatalog: readonly Omit<SubcommandInfo, 'available'>[] = [
+  { name: 'help', usage: 'help', summary: 'Show this list.' },
+  {
+    name: 'tenant',
+    usage: 'tenant add | edit <tenant> | remove <tenant> | list',
+    summary:
+      'Manage PingOne worker-app credentials (admins only). Secrets are stored encrypted and never shown again.',
+  },
+  {
+    name: 'test',
+    usage: 'test [<tenant>]',
+    summary: "Mint a worker token and check the worker app's roles and environments.",
+  },
+  {
+    name: 'envs',
+    usage: 'envs [--tenant <t>]',
+    summary: 'List the environments the worker app can reach.',
+  },
+  {
+    name: 'list',
+    usage: 'list <kind> --env <env> [--tenant <t>] [filter words]',
+    summary:
+      'List flows, variables, connectors, apps, forms, templates, attributes or certificates of an environment.',
+  },
+  {
+    name: 'promote',
+    usage: 'promote <flow> --from <env> --to <env> [--tenant <t>] [--as-new] [--no-subflows]',
+    summary: 'Plan a flow promotion; production needs an approver.',
+  },
+  {
+    name: 'promotions',
+    usage: 'promotions [pending|recent]',
+    summary: 'Show pending or recent promotions.',
+  },
+  {
+    name: 'audit',
+    usage: 'audit [<count>]',
+    summary: 'Show the latest audit events (admins only).',
+  },
+];
+
+export function withAvailability(available: (name: string) => boolean): SubcommandInfo[] {
+  return subcommandCatalog.map((sub) => ({ ...sub, available: available(sub.name) }));
+}

@@ -1,0 +1,163 @@
+import type { SealedSecret } from '../crypto/sealed-secret.js';
+import type { Queryable } from './queryable.js';
+
+export const regions = ['com', 'ca', 'eu', 'com.au', 'sg', 'asia'] as const;
+export type Region = (typeof regions)[number];
+export const authMethods = ['client_secret_basic', 'client_secret_post'] as const;
+export type AuthMethod = (typeof authMethods)[number];
+
+/** What an admin enters for a tenant, secret excluded. */
+export interface TenantSettings {
+  name: string;
+  region: Region;
+  environmentId: string;
+  clientId: string;
+  authMethod: AuthMethod;
+}
+
+export interface TenantRecord extends TenantSettings {
+  id: string;
+  secret: SealedSecret;
+  secretFingerprint: string;
+  lastTest: { outcome: 'passed' | 'failed'; summary: string | null; at: Date } | null;
+  createdAt: Date;
+  createdBy: string;
+  updatedAt: Date;
+  updatedBy: string;
+  version: number;
+}
+
+const columns = `id, name, region, environment_id, client_id, auth_method, secret_key_id, secret_ciphertext,
+  secret_fingerprint, last_test_outcome, last_test_summary, last_tested_at, created_at, created_by, updated_at,
+  updated_by, version`;
+
+function toRecord(row: Record<string, unknown>): TenantRecord {
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    region: row.region as Region,
+    environmentId: row.environment_id as string,
+    clientId: row.client_id as string,
+    authMethod: row.auth_method as AuthMethod,
+    secret: { keyId: row.secret_key_id as string, ciphertext: row.secret_ciphertext as Buffer },
+    secretFingerprint: row.secret_fingerprint as string,
+    lastTest: row.last_test_outcome
+      ? {
+          outcome: row.last_test_outcome as 'passed' | 'failed',
+          summary: (row.last_test_summary as string | null) ?? null,
+          at: row.last_tested_at as Date,
+        }
+      : null,
+    createdAt: row.created_at as Date,
+    createdBy: row.created_by as string,
+    updatedAt: row.updated_at as Date,
+    updatedBy: row.updated_by as string,
+    version: row.version as number,
+  };
+}
+
+export async function insertTenant(
+  db: Queryable,
+  tenant: TenantSettings & { id: string; secret: SealedSecret; secretFingerprint: string; actorId: string },
+): Promise<TenantRecord> {
+  const { rows } = await db.query(
+    `INSERT INTO tenants (id, name, region, environment_id, client_id, auth_method, secret_key_id,
+                          secret_ciphertext, secret_fingerprint, created_by, updated_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+     RETURNING ${columns}`,
+    [
+      tenant.id,
+      tenant.name,
+      tenant.region,
+      tenant.environmentId,
+      tenant.clientId,
+      tenant.authMethod,
+      tenant.secret.keyId,
+      tenant.secret.ciphertext,
+      tenant.secretFingerprint,
+      tenant.actorId,
+    ],
+  );
+  return toRecord(rows[0]);
+}
+
+/**
+ * Updates a tenant only if it is still at `expectedVersion`: two admins editing at once, or a form
+ * submitted after someone else's change, must not overwrite each other silently. Resolves to null when
+ * the tenant is gone or has changed.
+ */
+export async function updateTenant(
+  db: Queryable,
+  id: string,
+  expectedVersion: number,
+  change: TenantSettings & { secret?: SealedSecret; secretFingerprint?: string; actorId: string },
+): Promise<TenantRecord | null> {
+  const { rows } = await db.query(
+    `UPDATE tenants SET name = $3, region = $4, environment_id = $5, client_id = $6, auth_method = $7,
+            secret_key_id = COALESCE($8, secret_key_id), secret_ciphertext = COALESCE($9, secret_ciphertext),
+            secret_fingerprint = COALESCE($10, secret_fingerprint),
+            -- a test result says nothing about credentials that have since changed
+            last_test_outcome = NULL, last_test_summary = NULL, last_tested_at = NULL,
+            updated_at = now(), updated_by = $11, version = version + 1
+      WHERE id = $1 AND version = $2
+      RETURNING ${columns}`,
+    [
+      id,
+      expectedVersion,
+      change.name,
+      change.region,
+      change.environmentId,
+      change.clientId,
+      change.authMethod,
+      change.secret?.keyId ?? null,
+      change.secret?.ciphertext ?? null,
+      change.secretFingerprint ?? null,
+      change.actorId,
+    ],
+  );
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+/** Replaces the sealed form of a secret (key rotation) without touching anything a person entered. */
+export async function resealTenantSecret(db: Queryable, id: string, secret: SealedSecret): Promise<void> {
+  await db.query('UPDATE tenants SET secret_key_id = $2, secret_ciphertext = $3 WHERE id = $1', [
+    id,
+    secret.keyId,
+    secret.ciphertext,
+  ]);
+}
+
+export async function deleteTenant(db: Queryable, id: string): Promise<TenantRecord | null> {
+  const { rows } = await db.query(`DELETE FROM tenants WHERE id = $1 RETURNING ${columns}`, [id]);
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+export async function listTenants(db: Queryable, { forUpdate = false } = {}): Promise<TenantRecord[]> {
+  const { rows } = await db.query(
+    `SELECT ${columns} FROM tenants ORDER BY lower(name)${forUpdate ? ' FOR UPDATE' : ''}`,
+  );
+  return rows.map(toRecord);
+}
+
+export async function findTenantByName(db: Queryable, name: string): Promise<TenantRecord | null> {
+  const { rows } = await db.query(`SELECT ${columns} FROM tenants WHERE lower(name) = lower($1)`, [name]);
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+export async function findTenantById(db: Queryable, id: string): Promise<TenantRecord | null> {
+  const { rows } = await db.query(`SELECT ${columns} FROM tenants WHERE id = $1`, [id]);
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+/** Stores the outcome of a credential check; `summary` is a short, secret-free sentence. */
+export async function recordTenantTest(
+  db: Queryable,
+  id: string,
+  outcome: 'passed' | 'failed',
+  summary: string,
+): Promise<void> {
+  await db.query(
+    'UPDATE tenants SET last_test_outcome = $2, last_test_summary = $3, last_tested_at = now() WHERE id = $1',
+    [id, outcome, summary.slice(0, 500)],
+  );
+}

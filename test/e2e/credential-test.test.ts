@@ -1,0 +1,275 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { FakeSlack } from '../support/fake-slack.js';
+import { PingOneSimulator } from '../support/pingone-simulator.js';
+import { openTenantForm, submitTenantForm } from '../support/tenant-form.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+const admin = 'U0ADMIN0001';
+const member = 'U0MEMBER001';
+const guest = 'U0GUEST0001';
+
+let fakeSlack: FakeSlack;
+let database: TestDatabase;
+let sim: PingOneSimulator;
+let app: TestApp;
+
+beforeAll(async () => {
+  fakeSlack = await FakeSlack.start();
+  fakeSlack.users.set(member, { id: member });
+  fakeSlack.users.set(guest, { id: guest, is_restricted: true });
+  sim = await PingOneSimulator.start();
+  database = await createTestDatabase();
+  app = await startTestApp({ fakeSlack, database, env: { FLIGHTIQ_ADMINS: admin, ...sim.env } });
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await database?.drop();
+  await sim?.stop();
+  await fakeSlack?.stop();
+});
+
+beforeEach(async () => {
+  await app.service.database.pool.query('DELETE FROM tenants');
+  const first = sim.data.applications[0];
+  if (first) first.clientSecret = 'sim-secret-0123456789abcdefghijklmnopqrstuvwxyzABCDEF';
+});
+
+async function addTenant(
+  name: string,
+  clientIndex = 0,
+  overrides: { clientSecret?: string; authMethod?: string } = {},
+) {
+  const simApp = sim.data.applications[clientIndex];
+  if (!simApp) throw new Error('no such simulator app');
+  const result = await app.service.services.tenants.add(
+    { userId: admin },
+    {
+      name,
+      region: 'eu',
+      environmentId: simApp.environmentId,
+      clientId: simApp.clientId,
+      clientSecret: overrides.clientSecret ?? simApp.clientSecret,
+      authMethod: overrides.authMethod ?? simApp.authMethod,
+    },
+  );
+  if (result.outcome !== 'saved') throw new Error(`could not add tenant: ${JSON.stringify(result)}`);
+  return result.tenant;
+}
+
+/** Runs a command and returns what the user finally sees (the last response posted). */
+async function run(text: string, user = member): Promise<string> {
+  const reply = await app.slack.command(text, { user });
+  expect(reply.status).toBe(200);
+  const final = await fakeSlack.waitFor(() => {
+    const posts = fakeSlack.responsesTo(reply.responseUrl);
+    return posts.length > 0 && posts.at(-1);
+  }, 15_000);
+  return JSON.stringify(final);
+}
+
+describe('/flightiq test', () => {
+  it('acknowledges at once, then shows the checklist passed with roles, environments and reads per domain', async () => {
+    await addTenant('Acme');
+    const reply = await app.slack.command('test', { user: member });
+    expect(reply.text).toContain('Testing the worker app credentials');
+    const shown = JSON.stringify(
+      await fakeSlack.waitFor(() => fakeSlack.responsesTo(reply.responseUrl).at(-1), 15_000),
+    );
+    expect(shown).toContain('*Passed.*');
+    expect(shown).toMatch(/Worker token minted in \d+ ms, valid for 60 minutes/);
+    expect(shown).toContain('Organization Admin (the whole organization)');
+    expect(shown).toContain('DaVinci Admin Read Only (environment Staging)');
+    expect(shown).toContain('4 environment(s) reachable');
+    expect(shown).toContain(
+      '*Staging* (SANDBOX): DaVinci read :white_check_mark: · Identity read :white_check_mark:',
+    );
+    expect(shown).toContain('*Workforce* (SANDBOX): DaVinci read :heavy_minus_sign: no DaVinci');
+  });
+
+  it('stores the result on the tenant, shows it in tenant list, and audits it', async () => {
+    await addTenant('Acme');
+    await run('test Acme');
+    expect(await run('tenant list')).toContain(':white_check_mark: passed');
+    const { rows } = await app.service.database.pool.query(
+      "SELECT actor_id, outcome FROM audit_events WHERE action = 'tenant.test' ORDER BY id DESC LIMIT 1",
+    );
+    expect(rows).toEqual([{ actor_id: member, outcome: 'succeeded' }]);
+  });
+
+  it('with a wrong secret says PingOne refused the credentials and what to check, with the correlation ID', async () => {
+    await addTenant('Acme', 0, { clientSecret: 'not-the-right-secret' });
+    const shown = await run('test');
+    expect(shown).toContain('*Failed.*');
+    expect(shown).toContain('PingOne refused the worker app credentials');
+    expect(shown).toContain('The client ID and secret are correct');
+    expect(shown).toContain('matches the app (Client Secret Basic or Client Secret Post)');
+    expect(shown).toMatch(/PingOne correlation ID `[0-9a-f-]{36}`/);
+    expect(await run('tenant list')).toContain(':x: failed');
+  });
+
+  it('with the wrong authentication method gives the same cause (PingOne cannot tell them apart)', async () => {
+    await addTenant('Acme', 0, { authMethod: 'client_secret_post' });
+    expect(await run('test')).toContain('PingOne refused the worker app credentials');
+  });
+
+  it('works for a worker app that authenticates with client_secret_post', async () => {
+    await addTenant('Poster', 1);
+    const shown = await run('test Poster');
+    expect(shown).toContain('*Passed.*');
+    expect(shown).toContain('1 environment(s) reachable');
+  });
+
+  it('asks which tenant when there are several, and lists them', async () => {
+    await addTenant('Acme');
+    await addTenant('Poster', 1);
+    expect(await run('test')).toContain('Which tenant? Name one with `--tenant <name>`: `Acme`, `Poster`.');
+  });
+
+  it('refuses guests, and audits the attempt', async () => {
+    await addTenant('Acme');
+    expect(await run('test', guest)).toContain('You are not allowed to run FlightIQ read commands');
+    const { rows } = await app.service.database.pool.query(
+      'SELECT outcome FROM audit_events WHERE actor_id = $1 ORDER BY id DESC LIMIT 1',
+      [guest],
+    );
+    expect(rows).toEqual([{ outcome: 'refused' }]);
+  });
+});
+
+describe('the tenant form with "test before saving"', () => {
+  function formValues(secret: string) {
+    const simApp = sim.data.applications[0];
+    if (!simApp) throw new Error('no simulator app');
+    return {
+      name: 'Tested',
+      region: 'eu',
+      environmentId: simApp.environmentId,
+      clientId: simApp.clientId,
+      clientSecret: secret,
+      authMethod: simApp.authMethod,
+    };
+  }
+
+  async function submit(secret: string, testFirst: boolean) {
+    const { view } = await openTenantForm(app.slack, fakeSlack, 'tenant add', admin);
+    const updatesBefore = fakeSlack.callsOf('views.update').length;
+    const reply = await submitTenantForm(app.slack, view, formValues(secret), admin, testFirst);
+    return { reply, updatesBefore };
+  }
+
+  it('offers the test, ticked, in the form', async () => {
+    const { view } = await openTenantForm(app.slack, fakeSlack, 'tenant add', admin);
+    expect(JSON.stringify(view)).toContain(
+      '"initial_options":[{"text":{"type":"plain_text","text":"Test the credentials: mint a token first"}',
+    );
+  });
+
+  it('answers at once, mints a token, then saves and shows the tenant as tested', async () => {
+    const { reply, updatesBefore } = await submit(sim.app().clientSecret, true);
+    expect(JSON.stringify(reply.body)).toContain('Minting a worker token');
+    const update = await fakeSlack.waitFor(() => fakeSlack.callsOf('views.update')[updatesBefore], 15_000);
+    expect(JSON.stringify(update.args.view)).toContain('Tenant *Tested* added');
+    const { rows } = await app.service.database.pool.query('SELECT last_test_outcome FROM tenants');
+    expect(rows).toEqual([{ last_test_outcome: 'passed' }]);
+    expect(fakeSlack.refusals).toEqual([]);
+  });
+
+  it('does not save credentials that cannot mint a token, and says why', async () => {
+    const { updatesBefore } = await submit('wrong-secret', true);
+    const update = await fakeSlack.waitFor(() => fakeSlack.callsOf('views.update')[updatesBefore], 15_000);
+    const shown = JSON.stringify(update.args.view);
+    expect(shown).toContain('Not saved');
+    expect(shown).toContain('PingOne refused the worker app credentials');
+    expect(shown).toContain('untick');
+    expect((await app.service.database.pool.query('SELECT count(*)::int AS n FROM tenants')).rows[0].n).toBe(
+      0,
+    );
+  });
+
+  it('saves them anyway when the admin unticks the test', async () => {
+    const { reply } = await submit('wrong-secret', false);
+    expect(JSON.stringify(reply.body)).toContain('Tenant *Tested* added');
+    expect((await app.service.database.pool.query('SELECT count(*)::int AS n FROM tenants')).rows[0].n).toBe(
+      1,
+    );
+  });
+});
+
+describe('/flightiq envs', () => {
+  it('lists the environments the worker can see, with type, region and ID', async () => {
+    await addTenant('Acme');
+    const shown = await run('envs');
+    for (const name of ['Administrators', 'Production', 'Staging', 'Workforce'])
+      expect(shown).toContain(`*${name}*`);
+    expect(shown).toContain(':large_orange_circle: PRODUCTION');
+    expect(shown).toContain(sim.environment('Staging').id);
+    expect(shown).toContain('no DaVinci');
+  });
+
+  it('lists only what an environment-scoped role reaches', async () => {
+    await addTenant('Poster', 1);
+    const shown = await run('envs --tenant Poster');
+    expect(shown).toContain('*Staging*');
+    expect(shown).not.toContain('*Production*');
+  });
+
+  it('says which option is wrong', async () => {
+    const reply = await app.slack.command('envs --tenat Acme', { user: member });
+    expect(reply.text).toContain('--tenat is not an option here');
+  });
+
+  it('retries a rate limit (honouring Retry-After) and then answers', async () => {
+    await addTenant('Acme');
+    sim.fail(/^\/v1\/environments$/, { status: 429, retryAfter: '1' });
+    expect(await run('envs')).toContain('*Staging*');
+  });
+
+  it('says PingOne is rate limiting, after retrying, when it keeps on', async () => {
+    await addTenant('Acme');
+    sim.fail(/^\/v1\/environments$/, { status: 429, retryAfter: '0' }, { times: 10 });
+    const shown = await run('envs');
+    expect(shown).toContain('PingOne rate limit reached');
+    expect(shown).toContain('after retrying');
+  });
+
+  it('200 concurrent commands for one tenant make exactly one token request', async () => {
+    await addTenant('Acme');
+    const before = sim.tokenRequests();
+    const replies = await Promise.all(
+      Array.from({ length: 200 }, () => app.slack.command('envs', { user: member })),
+    );
+    await fakeSlack.waitFor(
+      () => replies.every((reply) => fakeSlack.responsesTo(reply.responseUrl).length >= 1),
+      60_000,
+    );
+    const answers = replies.map((reply) => JSON.stringify(fakeSlack.responsesTo(reply.responseUrl)));
+    expect(answers.filter((answer) => answer.includes('*Staging*'))).toHaveLength(200);
+    expect(sim.tokenRequests() - before).toBe(1);
+  }, 90_000);
+});
+
+describe('a canary client secret', () => {
+  it('never appears in logs, Slack calls or replies while testing and listing', async () => {
+    const canary = `canary-p1-${Date.now()}`;
+    const simApp = sim.data.applications[0];
+    if (!simApp) throw new Error('no simulator app');
+    simApp.clientSecret = canary;
+    await addTenant('Canary', 0, { clientSecret: canary });
+    await run('test');
+    await run('envs');
+    simApp.clientSecret = 'changed';
+    await run('test');
+    const everything = [
+      app.logs.join('\n'),
+      JSON.stringify(fakeSlack.calls),
+      JSON.stringify(fakeSlack.responses),
+    ].join('\n');
+    for (const form of [canary, Buffer.from(canary).toString('base64'), encodeURIComponent(canary)]) {
+      expect(everything).not.toContain(form);
+    }
+    // Nor the Basic credentials built from it.
+    expect(everything).not.toContain(Buffer.from(`${simApp.clientId}:${canary}`).toString('base64'));
+  });
+});

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { FakeSlack } from '../support/fake-slack.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+let fakeSlack: FakeSlack;
+let database: TestDatabase;
+let app: TestApp;
+
+beforeAll(async () => {
+  fakeSlack = await FakeSlack.start();
+  database = await createTestDatabase();
+  app = await startTestApp({
+    fakeSlack,
+    database,
+    handlers: {
+      test: async ({ ack }) => {
+        await ack();
+        throw new Error('simulated failure at db.internal:5432 with token xoxb-should-not-leak');
+      },
+      envs: async () => {
+        throw new Error('failure before the acknowledgement');
+      },
+    },
+  });
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await database?.drop();
+  await fakeSlack?.stop();
+});
+
+function textOf(blocks: unknown): string {
+  return JSON.stringify(blocks);
+}
+
+describe('/flightiq help over the real HTTP receiver', () => {
+  it('answers with a Block Kit usage message listing every sub-command of the design', async () => {
+    const reply = await app.slack.command('help');
+    expect(reply.status).toBe(200);
+    expect(reply.body?.response_type).toBe('ephemeral');
+    const shown = textOf(reply.body?.blocks);
+    for (const usage of [
+      '/flightiq help',
+      '/flightiq tenant add | edit <tenant> | remove <tenant> | list',
+      '/flightiq test [<tenant>]',
+      '/flightiq envs [--tenant <t>]',
+      '/flightiq list <kind> --env <env> [--tenant <t>] [filter words]',
+      '/flightiq promote <flow> --from <env> --to <env> [--tenant <t>] [--as-new] [--no-subflows]',
+      '/flightiq promotions [pending|recent]',
+      '/flightiq audit [<count>]',
+    ]) {
+      expect(shown).toContain(usage);
+    }
+  });
+
+  it('treats an empty command as help', async () => {
+    const reply = await app.slack.command('');
+    expect(textOf(reply.body?.blocks)).toContain('FlightIQ commands');
+  });
+
+  it('answers an unknown sub-command with what it did not understand and the usage', async () => {
+    const reply = await app.slack.command('deploy everything');
+    expect(reply.status).toBe(200);
+    const shown = textOf(reply.body?.blocks);
+    expect(shown).toContain('`/flightiq deploy` is not a FlightIQ command');
+    expect(shown).toContain('/flightiq promote');
+  });
+
+  it('says plainly when a sub-command is not available in this version', async () => {
+    const reply = await app.slack.command('promotions pending');
+    expect(textOf(reply.body?.blocks)).toContain('`/flightiq promotions` is not available in this version');
+  });
+
+  it('tells the user honestly when a sub-command fails after acknowledging, with a reference from the log', async () => {
+    const reply = await app.slack.command('test');
+    expect(reply.status).toBe(200);
+    const [answer] = await fakeSlack.waitFor(() => {
+      const posts = fakeSlack.responsesTo(reply.responseUrl);
+      return posts.length > 0 && posts;
+    });
+    const text = String(answer?.text);
+    expect(text).toMatch(
+      /^Sorry, FlightIQ failed to do that\. The error is logged with reference `[0-9a-f]{8}`/,
+    );
+    expect(answer?.response_type).toBe('ephemeral');
+    expect(text).not.toContain('db.internal');
+    expect(text).not.toContain('xoxb-');
+    expect(text).not.toMatch(/\bat .*\.ts:\d+/);
+    const reference = /`([0-9a-f]{8})`/.exec(text)?.[1];
+    const logged = app.logRecords().find((record) => record.reference === reference);
+    expect(logged?.level).toBe(50);
+    expect(JSON.stringify(logged)).toContain('simulated failure');
+  });
+
+  it('answers a failure before the acknowledgement within the acknowledgement itself', async () => {
+    const reply = await app.slack.command('envs');
+    expect(reply.status).toBe(200);
+    expect(String(reply.body?.text)).toMatch(/^Sorry, FlightIQ failed to do that/);
+  });
+
+  it('publishes the App Home tab when a user opens it', async () => {
+    const reply = await app.slack.event({
+      type: 'app_home_opened',
+      user: 'U0USER0001',
+      tab: 'home',
+      channel: 'D0HOME',
+    });
+    expect(reply.status).toBe(200);
+    const call = await fakeSlack.waitFor(() => fakeSlack.callsOf('views.publish').at(-1));
+    expect(call.args.user_id).toBe('U0USER0001');
+    expect(textOf(call.args.view)).toContain('FlightIQ commands');
+    expect(fakeSlack.refusals).toEqual([]);
+  });
+});
+
+describe('health endpoints', () => {
+  it('reports the process up on /healthz and the database reachable on /readyz', async () => {
+    const health = await fetch(`${app.url}/healthz`);
+    expect(health.status).toBe(200);
+    const ready = await fetch(`${app.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+
+  it('answers 404 for any other path', async () => {
+    expect((await fetch(`${app.url}/admin`)).status).toBe(404);
+  });
+});
+
+describe('the database the app started on', () => {
+  it('has the audit_events table from the first migration', async () => {
+    const { rows } = await app.service.database.pool.query(
+      "SELECT column_name FROM information_schema.columns WHERE table_name = 'audit_events' ORDER BY column_name",
+    );
+    expect(rows.map((row) => row.column_name)).toEqual(
+      expect.arrayContaining(['actor_id', 'action', 'tenant', 'outcome', 'occurred_at', 'details']),
+    );
+  });
+});

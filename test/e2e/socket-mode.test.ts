@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { type RunningService, startService } from '../../src/service.js';
+import { createEmbeddedTestDatabase, type TestDatabase } from '../support/database.js';
+import { FakeSlack, fakeTeamId } from '../support/fake-slack.js';
+
+let fakeSlack: FakeSlack;
+let database: TestDatabase;
+let service: RunningService | undefined;
+
+beforeEach(async () => {
+  fakeSlack = await FakeSlack.start();
+  fakeSlack.enableSocketMode();
+  database = createEmbeddedTestDatabase();
+});
+
+afterEach(async () => {
+  await service?.stop(2_000);
+  service = undefined;
+  await database.drop();
+  await fakeSlack.stop();
+});
+
+async function startSocketMode(options: { productionRetries?: boolean } = {}) {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    SLACK_BOT_TOKEN: fakeSlack.botToken,
+    SLACK_APP_TOKEN: fakeSlack.appToken,
+    SLACK_API_URL: fakeSlack.apiUrl,
+    ...database.env,
+  });
+  const logger = createLogger(
+    { level: 'silent', pretty: false },
+    new Writable({ write: (_chunk, _encoding, done) => done() }),
+  );
+  service = await startService(
+    config,
+    logger,
+    options.productionRetries ? {} : { retryConfig: { retries: 0 } },
+  );
+  await fakeSlack.waitFor(() => fakeSlack.socketConnections === 1);
+  return service;
+}
+
+describe('Socket Mode (SLACK_APP_TOKEN set)', () => {
+  it('connects through apps.connections.open with the app token and answers /flightiq help in the ack', async () => {
+    const running = await startSocketMode();
+    expect(running.mode).toBe('socket');
+    expect(fakeSlack.callsOf('apps.connections.open')[0]?.token).toBe(fakeSlack.appToken);
+
+    const ack = (await fakeSlack.sendEnvelope('slash_commands', {
+      team_id: fakeTeamId,
+      user_id: 'U0USER0001',
+      channel_id: 'C0CHANNEL1',
+      command: '/flightiq',
+      text: 'help',
+      response_url: fakeSlack.issueResponseUrl(),
+      trigger_id: fakeSlack.issueTriggerId(),
+    })) as { blocks?: unknown; response_type?: string };
+    expect(ack.response_type).toBe('ephemeral');
+    expect(JSON.stringify(ack.blocks)).toContain('/flightiq promote');
+  });
+
+  it('serves /healthz and /readyz on PORT', async () => {
+    const running = await startSocketMode();
+    expect((await fetch(`http://127.0.0.1:${running.port}/healthz`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${running.port}/readyz`)).status).toBe(200);
+    // No Slack endpoint in Socket Mode: nothing to sign, so nothing to accept.
+    expect((await fetch(`http://127.0.0.1:${running.port}/slack/events`, { method: 'POST' })).status).toBe(
+      404,
+    );
+  });
+
+  it('keeps our Web API retry policy: a failing call is tried 3 times, not the 100 Socket Mode would set', async () => {
+    await startSocketMode({ productionRetries: true });
+    for (let i = 0; i < 10; i++) fakeSlack.failNext('views.publish', { status: 500 });
+    await fakeSlack.sendEnvelope('events_api', {
+      team_id: fakeTeamId,
+      api_app_id: 'A0FAKEAPP1',
+      type: 'event_callback',
+      event_id: `Ev${randomBytes(4).toString('hex')}`,
+      event: { type: 'app_home_opened', user: 'U0USER0001', tab: 'home', channel: 'D0HOME' },
+    });
+    await fakeSlack.waitFor(() => fakeSlack.callsOf('views.publish').length >= 3, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(fakeSlack.callsOf('views.publish')).toHaveLength(3);
+  });
+});

@@ -1,0 +1,355 @@
+import type pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { FakeSlack } from '../support/fake-slack.js';
+import { openTenantForm, submitTenantForm, validTenant } from '../support/tenant-form.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+const admin = 'U0ADMIN0001';
+const member = 'U0MEMBER001';
+
+let fakeSlack: FakeSlack;
+let database: TestDatabase;
+let app: TestApp;
+let db: pg.Pool;
+
+beforeAll(async () => {
+  fakeSlack = await FakeSlack.start();
+  database = await createTestDatabase();
+  app = await startTestApp({ fakeSlack, database, env: { FLIGHTIQ_ADMINS: admin } });
+  db = app.service.database.pool;
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await database?.drop();
+  await fakeSlack?.stop();
+});
+
+beforeEach(async () => {
+  await db.query('DELETE FROM tenants');
+  await db.query('DELETE FROM audit_events');
+});
+
+async function addTenant(values: Partial<typeof validTenant> = {}) {
+  const { view } = await openTenantForm(app.slack, fakeSlack, 'tenant add', admin);
+  return submitTenantForm(app.slack, view, { ...validTenant, ...values }, admin);
+}
+
+async function lastResponse(responseUrl: string) {
+  const posts = await fakeSlack.waitFor(() => {
+    const all = fakeSlack.responsesTo(responseUrl);
+    return all.length > 0 && all;
+  });
+  return JSON.stringify(posts.at(-1));
+}
+
+async function auditRows() {
+  const { rows } = await db.query(
+    'SELECT actor_id, action, tenant, outcome, details FROM audit_events ORDER BY id',
+  );
+  return rows;
+}
+
+describe('an admin adds a tenant', () => {
+  it('opens the form, saves it, and lists it', async () => {
+    const { reply, view } = await openTenantForm(app.slack, fakeSlack, 'tenant add', admin);
+    expect(reply.status).toBe(200);
+    expect(view.callback_id).toBe('tenant_form');
+    expect(fakeSlack.refusals).toEqual([]);
+
+    const saved = await submitTenantForm(app.slack, view, validTenant, admin);
+    expect(saved.body?.response_action).toBe('update');
+    expect(JSON.stringify(saved.body)).toContain('Tenant *Acme production* added');
+
+    const list = await app.slack.command('tenant list', { user: member });
+    const shown = await lastResponse(list.responseUrl);
+    for (const text of [
+      'Acme production',
+      'EU (`eu`)',
+      validTenant.environmentId,
+      validTenant.clientId,
+      'Client Secret Basic',
+      'secret …XYZ9',
+      'not tested yet',
+    ]) {
+      expect(shown).toContain(text);
+    }
+    expect(await auditRows()).toEqual([
+      expect.objectContaining({
+        actor_id: admin,
+        action: 'tenant.add',
+        tenant: 'Acme production',
+        outcome: 'succeeded',
+      }),
+    ]);
+  });
+
+  it('trims surrounding whitespace before saving', async () => {
+    await addTenant({ name: '  Acme EU  ', clientId: ` ${validTenant.clientId.toUpperCase()}\n` });
+    const { rows } = await db.query('SELECT name, client_id FROM tenants');
+    expect(rows).toEqual([{ name: 'Acme EU', client_id: validTenant.clientId }]);
+  });
+
+  it.each([
+    ['name', { name: '' }, 'name', 'Enter a name for this tenant'],
+    ['name', { name: 'x'.repeat(65) }, 'name', 'Use at most 64 characters (this is 65)'],
+    ['name', { name: 'Acme\u0007prod' }, 'name', 'Use visible characters only'],
+    ['region', { region: 'us' }, 'region', 'Choose the region of your PingOne organization'],
+    [
+      'environment ID',
+      { environmentId: 'Administrators' },
+      'environment_id',
+      'Enter the environment ID as a UUID',
+    ],
+    ['client ID', { clientId: '1234' }, 'client_id', "Enter the worker app's client ID as a UUID"],
+    ['client secret', { clientSecret: '' }, 'client_secret', "Enter the worker app's client secret"],
+    ['client secret', { clientSecret: 'two words' }, 'client_secret', 'one word, no spaces or line breaks'],
+    [
+      'auth method',
+      { authMethod: 'private_key_jwt' },
+      'auth_method',
+      'Choose the token endpoint authentication method',
+    ],
+  ])('shows an inline error on the %s field and saves nothing', async (_field, values, blockId, message) => {
+    const reply = await addTenant(values);
+    expect(reply.body?.response_action).toBe('errors');
+    const errors = reply.body?.errors as Record<string, string>;
+    expect(Object.keys(errors)).toEqual([blockId]);
+    expect(errors[blockId]).toContain(message);
+    expect((await db.query('SELECT count(*)::int AS n FROM tenants')).rows[0].n).toBe(0);
+  });
+
+  it('refuses a second tenant with the same name, whatever its case', async () => {
+    await addTenant();
+    const reply = await addTenant({ name: 'ACME PRODUCTION' });
+    expect(reply.body?.errors).toEqual({
+      name: 'A tenant named "ACME PRODUCTION" already exists: choose another name.',
+    });
+  });
+});
+
+describe('someone who is not an admin', () => {
+  it('is refused at the command, politely, with the attempt audited and no form opened', async () => {
+    const opened = fakeSlack.callsOf('views.open').length;
+    const reply = await app.slack.command('tenant add', { user: member });
+    expect(await lastResponse(reply.responseUrl)).toContain(
+      'Only FlightIQ admins can add, edit or remove tenants',
+    );
+    expect(fakeSlack.callsOf('views.open')).toHaveLength(opened);
+    expect(await auditRows()).toEqual([
+      expect.objectContaining({ actor_id: member, action: 'tenant.add', outcome: 'refused' }),
+    ]);
+  });
+
+  it('is refused when submitting a form an admin opened (a forged view_submission)', async () => {
+    const { view } = await openTenantForm(app.slack, fakeSlack, 'tenant add', admin);
+    const reply = await submitTenantForm(app.slack, view, validTenant, member);
+    expect(JSON.stringify(reply.body)).toContain('Only FlightIQ admins');
+    expect((await db.query('SELECT count(*)::int AS n FROM tenants')).rows[0].n).toBe(0);
+    expect(await auditRows()).toEqual([
+      expect.objectContaining({ actor_id: member, action: 'tenant.add', outcome: 'refused' }),
+    ]);
+  });
+
+  it('cannot edit by forging the form of an existing tenant', async () => {
+    await addTenant();
+    const { view } = await openTenantForm(app.slack, fakeSlack, 'tenant edit Acme production', admin);
+    const reply = await submitTenantForm(app.slack, view, { ...validTenant, region: 'com' }, member);
+    expect(JSON.stringify(reply.body)).toContain('Only FlightIQ admins');
+    expect((await db.query('SELECT region FROM tenants')).rows).toEqual([{ region: 'eu' }]);
+  });
+
+  it('is refused on the Remove button even when an admin asked for the confirmation', async () => {
+    await addTenant();
+    const asked = await app.slack.command('tenant remove Acme production', { user: admin });
+    const confirmation = JSON.parse(await lastResponse(asked.responseUrl));
+    const tenantId = confirmation.blocks[1].elements[0].value as string;
+    const click = await app.slack.blockAction(
+      { action_id: 'tenant_remove_confirm', value: tenantId },
+      { user: member },
+    );
+    expect(await lastResponse(click.responseUrl)).toContain('Only FlightIQ admins');
+    expect((await db.query('SELECT count(*)::int AS n FROM tenants')).rows[0].n).toBe(1);
+    expect((await auditRows()).at(-1)).toMatchObject({
+      actor_id: member,
+      action: 'tenant.remove',
+      outcome: 'refused',
+    });
+  });
+});
+
+describe('an admin edits or removes a tenant', () => {
+  it('opens the edit form filled in, with only the fingerprint of the secret', async () => {
+    await addTenant();
+    const { view } = await openTenantForm(app.slack, fakeSlack, 'tenant edit acme production', admin);
+    const text = JSON.stringify(view);
+    expect(text).toContain('"initial_value":"Acme production"');
+    expect(text).toContain('The stored secret ends in XYZ9. Leave this empty to keep it.');
+    expect(text).not.toContain(validTenant.clientSecret);
+  });
+
+  it('keeps the stored secret when the secret field is left empty, and audits which fields changed', async () => {
+    await addTenant();
+    const before = (await db.query('SELECT secret_ciphertext, secret_fingerprint FROM tenants')).rows[0];
+    const { view } = await openTenantForm(app.slack, fakeSlack, 'tenant edit Acme production', admin);
+    const reply = await submitTenantForm(
+      app.slack,
+      view,
+      { ...validTenant, clientSecret: '', region: 'ca' },
+      admin,
+    );
+    expect(JSON.stringify(reply.body)).toContain('updated');
+    const after = (
+      await db.query('SELECT region, secret_ciphertext, secret_fingerprint, version FROM tenants')
+    ).rows[0];
+    expect(after.region).toBe('ca');
+    expect(after.secret_ciphertext.equals(before.secret_ciphertext)).toBe(true);
+    expect(after.version).toBe(2);
+    const [id] = (await db.query('SELECT id FROM tenants')).rows.map((row) => row.id);
+    expect(await app.service.services.tenants.openClientSecret(id)).toBe(validTenant.clientSecret);
+    expect((await auditRows()).at(-1)).toMatchObject({
+      action: 'tenant.edit',
+      details: { changed: ['region'] },
+    });
+  });
+
+  it('refuses to save a form opened before someone else changed the tenant', async () => {
+    await addTenant();
+    const first = await openTenantForm(app.slack, fakeSlack, 'tenant edit Acme production', admin);
+    const second = await openTenantForm(app.slack, fakeSlack, 'tenant edit Acme production', admin);
+    await submitTenantForm(app.slack, second.view, { ...validTenant, region: 'ca' }, admin);
+    const stale = await submitTenantForm(app.slack, first.view, { ...validTenant, region: 'sg' }, admin);
+    expect(JSON.stringify(stale.body)).toContain('while this form was open, so nothing was saved');
+    expect((await db.query('SELECT region FROM tenants')).rows).toEqual([{ region: 'ca' }]);
+  });
+
+  it('says which tenants exist when the name is unknown', async () => {
+    await addTenant();
+    const reply = await app.slack.command('tenant edit Globex', { user: admin });
+    expect(await lastResponse(reply.responseUrl)).toContain(
+      'There is no tenant named \\"Globex\\". Tenants: `Acme production`.',
+    );
+  });
+
+  it('removes a tenant after confirmation, and the message says so', async () => {
+    await addTenant();
+    const asked = await app.slack.command('tenant remove "Acme production"', { user: admin });
+    const confirmation = JSON.parse(await lastResponse(asked.responseUrl));
+    expect(JSON.stringify(confirmation)).toContain('Remove tenant *Acme production*?');
+    const tenantId = confirmation.blocks[1].elements[0].value as string;
+    const click = await app.slack.blockAction(
+      { action_id: 'tenant_remove_confirm', value: tenantId },
+      { user: admin },
+    );
+    expect(await lastResponse(click.responseUrl)).toContain('Tenant *Acme production* removed');
+    expect((await db.query('SELECT count(*)::int AS n FROM tenants')).rows[0].n).toBe(0);
+    expect((await auditRows()).at(-1)).toMatchObject({
+      actor_id: admin,
+      action: 'tenant.remove',
+      outcome: 'succeeded',
+    });
+
+    const again = await app.slack.blockAction(
+      { action_id: 'tenant_remove_confirm', value: tenantId },
+      { user: admin },
+    );
+    expect(await lastResponse(again.responseUrl)).toContain('That tenant no longer exists');
+  });
+
+  it('treats a button value that is not a tenant ID as a tenant that does not exist', async () => {
+    const click = await app.slack.blockAction(
+      { action_id: 'tenant_remove_confirm', value: "'; DROP TABLE tenants; --" },
+      { user: admin },
+    );
+    expect(await lastResponse(click.responseUrl)).toContain('That tenant no longer exists');
+  });
+});
+
+describe('a canary client secret saved through the form', () => {
+  it('appears nowhere: not in logs, Slack calls, replies, audit rows, or any column but its sealed form', async () => {
+    const canary = `canary-${Date.now()}-Zq9`;
+    const forms = [await addTenant({ name: 'Canary', clientSecret: canary })];
+    const { view } = await openTenantForm(app.slack, fakeSlack, 'tenant edit Canary', admin);
+    forms.push(
+      await submitTenantForm(
+        app.slack,
+        view,
+        { ...validTenant, name: 'Canary', clientSecret: `${canary}2` },
+        admin,
+      ),
+    );
+    forms.push(
+      await submitTenantForm(
+        app.slack,
+        view,
+        { ...validTenant, name: 'Canary', clientSecret: 'bad secret' },
+        admin,
+      ),
+    );
+    const list = await app.slack.command('tenant list', { user: admin });
+    await lastResponse(list.responseUrl);
+
+    const { rows } = await db.query(
+      `SELECT to_jsonb(t) - 'secret_ciphertext' AS visible, encode(secret_ciphertext, 'escape') AS sealed FROM tenants t`,
+    );
+    const everything = [
+      app.logs.join('\n'),
+      JSON.stringify(fakeSlack.calls),
+      JSON.stringify(fakeSlack.responses),
+      JSON.stringify(forms.map((form) => form.text)),
+      JSON.stringify(await auditRows()),
+      JSON.stringify(rows.map((row) => row.visible)),
+      rows.map((row) => row.sealed).join(''),
+    ].join('\n');
+    for (const form of [
+      canary,
+      Buffer.from(canary).toString('base64'),
+      Buffer.from(canary).toString('hex'),
+    ]) {
+      expect(everything).not.toContain(form);
+    }
+    expect(everything).toContain('Canary');
+  });
+});
+
+describe('workspace admins, when FLIGHTIQ_ADMINS is empty', () => {
+  let directoryApp: TestApp;
+  let directoryDatabase: TestDatabase;
+
+  beforeAll(async () => {
+    directoryDatabase = await createTestDatabase();
+    directoryApp = await startTestApp({ fakeSlack, database: directoryDatabase });
+    fakeSlack.users.set('U0WSADMIN1', { id: 'U0WSADMIN1', is_admin: true });
+    fakeSlack.users.set('U0WSOWNER1', { id: 'U0WSOWNER1', is_owner: true });
+    fakeSlack.users.set('U0GUESTAD1', { id: 'U0GUESTAD1', is_admin: true, is_restricted: true });
+    fakeSlack.users.set('U0GONEADM1', { id: 'U0GONEADM1', is_admin: true, deleted: true });
+    fakeSlack.users.set('U0OTHERWS1', { id: 'U0OTHERWS1', is_admin: true, team_id: 'T0ELSEWHERE' });
+    fakeSlack.users.set('U0PLAIN001', { id: 'U0PLAIN001' });
+  });
+
+  afterAll(async () => {
+    await directoryApp?.stop();
+    await directoryDatabase?.drop();
+  });
+
+  it.each([
+    ['a workspace admin', 'U0WSADMIN1', true],
+    ['a workspace owner', 'U0WSOWNER1', true],
+    ['a guest, whatever its flags', 'U0GUESTAD1', false],
+    ['a deactivated admin', 'U0GONEADM1', false],
+    ['an admin of another workspace (Slack Connect)', 'U0OTHERWS1', false],
+    ['a member', 'U0PLAIN001', false],
+    ['someone users.info does not know', 'U0UNKNOWN1', false],
+  ])('%s may manage tenants: %s', async (_who, user, allowed) => {
+    const opened = fakeSlack.callsOf('views.open').length;
+    const reply = await directoryApp.slack.command('tenant add', { user });
+    if (allowed) {
+      await fakeSlack.waitFor(() => fakeSlack.callsOf('views.open').length > opened);
+    } else {
+      const posts = await fakeSlack.waitFor(() => fakeSlack.responsesTo(reply.responseUrl).at(0));
+      expect(JSON.stringify(posts)).toContain('Only FlightIQ admins');
+      expect(fakeSlack.callsOf('views.open')).toHaveLength(opened);
+    }
+  });
+});

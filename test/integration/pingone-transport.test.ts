@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
+import { PingOneClient, type WorkerCredentials } from '../../src/pingone/client.js';
+import { PingOneError } from '../../src/pingone/errors.js';
+import { PingOneSimulator } from '../support/pingone-simulator.js';
+
+/** Transport failures need real sockets: a server that hangs, a port nobody listens on. */
+let sim: PingOneSimulator;
+const logger = createLogger({ level: 'silent', pretty: false });
+
+beforeAll(async () => {
+  sim = await PingOneSimulator.start();
+});
+afterAll(() => sim.stop());
+
+function credentials(): WorkerCredentials {
+  const app = sim.app();
+  return {
+    cacheKey: `t-${Math.random()}`,
+    region: 'eu',
+    environmentId: app.environmentId,
+    clientId: app.clientId,
+    authMethod: app.authMethod,
+    secret: async () => app.clientSecret,
+  };
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof PingOneError) return error.code;
+    throw error;
+  }
+  return 'no error';
+}
+
+it('gives up with a timeout when PingOne sends no headers within the deadline', async () => {
+  const client = new PingOneClient({
+    logger,
+    overrides: { authBaseUrl: sim.url, apiBaseUrl: sim.url },
+    deadlines: { connectMs: 1_000, headersMs: 300, bodyMs: 300 },
+    retry: { retries: 0, minDelayMs: 10, maxDelayMs: 10 },
+  });
+  sim.fail(/^\/v1\/environments$/, { delayMs: 1_500 });
+  const started = Date.now();
+  expect(await codeOf(client.get(credentials(), '/environments'))).toBe('timeout');
+  expect(Date.now() - started).toBeLessThan(1_400);
+});
+
+it('reports a refused connection as a network problem, after retrying', async () => {
+  const client = new PingOneClient({
+    logger,
+    overrides: { authBaseUrl: 'http://127.0.0.1:9', apiBaseUrl: 'http://127.0.0.1:9' },
+    retry: { retries: 1, minDelayMs: 10, maxDelayMs: 10 },
+  });
+  expect(await codeOf(client.token(credentials()))).toBe('network');
+});
+
+it('reports a connection PingOne drops mid-request as a network problem', async () => {
+  const client = new PingOneClient({
+    logger,
+    overrides: { authBaseUrl: sim.url, apiBaseUrl: sim.url },
+    retry: { retries: 0, minDelayMs: 10, maxDelayMs: 10 },
+  });
+  sim.fail(/\/as\/token$/, { drop: true });
+  expect(await codeOf(client.token(credentials()))).toBe('network');
+});

@@ -1,0 +1,468 @@
+import { createSign, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+
+/**
+ * A PingOne on loopback, built from ../shared/reference/pingone-api.md (§1 token endpoint, §2 HAL
+ * collections and error envelopes, §3 environments and roles, §5 permissions, §7 simulator checklist).
+ * One server plays both hosts: `/{envId}/as/token` (auth) and `/v1/...` (API). Seeded from
+ * test/fixtures/pingone/default.json; tests change `data` directly.
+ */
+
+export interface SimRoleAssignment {
+  id: string;
+  role: { id: string };
+  scope: { id: string; type: 'ORGANIZATION' | 'ENVIRONMENT' | 'POPULATION' | 'APPLICATION' };
+}
+
+export interface SimApplication {
+  environmentId: string;
+  clientId: string;
+  clientSecret: string;
+  authMethod: 'client_secret_basic' | 'client_secret_post';
+  enabled: boolean;
+  grantTypes: string[];
+  roleAssignments: SimRoleAssignment[];
+}
+
+export interface SimData {
+  organization: { id: string };
+  environments: { id: string; name: string; type: string; region: string; products: string[] }[];
+  roles: { id: string; name: string; applicableTo: string[]; permissions: string[] }[];
+  applications: SimApplication[];
+  collections: Record<string, Record<string, Record<string, unknown>[]>>;
+}
+
+export type SimFault =
+  | { status: number; body?: unknown; retryAfter?: string; headers?: Record<string, string> }
+  | { delayMs: number }
+  | { redirect: string }
+  | { drop: true };
+
+interface Collection {
+  embedded: string;
+  permission: string;
+  davinci: boolean;
+  defaultLimit?: number;
+  maxLimit?: number;
+}
+
+/** Collections under /v1/environments/{env}/…, with the permission each needs (reference §5.1). */
+const collections: Record<string, Collection> = {
+  flows: { embedded: 'flows', permission: 'davinci:read:dvFlows', davinci: true },
+  variables: {
+    embedded: 'variables',
+    permission: 'davinci:read:constructs',
+    davinci: true,
+    defaultLimit: 10,
+    maxLimit: 500,
+  },
+  connectorInstances: {
+    embedded: 'connectorInstances',
+    permission: 'davinci:read:connections',
+    davinci: true,
+  },
+  connectors: { embedded: 'connectors', permission: 'davinci:read:connectors', davinci: true },
+  davinciApplications: {
+    embedded: 'davinciApplications',
+    permission: 'davinci:read:applications',
+    davinci: true,
+  },
+  // The management API declares no x-permission; "identity:read" stands for the roles that read it.
+  forms: {
+    embedded: 'forms',
+    permission: 'identity:read',
+    davinci: false,
+    defaultLimit: 100,
+    maxLimit: 1000,
+  },
+  templates: {
+    embedded: 'templates',
+    permission: 'identity:read',
+    davinci: false,
+    defaultLimit: 100,
+    maxLimit: 1000,
+  },
+  schemas: { embedded: 'schemas', permission: 'identity:read', davinci: false },
+  certificates: {
+    embedded: 'certificates',
+    permission: 'identity:read',
+    davinci: false,
+    defaultLimit: 100,
+    maxLimit: 1000,
+  },
+  attributes: {
+    embedded: 'attributes',
+    permission: 'identity:read',
+    davinci: false,
+    defaultLimit: 100,
+    maxLimit: 1000,
+  },
+};
+
+export const simulatorSeed = resolve(import.meta.dirname, '../fixtures/pingone/default.json');
+
+export class PingOneSimulator {
+  data: SimData;
+  /** Every request received: method, path (with query) and the token's client, for assertions. */
+  readonly requests: { method: string; path: string; clientId?: string }[] = [];
+  /** Added to every answer, to model a distant PingOne. */
+  latencyMs = 0;
+  private readonly faults: { method?: string; path: RegExp; fault: SimFault; times: number }[] = [];
+  private readonly tokens = new Map<string, { clientId: string; environmentId: string; expiresAt: number }>();
+  private readonly keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  private readonly kid = randomBytes(8).toString('hex');
+  private readonly sockets = new Set<import('node:net').Socket>();
+
+  private constructor(
+    private readonly server: Server,
+    seed: string,
+  ) {
+    this.data = JSON.parse(readFileSync(seed, 'utf8')) as SimData;
+  }
+
+  static async start(seed = simulatorSeed): Promise<PingOneSimulator> {
+    const server = createServer();
+    const sim = new PingOneSimulator(server, seed);
+    server.on('connection', (socket) => {
+      sim.sockets.add(socket);
+      socket.on('close', () => sim.sockets.delete(socket));
+    });
+    server.on('request', (req, res) => {
+      sim.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(String(error));
+      });
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    return sim;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Environment for the app: both PingOne hosts point here. */
+  get env(): Record<string, string> {
+    return { PINGONE_AUTH_BASE_URL: this.url, PINGONE_API_BASE_URL: this.url };
+  }
+
+  app(clientId?: string): SimApplication {
+    const app = clientId
+      ? this.data.applications.find((a) => a.clientId === clientId)
+      : this.data.applications[0];
+    if (!app) throw new Error(`simulator: no application ${clientId}`);
+    return app;
+  }
+
+  environment(name: string) {
+    const env = this.data.environments.find((e) => e.name === name);
+    if (!env) throw new Error(`simulator: no environment ${name}`);
+    return env;
+  }
+
+  /** The next `times` requests matching `path` (and `method`) get `fault` instead of an answer. */
+  fail(path: RegExp, fault: SimFault, { times = 1, method }: { times?: number; method?: string } = {}): void {
+    this.faults.push({ path, fault, times, ...(method ? { method } : {}) });
+  }
+
+  tokenRequests(): number {
+    return this.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/as/token')).length;
+  }
+
+  /** Makes every issued token unknown, as after a revocation: the next API call gets 401. */
+  revokeTokens(): void {
+    this.tokens.clear();
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((done) => this.server.close(() => done()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url);
+    const body = await readBody(req);
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const session = token ? this.tokens.get(token) : undefined;
+    this.requests.push({
+      method: req.method ?? 'GET',
+      path: url.pathname + url.search,
+      ...(session ? { clientId: session.clientId } : {}),
+    });
+    res.setHeader('correlation-id', randomUUID());
+    if (this.latencyMs > 0) await sleep(this.latencyMs);
+
+    const faultIndex = this.faults.findIndex(
+      (f) => f.path.test(url.pathname) && (!f.method || f.method === req.method),
+    );
+    if (faultIndex >= 0) {
+      // biome-ignore lint/style/noNonNullAssertion: found just above
+      const entry = this.faults[faultIndex]!;
+      entry.times--;
+      if (entry.times <= 0) this.faults.splice(faultIndex, 1);
+      const { fault } = entry;
+      if ('delayMs' in fault) await sleep(fault.delayMs);
+      else if ('drop' in fault) {
+        req.socket.destroy();
+        return;
+      } else if ('redirect' in fault) {
+        res.writeHead(302, { location: fault.redirect }).end();
+        return;
+      } else {
+        const headers = {
+          'content-type': 'application/json',
+          ...fault.headers,
+          ...(fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}),
+        };
+        res
+          .writeHead(fault.status, headers)
+          .end(JSON.stringify(fault.body ?? defaultErrorBody(fault.status)));
+        return;
+      }
+    }
+
+    const tokenPath = /^\/([0-9a-f-]{36})\/as\/token$/.exec(url.pathname);
+    if (tokenPath && req.method === 'POST') return this.token(tokenPath[1] ?? '', req, body, res);
+    if (!url.pathname.startsWith('/v1/')) return gateway(res);
+    if (!session || session.expiresAt < Date.now()) {
+      return json(res, 401, {
+        id: randomUUID(),
+        code: 'ACCESS_FAILED',
+        message: 'The request could not be completed. You do not have access to this resource.',
+        details: [
+          {
+            code: 'INVALID_TOKEN',
+            target: 'Authentication Credentials',
+            message: 'The authorization token is either missing or invalid, or it has expired.',
+          },
+        ],
+      });
+    }
+    if (req.method !== 'GET') return gateway(res);
+    return this.api(url, this.app(session.clientId), res);
+  }
+
+  private token(environmentId: string, req: IncomingMessage, body: string, res: ServerResponse): void {
+    const correlation = randomUUID();
+    const refuse = (status: number, error: string, description: string) =>
+      json(res, status, { error, error_description: `${description} (Correlation ID: ${correlation})` });
+    if (!this.data.environments.some((e) => e.id === environmentId)) {
+      return json(res, 404, {
+        id: randomUUID(),
+        code: 'NOT_FOUND',
+        message: 'The requested resource was not found.',
+      });
+    }
+    const form = new URLSearchParams(body);
+    if (form.get('grant_type') !== 'client_credentials')
+      return refuse(400, 'unsupported_grant_type', 'Request denied: Unsupported grant type');
+    const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    let clientId: string | null;
+    let secret: string | null;
+    let method: SimApplication['authMethod'];
+    if (basic) {
+      const decoded = Buffer.from(basic, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      clientId = decodeURIComponent(decoded.slice(0, colon));
+      secret = decodeURIComponent(decoded.slice(colon + 1));
+      method = 'client_secret_basic';
+    } else {
+      clientId = form.get('client_id');
+      secret = form.get('client_secret');
+      method = 'client_secret_post';
+    }
+    const app = this.data.applications.find(
+      (a) => a.clientId === clientId && a.environmentId === environmentId,
+    );
+    // PingOne gives the same answer for a wrong secret, a disabled app and a mismatched method (reference §1.4).
+    if (!app || app.clientSecret !== secret || app.authMethod !== method || !app.enabled) {
+      return refuse(401, 'invalid_client', 'Request denied: Unsupported authentication method');
+    }
+    if (!app.grantTypes.includes('CLIENT_CREDENTIALS'))
+      return refuse(400, 'unauthorized_client', 'Request denied: Unsupported grant type');
+    const now = Math.floor(Date.now() / 1000);
+    const accessToken = this.jwt({
+      client_id: app.clientId,
+      iss: `${this.url}/${environmentId}/as`,
+      aud: ['https://api.pingone.com'],
+      scope: '',
+      iat: now,
+      exp: now + 3600,
+      env: environmentId,
+      org: this.data.organization.id,
+    });
+    this.tokens.set(accessToken, { clientId: app.clientId, environmentId, expiresAt: (now + 3600) * 1000 });
+    json(res, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: 3600 });
+  }
+
+  private api(url: URL, app: SimApplication, res: ServerResponse): void {
+    const path = url.pathname.slice('/v1'.length);
+    const parts = path.split('/').filter(Boolean);
+    if (path === '/roles')
+      return this.page(
+        url,
+        res,
+        'roles',
+        this.data.roles.map(({ permissions, ...role }) => ({
+          ...role,
+          permissions: permissions.map((id) => ({ id })),
+        })),
+      );
+    if (path === '/environments') {
+      if (!this.covers(app, undefined, 'orgmgt:read:environment')) return forbidden(res);
+      const visible = this.data.environments.filter((env) =>
+        this.covers(app, env.id, 'orgmgt:read:environment'),
+      );
+      const expand = url.searchParams.get('expand') === 'billOfMaterials';
+      return this.page(
+        url,
+        res,
+        'environments',
+        visible.map((env) => this.environmentBody(env, expand)),
+      );
+    }
+    if (parts[0] !== 'environments' || !parts[1]) return gateway(res);
+    const env = this.data.environments.find((e) => e.id === parts[1]);
+    // An unknown environment is a 403, not a 404 (reference §2.4, P14C-63085).
+    if (!env) return forbidden(res);
+    if (parts.length === 2) {
+      if (!this.covers(app, env.id, 'orgmgt:read:environment')) return forbidden(res);
+      return json(res, 200, this.environmentBody(env, url.searchParams.get('expand') === 'billOfMaterials'));
+    }
+    if (parts[2] === 'applications' && parts[4] === 'roleAssignments' && parts.length === 5) {
+      const target = this.data.applications.find(
+        (a) => a.clientId === parts[3] && a.environmentId === env.id,
+      );
+      if (!this.covers(app, env.id, 'applications:read')) return forbidden(res);
+      if (!target) return notFound(res);
+      return this.page(
+        url,
+        res,
+        'roleAssignments',
+        target.roleAssignments.map((ra) => ({ ...ra, environment: { id: env.id }, readOnly: false })),
+      );
+    }
+    const name = parts[2] === 'schemas' && parts[4] === 'attributes' ? 'attributes' : (parts[2] ?? '');
+    const collection = collections[name];
+    if (!collection || (parts.length !== 3 && name !== 'attributes')) return gateway(res);
+    // Authorization is checked before existence, and DaVinci endpoints of an environment without
+    // DaVinci answer like a missing role (reference §5.3).
+    if (!this.covers(app, env.id, collection.permission)) return forbidden(res);
+    if (collection.davinci && !env.products.includes('PING_ONE_DAVINCI')) return forbidden(res);
+    return this.page(url, res, collection.embedded, this.data.collections[env.id]?.[name] ?? [], collection);
+  }
+
+  private environmentBody(env: SimData['environments'][number], expand: boolean) {
+    const { products, ...rest } = env;
+    return {
+      ...rest,
+      organization: { id: this.data.organization.id },
+      license: { id: '77777777-0000-4000-8000-000000000001' },
+      status: 'ACTIVE',
+      ...(expand
+        ? { billOfMaterials: { products: products.map((type) => ({ type, id: randomUUID() })) } }
+        : {}),
+      _links: { self: { href: `${this.url}/v1/environments/${env.id}` } },
+    };
+  }
+
+  /** Whether the app holds `permission` at a scope covering `environmentId` (any environment when undefined). */
+  private covers(app: SimApplication, environmentId: string | undefined, permission: string): boolean {
+    return app.roleAssignments.some((ra) => {
+      const role = this.data.roles.find((r) => r.id === ra.role.id);
+      if (!role?.permissions.includes(permission)) return false;
+      if (ra.scope.type === 'ORGANIZATION') return true;
+      return (
+        ra.scope.type === 'ENVIRONMENT' && (environmentId === undefined || ra.scope.id === environmentId)
+      );
+    });
+  }
+
+  private page(url: URL, res: ServerResponse, embedded: string, items: unknown[], paging?: Collection): void {
+    const offset = Number(Buffer.from(url.searchParams.get('cursor') ?? '', 'base64url').toString() || 0);
+    const requested = Number(url.searchParams.get('limit') ?? paging?.defaultLimit ?? 1000);
+    const limit = Math.max(1, Math.min(requested, paging?.maxLimit ?? 1000));
+    const slice = items.slice(offset, offset + limit);
+    const self = `${this.url}${url.pathname}${url.search}`;
+    const links: Record<string, { href: string }> = { self: { href: self } };
+    if (offset + limit < items.length) {
+      const next = new URL(self);
+      next.searchParams.set('limit', String(limit));
+      next.searchParams.set('cursor', Buffer.from(String(offset + limit)).toString('base64url'));
+      links.next = { href: next.toString() };
+    }
+    json(res, 200, {
+      _links: links,
+      _embedded: { [embedded]: slice },
+      count: items.length,
+      size: slice.length,
+    });
+  }
+
+  private jwt(claims: Record<string, unknown>): string {
+    const encode = (part: unknown) => Buffer.from(JSON.stringify(part)).toString('base64url');
+    const unsigned = `${encode({ alg: 'RS256', typ: 'JWT', kid: this.kid })}.${encode(claims)}`;
+    const signature = createSign('RSA-SHA256')
+      .update(unsigned)
+      .sign(this.keys.privateKey)
+      .toString('base64url');
+    return `${unsigned}.${signature}`;
+  }
+}
+
+function defaultErrorBody(status: number): unknown {
+  if (status === 429) {
+    return {
+      id: randomUUID(),
+      code: 'REQUEST_LIMITED',
+      message: 'The request was rate limited.',
+      details: [{ code: 'LIMIT_EXCEEDED', message: 'Rate limit exceeded.' }],
+    };
+  }
+  if (status >= 500)
+    return { id: randomUUID(), code: 'UNEXPECTED_ERROR', message: 'An unexpected error occurred.' };
+  return { id: randomUUID(), code: 'REQUEST_FAILED', message: 'The request could not be completed.' };
+}
+
+function forbidden(res: ServerResponse): void {
+  json(res, 403, {
+    id: randomUUID(),
+    code: 'ACCESS_FAILED',
+    message: 'You do not have permissions or are not licensed to make this request.',
+    details: [
+      {
+        code: 'INSUFFICIENT_PERMISSIONS',
+        message: 'Actor does not have permissions to access this resource.',
+      },
+    ],
+  });
+}
+
+function notFound(res: ServerResponse): void {
+  json(res, 404, { id: randomUUID(), code: 'NOT_FOUND', message: 'The requested resource was not found.' });
+}
+
+/** Unknown paths answer like PingOne's API gateway, not with the PingOne envelope (reference §2.4). */
+function gateway(res: ServerResponse): void {
+  json(res, 403, { message: 'Invalid key=value pair (missing equal-sign) in Authorization header' });
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, {
+    'content-type': status < 300 && status !== 200 ? 'application/json' : 'application/hal+json',
+  });
+  res.end(JSON.stringify(body));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { splitWords } from '../../src/slack/command-line.js';
+
+describe('splitting a slash command into words', () => {
+  it.each([
+    ['', []],
+    ['   ', []],
+    ['help', ['help']],
+    ['list flows  --env   Staging', ['list', 'flows', '--env', 'Staging']],
+    ['promote "Sign On Flow" --to Prod', ['promote', 'Sign On Flow', '--to', 'Prod']],
+    ['promote \u201cSign On Flow\u201d --to Prod', ['promote', 'Sign On Flow', '--to', 'Prod']],
+    ["envs --tenant 'Acme EU'", ['envs', '--tenant', 'Acme EU']],
+    ['test\u00a0acme', ['test', 'acme']],
+    ['audit <@U123|alice> <#C42|ops>', ['audit', '<@U123|alice>', '<#C42|ops>']],
+    ['promote "" x', ['promote', 'x']],
+  ])('%j → %j', (text, words) => {
+    expect(splitWords(text)).toEqual(words);
+  });
+
+  it('keeps an unbalanced quote as part of a word rather than failing', () => {
+    expect(splitWords('promote "Sign On')).toEqual(['promote', '"Sign', 'On']);
+  });
+});

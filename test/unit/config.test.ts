@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const slack = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'a'.repeat(32) };
+
+function problem(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a configuration error');
+}
+
+describe('configuration', () => {
+  it('fills in defaults: HTTP mode on port 3000, embedded database in .flightiq, JSON logs at info', () => {
+    const config = loadConfig(slack);
+    expect(config).toMatchObject({
+      nodeEnv: 'production',
+      logLevel: 'info',
+      port: 3000,
+      slack: { botToken: 'xoxb-1-2-abc', appToken: undefined },
+      database: { url: undefined, dataDir: '.flightiq', poolMax: 10 },
+    });
+  });
+
+  it('treats empty and blank values as unset, and trims the rest', () => {
+    const config = loadConfig({ ...slack, PORT: '  ', DATABASE_URL: '', LOG_LEVEL: ' debug ' });
+    expect(config.port).toBe(3000);
+    expect(config.database.url).toBeUndefined();
+    expect(config.logLevel).toBe('debug');
+  });
+
+  it('runs in Socket Mode with an app token and no signing secret', () => {
+    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1-A1-2' });
+    expect(config.slack.appToken).toBe('xapp-1-A1-2');
+  });
+
+  it('names the Slack variables needed when none is set', () => {
+    expect(problem({})).toBe(
+      'Configuration error: SLACK_BOT_TOKEN is not set; FlightIQ needs SLACK_BOT_TOKEN (xoxb-…) and either SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode).',
+    );
+  });
+
+  it('asks for the signing secret in HTTP mode', () => {
+    expect(problem({ SLACK_BOT_TOKEN: 'xoxb-1' })).toBe(
+      'Configuration error: SLACK_SIGNING_SECRET is not set; HTTP mode needs it (or set SLACK_APP_TOKEN for Socket Mode).',
+    );
+  });
+
+  it.each([
+    [{ SLACK_BOT_TOKEN: 'xoxp-user-token' }, 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-'],
+    [{ SLACK_APP_TOKEN: 'xoxb-1' }, 'SLACK_APP_TOKEN must be an app-level token starting with xapp-'],
+    [{ PORT: '70000' }, 'PORT must be between 0 and 65535'],
+    [{ PORT: 'http' }, 'PORT must be a port number'],
+    [
+      { DATABASE_URL: 'mysql://db/flightiq' },
+      'DATABASE_URL must be a postgres:// or postgresql:// connection URL',
+    ],
+    [{ SLACK_API_URL: 'ftp://x' }, 'SLACK_API_URL must be an http(s) URL of the Slack Web API'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
+    [
+      { FLIGHTIQ_DATA_DIRECTORY: '/x' },
+      'FLIGHTIQ_DATA_DIRECTORY is not a FlightIQ setting (did you mean FLIGHTIQ_DATA_DIR?)',
+    ],
+  ])('refuses %o with a line that names the variable', (bad, message) => {
+    const text = problem({ ...slack, ...bad });
+    expect(text).toContain(message);
+    expect(text.split('\n')).toHaveLength(1);
+  });
+
+  it('requires encryption keys with a real database, naming how to make one', () => {
+    expect(problem({ ...slack, DATABASE_URL: 'postgres://db/flightiq' })).toContain(
+      'FLIGHTIQ_ENCRYPTION_KEYS is not set; with DATABASE_URL it is required',
+    );
+    const keys = `k1:${Buffer.alloc(32, 3).toString('base64')}`;
+    expect(
+      loadConfig({ ...slack, DATABASE_URL: 'postgres://db/x', FLIGHTIQ_ENCRYPTION_KEYS: keys }).encryptionKeys
+        ?.sealingKeyId,
+    ).toBe('k1');
+  });
+
+  it('reads FLIGHTIQ_ADMINS as a list of Slack user IDs', () => {
+    expect(loadConfig({ ...slack, FLIGHTIQ_ADMINS: 'U012AB, W034CD U056EF' }).admins).toEqual([
+      'U012AB',
+      'W034CD',
+      'U056EF',
+    ]);
+    expect(problem({ ...slack, FLIGHTIQ_ADMINS: 'alice' })).toContain(
+      'FLIGHTIQ_ADMINS must list Slack user IDs',
+    );
+  });
+
+  it('puts every problem on the one line', () => {
+    const text = problem({ ...slack, PORT: 'x', LOG_LEVEL: 'loud' });
+    expect(text).toBe(
+      'Configuration error: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; PORT must be a port number.',
+    );
+  });
+
+  it('never repeats a secret value in its message', () => {
+    const text = problem({
+      SLACK_BOT_TOKEN: 'xoxb-canary-secret-value',
+      SLACK_SIGNING_SECRET: 'not hex canary',
+    });
+    expect(text).not.toContain('canary');
+  });
+});

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { createLogger } from '../../src/logger.js';
+import { registerListeners } from '../../src/slack/listeners/index.js';
+
+interface Manifest {
+  features: {
+    slash_commands: { command: string; should_escape?: boolean }[];
+    app_home?: { home_tab_enabled?: boolean };
+  };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: {
+    event_subscriptions?: { bot_events?: string[] };
+    interactivity?: { is_enabled?: boolean };
+    socket_mode_enabled?: boolean;
+  };
+}
+
+const manifest = parse(readFileSync(resolve(import.meta.dirname, '../../manifest.yml'), 'utf8')) as Manifest;
+
+/** Registers the app's real listeners on a recorder instead of Bolt, to see what the code handles. */
+function registered() {
+  const seen = { commands: [] as string[], events: [] as string[], actions: 0, views: 0 };
+  registerListeners(
+    {
+      command: ((name: string) => seen.commands.push(name)) as never,
+      event: ((name: string) => seen.events.push(name)) as never,
+      action: (() => seen.actions++) as never,
+      view: (() => seen.views++) as never,
+    },
+    // Registration only wires handlers; no service is called.
+    { logger: createLogger({ level: 'silent', pretty: false }), services: {} as never },
+  );
+  return seen;
+}
+
+describe('manifest.yml against the code', () => {
+  it('declares exactly the slash commands the code registers', () => {
+    expect(manifest.features.slash_commands.map((c) => c.command).sort()).toEqual(
+      registered().commands.sort(),
+    );
+  });
+
+  it('subscribes to exactly the events the code handles', () => {
+    expect([...(manifest.settings.event_subscriptions?.bot_events ?? [])].sort()).toEqual(
+      registered().events.sort(),
+    );
+  });
+
+  it('enables the App Home tab that app_home_opened publishes to', () => {
+    expect(registered().events).toContain('app_home_opened');
+    expect(manifest.features.app_home?.home_tab_enabled).toBe(true);
+  });
+
+  it('turns on interactivity, Socket Mode and escaping of mentions in commands', () => {
+    expect(manifest.settings.interactivity?.is_enabled).toBe(true);
+    expect(manifest.settings.socket_mode_enabled).toBe(true);
+    expect(manifest.features.slash_commands.every((c) => c.should_escape === true)).toBe(true);
+  });
+
+  it('asks only for the bot scopes this version uses', () => {
+    expect(manifest.oauth_config.scopes.bot.sort()).toEqual([
+      'chat:write',
+      'commands',
+      'usergroups:read',
+      'users:read',
+    ]);
+  });
+});
