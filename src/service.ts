@@ -1,6 +1,7 @@
 import { type RetryOptions, WebClient } from '@slack/web-api';
 import type { Config } from './config.js';
 import { AccessPolicy } from './core/access.js';
+import { ArtifactListing } from './core/artifact-listing.js';
 import { CredentialCheck } from './core/credential-check.js';
 import { EnvironmentDirectory } from './core/environments.js';
 import type { CoreServices } from './core/services.js';
@@ -106,10 +107,12 @@ function createCoreServices(parts: {
   });
   const pingone = new PingOneClient({ overrides: config.pingone, logger });
   const tenants = new TenantService({ pool: database.pool, keys: parts.keys, access, logger });
+  const environments = new EnvironmentDirectory({ pingone, tenants });
   return {
     access,
     tenants,
     checks: new CredentialCheck({ pool: database.pool, pingone, tenants, logger }),
-    environments: new EnvironmentDirectory({ pingone, tenants }),
+    environments,
+    listing: new ArtifactListing({ pool: database.pool, pingone, tenants, environments, access }),
   };
 }

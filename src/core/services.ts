@@ -1,4 +1,5 @@
 import type { AccessPolicy } from './access.js';
+import type { ArtifactListing } from './artifact-listing.js';
 import type { CredentialCheck } from './credential-check.js';
 import type { EnvironmentDirectory } from './environments.js';
 import type { TenantService } from './tenants.js';
@@ -9,4 +10,5 @@ export interface CoreServices {
   tenants: TenantService;
   checks: CredentialCheck;
   environments: EnvironmentDirectory;
+  listing: ArtifactListing;
 }

@@ -49,10 +49,13 @@ export class PingOneClient {
   private readonly readDispatcher: Dispatcher;
   private readonly tokenDispatcher: Dispatcher;
   private readonly logger: Logger;
+  /** How often a failed idempotent call is retried, to say so when it still fails. */
+  private readonly retries: number;
 
   constructor(private readonly options: PingOneClientOptions) {
     const deadlines = options.deadlines ?? defaultDeadlines;
     const retry = options.retry ?? defaultRetryPolicy;
+    this.retries = retry.retries;
     this.readDispatcher = createDispatcher(deadlines, retry, ['GET', 'HEAD']);
     // A client_credentials request changes nothing in PingOne, so it is as safe to repeat as a read.
     this.tokenDispatcher = createDispatcher(deadlines, retry, ['POST']);
@@ -146,7 +149,7 @@ export class PingOneClient {
         continue;
       }
       if (response.status >= 200 && response.status < 300) return response;
-      throw apiError(path, response);
+      throw apiError(path, response, this.retries);
     }
   }
 
@@ -181,7 +184,7 @@ export class PingOneClient {
       { path: '/as/token', status: response.status, ms: mintedInMs, correlationId: response.correlationId },
       'PingOne token request',
     );
-    if (response.status !== 200) throw tokenError(response);
+    if (response.status !== 200) throw tokenError(response, this.retries);
     const parsed = tokenResponseSchema.safeParse(response.body);
     if (!parsed.success) throw unexpected('/as/token', response, 'is not a token response');
     return {
@@ -193,7 +196,7 @@ export class PingOneClient {
   }
 }
 
-function tokenError(response: HttpResponse): PingOneError {
+function tokenError(response: HttpResponse, retries: number): PingOneError {
   const body = tokenErrorSchema.safeParse(response.body);
   const description = body.success ? (body.data.error_description ?? '') : '';
   const quoted = /Correlation ID: ([\w-]+)/.exec(description)?.[1];
@@ -203,7 +206,7 @@ function tokenError(response: HttpResponse): PingOneError {
     path: '/as/token',
   };
   const said = body.success ? ` (PingOne: ${body.data.error}${description ? `, "${description}"` : ''})` : '';
-  const shared = sharedStatusError('/as/token', response, details);
+  const shared = sharedStatusError('/as/token', response, { ...details, retries });
   if (shared) return shared;
   switch (body.success ? body.data.error : '') {
     case 'invalid_client':
@@ -241,9 +244,9 @@ function tokenError(response: HttpResponse): PingOneError {
   );
 }
 
-function apiError(path: string, response: HttpResponse): PingOneError {
+function apiError(path: string, response: HttpResponse, retries: number): PingOneError {
   const details = { status: response.status, correlationId: response.correlationId, path };
-  const shared = sharedStatusError(path, response, details);
+  const shared = sharedStatusError(path, response, { ...details, retries });
   if (shared) return shared;
   const body = apiErrorSchema.safeParse(response.body);
   const said = body.success && body.data.message ? ` (PingOne: "${body.data.message}")` : '';
@@ -279,18 +282,22 @@ function sharedStatusError(
   if (response.status === 429) {
     return new PingOneError(
       'rate_limited',
-      `PingOne's rate limit was still exceeded for ${path} after retrying.`,
+      `PingOne's rate limit was still exceeded for ${path} after FlightIQ retried ${retriesOf(details)} time(s), waiting as PingOne's Retry-After asked.`,
       { ...details, retried: true },
     );
   }
   if (response.status >= 500) {
     return new PingOneError(
       'unavailable',
-      `PingOne answered ${response.status} for ${path} after retrying.`,
+      `PingOne answered ${response.status} for ${path}, also after FlightIQ retried ${retriesOf(details)} time(s).`,
       { ...details, retried: true },
     );
   }
   return undefined;
+}
+
+function retriesOf(details: ConstructorParameters<typeof PingOneError>[2]): number {
+  return details?.retries ?? 0;
 }
 
 function unexpected(path: string, response: HttpResponse, what: string): PingOneError {

@@ -70,6 +70,8 @@ export class PingOneError extends Error {
       correlationId?: string | undefined;
       /** True when the call was retried before giving up. */
       retried?: boolean;
+      /** How many times it was retried. */
+      retries?: number;
       /** The API path (no host, no query), to say which call failed. */
       path?: string;
     } = {},

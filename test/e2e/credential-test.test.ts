@@ -231,7 +231,7 @@ describe('/flightiq envs', () => {
     sim.fail(/^\/v1\/environments$/, { status: 429, retryAfter: '0' }, { times: 10 });
     const shown = await run('envs');
     expect(shown).toContain('PingOne rate limit reached');
-    expect(shown).toContain('after retrying');
+    expect(shown).toContain('after FlightIQ retried 3 time(s)');
   });
 
   it('200 concurrent commands for one tenant make exactly one token request', async () => {

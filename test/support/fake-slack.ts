@@ -18,6 +18,15 @@ export interface SlackCall {
   token: string | undefined;
 }
 
+export interface SharedFile {
+  id: string;
+  filename: string;
+  title: string | undefined;
+  channel: string;
+  initialComment: string | undefined;
+  content: string;
+}
+
 export interface ResponseUrlPost {
   url: string;
   body: Record<string, unknown>;
@@ -45,7 +54,7 @@ export const fakeBotId = 'B0FAKEBOT1';
 
 const triggerLifetimeMs = 3_000;
 const responseUrlUses = 5;
-const nestedArgs = ['blocks', 'view', 'attachments', 'metadata', 'unfurl_links'];
+const nestedArgs = ['blocks', 'view', 'attachments', 'metadata', 'unfurl_links', 'files'];
 
 export class FakeSlack {
   readonly calls: SlackCall[] = [];
@@ -59,9 +68,12 @@ export class FakeSlack {
   /** Channels that answer `channel_not_found`, and ones where the bot is not a member. */
   readonly missingChannels = new Set<string>();
   readonly channelsWithoutBot = new Set<string>();
+  /** Files shared through the upload flow (files.getUploadURLExternal, upload, completeUploadExternal). */
+  readonly files: SharedFile[] = [];
   botToken = 'xoxb-0000-fake-bot-token';
   appToken = 'xapp-1-fake-app-token';
 
+  private readonly uploads = new Map<string, { filename: string; length: number; content?: Buffer }>();
   private readonly triggers = new Map<string, { issuedAt: number; used: boolean }>();
   private readonly responseUrls = new Map<string, number>();
   private readonly storedViews = new Map<string, { hash: string; view: Record<string, unknown> }>();
@@ -198,6 +210,7 @@ export class FakeSlack {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.origin);
+    if (url.pathname.startsWith('/upload/')) return this.handleUpload(url, req, res);
     const raw = await readBody(req);
     if (url.pathname.startsWith('/response/')) return this.handleResponseUrl(url, raw, res);
     if (!url.pathname.startsWith('/api/') || req.method !== 'POST') {
@@ -218,6 +231,25 @@ export class FakeSlack {
       });
     }
     send(res, answer);
+  }
+
+  /** The upload URL step: Slack takes the bytes raw or as multipart form data (the Node SDK's way). */
+  private async handleUpload(url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const upload = this.uploads.get(url.pathname.slice('/upload/'.length));
+    if (!upload || req.method !== 'POST') return send(res, { status: 404, body: { ok: false } });
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let bytes = Buffer.concat(chunks);
+    const contentType = req.headers['content-type'] ?? '';
+    if (contentType.startsWith('multipart/form-data')) {
+      const form = await new Response(bytes, { headers: { 'content-type': contentType } }).formData();
+      const file = [...form.values()].find((value) => typeof value !== 'string');
+      bytes = Buffer.from(file && typeof file !== 'string' ? await file.arrayBuffer() : new ArrayBuffer(0));
+    }
+    upload.content = bytes;
+    this.wake();
+    // Slack answers the upload URL with plain text, not the Web API's JSON envelope.
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${bytes.length}`);
   }
 
   private handleResponseUrl(url: URL, raw: string, res: ServerResponse): void {
@@ -307,6 +339,19 @@ export class FakeSlack {
         const user = this.users.get(String(args.user));
         return user ? ok({ user: { team_id: fakeTeamId, name: user.id, ...user } }) : fail('user_not_found');
       }
+      case 'conversations.open': {
+        const users = String(args.users ?? '')
+          .split(',')
+          .filter(Boolean);
+        if (users.length !== 1)
+          return fail(users.length === 0 ? 'users_list_not_supplied' : 'not_implemented');
+        if (!this.users.has(users[0] ?? '') && !/^U/.test(users[0] ?? '')) return fail('user_not_found');
+        return ok({ channel: { id: `D${users[0]?.slice(1)}` } });
+      }
+      case 'files.getUploadURLExternal':
+        return this.uploadUrl(args);
+      case 'files.completeUploadExternal':
+        return this.completeUpload(args);
       case 'usergroups.users.list': {
         const members = this.userGroups.get(String(args.usergroup));
         return members ? ok({ users: members }) : fail('no_such_subteam');
@@ -314,6 +359,43 @@ export class FakeSlack {
       default:
         return fail('unknown_method');
     }
+  }
+
+  private uploadUrl(args: Record<string, unknown>): Answer {
+    const length = Number(args.length);
+    if (typeof args.filename !== 'string' || args.filename === '') return fail('invalid_arguments');
+    if (!Number.isInteger(length) || length <= 0) return fail('invalid_arguments');
+    const id = `F${String(++this.sequence).padStart(9, '0')}`;
+    this.uploads.set(id, { filename: args.filename, length });
+    return ok({ upload_url: `${this.origin}/upload/${id}`, file_id: id });
+  }
+
+  private completeUpload(args: Record<string, unknown>): Answer {
+    const files = args.files;
+    if (!Array.isArray(files) || files.length === 0) return fail('invalid_arguments');
+    const channel = args.channel_id;
+    if (channel !== undefined) {
+      const problem = this.channelProblem(channel);
+      if (problem) return fail(problem);
+    }
+    const done = [];
+    for (const entry of files as { id?: string; title?: string }[]) {
+      const upload = this.uploads.get(String(entry.id));
+      if (!upload?.content) return fail('file_not_found');
+      if (upload.content.length !== upload.length) return fail('file_size_mismatch');
+      this.uploads.delete(String(entry.id));
+      const file = {
+        id: String(entry.id),
+        filename: upload.filename,
+        title: entry.title,
+        channel: String(channel ?? ''),
+        initialComment: typeof args.initial_comment === 'string' ? args.initial_comment : undefined,
+        content: upload.content.toString('utf8'),
+      };
+      this.files.push(file);
+      done.push({ id: file.id, title: file.title, name: file.filename });
+    }
+    return ok({ files: done });
   }
 
   private channelProblem(channel: unknown): string | undefined {

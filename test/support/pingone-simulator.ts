@@ -45,8 +45,10 @@ interface Collection {
   embedded: string;
   permission: string;
   davinci: boolean;
-  defaultLimit?: number;
-  maxLimit?: number;
+  /** Page sizes of collections whose spec has a `limit` parameter; the others answer in one page. */
+  paging?: { defaultLimit: number; maxLimit: number };
+  /** For sub-collections: the field of each item naming its parent (`application` for flow policies). */
+  parentField?: string;
 }
 
 /** Collections under /v1/environments/{env}/…, with the permission each needs (reference §5.1). */
@@ -56,8 +58,7 @@ const collections: Record<string, Collection> = {
     embedded: 'variables',
     permission: 'davinci:read:constructs',
     davinci: true,
-    defaultLimit: 10,
-    maxLimit: 500,
+    paging: { defaultLimit: 10, maxLimit: 500 },
   },
   connectorInstances: {
     embedded: 'connectorInstances',
@@ -70,36 +71,24 @@ const collections: Record<string, Collection> = {
     permission: 'davinci:read:applications',
     davinci: true,
   },
-  // The management API declares no x-permission; "identity:read" stands for the roles that read it.
-  forms: {
-    embedded: 'forms',
-    permission: 'identity:read',
-    davinci: false,
-    defaultLimit: 100,
-    maxLimit: 1000,
+  flowPolicies: {
+    embedded: 'flowPolicies',
+    permission: 'davinci:read:flowPolicies',
+    davinci: true,
+    parentField: 'application',
   },
+  // The management API declares no x-permission; "identity:read" stands for the roles that read it.
+  forms: { embedded: 'forms', permission: 'identity:read', davinci: false },
+  // The spec gives templates a `limit` but no range; these numbers are the simulator's own.
   templates: {
     embedded: 'templates',
     permission: 'identity:read',
     davinci: false,
-    defaultLimit: 100,
-    maxLimit: 1000,
+    paging: { defaultLimit: 100, maxLimit: 1000 },
   },
   schemas: { embedded: 'schemas', permission: 'identity:read', davinci: false },
-  certificates: {
-    embedded: 'certificates',
-    permission: 'identity:read',
-    davinci: false,
-    defaultLimit: 100,
-    maxLimit: 1000,
-  },
-  attributes: {
-    embedded: 'attributes',
-    permission: 'identity:read',
-    davinci: false,
-    defaultLimit: 100,
-    maxLimit: 1000,
-  },
+  certificates: { embedded: 'certificates', permission: 'identity:read', davinci: false },
+  attributes: { embedded: 'attributes', permission: 'identity:read', davinci: false, parentField: 'schema' },
 };
 
 export const simulatorSeed = resolve(import.meta.dirname, '../fixtures/pingone/default.json');
@@ -110,6 +99,11 @@ export class PingOneSimulator {
   readonly requests: { method: string; path: string; clientId?: string }[] = [];
   /** Added to every answer, to model a distant PingOne. */
   latencyMs = 0;
+  /**
+   * When set, every collection answers in pages of this size, documented paging or not: the client
+   * must follow `_links.next` wherever PingOne sends one.
+   */
+  pageSize: number | undefined;
   private readonly faults: { method?: string; path: RegExp; fault: SimFault; times: number }[] = [];
   private readonly tokens = new Map<string, { clientId: string; environmentId: string; expiresAt: number }>();
   private readonly keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -345,14 +339,27 @@ export class PingOneSimulator {
         target.roleAssignments.map((ra) => ({ ...ra, environment: { id: env.id }, readOnly: false })),
       );
     }
-    const name = parts[2] === 'schemas' && parts[4] === 'attributes' ? 'attributes' : (parts[2] ?? '');
+    // A sub-collection: /schemas/{id}/attributes, /davinciApplications/{id}/flowPolicies.
+    const nested = parts.length === 5 && (parts[2] === 'schemas' || parts[2] === 'davinciApplications');
+    const name = (nested ? parts[4] : parts[2]) ?? '';
     const collection = collections[name];
-    if (!collection || (parts.length !== 3 && name !== 'attributes')) return gateway(res);
+    if (!collection || (parts.length !== 3 && !nested) || (nested && !collection.parentField)) {
+      return gateway(res);
+    }
     // Authorization is checked before existence, and DaVinci endpoints of an environment without
     // DaVinci answer like a missing role (reference §5.3).
     if (!this.covers(app, env.id, collection.permission)) return forbidden(res);
     if (collection.davinci && !env.products.includes('PING_ONE_DAVINCI')) return forbidden(res);
-    return this.page(url, res, collection.embedded, this.data.collections[env.id]?.[name] ?? [], collection);
+    let items = this.data.collections[env.id]?.[name] ?? [];
+    if (nested && collection.parentField) {
+      const parent = this.data.collections[env.id]?.[parts[2] ?? '']?.find((item) => item.id === parts[3]);
+      if (!parent) return notFound(res);
+      const field = collection.parentField;
+      items = items.filter((item) => (item[field] as { id?: string } | undefined)?.id === parts[3]);
+    }
+    const attributes = url.searchParams.get('attributes');
+    if (name === 'flows' && attributes) items = items.map((item) => project(item, attributes.split(',')));
+    return this.page(url, res, collection.embedded, items, collection);
   }
 
   private environmentBody(env: SimData['environments'][number], expand: boolean) {
@@ -381,10 +388,21 @@ export class PingOneSimulator {
     });
   }
 
-  private page(url: URL, res: ServerResponse, embedded: string, items: unknown[], paging?: Collection): void {
+  private page(
+    url: URL,
+    res: ServerResponse,
+    embedded: string,
+    items: unknown[],
+    collection?: Collection,
+  ): void {
     const offset = Number(Buffer.from(url.searchParams.get('cursor') ?? '', 'base64url').toString() || 0);
-    const requested = Number(url.searchParams.get('limit') ?? paging?.defaultLimit ?? 1000);
-    const limit = Math.max(1, Math.min(requested, paging?.maxLimit ?? 1000));
+    const paging = collection ? collection.paging : { defaultLimit: 1000, maxLimit: 5000 };
+    let limit = items.length || 1;
+    if (paging) {
+      const requested = Number(url.searchParams.get('limit') ?? paging.defaultLimit);
+      limit = Math.max(1, Math.min(requested, paging.maxLimit));
+    }
+    if (this.pageSize) limit = this.pageSize;
     const slice = items.slice(offset, offset + limit);
     const self = `${this.url}${url.pathname}${url.search}`;
     const links: Record<string, { href: string }> = { self: { href: self } };
@@ -411,6 +429,13 @@ export class PingOneSimulator {
       .toString('base64url');
     return `${unsigned}.${signature}`;
   }
+}
+
+/** `?attributes=a,b`: only those top-level properties, plus the links (reference §2.3). */
+function project(item: Record<string, unknown>, names: string[]): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const name of [...names, '_links']) if (name in item) kept[name] = item[name];
+  return kept;
 }
 
 function defaultErrorBody(status: number): unknown {

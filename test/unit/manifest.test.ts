@@ -64,6 +64,8 @@ describe('manifest.yml against the code', () => {
     expect(manifest.oauth_config.scopes.bot.sort()).toEqual([
       'chat:write',
       'commands',
+      'files:write',
+      'im:write',
       'usergroups:read',
       'users:read',
     ]);

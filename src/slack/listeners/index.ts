@@ -23,7 +23,7 @@ export function registerListeners(
   const handlers = { ...commands.builtInHandlers(deps.services), ...deps.handlers };
   const catalog = withAvailability((name) => name === 'help' || name in handlers);
   commands.register(app, { logger: deps.logger, catalog, handlers });
-  actions.register(app, deps.services);
+  actions.register(app, deps.services, deps.logger);
   views.register(app, deps.services);
   events.register(app, { catalog });
 }

@@ -1,9 +1,15 @@
 import type { App } from '@slack/bolt';
 import type { CoreServices } from '../../../core/services.js';
+import type { Logger } from '../../../logger.js';
+import { listActions } from '../../views/artifact-list.js';
 import { removeTenantActions } from '../../views/tenant-remove.js';
+import { listCsvClicked, listPageClicked } from './list-navigation.js';
 import { removeTenantCancelled, removeTenantConfirmed } from './tenant-remove.js';
 
-export function register(app: Pick<App, 'action'>, services: CoreServices): void {
+export function register(app: Pick<App, 'action'>, services: CoreServices, logger: Logger): void {
   app.action(removeTenantActions.confirm, removeTenantConfirmed(services));
   app.action(removeTenantActions.cancel, removeTenantCancelled);
+  app.action(listActions.previous, listPageClicked(services));
+  app.action(listActions.next, listPageClicked(services));
+  app.action(listActions.csv, listCsvClicked(services, logger));
 }

@@ -5,6 +5,7 @@ import { type SubcommandInfo, slashCommand } from '../../subcommands.js';
 import { envsSubcommand } from './envs.js';
 import { flightiqCommand, type SubcommandHandler } from './flightiq.js';
 import { helpSubcommand } from './help.js';
+import { listSubcommand } from './list.js';
 import { tenantSubcommand } from './tenant.js';
 import { testSubcommand } from './test.js';
 
@@ -14,6 +15,7 @@ export function builtInHandlers(services: CoreServices): Record<string, Subcomma
     tenant: tenantSubcommand(services),
     test: testSubcommand(services),
     envs: envsSubcommand(services),
+    list: listSubcommand(services),
   };
 }
 

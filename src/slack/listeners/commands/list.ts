@@ -1,0 +1,68 @@
+import { artifactKindNamed, artifactKindNames } from '../../../core/artifact-kinds.js';
+import type { ListOutcome } from '../../../core/artifact-listing.js';
+import type { CoreServices } from '../../../core/services.js';
+import { parseOptions } from '../../command-options.js';
+import { slashCommand } from '../../subcommands.js';
+import {
+  artifactListMessage,
+  environmentNotMatchedMessage,
+  listPageSize,
+  noDavinciMessage,
+} from '../../views/artifact-list.js';
+import { escapeMrkdwn, shorten } from '../../views/mrkdwn.js';
+import { notice } from '../../views/notices.js';
+import { problemMessage } from '../../views/pingone-problem.js';
+import type { SubcommandHandler } from './flightiq.js';
+import { readerAndTenant } from './read-preamble.js';
+
+const usage = `\`${slashCommand} list <kind> --env <env> [--tenant <t>] [filter words]\`, where <kind> is one of ${artifactKindNames.join(', ')}`;
+
+/** `/flightiq list <kind> --env <env> [--tenant <t>] [filter words]`. */
+export function listSubcommand(services: CoreServices): SubcommandHandler {
+  return async (request) => {
+    const options = parseOptions(request.args, { values: ['env', 'tenant'] });
+    const [kindWord, ...filterWords] = options.positional;
+    const kind = kindWord ? artifactKindNamed(kindWord) : undefined;
+    const problems = [...options.problems];
+    if (!kindWord) problems.push('Say what to list');
+    else if (!kind) problems.push(`"${escapeMrkdwn(shorten(kindWord, 40))}" is not something FlightIQ lists`);
+    if (options.values.env === undefined) {
+      problems.push(`Name the environment with \`--env <name or ID>\` (\`${slashCommand} envs\` lists them)`);
+    }
+    if (problems.length > 0 || !kind || options.values.env === undefined) {
+      await request.ack({
+        response_type: 'ephemeral',
+        ...notice(`${problems.join('. ')}. Usage: ${usage}.`),
+      });
+      return;
+    }
+    await request.ack({
+      response_type: 'ephemeral',
+      ...notice(`:hourglass_flowing_sand: Reading ${kind.title.toLowerCase()}…`),
+    });
+    const chosen = await readerAndTenant(request, services, `list.${kind.name}`, options.values.tenant);
+    if (!chosen) return;
+    const outcome = await services.listing.list({
+      actor: chosen.actor,
+      tenant: chosen.tenant,
+      kind,
+      environment: options.values.env,
+      filterWords,
+      pageSize: listPageSize,
+    });
+    await request.respond({ response_type: 'ephemeral', replace_original: true, ...listMessage(outcome) });
+  };
+}
+
+function listMessage(outcome: ListOutcome) {
+  switch (outcome.outcome) {
+    case 'listed':
+      return artifactListMessage(outcome.page, new Date());
+    case 'environment_not_matched':
+      return environmentNotMatchedMessage(outcome.match);
+    case 'no_davinci':
+      return noDavinciMessage(outcome.environment, outcome.kind);
+    case 'failed':
+      return problemMessage(outcome.problem);
+  }
+}

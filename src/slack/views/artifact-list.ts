@@ -1,0 +1,190 @@
+import type { KnownBlock } from '@slack/types';
+import {
+  type ArtifactKind,
+  type ArtifactRow,
+  type Cell,
+  type Column,
+  certificateWarningDays,
+} from '../../core/artifact-kinds.js';
+import type { ListPage } from '../../core/artifact-listing.js';
+import type { EnvironmentMatch } from '../../core/environment-match.js';
+import type { EnvironmentSummary } from '../../core/environments.js';
+import { slashCommand } from '../subcommands.js';
+import { escapeMrkdwn, shorten, slackDate } from './mrkdwn.js';
+
+/** Items per message. At most ~300 characters a line, 50 lines fill a handful of sections. */
+export const listPageSize = 50;
+
+export const listActions = {
+  previous: 'list_page_previous',
+  next: 'list_page_next',
+  csv: 'list_csv',
+} as const;
+
+/** What a paging button carries: which stored list and which page. Who clicks is checked on the server. */
+export interface PageButtonValue {
+  s: string;
+  p: number;
+}
+
+const sectionLimit = 3000;
+const nameLimit = 80;
+const cellLimit = 60;
+const dayMs = 24 * 60 * 60 * 1000;
+
+export function artifactListMessage(list: ListPage, now: Date): { text: string; blocks: KnownBlock[] } {
+  const { snapshot, kind, rows } = list;
+  const env = escapeMrkdwn(snapshot.environmentName);
+  const blocks: KnownBlock[] = [
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: shorten(`${kind.title} in ${snapshot.environmentName}`, 150) },
+    },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: summaryLine(list) }] },
+  ];
+  if (rows.length === 0) {
+    const matching = snapshot.filter ? ` matching "${escapeMrkdwn(shorten(snapshot.filter, 200))}"` : '';
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `No ${kind.title.toLowerCase()} in *${env}*${matching}.` },
+    });
+  }
+  for (const text of packLines(rows.map((row) => line(kind, row, now)))) {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
+  }
+  if (snapshot.truncated) {
+    blocks.push({
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: ':warning: PingOne had more pages than FlightIQ reads in one listing; this list is not complete.',
+        },
+      ],
+    });
+  }
+  const buttons = navigation(list);
+  if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'list_navigation', elements: buttons });
+  return {
+    text: `${snapshot.total} ${kind.title.toLowerCase()} in ${snapshot.environmentName}`,
+    blocks,
+  };
+}
+
+function summaryLine({ snapshot, page, pageCount }: ListPage): string {
+  const parts = [
+    `Tenant *${escapeMrkdwn(snapshot.tenantName)}*`,
+    `${snapshot.total.toLocaleString('en-US')} item${snapshot.total === 1 ? '' : 's'}`,
+  ];
+  if (snapshot.filter) parts.push(`matching "${escapeMrkdwn(shorten(snapshot.filter, 200))}"`);
+  if (pageCount > 1) parts.push(`page ${page + 1} of ${pageCount}`);
+  parts.push(`read ${slackDate(snapshot.createdAt)}`);
+  return parts.join('  ·  ');
+}
+
+function navigation({ snapshot, page, pageCount }: ListPage) {
+  const value = (p: number) => JSON.stringify({ s: snapshot.id, p } satisfies PageButtonValue);
+  const buttons = [];
+  if (page > 0) {
+    buttons.push({
+      type: 'button' as const,
+      action_id: listActions.previous,
+      text: { type: 'plain_text' as const, text: '◀ Previous' },
+      value: value(page - 1),
+    });
+  }
+  if (page < pageCount - 1) {
+    buttons.push({
+      type: 'button' as const,
+      action_id: listActions.next,
+      text: { type: 'plain_text' as const, text: 'Next ▶' },
+      value: value(page + 1),
+    });
+  }
+  if (snapshot.total > 0) {
+    buttons.push({
+      type: 'button' as const,
+      action_id: listActions.csv,
+      text: { type: 'plain_text' as const, text: 'Download CSV' },
+      value: snapshot.id,
+    });
+  }
+  return buttons;
+}
+
+function line(kind: ArtifactKind, row: ArtifactRow, now: Date): string {
+  const name = row.cells.name;
+  const parts = [`*${escapeMrkdwn(shorten(typeof name === 'string' ? name : row.id, nameLimit))}*`];
+  for (const column of kind.columns) {
+    if (column.csvOnly || column.key === 'name') continue;
+    const shown = cellText(column, row.cells[column.key], now);
+    if (shown) parts.push(shown);
+  }
+  return parts.join('  ·  ');
+}
+
+function cellText(column: Column, cell: Cell | undefined, now: Date): string | undefined {
+  const label = column.title.toLowerCase();
+  if (cell === null || cell === undefined) return column.empty;
+  if (Array.isArray(cell))
+    return cell.length > 0 ? `${label} ${escapeMrkdwn(shorten(cell.join(', '), cellLimit))}` : undefined;
+  if (typeof cell === 'object') return `${label} _${escapeMrkdwn(cell.withheld)}, not shown_`;
+  if (typeof cell === 'boolean')
+    return column.labels ? column.labels[cell ? 0 : 1] : `${label} ${cell ? 'yes' : 'no'}`;
+  if (column.format === 'date' || column.format === 'expiry') return dateText(column, String(cell), now);
+  return `${label} ${escapeMrkdwn(shorten(String(cell), cellLimit))}`;
+}
+
+function dateText(column: Column, iso: string, now: Date): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime()))
+    return `${column.title.toLowerCase()} ${escapeMrkdwn(shorten(iso, cellLimit))}`;
+  if (column.format === 'date') return `${column.title.toLowerCase()} ${slackDate(at)}`;
+  const days = Math.floor((at.getTime() - now.getTime()) / dayMs);
+  if (at.getTime() <= now.getTime()) return `:x: *expired* ${slackDate(at)}`;
+  if (days < certificateWarningDays) {
+    return `:warning: *expires ${slackDate(at)}* (in ${days === 0 ? 'less than a day' : `${days} day${days === 1 ? '' : 's'}`})`;
+  }
+  return `expires ${slackDate(at)}`;
+}
+
+/** Lines joined into as few sections as fit Slack's 3,000-character section text. */
+function packLines(lines: string[]): string[] {
+  const sections: string[] = [];
+  let current = '';
+  for (const raw of lines) {
+    const next = shorten(raw, sectionLimit);
+    if (current && current.length + 1 + next.length > sectionLimit) {
+      sections.push(current);
+      current = next;
+    } else current = current ? `${current}\n${next}` : next;
+  }
+  if (current) sections.push(current);
+  return sections;
+}
+
+export function environmentNotMatchedMessage(match: Extract<EnvironmentMatch, { ok: false }>) {
+  const asked = escapeMrkdwn(shorten(match.asked, 100));
+  const shown = match.candidates.slice(0, 25);
+  const names = shown.map((env) => `• *${escapeMrkdwn(env.name)}* (${escapeMrkdwn(env.type)}) \`${env.id}\``);
+  if (match.candidates.length > shown.length)
+    names.push(`…and ${match.candidates.length - shown.length} more`);
+  const intro =
+    match.reason === 'ambiguous'
+      ? `"${asked}" could mean more than one environment. Type more of the name, or the ID:`
+      : match.candidates.length > 0
+        ? `The worker app sees no environment named "${asked}". It sees:`
+        : `The worker app sees no environment named "${asked}", and no environments at all: its roles cover none.`;
+  const text = [intro, ...names].join('\n');
+  return {
+    text: intro,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: shorten(text, sectionLimit) } },
+    ] as KnownBlock[],
+  };
+}
+
+export function noDavinciMessage(environment: EnvironmentSummary, kind: ArtifactKind) {
+  const text = `:information_source: *${escapeMrkdwn(environment.name)}* has no DaVinci, so it has no ${kind.title.toLowerCase()}. Add DaVinci to the environment in PingOne, or list another environment (\`${slashCommand} envs\` shows which have it).`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] as KnownBlock[] };
+}
