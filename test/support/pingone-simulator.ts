@@ -162,6 +162,11 @@ export class PingOneSimulator {
     this.faults.push({ path, fault, times, ...(method ? { method } : {}) });
   }
 
+  /** Drops faults not used up yet, so one test's leftovers do not reach the next. */
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
   tokenRequests(): number {
     return this.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/as/token')).length;
   }

@@ -1,0 +1,330 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { FakeSlack } from '../support/fake-slack.js';
+import { PingOneSimulator } from '../support/pingone-simulator.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+const admin = 'U0ADMIN0001';
+const member = 'U0MEMBER001';
+const other = 'U0OTHER0001';
+const staging = 'bb22bb22-0000-4000-8000-000000000002';
+const tenantSecret = 'sim-secret-0123456789abcdefghijklmnopqrstuvwxyzABCDEF';
+
+let fakeSlack: FakeSlack;
+let database: TestDatabase;
+let sim: PingOneSimulator;
+let app: TestApp;
+let seed: string;
+
+beforeAll(async () => {
+  fakeSlack = await FakeSlack.start();
+  fakeSlack.users.set(member, { id: member });
+  fakeSlack.users.set(other, { id: other });
+  sim = await PingOneSimulator.start();
+  seed = JSON.stringify(sim.data);
+  database = await createTestDatabase();
+  app = await startApp();
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await database?.drop();
+  await sim?.stop();
+  await fakeSlack?.stop();
+});
+
+beforeEach(async () => {
+  sim.data = JSON.parse(seed);
+  sim.pageSize = undefined;
+  sim.clearFaults();
+  sim.latencyMs = 0;
+  await app.service.database.pool.query('DELETE FROM tenants');
+  await addTenant('Acme');
+});
+
+function startApp(): Promise<TestApp> {
+  return startTestApp({ fakeSlack, database, env: { FLIGHTIQ_ADMINS: admin, ...sim.env } });
+}
+
+async function addTenant(name: string) {
+  const simApp = sim.app();
+  const result = await app.service.services.tenants.add(
+    { userId: admin },
+    {
+      name,
+      region: 'eu',
+      environmentId: simApp.environmentId,
+      clientId: simApp.clientId,
+      clientSecret: simApp.clientSecret,
+      authMethod: simApp.authMethod,
+    },
+  );
+  if (result.outcome !== 'saved') throw new Error(`could not add tenant: ${JSON.stringify(result)}`);
+}
+
+type Shown = { text: string; blocks: Record<string, unknown>[] };
+
+async function lastResponse(responseUrl: string): Promise<Shown> {
+  return (await fakeSlack.waitFor(() => fakeSlack.responsesTo(responseUrl).at(-1), 15_000)) as Shown;
+}
+
+/** Runs a command; returns what the user finally sees. */
+async function run(text: string, user = member): Promise<Shown> {
+  const reply = await app.slack.command(text, { user });
+  expect(reply.status).toBe(200);
+  return lastResponse(reply.responseUrl);
+}
+
+/** Text lines of the list's sections, one per item. */
+function items(shown: Shown): string[] {
+  return shown.blocks
+    .filter((block) => block.type === 'section')
+    .flatMap((block) => String((block.text as { text: string }).text).split('\n'));
+}
+
+function button(shown: Shown, actionId: string): { action_id: string; value: string } {
+  const actions = shown.blocks.find((block) => block.type === 'actions');
+  const found = (actions?.elements as { action_id: string; value: string }[] | undefined)?.find(
+    (element) => element.action_id === actionId,
+  );
+  if (!found) throw new Error(`no ${actionId} button in ${JSON.stringify(shown.blocks)}`);
+  return found;
+}
+
+async function click(shown: Shown, actionId: string, user = member): Promise<Shown> {
+  const reply = await app.slack.blockAction(button(shown, actionId), { user });
+  expect(reply.status).toBe(200);
+  return lastResponse(reply.responseUrl);
+}
+
+function variables(count: number) {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `33333333-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    name: `var${String(i).padStart(5, '0')}`,
+    context: 'company',
+    dataType: i % 10 === 0 ? 'secret' : 'string',
+    value: i % 10 === 0 ? '******' : `value-${i}`,
+    mutable: true,
+    environment: { id: staging },
+  }));
+}
+
+describe('/flightiq list, each kind from the simulator', () => {
+  const expected: Record<string, string[]> = {
+    flows: [
+      '*Password reset (draft)*  ·  enabled  ·  current version 1  ·  never deployed',
+      '*Registration*  ·  disabled  ·  current version 2  ·  published version 2  ·  deployed <!date^',
+      '*Sign in*  ·  enabled  ·  current version 4  ·  published version 3  ·  deployed <!date^',
+    ],
+    variables: [
+      '*retryCount*  ·  context flow  ·  type number  ·  value 3',
+      '*smtpPassword*  ·  context company  ·  type secret  ·  value _secret, not shown_',
+      '*var1*  ·  context company  ·  type string  ·  value v1',
+      '*var2*',
+      '*var3*',
+    ],
+    connectors: ['*HTTP*  ·  connector httpConnector', '*PingOne SSO*  ·  connector pingOneSSOConnector'],
+    apps: ['*Customer portal*  ·  flow policies 2'],
+    forms: ['*Sign On*  ·  fields 3'],
+    templates: [
+      '*General*  ·  delivery methods Email, SMS',
+      '*Strong Authentication*  ·  delivery methods Email, SMS, Voice, Push',
+    ],
+    attributes: [
+      '*email*  ·  type STRING  ·  optional  ·  not unique',
+      '*loyaltyTier*  ·  type STRING  ·  optional  ·  not unique',
+      '*username*  ·  type STRING  ·  required  ·  unique',
+    ],
+    certificates: [
+      '*Old TLS*  ·  subject CN=old.example.com  ·  :x: *expired* <!date^',
+      '*SAML signing*  ·  subject CN=login.example.com, O=Example  ·  expires <!date^',
+    ],
+  };
+
+  for (const [kind, lines] of Object.entries(expected)) {
+    it(`${kind}: a readable line per item, sorted, with no secret`, async () => {
+      const shown = await run(`list ${kind} --env Staging`);
+      const headerText = JSON.stringify(shown.blocks[0]);
+      expect(headerText).toContain('in Staging');
+      const listed = items(shown);
+      expect(listed).toHaveLength(lines.length);
+      lines.forEach((line, i) => expect(listed[i]).toContain(line));
+      const everything = JSON.stringify(fakeSlack.responses) + app.logs.join('\n');
+      for (const secret of ['******', 'CANARY', tenantSecret]) expect(everything).not.toContain(secret);
+    });
+  }
+
+  it("follows PingOne's next links for every kind, documented paging or not", async () => {
+    sim.pageSize = 1;
+    for (const [kind, lines] of Object.entries(expected)) {
+      expect(items(await run(`list ${kind} --env Staging`)), kind).toHaveLength(lines.length);
+    }
+  });
+
+  it('asks PingOne only for the flow fields it shows, and counts flow policies per application', async () => {
+    await run('list flows --env Staging');
+    expect(sim.requests.some((r) => r.path.includes('/flows?attributes=id,name,enabled'))).toBe(true);
+    await run('list apps --env Staging');
+    expect(
+      sim.requests.some((r) =>
+        r.path.endsWith('/davinciApplications/a1a2a3a4a5a6a7a8a9a0b1b2b3b4b5b6/flowPolicies'),
+      ),
+    ).toBe(true);
+  });
+
+  it('narrows the list with filter words (every word must match)', async () => {
+    expect(items(await run('list variables --env Staging var'))).toHaveLength(3);
+    expect(items(await run('list variables --env Staging VAR 2'))).toEqual([
+      expect.stringContaining('*var2*'),
+    ]);
+    const none = await run('list variables --env Staging nothing-like-this');
+    expect(JSON.stringify(none.blocks)).toContain('No davinci variables in *Staging* matching');
+  });
+});
+
+describe('/flightiq list, choosing the environment', () => {
+  it('accepts an ID, a name in any case, or a unique prefix', async () => {
+    for (const env of [staging, 'STAGING', 'stag']) {
+      expect(JSON.stringify((await run(`list forms --env ${env}`)).blocks[0])).toContain(
+        'PingOne forms in Staging',
+      );
+    }
+  });
+
+  it('lists the candidates for an unknown or ambiguous name', async () => {
+    const unknown = await run('list flows --env Nope');
+    expect(unknown.text).toContain('no environment named "Nope"');
+    expect(JSON.stringify(unknown.blocks)).toContain('*Production*');
+    sim.data.environments.push({
+      ...sim.environment('Staging'),
+      id: 'ee55ee55-0000-4000-8000-000000000005',
+      name: 'Staging EU',
+    });
+    const ambiguous = await run('list flows --env stag');
+    expect(ambiguous.text).toContain('could mean more than one environment');
+    expect(JSON.stringify(ambiguous.blocks)).toContain('*Staging EU*');
+    // The whole name still picks one.
+    expect(JSON.stringify((await run('list flows --env staging')).blocks[0])).toContain('in Staging');
+  });
+
+  it('says when the environment has no DaVinci, without asking PingOne for flows', async () => {
+    const shown = await run('list flows --env Workforce');
+    expect(shown.text).toContain('*Workforce* has no DaVinci');
+    expect(sim.requests.some((r) => r.path.includes('dd44dd44-0000-4000-8000-000000000004/flows'))).toBe(
+      false,
+    );
+  });
+
+  it('names the missing role', async () => {
+    const worker = sim.app();
+    worker.roleAssignments = worker.roleAssignments.filter((ra) => ra.scope.id !== staging);
+    const davinci = JSON.stringify(await run('list variables --env Staging'));
+    expect(davinci).toContain('The worker app is missing a role');
+    expect(davinci).toContain(
+      'needs the DaVinci Admin Read Only (or DaVinci Admin) role on that environment',
+    );
+    worker.roleAssignments = worker.roleAssignments.filter(
+      (ra) => ra.role.id !== '11111111-0000-4000-8000-0000000000a3',
+    );
+    const identity = JSON.stringify(await run('list certificates --env Staging'));
+    expect(identity).toContain('needs the Configuration Read Only (or Environment Admin) role');
+  });
+
+  it('says PingOne kept rate limiting, and that it retried', async () => {
+    sim.fail(/\/variables$/, { status: 429, retryAfter: '0' }, { times: 10 });
+    const shown = JSON.stringify(await run('list variables --env Staging'));
+    expect(shown).toContain('PingOne rate limit reached');
+    expect(shown).toContain('after FlightIQ retried 3 time(s)');
+  });
+
+  it('recovers from a short rate limit without the user noticing', async () => {
+    sim.fail(/\/variables$/, { status: 429, retryAfter: '0' }, { times: 1 });
+    expect(items(await run('list variables --env Staging'))).toHaveLength(5);
+  });
+});
+
+describe('/flightiq list, usage', () => {
+  it('explains what is missing or wrong', async () => {
+    const none = await app.slack.command('list', { user: member });
+    expect(none.text).toContain('Say what to list');
+    const kind = await app.slack.command('list widgets --env Staging', { user: member });
+    expect(kind.text).toContain('\\"widgets\\" is not something FlightIQ lists');
+    expect(kind.text).toContain(
+      'flows, variables, connectors, apps, forms, templates, attributes, certificates',
+    );
+    const env = await app.slack.command('list flows', { user: member });
+    expect(env.text).toContain('Name the environment with `--env <name or ID>`');
+    const option = await app.slack.command('list flows --env', { user: member });
+    expect(option.text).toContain('--env needs a value');
+  });
+
+  it('refuses guests, like every read command', async () => {
+    fakeSlack.users.set('U0GUEST0001', { id: 'U0GUEST0001', is_restricted: true });
+    const shown = await run('list flows --env Staging', 'U0GUEST0001');
+    expect(shown.text).toContain('not allowed to run FlightIQ read commands');
+  });
+});
+
+describe('/flightiq list at 5,000 items', () => {
+  beforeEach(() => {
+    sim.data.collections[staging] = { ...sim.data.collections[staging], variables: variables(5000) };
+  });
+
+  it('reads every page, pages through them with buttons, and downloads all of them as CSV', async () => {
+    const before = sim.requests.length;
+    const first = await run('list variables --env Staging');
+    const pages = sim.requests.slice(before).filter((r) => r.path.includes('/variables'));
+    expect(pages).toHaveLength(10);
+    expect(JSON.stringify(first.blocks)).toContain('5,000 items');
+    expect(JSON.stringify(first.blocks)).toContain('page 1 of 100');
+    expect(items(first)).toHaveLength(50);
+    expect(items(first)[0]).toContain(
+      '*var00000*  ·  context company  ·  type secret  ·  value _secret, not shown_',
+    );
+
+    const second = await click(first, 'list_page_next');
+    expect(JSON.stringify(second.blocks)).toContain('page 2 of 100');
+    expect(items(second)[0]).toContain('*var00050*');
+    const back = await click(second, 'list_page_previous');
+    expect(items(back)[0]).toContain('*var00000*');
+
+    const reply = await app.slack.blockAction(button(first, 'list_csv'), { user: member });
+    const notice = await lastResponse(reply.responseUrl);
+    expect(notice.text).toContain('(5000 rows) to you in a direct message');
+    const file = fakeSlack.files.at(-1);
+    expect(file?.channel).toBe(`D${member.slice(1)}`);
+    expect(file?.filename).toMatch(/^flightiq-variables-Staging-\d{4}-\d{2}-\d{2}\.csv$/);
+    const lines = file?.content.trimEnd().split('\n') ?? [];
+    expect(lines).toHaveLength(5001);
+    expect(lines[0]).toBe('ID,Name,Context,Type,Value,Flow ID');
+    expect(lines[1]).toBe(
+      '33333333-0000-4000-8000-000000000000,var00000,company,secret,"(secret, not shown)",',
+    );
+    expect(lines[2]).toBe('33333333-0000-4000-8000-000000000001,var00001,company,string,value-1,');
+    expect(file?.content).not.toContain('******');
+  });
+
+  it('keeps the list in the database: the buttons work after a restart, for the person who ran it only', async () => {
+    const first = await run('list variables --env Staging');
+    await app.stop();
+    app = await startApp();
+    const second = await click(first, 'list_page_next');
+    expect(items(second)[0]).toContain('*var00050*');
+
+    const refused = await click(first, 'list_page_next', other);
+    expect(refused.text).toContain('Only the person who ran this list');
+    const csv = await click(first, 'list_csv', other);
+    expect(csv.text).toContain('Only the person who ran this list');
+  });
+
+  it('treats a forged or unknown list as expired', async () => {
+    for (const value of [
+      '{"s":"not-a-uuid","p":1}',
+      '{"s":"0e6a4b5c-1111-4222-8333-944455556666","p":1}',
+      'garbage',
+    ]) {
+      const reply = await app.slack.blockAction({ action_id: 'list_page_next', value }, { user: member });
+      expect((await lastResponse(reply.responseUrl)).text).toContain('no longer kept');
+    }
+  });
+});
