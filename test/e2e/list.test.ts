@@ -148,7 +148,7 @@ describe('/flightiq list, each kind from the simulator', () => {
       expect(headerText).toContain('in Staging');
       const listed = items(shown);
       expect(listed).toHaveLength(lines.length);
-      lines.forEach((line, i) => expect(listed[i]).toContain(line));
+      for (const [i, line] of lines.entries()) expect(listed[i]).toContain(line);
       const everything = JSON.stringify(fakeSlack.responses) + app.logs.join('\n');
       for (const secret of ['******', 'CANARY', tenantSecret]) expect(everything).not.toContain(secret);
     });
