@@ -31,6 +31,34 @@ const port = z.coerce
   .min(0, { error: 'must be between 0 and 65535' })
   .max(65535, { error: 'must be between 0 and 65535' });
 
+const slackPrincipals = (what: string) =>
+  withDefault(
+    z
+      .string()
+      .transform((value) => value.split(/[\s,]+/).filter(Boolean))
+      .pipe(
+        z.array(
+          z.string().regex(/^[UWS][A-Z0-9]{2,}$/, {
+            error: `must list Slack user IDs (U…, W…) or user-group IDs (S…) ${what}`,
+          }),
+        ),
+      ),
+    '',
+  );
+
+const durationUnits: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** `90`, `90s`, `15m`, `24h` or `2d`, as milliseconds. */
+const duration = z.string().transform((value, ctx) => {
+  const match = /^(\d+)\s*([smhd]?)$/i.exec(value.trim());
+  const seconds = match ? Number(match[1]) * (durationUnits[(match[2] || 's').toLowerCase()] ?? 1) : 0;
+  if (!match || seconds < 1) {
+    ctx.addIssue({ code: 'custom', message: 'must be a duration such as 90s, 15m, 24h or 2d' });
+    return z.NEVER;
+  }
+  return seconds * 1000;
+});
+
 const configShape = {
   NODE_ENV: withDefault(
     z.enum(['production', 'development', 'test'], { error: 'must be production, development or test' }),
@@ -110,6 +138,31 @@ const configShape = {
   ).describe(
     'Slack user IDs and user-group IDs (comma-separated) who may run `test`, `envs` and `list`. Empty: every full member of the workspace (never guests). Admins always may.',
   ),
+  FLIGHTIQ_OPERATORS: slackPrincipals('who may request promotions').describe(
+    'Slack user IDs and user-group IDs (comma-separated) who may request promotions (`promote`). Admins and approvers always may; empty: only they may.',
+  ),
+  FLIGHTIQ_APPROVERS: slackPrincipals('who may approve promotions').describe(
+    'Slack user IDs and user-group IDs (comma-separated) who may approve or reject promotions into protected environments, and roll them back. Never the requester of the same promotion.',
+  ),
+  FLIGHTIQ_APPROVAL_CHANNEL: optional(
+    z.string().regex(/^[CG][A-Z0-9]{2,}$/, { error: 'must be a Slack channel ID (C… or G…)' }),
+  ).describe(
+    'Channel ID where promotions into protected environments wait for approval. The app must be a member. Required to promote into production.',
+  ),
+  FLIGHTIQ_PROTECTED_ENVS: withDefault(
+    z.string().transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+    '',
+  ).describe(
+    'Environment names or IDs (comma-separated) that need approval besides those PingOne types `PRODUCTION`.',
+  ),
+  FLIGHTIQ_APPROVAL_TTL: withDefault(duration, '24h').describe(
+    'How long a promotion waits for approval before it expires (`90m`, `24h`, `2d`).',
+  ),
   PINGONE_AUTH_BASE_URL: optional(httpUrl('a PingOne auth server')).describe(
     'Replaces `https://auth.pingone.<region>` for every region (tests, the simulator). A warning is logged when set.',
   ),
@@ -168,6 +221,13 @@ const configSchema = ({ requireSlack = true, requireKeys = true }: LoadOptions) 
       },
       admins: env.FLIGHTIQ_ADMINS,
       readers: env.FLIGHTIQ_READERS,
+      promotions: {
+        operators: env.FLIGHTIQ_OPERATORS,
+        approvers: env.FLIGHTIQ_APPROVERS,
+        approvalChannel: env.FLIGHTIQ_APPROVAL_CHANNEL,
+        protectedEnvironments: env.FLIGHTIQ_PROTECTED_ENVS,
+        approvalTtlMs: env.FLIGHTIQ_APPROVAL_TTL,
+      },
       pingone: { authBaseUrl: env.PINGONE_AUTH_BASE_URL, apiBaseUrl: env.PINGONE_API_BASE_URL },
       /** Unset only with the embedded database, which then keeps a generated key in its data directory. */
       encryptionKeys: env.FLIGHTIQ_ENCRYPTION_KEYS,

@@ -102,6 +102,8 @@ function createCoreServices(parts: {
   const access = new AccessPolicy({
     admins: config.admins,
     readers: config.readers,
+    operators: config.promotions.operators,
+    approvers: config.promotions.approvers,
     directory: slackWorkspaceDirectory(parts.slackClient),
     teamId: parts.identity.teamId,
   });

@@ -36,6 +36,10 @@ export interface AccessPolicyOptions {
   admins: readonly string[];
   /** FLIGHTIQ_READERS: user and user-group IDs; when empty, every full member of the workspace. */
   readers?: readonly string[];
+  /** FLIGHTIQ_OPERATORS: user and user-group IDs who may request promotions (besides admins and approvers). */
+  operators?: readonly string[];
+  /** FLIGHTIQ_APPROVERS: user and user-group IDs who may approve promotions into protected environments. */
+  approvers?: readonly string[];
   directory: WorkspaceDirectory;
   /** Our own workspace: directory admins of another workspace (Slack Connect) are not ours. */
   teamId: string;
@@ -62,9 +66,34 @@ export class AccessPolicy {
       if (!entry || entry.deleted || entry.isBot || entry.isRestricted) return false;
       return entry.teamId === undefined || entry.teamId === this.options.teamId;
     }
-    for (const group of readers.filter((id) => id.startsWith('S'))) {
-      if ((await this.options.directory.groupMembers(group)).includes(actor.userId)) return true;
+    return this.listed(actor, readers);
+  }
+
+  /** May request promotions: listed operators, admins and approvers. */
+  async canPromote(actor: Actor): Promise<boolean> {
+    if (await this.listed(actor, this.options.operators ?? [])) return true;
+    return (await this.isApprover(actor)) || (await this.isAdmin(actor));
+  }
+
+  /**
+   * May approve a promotion into a protected environment. Only listed approvers: being an admin is not
+   * enough, and whether the approver requested it themselves is checked by the caller, per promotion.
+   */
+  async isApprover(actor: Actor): Promise<boolean> {
+    return this.listed(actor, this.options.approvers ?? []);
+  }
+
+  /** Named in a list directly, or through a user group (S…) of it; guests and bots never. */
+  private async listed(actor: Actor, ids: readonly string[]): Promise<boolean> {
+    if (ids.length === 0) return false;
+    let named = ids.includes(actor.userId);
+    for (const group of ids.filter((id) => id.startsWith('S'))) {
+      if (named) break;
+      named = (await this.options.directory.groupMembers(group)).includes(actor.userId);
     }
-    return false;
+    if (!named) return false;
+    const entry = await this.options.directory.lookUp(actor.userId);
+    // A directory that does not know the user (tools without Slack) cannot say they became a guest.
+    return !entry || !(entry.deleted || entry.isBot || entry.isRestricted);
   }
 }
