@@ -13,7 +13,7 @@ const trimmed = (value: unknown) => (typeof value === 'string' ? value.trim() : 
 
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyAsUndefined, schema.optional());
 const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
-  z.preprocess(emptyAsUndefined, schema.default(fallback as never));
+  z.preprocess(emptyAsUndefined, schema.prefault(fallback as never));
 
 const httpUrl = (what: string) =>
   z.string().transform((value, ctx) => {

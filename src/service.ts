@@ -4,15 +4,18 @@ import { AccessPolicy } from './core/access.js';
 import { ArtifactListing } from './core/artifact-listing.js';
 import { CredentialCheck } from './core/credential-check.js';
 import { EnvironmentDirectory } from './core/environments.js';
+import { PromotionService } from './core/promotions.js';
 import type { CoreServices } from './core/services.js';
 import { TenantService } from './core/tenants.js';
 import { loadOrCreateKeyFile } from './crypto/key-file.js';
 import type { KeyRing } from './crypto/key-ring.js';
 import { type Database, openDatabase } from './db/database.js';
+import { startPromotionSweeper } from './jobs/promotion-sweeper.js';
 import type { Logger } from './logger.js';
 import { PingOneClient } from './pingone/client.js';
 import { createSlackApp, type SlackRuntime, webApiRetryPolicy, webClientOptions } from './slack/app.js';
 import { type BotIdentity, fetchBotIdentity } from './slack/bot-identity.js';
+import { slackPromotionNotifier } from './slack/listeners/actions/promotion.js';
 import type { SubcommandHandler } from './slack/listeners/commands/flightiq.js';
 import { slackWorkspaceDirectory } from './slack/workspace-directory.js';
 
@@ -45,6 +48,7 @@ export async function startService(
   let slack: SlackRuntime;
   let services: CoreServices;
   let port: number;
+  let sweeper: ReturnType<typeof startPromotionSweeper> | undefined;
   try {
     const keys = config.encryptionKeys ?? (await loadOrCreateKeyFile(config.database.dataDir, logger));
     services = createCoreServices({
@@ -65,6 +69,7 @@ export async function startService(
       ...(options.handlers ? { handlers: options.handlers } : {}),
     });
     ({ port } = await slack.start());
+    sweeper = startPromotionSweeper(services.promotions, logger, { liveLocks: database.kind === 'postgres' });
   } catch (error) {
     await database.close().catch(() => undefined);
     throw error;
@@ -80,6 +85,7 @@ export async function startService(
     stop(timeoutMs = 10_000) {
       stopping ??= (async () => {
         try {
+          sweeper?.stop();
           await slack.stop(timeoutMs);
         } finally {
           await database.close();
@@ -116,5 +122,15 @@ function createCoreServices(parts: {
     checks: new CredentialCheck({ pool: database.pool, pingone, tenants, logger }),
     environments,
     listing: new ArtifactListing({ pool: database.pool, pingone, tenants, environments, access }),
+    promotions: new PromotionService({
+      pool: database.pool,
+      pingone,
+      tenants,
+      environments,
+      access,
+      logger,
+      settings: config.promotions,
+      notifier: slackPromotionNotifier(parts.slackClient),
+    }),
   };
 }

@@ -2,6 +2,7 @@ import type { AccessPolicy } from './access.js';
 import type { ArtifactListing } from './artifact-listing.js';
 import type { CredentialCheck } from './credential-check.js';
 import type { EnvironmentDirectory } from './environments.js';
+import type { PromotionService } from './promotions.js';
 import type { TenantService } from './tenants.js';
 
 /** What the product can do, as front ends (Slack today, a console later) see it. */
@@ -11,4 +12,5 @@ export interface CoreServices {
   checks: CredentialCheck;
   environments: EnvironmentDirectory;
   listing: ArtifactListing;
+  promotions: PromotionService;
 }

@@ -48,6 +48,8 @@ export class PingOneClient {
   readonly tokens = new TokenCache();
   private readonly readDispatcher: Dispatcher;
   private readonly tokenDispatcher: Dispatcher;
+  /** For changes: never retried on its own, so a create that timed out is not made twice. */
+  private readonly writeDispatcher: Dispatcher;
   private readonly logger: Logger;
   /** How often a failed idempotent call is retried, to say so when it still fails. */
   private readonly retries: number;
@@ -59,6 +61,7 @@ export class PingOneClient {
     this.readDispatcher = createDispatcher(deadlines, retry, ['GET', 'HEAD']);
     // A client_credentials request changes nothing in PingOne, so it is as safe to repeat as a read.
     this.tokenDispatcher = createDispatcher(deadlines, retry, ['POST']);
+    this.writeDispatcher = createDispatcher(deadlines, { ...retry, retries: 0 }, []);
     this.logger = options.logger.child({ component: 'pingone' });
     if (options.overrides?.authBaseUrl || options.overrides?.apiBaseUrl) {
       this.logger.warn(
@@ -92,6 +95,31 @@ export class PingOneClient {
   async get(credentials: WorkerCredentials, path: string): Promise<unknown> {
     const url = `${this.hosts(credentials.region).api}/v1${path}`;
     return (await this.authorized(credentials, url, path)).body;
+  }
+
+  /**
+   * Sends a change, or an action, as the worker app: `POST`/`PUT`/`DELETE` on a path under /v1 with a
+   * JSON body and the content type that selects the action (reference §4.2). Only calls marked
+   * `repeatable` (an export, a deploy: doing them twice changes nothing more) are retried.
+   */
+  async send(
+    credentials: WorkerCredentials,
+    request: {
+      method: 'POST' | 'PUT' | 'DELETE';
+      path: string;
+      contentType?: string;
+      body?: unknown;
+      repeatable?: boolean;
+    },
+  ): Promise<unknown> {
+    const url = `${this.hosts(credentials.region).api}/v1${request.path}`;
+    const response = await this.authorized(credentials, url, request.path, {
+      method: request.method,
+      contentType: request.contentType ?? 'application/json',
+      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      dispatcher: request.repeatable ? this.tokenDispatcher : this.writeDispatcher,
+    });
+    return response.body;
   }
 
   /**
@@ -129,18 +157,40 @@ export class PingOneClient {
     return { items, truncated: url !== undefined, pages };
   }
 
-  private async authorized(credentials: WorkerCredentials, url: string, path: string): Promise<HttpResponse> {
+  private async authorized(
+    credentials: WorkerCredentials,
+    url: string,
+    path: string,
+    write?: {
+      method: 'POST' | 'PUT' | 'DELETE';
+      contentType: string;
+      body: string | undefined;
+      dispatcher: Dispatcher;
+    },
+  ): Promise<HttpResponse> {
     for (let attempt = 1; ; attempt++) {
       const token = await this.token(credentials);
       const started = Date.now();
+      const headers: Record<string, string> = {
+        authorization: `Bearer ${token.accessToken}`,
+        accept: 'application/json',
+      };
+      if (write) headers['content-type'] = write.contentType;
       const response = await send(url, {
-        method: 'GET',
-        headers: { authorization: `Bearer ${token.accessToken}`, accept: 'application/json' },
-        dispatcher: this.readDispatcher,
+        method: write?.method ?? 'GET',
+        headers,
+        ...(write?.body === undefined ? {} : { body: write.body }),
+        dispatcher: write?.dispatcher ?? this.readDispatcher,
         path,
       });
       this.logger.debug(
-        { path, status: response.status, ms: Date.now() - started, correlationId: response.correlationId },
+        {
+          method: write?.method ?? 'GET',
+          path,
+          status: response.status,
+          ms: Date.now() - started,
+          correlationId: response.correlationId,
+        },
         'PingOne call',
       );
       if (response.status === 401 && attempt === 1 && credentials.cacheKey) {
@@ -149,7 +199,12 @@ export class PingOneClient {
         continue;
       }
       if (response.status >= 200 && response.status < 300) return response;
-      throw apiError(path, response, this.retries);
+      throw apiError(
+        path,
+        response,
+        write?.dispatcher === this.writeDispatcher ? 0 : this.retries,
+        write?.method,
+      );
     }
   }
 
@@ -244,7 +299,7 @@ function tokenError(response: HttpResponse, retries: number): PingOneError {
   );
 }
 
-function apiError(path: string, response: HttpResponse, retries: number): PingOneError {
+function apiError(path: string, response: HttpResponse, retries: number, method = 'GET'): PingOneError {
   const details = { status: response.status, correlationId: response.correlationId, path };
   const shared = sharedStatusError(path, response, { ...details, retries });
   if (shared) return shared;
@@ -260,7 +315,7 @@ function apiError(path: string, response: HttpResponse, retries: number): PingOn
     case 403:
       return new PingOneError(
         'missing_role',
-        `The worker app is not allowed to read ${path}${said}.`,
+        `The worker app is not allowed to ${method === 'GET' ? 'read' : 'change'} ${path}${said}.`,
         details,
       );
     case 404:

@@ -84,7 +84,12 @@ export function createSlackApp(options: SlackAppOptions): SlackRuntime {
   app.use(async ({ next }) => {
     await inFlight.track(next());
   });
-  registerListeners(app, { logger: log, services: options.services, handlers: options.handlers ?? {} });
+  registerListeners(app, {
+    logger: log,
+    services: options.services,
+    handlers: options.handlers ?? {},
+    workspaceUrl: identity.workspaceUrl,
+  });
   app.error(globalErrorHandler(log));
 
   if (receiver instanceof SocketModeReceiver) {

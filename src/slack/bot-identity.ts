@@ -4,6 +4,8 @@ export interface BotIdentity {
   botId: string;
   botUserId: string;
   teamId: string;
+  /** The workspace's web address (`https://acme.slack.com/`), for links to messages. */
+  workspaceUrl: string | undefined;
 }
 
 /** Start-up stops with this: one line that says what to fix. */
@@ -38,5 +40,10 @@ export async function fetchBotIdentity(token: string, clientOptions: WebClientOp
       'SLACK_BOT_TOKEN is not a bot token (auth.test returned no bot): use the Bot User OAuth Token (xoxb-…).',
     );
   }
-  return { botId: result.bot_id, botUserId: result.user_id, teamId: result.team_id };
+  return {
+    botId: result.bot_id,
+    botUserId: result.user_id,
+    teamId: result.team_id,
+    workspaceUrl: result.url,
+  };
 }

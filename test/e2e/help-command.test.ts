@@ -69,8 +69,8 @@ describe('/flightiq help over the real HTTP receiver', () => {
   });
 
   it('says plainly when a sub-command is not available in this version', async () => {
-    const reply = await app.slack.command('promotions pending');
-    expect(textOf(reply.body?.blocks)).toContain('`/flightiq promotions` is not available in this version');
+    const reply = await app.slack.command('audit 10');
+    expect(textOf(reply.body?.blocks)).toContain('`/flightiq audit` is not available in this version');
   });
 
   it('tells the user honestly when a sub-command fails after acknowledging, with a reference from the log', async () => {

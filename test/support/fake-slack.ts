@@ -136,6 +136,11 @@ export class FakeSlack {
     return this.calls.filter((call) => call.method === method);
   }
 
+  /** A message as it stands now (after any chat.update). */
+  message(channel: string, ts: string): Record<string, unknown> | undefined {
+    return this.messages.get(`${channel}/${ts}`);
+  }
+
   responsesTo(url: string): Record<string, unknown>[] {
     return this.responses.filter((post) => post.url === url).map((post) => post.body);
   }

@@ -104,6 +104,9 @@ export class PingOneSimulator {
    * must follow `_links.next` wherever PingOne sends one.
    */
   pageSize: number | undefined;
+  /** Every change made through the API (create, replace, deploy), in order: promotions are counted here. */
+  readonly writes: { method: string; path: string; contentType: string; environmentId: string }[] = [];
+  private readonly flowVersions = new Map<string, Map<number, Record<string, unknown>>>();
   private readonly faults: { method?: string; path: RegExp; fault: SimFault; times: number }[] = [];
   private readonly tokens = new Map<string, { clientId: string; environmentId: string; expiresAt: number }>();
   private readonly keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -240,8 +243,16 @@ export class PingOneSimulator {
         ],
       });
     }
+    const app = this.app(session.clientId);
+    const flowPath = /^\/v1\/environments\/([^/]+)\/flows(?:\/([^/]+)(?:\/versions\/([^/]+))?)?$/.exec(
+      url.pathname,
+    );
+    if (flowPath && (req.method !== 'GET' || flowPath[2])) {
+      const [, envId = '', flowId, version] = flowPath;
+      return this.flowApi(req, body, url, app, res, { envId, flowId, version });
+    }
     if (req.method !== 'GET') return gateway(res);
-    return this.api(url, this.app(session.clientId), res);
+    return this.api(url, app, res);
   }
 
   private token(environmentId: string, req: IncomingMessage, body: string, res: ServerResponse): void {
@@ -367,6 +378,128 @@ export class PingOneSimulator {
     return this.page(url, res, collection.embedded, items, collection);
   }
 
+  /**
+   * DaVinci flow reads and writes (reference §4.2, §4.6): GET one flow, create (POST, JSON), replace
+   * (PUT), deploy (POST with the deploy content type), export a version (POST on /versions/{n}).
+   * Every save makes a new version; deploy publishes the current one.
+   */
+  private flowApi(
+    req: IncomingMessage,
+    body: string,
+    url: URL,
+    app: SimApplication,
+    res: ServerResponse,
+    at: { envId: string; flowId: string | undefined; version: string | undefined },
+  ): void {
+    const env = this.data.environments.find((e) => e.id === at.envId);
+    if (!env) return forbidden(res);
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+    const flows = this.flowsOf(env.id);
+    const flow = at.flowId ? flows.find((f) => f.id === at.flowId) : undefined;
+    const permission = (name: string) =>
+      this.covers(app, env.id, name) && env.products.includes('PING_ONE_DAVINCI');
+    const parsed = () => (body ? (JSON.parse(body) as Record<string, unknown>) : {});
+    const method = req.method ?? 'GET';
+    const write = () => this.writes.push({ method, path: url.pathname, contentType, environmentId: env.id });
+
+    if (method === 'GET' && at.flowId && !at.version) {
+      if (!permission('davinci:read:dvFlows')) return forbidden(res);
+      if (!flow) return notFound(res);
+      const attributes = url.searchParams.get('attributes');
+      return json(res, 200, attributes ? project(flow, attributes.split(',')) : flow);
+    }
+    if (method === 'POST' && !at.flowId) {
+      if (!permission('davinci:create:dvFlows')) return forbidden(res);
+      if (contentType !== 'application/json') return unsupportedMediaType(res);
+      const request = parsed();
+      if (typeof request.name !== 'string' || request.name === '') return invalidData(res, 'name');
+      const now = new Date().toISOString();
+      const created: Record<string, unknown> = {
+        ...definitionOf(request),
+        id: randomBytes(16).toString('hex'),
+        environment: { id: env.id },
+        enabled: true,
+        currentVersion: 1,
+        createdAt: now,
+        updatedAt: now,
+        _links: {},
+      };
+      flows.push(created);
+      this.saveVersion(created);
+      write();
+      return json(res, 201, created);
+    }
+    if (!flow) return permission('davinci:read:dvFlows') ? notFound(res) : forbidden(res);
+    if (method === 'PUT' && !at.version) {
+      if (!permission('davinci:update:dvFlows')) return forbidden(res);
+      if (contentType !== 'application/json') return unsupportedMediaType(res);
+      const request = parsed();
+      if (typeof request.name !== 'string' || request.name === '') return invalidData(res, 'name');
+      for (const key of definitionKeys) delete flow[key];
+      Object.assign(flow, definitionOf(request), {
+        currentVersion: Number(flow.currentVersion ?? 0) + 1,
+        updatedAt: new Date().toISOString(),
+      });
+      this.saveVersion(flow);
+      write();
+      return json(res, 200, flow);
+    }
+    if (method === 'POST' && !at.version) {
+      if (contentType !== 'application/vnd.pingidentity.flow.deploy+json') return unsupportedMediaType(res);
+      if (!permission('davinci:create:dvFlows')) return forbidden(res);
+      Object.assign(flow, { publishedVersion: flow.currentVersion, deployedAt: new Date().toISOString() });
+      write();
+      return json(res, 201, flow);
+    }
+    if (method === 'POST' && at.version) {
+      if (contentType !== 'application/vnd.pingidentity.flowversion.export+json')
+        return unsupportedMediaType(res);
+      if (!permission('davinci:export:flowVersions')) return forbidden(res);
+      const saved = this.versionsOf(flow).get(Number(at.version));
+      if (!saved) return notFound(res);
+      return json(res, 200, {
+        ...saved,
+        _links: { self: { href: `${this.url}${url.pathname}` } },
+        environment: { id: env.id },
+        flow: { id: flow.id, name: saved.name },
+        version: Number(at.version),
+        ...(flow.publishedVersion === undefined ? {} : { publishedVersion: flow.publishedVersion }),
+        enabled: flow.enabled,
+        variables: this.variablesUsed(env.id, saved),
+      });
+    }
+    return gateway(res);
+  }
+
+  private flowsOf(envId: string): Record<string, unknown>[] {
+    this.data.collections[envId] ??= {};
+    const collections = this.data.collections[envId];
+    collections.flows ??= [];
+    return collections.flows;
+  }
+
+  /** Each flow's saved versions; the seed's flows start with their current version on record. */
+  private versionsOf(flow: Record<string, unknown>): Map<number, Record<string, unknown>> {
+    let versions = this.flowVersions.get(String(flow.id));
+    if (!versions) {
+      versions = new Map([[Number(flow.currentVersion ?? 1), structuredClone(definitionOf(flow))]]);
+      this.flowVersions.set(String(flow.id), versions);
+    }
+    return versions;
+  }
+
+  private saveVersion(flow: Record<string, unknown>): void {
+    this.versionsOf(flow).set(Number(flow.currentVersion), structuredClone(definitionOf(flow)));
+  }
+
+  /** Variables a flow's nodes name (reference §4.3: usage is by name), as the export's `variables[]`. */
+  private variablesUsed(envId: string, definition: Record<string, unknown>): unknown[] {
+    const names = variableNamesIn(definition.graphData);
+    return (this.data.collections[envId]?.variables ?? [])
+      .filter((variable) => names.has(String(variable.name)))
+      .map((variable) => ({ id: variable.id, context: variable.context, name: variable.name }));
+  }
+
   private environmentBody(env: SimData['environments'][number], expand: boolean) {
     const { products, ...rest } = env;
     return {
@@ -436,6 +569,38 @@ export class PingOneSimulator {
   }
 }
 
+const definitionKeys = [
+  'name',
+  'description',
+  'color',
+  'graphData',
+  'inputSchema',
+  'outputSchema',
+  'settings',
+  'trigger',
+] as const;
+
+/** The fields a create or replace request carries (DaVinciFlowCreateRequest / ReplaceRequest). */
+function definitionOf(source: Record<string, unknown>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const key of definitionKeys) if (source[key] !== undefined) kept[key] = source[key];
+  return kept;
+}
+
+/** Names in variablesConnector nodes (`saveFlowVariables`) and `{{global.variables.<name>}}` references. */
+function variableNamesIn(graph: unknown): Set<string> {
+  const text = JSON.stringify(graph ?? {});
+  const names = new Set<string>();
+  for (const match of text.matchAll(/\{\{\s*global\.variables\.([A-Za-z0-9_-]+)\s*\}\}/g))
+    names.add(match[1] ?? '');
+  for (const match of text.matchAll(/"saveFlowVariables":\{"value":(\[[^\]]*\])/g)) {
+    for (const entry of JSON.parse(match[1] ?? '[]') as { name?: string }[])
+      if (entry.name) names.add(entry.name);
+  }
+  names.delete('');
+  return names;
+}
+
 /** `?attributes=a,b`: only those top-level properties, plus the links (reference §2.3). */
 function project(item: Record<string, unknown>, names: string[]): Record<string, unknown> {
   const kept: Record<string, unknown> = {};
@@ -468,6 +633,23 @@ function forbidden(res: ServerResponse): void {
         message: 'Actor does not have permissions to access this resource.',
       },
     ],
+  });
+}
+
+function unsupportedMediaType(res: ServerResponse): void {
+  json(res, 415, {
+    id: randomUUID(),
+    code: 'INVALID_REQUEST',
+    message: 'The request could not be completed. The content type is not supported.',
+  });
+}
+
+function invalidData(res: ServerResponse, target: string): void {
+  json(res, 400, {
+    id: randomUUID(),
+    code: 'INVALID_DATA',
+    message: 'The request could not be completed. One or more validation errors were in the request.',
+    details: [{ code: 'REQUIRED_VALUE', target, message: `${target} is required` }],
   });
 }
 

@@ -13,6 +13,8 @@ export interface ListenerDeps {
   services: CoreServices;
   /** Replaces or adds sub-command handlers (tests use it to provoke failures). */
   handlers?: Record<string, SubcommandHandler>;
+  /** The workspace's web address, for links to messages (from auth.test). */
+  workspaceUrl?: string | undefined;
 }
 
 /** Every listener of the app. The manifest test registers them on a recorder and compares with manifest.yml. */
@@ -20,7 +22,7 @@ export function registerListeners(
   app: Pick<App, 'command' | 'event' | 'action' | 'view'>,
   deps: ListenerDeps,
 ): void {
-  const handlers = { ...commands.builtInHandlers(deps.services), ...deps.handlers };
+  const handlers = { ...commands.builtInHandlers(deps.services, deps.workspaceUrl), ...deps.handlers };
   const catalog = withAvailability((name) => name === 'help' || name in handlers);
   commands.register(app, { logger: deps.logger, catalog, handlers });
   actions.register(app, deps.services, deps.logger);

@@ -10,7 +10,7 @@ import type { ListPage } from '../../core/artifact-listing.js';
 import type { EnvironmentMatch } from '../../core/environment-match.js';
 import type { EnvironmentSummary } from '../../core/environments.js';
 import { slashCommand } from '../subcommands.js';
-import { escapeMrkdwn, shorten, slackDate } from './mrkdwn.js';
+import { escapeMrkdwn, packLines, shorten, slackDate } from './mrkdwn.js';
 
 /** Items per message. At most ~300 characters a line, 50 lines fill a handful of sections. */
 export const listPageSize = 50;
@@ -146,21 +146,6 @@ function dateText(column: Column, iso: string, now: Date): string {
     return `:warning: *expires ${slackDate(at)}* (in ${days === 0 ? 'less than a day' : `${days} day${days === 1 ? '' : 's'}`})`;
   }
   return `expires ${slackDate(at)}`;
-}
-
-/** Lines joined into as few sections as fit Slack's 3,000-character section text. */
-function packLines(lines: string[]): string[] {
-  const sections: string[] = [];
-  let current = '';
-  for (const raw of lines) {
-    const next = shorten(raw, sectionLimit);
-    if (current && current.length + 1 + next.length > sectionLimit) {
-      sections.push(current);
-      current = next;
-    } else current = current ? `${current}\n${next}` : next;
-  }
-  if (current) sections.push(current);
-  return sections;
 }
 
 export function environmentNotMatchedMessage(match: Extract<EnvironmentMatch, { ok: false }>) {

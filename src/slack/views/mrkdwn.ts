@@ -13,3 +13,18 @@ export function slackDate(at: Date): string {
 export function shorten(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
+
+/** Lines joined into as few section texts as fit Slack's 3,000 characters each (a longer line is cut). */
+export function packLines(lines: readonly string[], limit = 3000): string[] {
+  const sections: string[] = [];
+  let current = '';
+  for (const raw of lines) {
+    const next = shorten(raw, limit);
+    if (current && current.length + 1 + next.length > limit) {
+      sections.push(current);
+      current = next;
+    } else current = current ? `${current}\n${next}` : next;
+  }
+  if (current) sections.push(current);
+  return sections;
+}

@@ -6,16 +6,23 @@ import { envsSubcommand } from './envs.js';
 import { flightiqCommand, type SubcommandHandler } from './flightiq.js';
 import { helpSubcommand } from './help.js';
 import { listSubcommand } from './list.js';
+import { promoteSubcommand } from './promote.js';
+import { promotionsSubcommand } from './promotions.js';
 import { tenantSubcommand } from './tenant.js';
 import { testSubcommand } from './test.js';
 
 /** The handlers this version has, by sub-command name; the rest of the catalog answers "not available yet". */
-export function builtInHandlers(services: CoreServices): Record<string, SubcommandHandler> {
+export function builtInHandlers(
+  services: CoreServices,
+  workspaceUrl?: string,
+): Record<string, SubcommandHandler> {
   return {
     tenant: tenantSubcommand(services),
     test: testSubcommand(services),
     envs: envsSubcommand(services),
     list: listSubcommand(services),
+    promote: promoteSubcommand(services),
+    promotions: promotionsSubcommand(services, workspaceUrl),
   };
 }
 

@@ -1,0 +1,713 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import type { Logger } from '../logger.js';
+import type { PingOneClient, WorkerCredentials } from '../pingone/client.js';
+import { recordAuditEvent } from '../store/audit-events.js';
+import {
+  backupsOf,
+  expirePromotions,
+  findPromotion,
+  finishStep,
+  insertPromotion,
+  type PromotionRecord,
+  type PromotionStatus,
+  type PromotionStep,
+  promotionsInStatus,
+  recentPromotions,
+  saveBackup,
+  setPromotionMessage,
+  startStep,
+  stepsOf,
+  transitionPromotion,
+} from '../store/promotions.js';
+import type { AccessPolicy, Actor } from './access.js';
+import { type Problem, problemOf } from './credential-check.js';
+import { type EnvironmentMatch, matchEnvironment } from './environment-match.js';
+import type { EnvironmentDirectory, EnvironmentSummary } from './environments.js';
+import {
+  type ComputedPlan,
+  definitionOf,
+  type EnvironmentRef,
+  type FlowLookup,
+  type PlanOptions,
+  type PromotionPlan,
+  PromotionPlanner,
+  rewrittenDefinition,
+} from './promotion-plan.js';
+import type { Tenant, TenantService } from './tenants.js';
+
+export interface Promotion extends Omit<PromotionRecord, 'plan' | 'result'> {
+  plan: PromotionPlan;
+  result: PromotionResult | null;
+  steps: PromotionStep[];
+}
+
+export interface PromotionResult {
+  flows: {
+    name: string;
+    action: 'created' | 'updated' | 'restored';
+    destinationId: string;
+    version: number | null;
+    deployedVersion: number | null;
+  }[];
+  /** Flows a rollback leaves in place (they did not exist before the promotion). */
+  leftInPlace?: string[];
+}
+
+export interface PromotionSettings {
+  approvalTtlMs: number;
+  /** Lower-cased environment names and IDs that need approval besides PRODUCTION ones. */
+  protectedEnvironments: readonly string[];
+  approvalChannel: string | undefined;
+}
+
+/** Tells people about a promotion whose state changed without them clicking (expiry, interruption). */
+export interface PromotionNotifier {
+  changed(promotion: Promotion): Promise<void>;
+}
+
+export interface PromotionRequest {
+  tenant: Tenant;
+  flow: string;
+  from: string;
+  to: string;
+  options: PlanOptions;
+}
+
+export type RequestOutcome =
+  | { outcome: 'refused' }
+  | {
+      outcome: 'environment_not_matched';
+      which: 'from' | 'to';
+      match: Extract<EnvironmentMatch, { ok: false }>;
+    }
+  | { outcome: 'same_environment'; environment: EnvironmentSummary }
+  | {
+      outcome: 'flow_not_found';
+      lookup: Extract<FlowLookup, { ok: false }>;
+      asked: string;
+      environment: EnvironmentSummary;
+    }
+  | { outcome: 'no_approval_channel'; environment: EnvironmentSummary }
+  | { outcome: 'failed'; problem: Problem }
+  | { outcome: 'planned'; promotion: Promotion };
+
+export type Refusal = 'not_approver' | 'own_request' | 'not_requester' | 'not_allowed';
+
+export type DecisionOutcome =
+  | { outcome: 'not_found' }
+  | { outcome: 'refused'; reason: Refusal; promotion: Promotion }
+  /** Someone else (or an earlier click) already moved it on; nothing was done now. */
+  | { outcome: 'already'; promotion: Promotion }
+  | { outcome: 'expired'; promotion: Promotion }
+  | { outcome: 'done'; promotion: Promotion };
+
+export interface ExecutionHooks {
+  /** Called once the promotion is claimed, before the first write: to show "running" at once. */
+  started?: (promotion: Promotion) => Promise<void>;
+}
+
+const lockSql = 'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked';
+const unlockSql = 'SELECT pg_advisory_unlock(hashtextextended($1, 0))';
+
+/**
+ * Promotions, DESIGN §6: plan → (approval) → execute → result, each step persisted. Every move of a
+ * promotion is one conditional UPDATE, and whoever executes holds a session advisory lock on it for
+ * the whole run, so a promotion runs once whatever the clicks, retries or replicas, and a run whose
+ * process died is recognised (its lock is gone) and shown as interrupted, never re-run.
+ */
+export class PromotionService {
+  private readonly planner: PromotionPlanner;
+
+  constructor(
+    private readonly deps: {
+      pool: pg.Pool;
+      pingone: PingOneClient;
+      tenants: TenantService;
+      environments: EnvironmentDirectory;
+      access: AccessPolicy;
+      settings: PromotionSettings;
+      logger: Logger;
+      notifier?: PromotionNotifier;
+    },
+  ) {
+    this.planner = new PromotionPlanner(deps.pingone);
+  }
+
+  set notifier(notifier: PromotionNotifier) {
+    this.deps.notifier = notifier;
+  }
+
+  get approvalChannel(): string | undefined {
+    return this.deps.settings.approvalChannel;
+  }
+
+  async request(actor: Actor, request: PromotionRequest): Promise<RequestOutcome> {
+    if (!(await this.deps.access.canPromote(actor))) {
+      await this.audit(actor, 'promotion.request', request.tenant.name, 'refused', {
+        flow: request.flow,
+        reason: 'not an operator',
+      });
+      return { outcome: 'refused' };
+    }
+    const credentials = this.deps.tenants.credentialsOf(request.tenant);
+    try {
+      const { environments } = await this.deps.environments.list(request.tenant);
+      const from = matchEnvironment(environments, request.from);
+      if (!from.ok) return { outcome: 'environment_not_matched', which: 'from', match: from };
+      const to = matchEnvironment(environments, request.to);
+      if (!to.ok) return { outcome: 'environment_not_matched', which: 'to', match: to };
+      if (from.environment.id === to.environment.id)
+        return { outcome: 'same_environment', environment: to.environment };
+      const isProtected = this.isProtected(to.environment);
+      if (isProtected && !this.deps.settings.approvalChannel) {
+        return { outcome: 'no_approval_channel', environment: to.environment };
+      }
+      const source = ref(from.environment);
+      const lookup = await this.planner.findFlow(credentials, source, request.flow);
+      if (!lookup.ok)
+        return { outcome: 'flow_not_found', lookup, asked: request.flow, environment: from.environment };
+      const computed = await this.planner.plan(
+        credentials,
+        source,
+        ref(to.environment),
+        lookup.flow.id,
+        request.options,
+      );
+      const record = await insertPromotion(this.deps.pool, {
+        id: randomUUID(),
+        tenantId: request.tenant.id,
+        tenantName: request.tenant.name,
+        requestedBy: actor.userId,
+        teamId: actor.teamId ?? null,
+        flowName: lookup.flow.name,
+        fromEnvId: from.environment.id,
+        fromEnvName: from.environment.name,
+        toEnvId: to.environment.id,
+        toEnvName: to.environment.name,
+        options: request.options,
+        protected: isProtected,
+        plan: computed.plan,
+        fingerprint: computed.plan.fingerprint,
+        status: computed.plan.blockers.length > 0 ? 'blocked' : 'pending',
+        expiresAt: new Date(Date.now() + this.deps.settings.approvalTtlMs),
+      });
+      await this.audit(actor, 'promotion.request', request.tenant.name, 'succeeded', {
+        promotion: record.id,
+        flow: record.flowName,
+        from: record.fromEnvName,
+        to: record.toEnvName,
+        blockers: computed.plan.blockers.length,
+      });
+      return { outcome: 'planned', promotion: await this.load(record) };
+    } catch (error) {
+      const problem = problemOf(error);
+      if (!problem) throw error;
+      return { outcome: 'failed', problem };
+    }
+  }
+
+  async attachMessage(id: string, channelId: string, ts: string): Promise<void> {
+    await setPromotionMessage(this.deps.pool, id, channelId, ts);
+  }
+
+  async find(id: string): Promise<Promotion | null> {
+    const record = await findPromotion(this.deps.pool, id);
+    return record ? this.load(record) : null;
+  }
+
+  /** Approve (protected destinations): an approver other than the requester; then it runs. */
+  async approve(actor: Actor, id: string, hooks: ExecutionHooks = {}): Promise<DecisionOutcome> {
+    return this.decide(
+      actor,
+      id,
+      'approve',
+      async (promotion) => {
+        if (!promotion.protected) return 'not_allowed';
+        if (promotion.requestedBy === actor.userId) return 'own_request';
+        return (await this.deps.access.isApprover(actor)) ? undefined : 'not_approver';
+      },
+      hooks,
+    );
+  }
+
+  /** Run (unprotected destinations): only the requester. */
+  async run(actor: Actor, id: string, hooks: ExecutionHooks = {}): Promise<DecisionOutcome> {
+    return this.decide(
+      actor,
+      id,
+      'run',
+      async (promotion) => {
+        if (promotion.protected) return 'not_allowed';
+        if (promotion.requestedBy !== actor.userId) return 'not_requester';
+        return (await this.deps.access.canPromote(actor)) ? undefined : 'not_allowed';
+      },
+      hooks,
+    );
+  }
+
+  async reject(actor: Actor, id: string): Promise<DecisionOutcome> {
+    return this.decide(actor, id, 'reject', async (promotion) => {
+      if (!promotion.protected) return 'not_allowed';
+      // The requester may withdraw (Cancel); rejecting is an approver's decision on someone else's request.
+      if (promotion.requestedBy === actor.userId) return 'own_request';
+      return (await this.deps.access.isApprover(actor)) ? undefined : 'not_approver';
+    });
+  }
+
+  async cancel(actor: Actor, id: string): Promise<DecisionOutcome> {
+    return this.decide(actor, id, 'cancel', async (promotion) =>
+      promotion.requestedBy === actor.userId ? undefined : 'not_requester',
+    );
+  }
+
+  /** Restores the backups of a run (and deploys them). Approvers only for protected destinations. */
+  async rollback(actor: Actor, id: string, hooks: ExecutionHooks = {}): Promise<DecisionOutcome> {
+    const record = await findPromotion(this.deps.pool, id);
+    if (!record) return { outcome: 'not_found' };
+    const promotion = await this.load(record);
+    const allowed = promotion.protected
+      ? await this.deps.access.isApprover(actor)
+      : promotion.requestedBy === actor.userId ||
+        (await this.deps.access.isApprover(actor)) ||
+        (await this.deps.access.isAdmin(actor));
+    if (!allowed) {
+      await this.audit(actor, 'promotion.rollback', record.tenantName, 'refused', { promotion: id });
+      return {
+        outcome: 'refused',
+        reason: promotion.protected ? 'not_approver' : 'not_requester',
+        promotion,
+      };
+    }
+    return this.withLock(id, async () => {
+      const claimed = await transitionPromotion(
+        this.deps.pool,
+        id,
+        ['succeeded', 'failed', 'interrupted'],
+        'rolling_back',
+        {
+          rolledBackBy: actor.userId,
+        },
+      );
+      if (!claimed) return { outcome: 'already', promotion: await this.reload(id) };
+      await this.audit(actor, 'promotion.rollback', record.tenantName, 'succeeded', { promotion: id });
+      const running = await this.load(claimed);
+      await hooks.started?.(running);
+      return { outcome: 'done', promotion: await this.restore(running) };
+    });
+  }
+
+  async list(which: 'pending' | 'recent', limit = 20): Promise<Promotion[]> {
+    const records =
+      which === 'pending'
+        ? await promotionsInStatus(this.deps.pool, ['pending', 'blocked', 'running', 'rolling_back'], limit)
+        : await recentPromotions(this.deps.pool, limit);
+    return Promise.all(records.map((record) => this.load(record)));
+  }
+
+  /**
+   * Expires pending promotions whose time ran out, and marks as interrupted the runs nobody holds any
+   * more (their process died). `live` is false for the embedded database, whose connections share one
+   * session and so cannot see each other's locks: there only a start-up sweep is meaningful.
+   */
+  async sweep({ interrupted = true } = {}): Promise<void> {
+    for (const record of await expirePromotions(this.deps.pool)) await this.notify(await this.load(record));
+    if (!interrupted) return;
+    for (const record of await promotionsInStatus(this.deps.pool, ['running', 'rolling_back'], 100)) {
+      await this.withLock(record.id, async (client) => {
+        const to: PromotionStatus = record.status === 'running' ? 'interrupted' : 'rollback_failed';
+        const marked = await transitionPromotion(client, record.id, [record.status], to, {
+          outcome:
+            'The process running it stopped before it finished. Check the steps below; nothing is re-run on its own.',
+        });
+        if (marked) {
+          this.deps.logger.warn(
+            { promotion: record.id, status: to },
+            'promotion interrupted: its process stopped',
+          );
+          await this.notify(await this.load(marked));
+        }
+        return { outcome: 'not_found' };
+      });
+    }
+  }
+
+  private isProtected(environment: EnvironmentSummary): boolean {
+    const listed = this.deps.settings.protectedEnvironments;
+    return (
+      environment.type === 'PRODUCTION' ||
+      listed.includes(environment.id.toLowerCase()) ||
+      listed.includes(environment.name.toLowerCase())
+    );
+  }
+
+  private async decide(
+    actor: Actor,
+    id: string,
+    decision: 'approve' | 'run' | 'reject' | 'cancel',
+    refusal: (promotion: Promotion) => Promise<Refusal | undefined>,
+    hooks: ExecutionHooks = {},
+  ): Promise<DecisionOutcome> {
+    const record = await findPromotion(this.deps.pool, id);
+    if (!record) return { outcome: 'not_found' };
+    const promotion = await this.load(record);
+    const refused = await refusal(promotion);
+    const action = `promotion.${decision}`;
+    if (refused) {
+      await this.audit(actor, action, record.tenantName, 'refused', { promotion: id, reason: refused });
+      return { outcome: 'refused', reason: refused, promotion };
+    }
+    if (record.status === 'pending' && record.expiresAt.getTime() <= Date.now()) {
+      const expired = await transitionPromotion(this.deps.pool, id, ['pending'], 'expired');
+      return { outcome: expired ? 'expired' : 'already', promotion: await this.reload(id) };
+    }
+    if (decision === 'reject' || decision === 'cancel') {
+      const to = decision === 'reject' ? 'rejected' : 'cancelled';
+      const from: PromotionStatus[] = decision === 'cancel' ? ['pending', 'blocked'] : ['pending'];
+      const decided = await transitionPromotion(this.deps.pool, id, from, to, { decidedBy: actor.userId });
+      if (!decided) return { outcome: 'already', promotion: await this.reload(id) };
+      await this.audit(actor, action, record.tenantName, 'succeeded', { promotion: id });
+      return { outcome: 'done', promotion: await this.load(decided) };
+    }
+    return this.withLock(id, async () => {
+      const claimed = await transitionPromotion(
+        this.deps.pool,
+        id,
+        ['pending'],
+        'running',
+        { decidedBy: actor.userId },
+        { unexpiredOnly: true },
+      );
+      if (!claimed) return { outcome: 'already', promotion: await this.reload(id) };
+      await this.audit(actor, action, record.tenantName, 'succeeded', { promotion: id });
+      const running = await this.load(claimed);
+      await hooks.started?.(running);
+      return { outcome: 'done', promotion: await this.execute(running) };
+    });
+  }
+
+  /**
+   * Runs `work` holding the promotion's advisory lock on a connection of its own, which `work` uses for
+   * its claim. When another session holds the lock, or `work` claims nothing (null), the promotion is
+   * reported as it stands, read after the connection is released: never hold one connection while
+   * waiting for a second, or a burst of clicks empties the pool.
+   */
+  private async withLock(
+    id: string,
+    work: (client: pg.PoolClient) => Promise<DecisionOutcome | null>,
+  ): Promise<DecisionOutcome> {
+    const client = await this.deps.pool.connect();
+    let outcome: DecisionOutcome | null = null;
+    try {
+      const { rows } = await client.query(lockSql, [id]);
+      if (rows[0]?.locked) {
+        try {
+          outcome = await work(client);
+        } finally {
+          await client.query(unlockSql, [id]);
+        }
+      }
+    } finally {
+      client.release();
+    }
+    return outcome ?? { outcome: 'already', promotion: await this.reload(id) };
+  }
+
+  private async execute(promotion: Promotion): Promise<Promotion> {
+    const { pool } = this.deps;
+    const tenant = await this.deps.tenants.findById(promotion.tenantId);
+    if (!tenant) return this.finish(promotion, 'failed', 'The tenant was removed after the request.', null);
+    const credentials = this.deps.tenants.credentialsOf(tenant);
+    const main = promotion.plan.flows.find((flow) => flow.role === 'main');
+    let fresh: ComputedPlan;
+    try {
+      fresh = await this.planner.plan(
+        credentials,
+        promotion.plan.from,
+        promotion.plan.to,
+        main?.sourceId ?? '',
+        promotion.options,
+      );
+    } catch (error) {
+      return this.finish(promotion, 'failed', `Could not check the plan again: ${messageOf(error)}`, null);
+    }
+    if (fresh.plan.fingerprint !== promotion.fingerprint) {
+      return this.finish(
+        promotion,
+        'failed',
+        'The source or the destination changed since this plan was made; nothing was written. Request the promotion again.',
+        null,
+      );
+    }
+
+    const result: PromotionResult = { flows: [] };
+    const destination = `/environments/${encodeURIComponent(promotion.toEnvId)}/flows`;
+    try {
+      for (const entry of fresh.plan.flows.filter((flow) => flow.action === 'update' && flow.destinationId)) {
+        await this.step(
+          promotion.id,
+          { action: 'backup', flowName: entry.destinationName, destinationId: entry.destinationId },
+          async () => {
+            const version = entry.destinationVersions?.current ?? 1;
+            const exported = (await this.deps.pingone.send(credentials, {
+              method: 'POST',
+              path: `${destination}/${encodeURIComponent(entry.destinationId ?? '')}/versions/${version}`,
+              contentType: 'application/vnd.pingidentity.flowversion.export+json',
+              body: {},
+              repeatable: true,
+            })) as Record<string, unknown>;
+            const name = (exported.flow as { name?: string } | undefined)?.name ?? entry.destinationName;
+            await saveBackup(pool, promotion.id, {
+              flowId: entry.destinationId ?? '',
+              flowName: name,
+              version,
+              definition: definitionOf({ ...exported, name }),
+            });
+            return { version };
+          },
+        );
+      }
+
+      const flows = new Map<string, { id: string; name: string }>();
+      for (const entry of fresh.plan.flows) {
+        if (entry.destinationId)
+          flows.set(entry.sourceId, { id: entry.destinationId, name: entry.destinationName });
+      }
+      const written: { name: string; id: string; action: 'created' | 'updated'; version: number | null }[] =
+        [];
+      for (const entry of fresh.plan.flows) {
+        if (entry.action === 'unchanged') continue;
+        const source = fresh.definitions.get(entry.sourceId);
+        if (!source) throw new Error(`no definition for ${entry.name}`);
+        const body = {
+          ...rewrittenDefinition(source, { flows, ...fresh.maps }),
+          name: entry.destinationName,
+        };
+        const creating = entry.action === 'create';
+        const answer = await this.step(
+          promotion.id,
+          {
+            action: creating ? 'create' : 'update',
+            flowName: entry.destinationName,
+            destinationId: entry.destinationId,
+          },
+          async () => {
+            const response = (await this.deps.pingone.send(credentials, {
+              method: creating ? 'POST' : 'PUT',
+              path: creating
+                ? destination
+                : `${destination}/${encodeURIComponent(entry.destinationId ?? '')}`,
+              body,
+            })) as { id?: string; currentVersion?: number };
+            return {
+              destinationId: response.id ?? entry.destinationId,
+              version: response.currentVersion ?? null,
+            };
+          },
+        );
+        const id = answer.destinationId ?? '';
+        flows.set(entry.sourceId, { id, name: entry.destinationName });
+        written.push({
+          name: entry.destinationName,
+          id,
+          action: creating ? 'created' : 'updated',
+          version: answer.version ?? null,
+        });
+      }
+
+      for (const flow of written) {
+        const deployed = await this.step(
+          promotion.id,
+          { action: 'deploy', flowName: flow.name, destinationId: flow.id },
+          async () => {
+            const response = (await this.deps.pingone.send(credentials, {
+              method: 'POST',
+              path: `${destination}/${encodeURIComponent(flow.id)}`,
+              contentType: 'application/vnd.pingidentity.flow.deploy+json',
+              body: {},
+              repeatable: true,
+            })) as { publishedVersion?: number };
+            return { version: response.publishedVersion ?? null };
+          },
+        );
+        result.flows.push({
+          name: flow.name,
+          action: flow.action,
+          destinationId: flow.id,
+          version: flow.version,
+          deployedVersion: deployed.version ?? null,
+        });
+      }
+    } catch (error) {
+      return this.finish(promotion, 'failed', `Stopped: ${messageOf(error)}`, result);
+    }
+    const changed = result.flows.length;
+    return this.finish(
+      promotion,
+      'succeeded',
+      changed === 0
+        ? 'Nothing to change: the destination already matches.'
+        : `${changed} flow(s) written and deployed.`,
+      result,
+    );
+  }
+
+  private async restore(promotion: Promotion): Promise<Promotion> {
+    const tenant = await this.deps.tenants.findById(promotion.tenantId);
+    const backups = await backupsOf(this.deps.pool, promotion.id);
+    const created = (promotion.result?.flows ?? [])
+      .filter((flow) => flow.action === 'created')
+      .map((flow) => flow.name);
+    const result: PromotionResult = { flows: [], leftInPlace: created };
+    if (!tenant)
+      return this.finish(
+        promotion,
+        'rollback_failed',
+        'The tenant was removed; nothing was restored.',
+        result,
+      );
+    const credentials = this.deps.tenants.credentialsOf(tenant);
+    const destination = `/environments/${encodeURIComponent(promotion.toEnvId)}/flows`;
+    try {
+      for (const backup of backups) {
+        const path = `${destination}/${encodeURIComponent(backup.flowId)}`;
+        const restored = await this.step(
+          promotion.id,
+          { action: 'restore', flowName: backup.flowName, destinationId: backup.flowId },
+          async () => {
+            const response = (await this.deps.pingone.send(credentials, {
+              method: 'PUT',
+              path,
+              body: backup.definition,
+            })) as {
+              currentVersion?: number;
+            };
+            return { version: response.currentVersion ?? null };
+          },
+        );
+        const deployed = await this.step(
+          promotion.id,
+          { action: 'deploy', flowName: backup.flowName, destinationId: backup.flowId },
+          async () => {
+            const response = (await this.deps.pingone.send(credentials, {
+              method: 'POST',
+              path,
+              contentType: 'application/vnd.pingidentity.flow.deploy+json',
+              body: {},
+              repeatable: true,
+            })) as { publishedVersion?: number };
+            return { version: response.publishedVersion ?? null };
+          },
+        );
+        result.flows.push({
+          name: backup.flowName,
+          action: 'restored',
+          destinationId: backup.flowId,
+          version: restored.version ?? null,
+          deployedVersion: deployed.version ?? null,
+        });
+      }
+    } catch (error) {
+      return this.finish(promotion, 'rollback_failed', `Rollback stopped: ${messageOf(error)}`, result);
+    }
+    return this.finish(
+      promotion,
+      'rolled_back',
+      `${result.flows.length} flow(s) restored to their backed-up version and deployed.`,
+      result,
+    );
+  }
+
+  /** Records a write as started before sending it and done (or failed) after, so a crash shows where it stopped. */
+  private async step<T extends { destinationId?: string | null; version?: number | null }>(
+    promotionId: string,
+    step: { action: string; flowName: string; destinationId?: string | null },
+    write: () => Promise<T>,
+  ): Promise<T> {
+    const stepId = await startStep(this.deps.pool, promotionId, step);
+    try {
+      const outcome = await write();
+      await finishStep(this.deps.pool, stepId, {
+        status: 'done',
+        destinationId: outcome.destinationId ?? null,
+        version: outcome.version ?? null,
+      });
+      return outcome;
+    } catch (error) {
+      this.deps.logger.error(
+        { err: error, promotion: promotionId, step: step.action },
+        'promotion step failed',
+      );
+      await finishStep(this.deps.pool, stepId, { status: 'failed', detail: messageOf(error).slice(0, 500) });
+      throw error;
+    }
+  }
+
+  private async finish(
+    promotion: Promotion,
+    status: 'succeeded' | 'failed' | 'rolled_back' | 'rollback_failed',
+    outcome: string,
+    result: PromotionResult | null,
+  ): Promise<Promotion> {
+    const from: PromotionStatus = status === 'succeeded' || status === 'failed' ? 'running' : 'rolling_back';
+    const changes = result ? { outcome, result } : { outcome };
+    const finished = await transitionPromotion(this.deps.pool, promotion.id, [from], status, changes);
+    if (!finished)
+      this.deps.logger.warn({ promotion: promotion.id, status }, 'promotion moved on while it ran');
+    return this.reload(promotion.id);
+  }
+
+  private async reload(id: string): Promise<Promotion> {
+    const record = await findPromotion(this.deps.pool, id);
+    if (!record) throw new Error(`promotion ${id} disappeared`);
+    return this.load(record);
+  }
+
+  private async load(record: PromotionRecord): Promise<Promotion> {
+    return {
+      ...record,
+      plan: record.plan as PromotionPlan,
+      result: (record.result as PromotionResult | null) ?? null,
+      steps: await stepsOf(this.deps.pool, record.id),
+    };
+  }
+
+  private async notify(promotion: Promotion): Promise<void> {
+    try {
+      await this.deps.notifier?.changed(promotion);
+    } catch (error) {
+      this.deps.logger.warn(
+        { err: error, promotion: promotion.id },
+        'could not update the promotion message',
+      );
+    }
+  }
+
+  private async audit(
+    actor: Actor,
+    action: string,
+    tenant: string,
+    outcome: 'succeeded' | 'refused' | 'failed',
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await recordAuditEvent(this.deps.pool, {
+      actorId: actor.userId,
+      teamId: actor.teamId,
+      action,
+      tenant,
+      outcome,
+      details,
+    });
+  }
+}
+
+function ref(environment: EnvironmentSummary): EnvironmentRef {
+  return { id: environment.id, name: environment.name, type: environment.type };
+}
+
+/** What to tell people about a failure: PingOne's cause, or (for our own bugs) only that it is logged. */
+function messageOf(error: unknown): string {
+  return problemOf(error)?.message ?? 'an unexpected error in FlightIQ (the log has the details)';
+}
+
+export type { PromotionPlan, PromotionStatus, PromotionStep, WorkerCredentials };

@@ -1,0 +1,91 @@
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { DecisionOutcome, Promotion, PromotionNotifier } from '../../../core/promotions.js';
+import type { CoreServices } from '../../../core/services.js';
+import type { Logger } from '../../../logger.js';
+import { notice } from '../../views/notices.js';
+import { alreadyText, promotionMessage, refusalText } from '../../views/promotion.js';
+
+type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+type Decide = (
+  services: CoreServices,
+  actor: { userId: string; teamId?: string },
+  id: string,
+  show: (p: Promotion) => Promise<void>,
+) => Promise<DecisionOutcome>;
+
+/**
+ * Approve, Reject, Run, Cancel and Rollback. The button only names the promotion; who clicked comes
+ * from the signed payload and every rule (approver, never one's own request, still pending, not
+ * expired) is checked by core. Core makes the decision one conditional write, so double clicks,
+ * Slack's retries and other replicas find it already taken and change nothing.
+ */
+export function promotionButton(services: CoreServices, logger: Logger, decide: Decide) {
+  return async ({ ack, body, action, respond, client }: ButtonArgs): Promise<void> => {
+    await ack();
+    const actor = { userId: body.user.id, ...(body.user.team_id ? { teamId: body.user.team_id } : {}) };
+    const show = (promotion: Promotion) => showPromotion(client, respond, promotion, logger);
+    const result = await decide(services, actor, action.value ?? '', show);
+    const tell = (text: string) =>
+      respond({ response_type: 'ephemeral', replace_original: false, ...notice(text) });
+    switch (result.outcome) {
+      case 'not_found':
+        await tell('That promotion no longer exists.');
+        return;
+      case 'refused':
+        await tell(refusalText(result.reason));
+        return;
+      case 'already':
+        await tell(alreadyText(result.promotion));
+        await show(result.promotion);
+        return;
+      case 'expired':
+      case 'done':
+        await show(result.promotion);
+    }
+  };
+}
+
+export const decisions: Record<'approve' | 'reject' | 'run' | 'cancel' | 'rollback', Decide> = {
+  approve: (services, actor, id, show) => services.promotions.approve(actor, id, { started: show }),
+  run: (services, actor, id, show) => services.promotions.run(actor, id, { started: show }),
+  reject: (services, actor, id) => services.promotions.reject(actor, id),
+  cancel: (services, actor, id) => services.promotions.cancel(actor, id),
+  rollback: (services, actor, id, show) => services.promotions.rollback(actor, id, { started: show }),
+};
+
+/** The approval-channel message is updated with chat.update; the requester's ephemeral one through response_url. */
+async function showPromotion(
+  client: WebClient,
+  respond: ButtonArgs['respond'],
+  promotion: Promotion,
+  logger: Logger,
+): Promise<void> {
+  try {
+    if (promotion.channelId && promotion.messageTs) {
+      await client.chat.update({
+        channel: promotion.channelId,
+        ts: promotion.messageTs,
+        ...promotionMessage(promotion, 'approval'),
+      });
+    } else {
+      await respond({ replace_original: true, ...promotionMessage(promotion, 'requester') });
+    }
+  } catch (error) {
+    logger.warn({ err: error, promotion: promotion.id }, 'could not update the promotion message');
+  }
+}
+
+/** For changes nobody clicked (expiry, an interrupted run found after a restart). */
+export function slackPromotionNotifier(client: WebClient): PromotionNotifier {
+  return {
+    async changed(promotion) {
+      if (!promotion.channelId || !promotion.messageTs) return;
+      await client.chat.update({
+        channel: promotion.channelId,
+        ts: promotion.messageTs,
+        ...promotionMessage(promotion, 'approval'),
+      });
+    },
+  };
+}

@@ -1,0 +1,151 @@
+import type { RequestOutcome } from '../../../core/promotions.js';
+import type { CoreServices } from '../../../core/services.js';
+import { chooseTenant } from '../../../core/tenant-choice.js';
+import { parseOptions } from '../../command-options.js';
+import { slashCommand } from '../../subcommands.js';
+import { environmentNotMatchedMessage } from '../../views/artifact-list.js';
+import { escapeMrkdwn, shorten } from '../../views/mrkdwn.js';
+import { notice } from '../../views/notices.js';
+import { problemMessage } from '../../views/pingone-problem.js';
+import { promotionMessage } from '../../views/promotion.js';
+import type { SubcommandHandler, SubcommandRequest } from './flightiq.js';
+
+const usage = `\`${slashCommand} promote <flow> --from <env> --to <env> [--tenant <t>] [--as-new] [--no-subflows]\``;
+
+export const operatorsOnlyText =
+  'You are not allowed to request promotions. Ask a FlightIQ admin to add you (or a user group you are in) to FLIGHTIQ_OPERATORS.';
+
+/**
+ * `/flightiq promote`: plans the promotion and shows the plan. Into a protected environment the plan
+ * goes to the approval channel with Approve / Reject; otherwise the requester gets Run / Cancel.
+ */
+export function promoteSubcommand(services: CoreServices): SubcommandHandler {
+  return async (request) => {
+    const options = parseOptions(request.args, {
+      values: ['from', 'to', 'tenant'],
+      flags: ['as-new', 'no-subflows'],
+    });
+    const flow = options.positional.join(' ').trim();
+    const problems = [...options.problems];
+    if (!flow) problems.push('Name the flow to promote');
+    if (!options.values.from) problems.push('Say where from with `--from <env>`');
+    if (!options.values.to) problems.push('Say where to with `--to <env>`');
+    if (problems.length > 0 || !options.values.from || !options.values.to) {
+      await request.ack({
+        response_type: 'ephemeral',
+        ...notice(`${problems.join('. ')}. Usage: ${usage}.`),
+      });
+      return;
+    }
+    await request.ack({
+      response_type: 'ephemeral',
+      ...notice(':hourglass_flowing_sand: Planning the promotion…'),
+    });
+    const actor = { userId: request.command.user_id, teamId: request.command.team_id };
+    const reply = (message: { text: string; blocks: unknown[] }) =>
+      request.respond({
+        response_type: 'ephemeral',
+        replace_original: true,
+        ...(message as { text: string }),
+      });
+
+    const choice = await chooseTenant(services.tenants, options.values.tenant);
+    if (!choice.ok) {
+      const names = choice.names.map((name) => `\`${escapeMrkdwn(name)}\``).join(', ') || 'none yet';
+      await reply(
+        notice(
+          choice.reason === 'none_configured'
+            ? `No tenant is configured yet. A FlightIQ admin can add one with \`${slashCommand} tenant add\`.`
+            : `Which tenant? Name one with \`--tenant <name>\`. Tenants: ${names}.`,
+        ),
+      );
+      return;
+    }
+    const outcome = await services.promotions.request(actor, {
+      tenant: choice.tenant,
+      flow,
+      from: options.values.from,
+      to: options.values.to,
+      options: { asNew: options.flags.has('as-new'), withSubflows: !options.flags.has('no-subflows') },
+    });
+    if (outcome.outcome !== 'planned') {
+      await reply(requestProblem(outcome));
+      return;
+    }
+    const { promotion } = outcome;
+    if (promotion.status === 'blocked' || !promotion.protected) {
+      await reply(promotionMessage(promotion, 'requester'));
+      return;
+    }
+    await postForApproval(request, services, promotion.id);
+  };
+}
+
+async function postForApproval(
+  request: SubcommandRequest,
+  services: CoreServices,
+  id: string,
+): Promise<void> {
+  const promotion = await services.promotions.find(id);
+  const channel = services.promotions.approvalChannel;
+  if (!promotion || !channel) return;
+  try {
+    const posted = await request.client.chat.postMessage({
+      channel,
+      ...promotionMessage(promotion, 'approval'),
+    });
+    if (!posted.ts) throw new Error('chat.postMessage returned no ts');
+    await services.promotions.attachMessage(id, channel, posted.ts);
+  } catch (error) {
+    const slackError = (error as { data?: { error?: string } }).data?.error ?? 'unknown error';
+    request.logger.error({ err: error, promotion: id, channel }, 'could not post the promotion for approval');
+    await services.promotions.cancel({ userId: promotion.requestedBy }, id);
+    await request.respond({
+      response_type: 'ephemeral',
+      replace_original: true,
+      ...notice(
+        `:warning: Could not post the plan to the approval channel <#${channel}> (Slack said \`${escapeMrkdwn(slackError)}\`), so the request is cancelled. Invite the app to that channel (\`/invite @FlightIQ\`) and request again.`,
+      ),
+    });
+    return;
+  }
+  await request.respond({
+    response_type: 'ephemeral',
+    replace_original: true,
+    ...notice(
+      `:inbox_tray: The plan to promote *${escapeMrkdwn(promotion.flowName)}* into *${escapeMrkdwn(promotion.toEnvName)}* is waiting for an approver in <#${channel}>. You cannot approve your own request.`,
+    ),
+  });
+}
+
+function requestProblem(outcome: Exclude<RequestOutcome, { outcome: 'planned' }>) {
+  switch (outcome.outcome) {
+    case 'refused':
+      return notice(operatorsOnlyText);
+    case 'environment_not_matched': {
+      const message = environmentNotMatchedMessage(outcome.match);
+      const which = outcome.which === 'from' ? '`--from`' : '`--to`';
+      return { ...message, text: `${which}: ${message.text}` };
+    }
+    case 'same_environment':
+      return notice(
+        `\`--from\` and \`--to\` are both *${escapeMrkdwn(outcome.environment.name)}*: promote between two different environments.`,
+      );
+    case 'no_approval_channel':
+      return notice(
+        `*${escapeMrkdwn(outcome.environment.name)}* is protected, so promotions into it need an approver, but no approval channel is configured. A FlightIQ admin must set FLIGHTIQ_APPROVAL_CHANNEL.`,
+      );
+    case 'flow_not_found': {
+      const shown = outcome.lookup.candidates
+        .slice(0, 20)
+        .map((name) => `• ${escapeMrkdwn(shorten(name, 120))}`);
+      const intro =
+        outcome.lookup.reason === 'ambiguous'
+          ? `*${escapeMrkdwn(outcome.environment.name)}* has more than one flow named "${escapeMrkdwn(outcome.asked)}"; name it by ID:`
+          : `*${escapeMrkdwn(outcome.environment.name)}* has no flow named "${escapeMrkdwn(shorten(outcome.asked, 100))}".${shown.length > 0 ? ' Flows there:' : ''}`;
+      return notice(shorten([intro, ...shown].join('\n'), 3000));
+    }
+    case 'failed':
+      return problemMessage(outcome.problem);
+  }
+}

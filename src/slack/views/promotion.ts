@@ -1,0 +1,263 @@
+import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
+import type { PlannedFlow } from '../../core/promotion-plan.js';
+import type { Promotion, Refusal } from '../../core/promotions.js';
+import { escapeMrkdwn, packLines, shorten, slackDate } from './mrkdwn.js';
+
+export const promotionActions = {
+  approve: 'promotion_approve',
+  reject: 'promotion_reject',
+  run: 'promotion_run',
+  cancel: 'promotion_cancel',
+  rollback: 'promotion_rollback',
+} as const;
+
+/** Where a promotion message is shown: the approval channel gets Approve/Reject, the requester Run/Cancel. */
+export type PromotionSurface = 'approval' | 'requester' | 'copy';
+
+const statusLines: Record<Promotion['status'], string> = {
+  blocked: ':no_entry: *Blocked.* Fix the blockers below, then request the promotion again.',
+  pending: ':hourglass_flowing_sand: *Waiting for approval.*',
+  rejected: ':x: *Rejected.*',
+  expired: ':alarm_clock: *Expired* without a decision. Request it again if it is still wanted.',
+  cancelled: ':heavy_multiplication_x: *Cancelled* by the requester.',
+  running: ':gear: *Running…*',
+  succeeded: ':white_check_mark: *Done.*',
+  failed: ':warning: *Failed.*',
+  interrupted: ':warning: *Interrupted.*',
+  rolling_back: ':rewind: *Rolling back…*',
+  rolled_back: ':rewind: *Rolled back.*',
+  rollback_failed: ':warning: *Rollback failed.*',
+};
+
+const actionText: Record<PlannedFlow['action'], string> = {
+  create: ':new: create new',
+  update: ':arrows_counterclockwise: update in place',
+  unchanged: ':white_circle: unchanged',
+};
+
+const maxListed = 40;
+
+export function promotionMessage(
+  promotion: Promotion,
+  surface: PromotionSurface,
+): { text: string; blocks: KnownBlock[] } {
+  const { plan } = promotion;
+  const title = `Promote ${promotion.flowName} from ${promotion.fromEnvName} to ${promotion.toEnvName}`;
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: shorten(title, 150) } },
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: [
+            `Tenant *${escapeMrkdwn(promotion.tenantName)}*`,
+            `requested by <@${promotion.requestedBy}> ${slackDate(promotion.createdAt)}`,
+            promotion.protected
+              ? ':lock: protected destination: needs an approver'
+              : 'not protected: the requester runs it',
+            `plan \`${promotion.fingerprint}\``,
+          ].join('  ·  '),
+        },
+      ],
+    },
+    { type: 'section', text: { type: 'mrkdwn', text: statusText(promotion) } },
+  ];
+  const sections: string[] = [];
+  sections.push(...packLines(listed('*Flows*', plan.flows.map(flowLine))));
+  if (plan.connectors.length > 0) {
+    sections.push(
+      ...packLines(
+        listed(
+          '*Connector instances*',
+          plan.connectors.map(
+            (c) =>
+              `• ${escapeMrkdwn(c.name)} (${escapeMrkdwn(c.connector)}) → ${c.destinationId ? `\`${c.destinationId}\`` : ':no_entry: missing'}`,
+          ),
+        ),
+      ),
+    );
+  }
+  if (plan.forms.length > 0) {
+    sections.push(
+      ...packLines(
+        listed(
+          '*Forms*',
+          plan.forms.map(
+            (f) =>
+              `• ${escapeMrkdwn(f.name)} → ${f.destinationId ? `\`${f.destinationId}\`` : ':no_entry: missing'}`,
+          ),
+        ),
+      ),
+    );
+  }
+  if (plan.variables.length > 0) {
+    sections.push(
+      ...packLines(
+        listed(
+          '*Variables used*',
+          plan.variables.map(
+            (v) =>
+              `• ${escapeMrkdwn(v.name)} (${escapeMrkdwn(v.context)}, ${escapeMrkdwn(v.dataType)})${v.inDestination ? '' : ' — *missing in destination*'}`,
+          ),
+        ),
+      ),
+    );
+  }
+  if (plan.blockers.length > 0) {
+    sections.push(
+      ...packLines(
+        listed(
+          ':no_entry: *Blockers* (this plan cannot be approved)',
+          plan.blockers.map((b) => `• ${escapeMrkdwn(b)}`),
+        ),
+      ),
+    );
+  }
+  if (plan.warnings.length > 0) {
+    sections.push(
+      ...packLines(
+        listed(
+          ':warning: *Warnings*',
+          plan.warnings.map((w) => `• ${escapeMrkdwn(w)}`),
+        ),
+      ),
+    );
+  }
+  if (promotion.steps.length > 0) {
+    sections.push(
+      ...packLines(
+        listed(
+          '*Steps*',
+          promotion.steps.map(
+            (step) =>
+              `${step.status === 'done' ? ':white_check_mark:' : step.status === 'failed' ? ':x:' : ':grey_question: (started, outcome unknown)'} ${step.action} ${escapeMrkdwn(step.flowName)}${step.version === null ? '' : ` v${step.version}`}${step.detail ? ` — ${escapeMrkdwn(shorten(step.detail, 200))}` : ''}`,
+          ),
+        ),
+      ),
+    );
+  }
+  if (promotion.result && promotion.result.flows.length > 0) {
+    sections.push(
+      ...packLines(
+        listed(
+          '*Result*',
+          promotion.result.flows.map(
+            (f) =>
+              `• ${f.action} *${escapeMrkdwn(f.name)}* \`${f.destinationId}\`${f.version === null ? '' : `, version ${f.version}`}${f.deployedVersion === null ? '' : `, deployed version ${f.deployedVersion}`}`,
+          ),
+        ),
+      ),
+    );
+  }
+  if (promotion.result?.leftInPlace && promotion.result.leftInPlace.length > 0) {
+    sections.push(
+      `Flows the promotion created are left in place (delete them in PingOne if unwanted): ${promotion.result.leftInPlace.map(escapeMrkdwn).join(', ')}`,
+    );
+  }
+  // Keep room for the header, context, status and buttons within Slack's 50 blocks.
+  for (const text of sections.slice(0, 44)) blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
+  const buttons = buttonsFor(promotion, surface);
+  if (buttons) blocks.push(buttons);
+  return { text: `${title}: ${promotion.status}`, blocks };
+}
+
+function statusText(promotion: Promotion): string {
+  const lines = [statusLines[promotion.status]];
+  if (promotion.decidedBy && promotion.decidedAt) {
+    const verb =
+      promotion.status === 'rejected'
+        ? 'Rejected'
+        : promotion.status === 'cancelled'
+          ? 'Cancelled'
+          : promotion.protected
+            ? 'Approved'
+            : 'Run';
+    lines.push(`${verb} by <@${promotion.decidedBy}> ${slackDate(promotion.decidedAt)}.`);
+  }
+  if (promotion.status === 'pending') lines.push(`Expires ${slackDate(promotion.expiresAt)}.`);
+  if (promotion.status === 'expired') lines.push(`Expired ${slackDate(promotion.expiresAt)}.`);
+  if (promotion.rolledBackBy) lines.push(`Rollback by <@${promotion.rolledBackBy}>.`);
+  if (promotion.outcome) lines.push(escapeMrkdwn(shorten(promotion.outcome, 1500)));
+  return lines.join('\n');
+}
+
+function flowLine(flow: PlannedFlow): string {
+  const versions = flow.destinationVersions
+    ? ` (destination current v${flow.destinationVersions.current ?? '?'}, published ${flow.destinationVersions.published === null ? 'never' : `v${flow.destinationVersions.published}`})`
+    : '';
+  const renamed = flow.destinationName !== flow.name ? ` as "${escapeMrkdwn(flow.destinationName)}"` : '';
+  const role = flow.role === 'main' ? 'main flow' : `subflow, level ${flow.depth}`;
+  return `• *${escapeMrkdwn(shorten(flow.name, 100))}* v${flow.sourceVersion ?? '?'} (${role}): ${actionText[flow.action]}${renamed}${versions}`;
+}
+
+function listed(title: string, lines: string[]): string[] {
+  const shown = lines.slice(0, maxListed);
+  if (lines.length > shown.length) shown.push(`…and ${lines.length - shown.length} more`);
+  return [title, ...shown];
+}
+
+function buttonsFor(promotion: Promotion, surface: PromotionSurface): ActionsBlock | undefined {
+  const button = (text: string, actionId: string, style?: 'primary' | 'danger'): Button => ({
+    type: 'button',
+    text: { type: 'plain_text', text },
+    action_id: actionId,
+    value: promotion.id,
+    ...(style ? { style } : {}),
+  });
+  const elements: Button[] = [];
+  if (promotion.status === 'pending' && surface === 'approval' && promotion.protected) {
+    elements.push(
+      button('Approve', promotionActions.approve, 'primary'),
+      button('Reject', promotionActions.reject, 'danger'),
+    );
+  }
+  if (promotion.status === 'pending' && surface === 'requester' && !promotion.protected) {
+    elements.push(button('Run', promotionActions.run, 'primary'), button('Cancel', promotionActions.cancel));
+  }
+  const restorable = promotion.plan.flows.some((flow) => flow.action === 'update');
+  if (restorable && surface !== 'copy' && ['succeeded', 'failed', 'interrupted'].includes(promotion.status)) {
+    elements.push(button('Rollback', promotionActions.rollback, 'danger'));
+  }
+  return elements.length > 0 ? { type: 'actions', block_id: 'promotion_actions', elements } : undefined;
+}
+
+export function refusalText(reason: Refusal): string {
+  switch (reason) {
+    case 'own_request':
+      return 'You requested this promotion, so someone else must approve or reject it.';
+    case 'not_approver':
+      return 'Only FlightIQ approvers can decide on promotions into protected environments. Ask one of them (FLIGHTIQ_APPROVERS).';
+    case 'not_requester':
+      return 'Only the person who requested this promotion can do that.';
+    case 'not_allowed':
+      return 'That is not possible for this promotion.';
+  }
+}
+
+export function alreadyText(promotion: Promotion): string {
+  const by = promotion.decidedBy ? ` by <@${promotion.decidedBy}>` : '';
+  return `Nothing done: this promotion is already ${promotion.status.replace('_', ' ')}${by}.`;
+}
+
+export function messageLink(workspaceUrl: string | undefined, promotion: Promotion): string | undefined {
+  if (!workspaceUrl || !promotion.channelId || !promotion.messageTs) return undefined;
+  return `${workspaceUrl.replace(/\/?$/, '/')}archives/${promotion.channelId}/p${promotion.messageTs.replace('.', '')}`;
+}
+
+export function promotionListMessage(
+  promotions: Promotion[],
+  which: 'pending' | 'recent',
+  workspaceUrl: string | undefined,
+) {
+  const lines = promotions.map((p) => {
+    const link = messageLink(workspaceUrl, p);
+    return `${statusLines[p.status].split(' ')[0]} *${escapeMrkdwn(shorten(p.flowName, 80))}* ${escapeMrkdwn(p.fromEnvName)} → ${escapeMrkdwn(p.toEnvName)}  ·  ${p.status.replace('_', ' ')}  ·  <@${p.requestedBy}> ${slackDate(p.createdAt)}${link ? `  ·  <${link}|message>` : ''}`;
+  });
+  const heading = which === 'pending' ? 'Promotions waiting or running' : 'Recent promotions';
+  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: heading } }];
+  if (lines.length === 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: 'None.' } });
+  for (const text of packLines(lines).slice(0, 45))
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
+  return { text: heading, blocks };
+}

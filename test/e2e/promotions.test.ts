@@ -1,0 +1,339 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { FakeSlack } from '../support/fake-slack.js';
+import { PingOneSimulator } from '../support/pingone-simulator.js';
+import { ids, production, qa, seedPromotionData, staging } from '../support/promotion-fixtures.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+const admin = 'U0ADMIN0001';
+const operator = 'U0OPERATOR1';
+const approver = 'U0APPROVER1';
+const secondApprover = 'U0APPROVER2';
+const bystander = 'U0MEMBER001';
+const approvals = 'C0APPROVALS';
+
+let fakeSlack: FakeSlack;
+let database: TestDatabase;
+let sim: PingOneSimulator;
+let app: TestApp;
+let seed: string;
+
+beforeAll(async () => {
+  fakeSlack = await FakeSlack.start();
+  for (const user of [operator, approver, secondApprover, bystander]) fakeSlack.users.set(user, { id: user });
+  sim = await PingOneSimulator.start();
+  seed = JSON.stringify(sim.data);
+  database = await createTestDatabase();
+  app = await startTestApp({
+    fakeSlack,
+    database,
+    env: {
+      FLIGHTIQ_ADMINS: admin,
+      FLIGHTIQ_OPERATORS: operator,
+      FLIGHTIQ_APPROVERS: `${approver},${secondApprover}`,
+      FLIGHTIQ_APPROVAL_CHANNEL: approvals,
+      ...sim.env,
+    },
+  });
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await database?.drop();
+  await sim?.stop();
+  await fakeSlack?.stop();
+});
+
+beforeEach(async () => {
+  sim.data = JSON.parse(seed);
+  sim.clearFaults();
+  seedPromotionData(sim);
+  sim.writes.length = 0;
+  await app.service.database.pool.query('DELETE FROM promotions');
+  await app.service.database.pool.query('DELETE FROM tenants');
+  const worker = sim.app();
+  const added = await app.service.services.tenants.add(
+    { userId: admin },
+    {
+      name: 'Acme',
+      region: 'eu',
+      environmentId: worker.environmentId,
+      clientId: worker.clientId,
+      clientSecret: worker.clientSecret,
+      authMethod: worker.authMethod,
+    },
+  );
+  if (added.outcome !== 'saved') throw new Error('could not add the tenant');
+});
+
+type Shown = { text: string; blocks: Record<string, unknown>[] };
+
+/** Runs a command and returns the requester's final answer. */
+async function run(text: string, user = operator): Promise<Shown> {
+  const reply = await app.slack.command(text, { user });
+  expect(reply.status).toBe(200);
+  return (await fakeSlack.waitFor(() => fakeSlack.responsesTo(reply.responseUrl).at(-1), 20_000)) as Shown;
+}
+
+async function promotionRow() {
+  const { rows } = await app.service.database.pool.query(
+    'SELECT * FROM promotions ORDER BY created_at DESC LIMIT 1',
+  );
+  return rows[0] as {
+    id: string;
+    status: string;
+    channel_id: string;
+    message_ts: string;
+    decided_by: string | null;
+  };
+}
+
+/** The approval-channel message as it stands now. */
+async function approvalMessage(): Promise<Shown> {
+  const row = await promotionRow();
+  return fakeSlack.message(row.channel_id, row.message_ts) as unknown as Shown;
+}
+
+async function requestIntoProduction(flow = 'Checkout'): Promise<{ id: string; requester: Shown }> {
+  const requester = await run(`promote ${flow} --from Staging --to Production`);
+  const row = await promotionRow();
+  return { id: row.id, requester };
+}
+
+async function click(actionId: string, id: string, user: string): Promise<Shown | undefined> {
+  const reply = await app.slack.blockAction({ action_id: actionId, value: id }, { user, channel: approvals });
+  expect(reply.status).toBe(200);
+  // A refusal comes back on the response URL; a decision updates the message.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return fakeSlack.responsesTo(reply.responseUrl).at(-1) as Shown | undefined;
+}
+
+async function waitForStatus(id: string, status: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const { rows } = await app.service.database.pool.query('SELECT status FROM promotions WHERE id = $1', [
+      id,
+    ]);
+    if (rows[0]?.status === status) return;
+    if (Date.now() > deadline) throw new Error(`promotion stayed ${rows[0]?.status}, never ${status}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function productionFlow(name: string): Record<string, unknown> | undefined {
+  return sim.data.collections[production]?.flows?.find((flow) => flow.name === name);
+}
+
+describe('/flightiq promote into production: the plan', () => {
+  it('plans the flow, its subflows two levels down (without looping), and every dependency, and waits for an approver', async () => {
+    const { requester } = await requestIntoProduction();
+    expect(requester.text).toContain('is waiting for an approver in <#C0APPROVALS>');
+    const message = JSON.stringify((await approvalMessage()).blocks);
+    expect(message).toContain('Promote Checkout from Staging to Production');
+    expect(message).toContain('*Validate address* v3 (subflow, level 2): :new: create new');
+    expect(message).toContain(
+      '*Collect address* v7 (subflow, level 1): :arrows_counterclockwise: update in place (destination current v2, published v2)',
+    );
+    expect(message).toContain('*Checkout* v3 (main flow): :new: create new');
+    expect(message).toContain(`HTTP (httpConnector) → \`${ids.productionHttp}\``);
+    expect(message).toContain(`PingOne SSO (pingOneSSOConnector) → \`${ids.productionSso}\``);
+    expect(message).toContain(`Sign On → \`${ids.productionForm}\``);
+    expect(message).toContain('var1 (company, string)');
+    expect(message).toContain('smtpPassword (company, secret)');
+    expect(message).toMatch(/plan `[0-9a-f]{16}`/);
+    expect(message).toContain('"action_id":"promotion_approve"');
+    expect(message).toContain('"action_id":"promotion_reject"');
+    expect((await promotionRow()).status).toBe('pending');
+    expect(sim.writes).toHaveLength(0);
+  });
+
+  it('lists blockers, and a blocked plan has no Approve button and is not posted for approval', async () => {
+    const prod = sim.data.collections[production];
+    if (prod) {
+      prod.connectorInstances = (prod.connectorInstances ?? []).filter((i) => i.name !== 'HTTP');
+      prod.variables = (prod.variables ?? []).filter((v) => v.name !== 'smtpPassword');
+    }
+    const requester = JSON.stringify(await run('promote Checkout --from Staging --to Production'));
+    expect(requester).toContain('*Blocked.*');
+    expect(requester).toContain('Production has no httpConnector connector instance named \\"HTTP\\"');
+    expect(requester).toContain(
+      'The secret variable \\"smtpPassword\\" (company) does not exist in Production',
+    );
+    expect(requester).not.toContain('promotion_approve');
+    expect((await promotionRow()).status).toBe('blocked');
+    expect(
+      fakeSlack
+        .callsOf('chat.postMessage')
+        .filter((c) => c.args.channel === approvals && String(c.args.text).includes('blocked')),
+    ).toHaveLength(0);
+  });
+
+  it('names what is wrong with the request', async () => {
+    expect((await run('promote Nope --from Staging --to Production')).text).toContain(
+      'has no flow named "Nope"',
+    );
+    expect(JSON.stringify(await run('promote Checkout --from Nowhere --to Production'))).toContain(
+      '`--from`',
+    );
+    expect((await run('promote Checkout --from Staging --to staging')).text).toContain('both *Staging*');
+    const usage = await app.slack.command('promote Checkout --to Production', { user: operator });
+    expect(usage.text).toContain('Say where from with `--from <env>`');
+    expect((await run('promote Checkout --from Staging --to Production', bystander)).text).toContain(
+      'not allowed to request promotions',
+    );
+  });
+});
+
+describe('approval', () => {
+  it('never lets the requester approve, even an approver; refuses non-approvers; writes nothing', async () => {
+    const requester = await run('promote Checkout --from Staging --to Production', approver);
+    expect(requester.text).toContain('waiting for an approver');
+    const row = await promotionRow();
+    expect((await click('promotion_approve', row.id, approver))?.text).toContain('someone else must approve');
+    expect((await click('promotion_approve', row.id, bystander))?.text).toContain('Only FlightIQ approvers');
+    expect((await click('promotion_approve', row.id, admin))?.text).toContain('Only FlightIQ approvers');
+    expect((await promotionRow()).status).toBe('pending');
+    expect(sim.writes).toHaveLength(0);
+    const { rows } = await app.service.database.pool.query(
+      "SELECT count(*)::int AS n FROM audit_events WHERE action = 'promotion.approve' AND outcome = 'refused'",
+    );
+    expect(rows[0].n).toBe(3);
+  });
+
+  it('runs once however many approvers click at once, then shows who approved and what was written', async () => {
+    const { id } = await requestIntoProduction();
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        app.slack.blockAction(
+          { action_id: 'promotion_approve', value: id },
+          { user: i % 2 ? approver : secondApprover },
+        ),
+      ),
+    );
+    await waitForStatus(id, 'succeeded');
+    // 2 creates + 1 update + 3 deploys; the backup export is a read.
+    const writes = sim.writes.map((w) => `${w.method} ${w.contentType}`);
+    expect(writes.filter((w) => w === 'POST application/json')).toHaveLength(2);
+    expect(writes.filter((w) => w === 'PUT application/json')).toHaveLength(1);
+    expect(writes.filter((w) => w.endsWith('flow.deploy+json'))).toHaveLength(3);
+    expect(sim.writes).toHaveLength(6);
+    const { rows } = await app.service.database.pool.query(
+      "SELECT count(*)::int AS n FROM audit_events WHERE action = 'promotion.approve' AND outcome = 'succeeded'",
+    );
+    expect(rows[0].n).toBe(1);
+
+    // The subflows were created first, and the graphs point at Production's objects.
+    const checkout = productionFlow('Checkout');
+    const validate = productionFlow('Validate address');
+    const collect = productionFlow('Collect address');
+    expect(collect?.id).toBe(ids.productionCollect);
+    const checkoutGraph = JSON.stringify(checkout?.graphData);
+    expect(checkoutGraph).toContain(`"value":"${ids.productionCollect}"`);
+    expect(checkoutGraph).toContain(`"connectionId":"${ids.productionHttp}"`);
+    expect(checkoutGraph).toContain(`"form":{"value":"${ids.productionForm}"}`);
+    expect(checkoutGraph).not.toContain(ids.stagingHttp);
+    expect(JSON.stringify(collect?.graphData)).toContain(`"value":"${validate?.id}"`);
+    expect(JSON.stringify(validate?.graphData)).toContain(`"value":"${ids.productionCollect}"`);
+    expect(checkout?.publishedVersion).toBe(checkout?.currentVersion);
+    expect(collect?.publishedVersion).toBe(3);
+
+    const message = JSON.stringify((await approvalMessage()).blocks);
+    expect(message).toContain(':white_check_mark: *Done.*');
+    expect(message).toMatch(/Approved by <@U0APPROVER[12]>/);
+    expect(message).toContain('updated *Collect address*');
+    expect(message).toContain('created *Checkout*');
+    expect(message).not.toContain('promotion_approve');
+    expect(message).toContain('promotion_rollback');
+  });
+
+  it('refuses to run a plan whose source changed since it was shown', async () => {
+    const { id } = await requestIntoProduction();
+    const source = sim.data.collections[staging]?.flows?.find((flow) => flow.id === ids.collect);
+    if (source) Object.assign(source, { currentVersion: 8, updatedAt: '2026-11-23T09:00:00.000Z' });
+    await click('promotion_approve', id, approver);
+    await waitForStatus(id, 'failed');
+    expect(sim.writes).toHaveLength(0);
+    expect(JSON.stringify((await approvalMessage()).blocks)).toContain('changed since this plan was made');
+  });
+
+  it('rejects, once, and says who', async () => {
+    const { id } = await requestIntoProduction();
+    await click('promotion_reject', id, approver);
+    await waitForStatus(id, 'rejected');
+    expect((await click('promotion_approve', id, secondApprover))?.text).toContain('already rejected');
+    const message = JSON.stringify((await approvalMessage()).blocks);
+    expect(message).toContain('Rejected by <@U0APPROVER1>');
+    expect(message).not.toContain('promotion_approve');
+    expect(sim.writes).toHaveLength(0);
+  });
+
+  it('expires, and the message then says so', async () => {
+    const { id } = await requestIntoProduction();
+    await app.service.database.pool.query(
+      "UPDATE promotions SET expires_at = now() - interval '1 second' WHERE id = $1",
+      [id],
+    );
+    await app.service.services.promotions.sweep();
+    expect((await promotionRow()).status).toBe('expired');
+    const message = JSON.stringify((await approvalMessage()).blocks);
+    expect(message).toContain('*Expired*');
+    expect(message).not.toContain('promotion_approve');
+    expect((await click('promotion_approve', id, approver))?.text).toContain('already expired');
+    expect(sim.writes).toHaveLength(0);
+  });
+});
+
+describe('rollback', () => {
+  it('restores the backed-up destination flow and deploys it, once, approvers only', async () => {
+    const before = structuredClone(productionFlow('Collect address')?.graphData);
+    const { id } = await requestIntoProduction();
+    await click('promotion_approve', id, approver);
+    await waitForStatus(id, 'succeeded');
+    expect(productionFlow('Collect address')?.graphData).not.toEqual(before);
+
+    expect((await click('promotion_rollback', id, operator))?.text).toContain('Only FlightIQ approvers');
+    const writesBefore = sim.writes.length;
+    await Promise.all([
+      click('promotion_rollback', id, secondApprover),
+      click('promotion_rollback', id, approver),
+    ]);
+    await waitForStatus(id, 'rolled_back');
+    expect(productionFlow('Collect address')?.graphData).toEqual(before);
+    expect(sim.writes.length - writesBefore).toBe(2); // one PUT, one deploy
+    const restored = productionFlow('Collect address');
+    expect(restored?.publishedVersion).toBe(restored?.currentVersion);
+    const message = JSON.stringify((await approvalMessage()).blocks);
+    expect(message).toContain('*Rolled back.*');
+    expect(message).toContain('restored *Collect address*');
+    expect(message).toContain('left in place');
+  });
+});
+
+describe('into an unprotected environment', () => {
+  it('needs a Run click by the requester, and only the requester', async () => {
+    const plan = await run('promote Checkout --from Staging --to QA');
+    const text = JSON.stringify(plan);
+    expect(text).toContain('promotion_run');
+    expect(text).toContain('not protected');
+    const row = await promotionRow();
+    expect((await click('promotion_run', row.id, bystander))?.text).toContain(
+      'Only the person who requested',
+    );
+    await click('promotion_run', row.id, operator);
+    await waitForStatus(row.id, 'succeeded');
+    expect(sim.data.collections[qa]?.flows?.map((flow) => flow.name).sort()).toEqual([
+      'Checkout',
+      'Collect address',
+      'Validate address',
+    ]);
+  });
+
+  it('lists promotions with their status', async () => {
+    await run('promote Checkout --from Staging --to QA');
+    const listed = JSON.stringify(await run('promotions pending', bystander));
+    expect(listed).toContain('*Checkout* Staging → QA');
+    expect(listed).toContain('pending');
+    expect(JSON.stringify(await run('promotions recent', bystander))).toContain('*Checkout* Staging → QA');
+    expect(fakeSlack.refusals).toEqual([]);
+  });
+});
