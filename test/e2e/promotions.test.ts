@@ -246,6 +246,23 @@ describe('approval', () => {
     expect(message).toContain('promotion_rollback');
   });
 
+  it('plans "unchanged" for flows the destination already holds as they would be written', async () => {
+    const { id } = await requestIntoProduction();
+    await click('promotion_approve', id, approver);
+    await waitForStatus(id, 'succeeded');
+    const writes = sim.writes.length;
+    const { id: again } = await requestIntoProduction();
+    expect(again).not.toBe(id);
+    const message = JSON.stringify((await approvalMessage()).blocks);
+    for (const name of ['Checkout', 'Collect address', 'Validate address']) {
+      expect(message).toMatch(new RegExp(`\\*${name}\\* v\\d+ \\([^)]*\\): :white_circle: unchanged`));
+    }
+    await click('promotion_approve', again, secondApprover);
+    await waitForStatus(again, 'succeeded');
+    expect(sim.writes.length).toBe(writes);
+    expect(JSON.stringify((await approvalMessage()).blocks)).toContain('Nothing to change');
+  });
+
   it('refuses to run a plan whose source changed since it was shown', async () => {
     const { id } = await requestIntoProduction();
     const source = sim.data.collections[staging]?.flows?.find((flow) => flow.id === ids.collect);
