@@ -163,6 +163,22 @@ const configShape = {
   FLIGHTIQ_APPROVAL_TTL: withDefault(duration, '24h').describe(
     'How long a promotion waits for approval before it expires (`90m`, `24h`, `2d`).',
   ),
+  FLIGHTIQ_ALERT_CHANNEL: optional(
+    z.string().regex(/^[CG][A-Z0-9]{2,}$/, { error: 'must be a Slack channel ID (C… or G…)' }),
+  ).describe(
+    'Channel ID where alerts are posted when stored credentials stop working (and recover), and certificate expiry warnings. The app must be a member.',
+  ),
+  FLIGHTIQ_CHECK_INTERVAL: withDefault(duration, '15m').describe(
+    "How often each tenant's credentials are checked in the background (`5m`, `15m`, `1h`; at least 1m).",
+  ),
+  FLIGHTIQ_CERT_WARN_DAYS: withDefault(
+    z.coerce
+      .number({ error: 'must be a number of days' })
+      .int()
+      .min(1)
+      .max(365, { error: 'must be 1 to 365 days' }),
+    30,
+  ).describe('Certificates expiring within this many days get one warning each in the alert channel.'),
   PINGONE_AUTH_BASE_URL: optional(httpUrl('a PingOne auth server')).describe(
     'Replaces `https://auth.pingone.<region>` for every region (tests, the simulator). A warning is logged when set.',
   ),
@@ -221,6 +237,11 @@ const configSchema = ({ requireSlack = true, requireKeys = true }: LoadOptions) 
       },
       admins: env.FLIGHTIQ_ADMINS,
       readers: env.FLIGHTIQ_READERS,
+      alerts: {
+        channel: env.FLIGHTIQ_ALERT_CHANNEL,
+        checkIntervalMs: Math.max(env.FLIGHTIQ_CHECK_INTERVAL, 60_000),
+        certificateWarningDays: env.FLIGHTIQ_CERT_WARN_DAYS,
+      },
       promotions: {
         operators: env.FLIGHTIQ_OPERATORS,
         approvers: env.FLIGHTIQ_APPROVERS,

@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { AccessPolicy } from './core/access.js';
 import { ArtifactListing } from './core/artifact-listing.js';
 import { CredentialCheck } from './core/credential-check.js';
+import { CredentialMonitor } from './core/credential-monitor.js';
 import { EnvironmentDirectory } from './core/environments.js';
 import { PromotionService } from './core/promotions.js';
 import type { CoreServices } from './core/services.js';
@@ -10,9 +11,11 @@ import { TenantService } from './core/tenants.js';
 import { loadOrCreateKeyFile } from './crypto/key-file.js';
 import type { KeyRing } from './crypto/key-ring.js';
 import { type Database, openDatabase } from './db/database.js';
+import { type CredentialChecks, startCredentialChecks } from './jobs/credential-checks.js';
 import { startPromotionSweeper } from './jobs/promotion-sweeper.js';
 import type { Logger } from './logger.js';
 import { PingOneClient } from './pingone/client.js';
+import { slackAlertNotifier } from './slack/alert-notifier.js';
 import { createSlackApp, type SlackRuntime, webApiRetryPolicy, webClientOptions } from './slack/app.js';
 import { type BotIdentity, fetchBotIdentity } from './slack/bot-identity.js';
 import { slackPromotionNotifier } from './slack/listeners/actions/promotion.js';
@@ -22,6 +25,8 @@ import { slackWorkspaceDirectory } from './slack/workspace-directory.js';
 export interface ServiceOptions {
   retryConfig?: RetryOptions;
   handlers?: Record<string, SubcommandHandler>;
+  /** Background jobs: how often workers poll (seconds; tests use less), or none at all. */
+  jobs?: { pollingIntervalSeconds?: number; disabled?: boolean };
 }
 
 export interface RunningService {
@@ -30,6 +35,8 @@ export interface RunningService {
   database: Database;
   services: CoreServices;
   slack: SlackRuntime;
+  /** Scheduled credential checks; absent when jobs are disabled. */
+  credentialChecks: CredentialChecks | undefined;
   /** Stops receiving, lets acknowledged work finish (up to `timeoutMs`), closes the database. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -45,10 +52,11 @@ export async function startService(
   // Checked before the database is touched, so a wrong token leaves nothing behind on disk.
   const identity = await fetchBotIdentity(config.slack.botToken, clientOptions);
   const database = await openDatabase(config.database, logger);
-  let slack: SlackRuntime;
+  let slack: SlackRuntime | undefined;
   let services: CoreServices;
   let port: number;
   let sweeper: ReturnType<typeof startPromotionSweeper> | undefined;
+  let credentialChecks: CredentialChecks | undefined;
   try {
     const keys = config.encryptionKeys ?? (await loadOrCreateKeyFile(config.database.dataDir, logger));
     services = createCoreServices({
@@ -68,9 +76,25 @@ export async function startService(
       checkDatabase: () => database.ping(),
       ...(options.handlers ? { handlers: options.handlers } : {}),
     });
-    ({ port } = await slack.start());
     sweeper = startPromotionSweeper(services.promotions, logger, { liveLocks: database.kind === 'postgres' });
+    if (!options.jobs?.disabled) {
+      credentialChecks = await startCredentialChecks({
+        database,
+        tenants: services.tenants,
+        monitor: services.monitor,
+        logger,
+        intervalMs: config.alerts.checkIntervalMs,
+        ...(options.jobs?.pollingIntervalSeconds
+          ? { pollingIntervalSeconds: options.jobs.pollingIntervalSeconds }
+          : {}),
+      });
+    }
+    // Last, so that "listening" in the log means everything is running.
+    ({ port } = await slack.start());
   } catch (error) {
+    sweeper?.stop();
+    await credentialChecks?.stop().catch(() => undefined);
+    await slack?.stop(1_000).catch(() => undefined);
     await database.close().catch(() => undefined);
     throw error;
   }
@@ -78,6 +102,7 @@ export async function startService(
   let stopping: Promise<void> | undefined;
   return {
     port,
+    credentialChecks,
     mode: slack.mode,
     database,
     services,
@@ -87,6 +112,7 @@ export async function startService(
         try {
           sweeper?.stop();
           await slack.stop(timeoutMs);
+          await credentialChecks?.stop();
         } finally {
           await database.close();
         }
@@ -116,12 +142,23 @@ function createCoreServices(parts: {
   const pingone = new PingOneClient({ overrides: config.pingone, logger });
   const tenants = new TenantService({ pool: database.pool, keys: parts.keys, access, logger });
   const environments = new EnvironmentDirectory({ pingone, tenants });
+  const monitor = new CredentialMonitor({
+    pool: database.pool,
+    pingone,
+    tenants,
+    environments,
+    logger,
+    alerts: slackAlertNotifier(parts.slackClient, config.alerts.channel),
+    alertChannel: config.alerts.channel,
+    certificateWarningDays: config.alerts.certificateWarningDays,
+  });
   return {
     access,
     tenants,
-    checks: new CredentialCheck({ pool: database.pool, pingone, tenants, logger }),
+    checks: new CredentialCheck({ pool: database.pool, pingone, tenants, logger, monitor }),
     environments,
-    listing: new ArtifactListing({ pool: database.pool, pingone, tenants, environments, access }),
+    monitor,
+    listing: new ArtifactListing({ pool: database.pool, pingone, tenants, environments, access, monitor }),
     promotions: new PromotionService({
       pool: database.pool,
       pingone,
@@ -131,6 +168,7 @@ function createCoreServices(parts: {
       logger,
       settings: config.promotions,
       notifier: slackPromotionNotifier(parts.slackClient),
+      monitor,
     }),
   };
 }

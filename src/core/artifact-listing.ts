@@ -14,6 +14,7 @@ import type { AccessPolicy, Actor } from './access.js';
 import { artifactCsv } from './artifact-csv.js';
 import { type ArtifactKind, type ArtifactRow, artifactKinds, type Cell } from './artifact-kinds.js';
 import { type Problem, problemOf } from './credential-check.js';
+import type { CredentialMonitor } from './credential-monitor.js';
 import { type EnvironmentMatch, looksLikeEnvironmentId, matchEnvironment } from './environment-match.js';
 import type { EnvironmentDirectory, EnvironmentSummary } from './environments.js';
 import type { Tenant, TenantService } from './tenants.js';
@@ -72,6 +73,7 @@ export class ArtifactListing {
       tenants: TenantService;
       environments: EnvironmentDirectory;
       access: AccessPolicy;
+      monitor?: Pick<CredentialMonitor, 'observe'>;
       now?: () => Date;
     },
   ) {}
@@ -85,7 +87,7 @@ export class ArtifactListing {
       if (!found.ok) return { outcome: 'environment_not_matched', match: found };
       environment = found.environment;
     } catch (error) {
-      return this.failed(error);
+      return this.failed(tenant, error);
     }
     if (kind.product === 'davinci' && environment.hasDavinci === false) {
       return { outcome: 'no_davinci', environment, kind };
@@ -95,7 +97,7 @@ export class ArtifactListing {
     try {
       fetched = await this.fetch(credentials, kind, environment.id);
     } catch (error) {
-      return this.failed(error, { kind, environment });
+      return this.failed(tenant, error, { kind, environment });
     }
     const filter = request.filterWords.map((word) => word.toLowerCase()).filter(Boolean);
     const rows = fetched.rows.filter((row) => matchesAll(kind, row, filter)).sort(byColumn(kind.sortBy));
@@ -269,12 +271,14 @@ export class ArtifactListing {
     }
   }
 
-  private failed(
+  private async failed(
+    tenant: Tenant,
     error: unknown,
     context?: { kind: ArtifactKind; environment: EnvironmentSummary },
-  ): ListOutcome {
+  ): Promise<ListOutcome> {
     const problem = problemOf(error);
     if (!problem) throw error;
+    await this.deps.monitor?.observe(tenant, problem);
     if (context && problem.code === 'missing_role') {
       const { kind, environment } = context;
       const orNoDavinci =

@@ -6,6 +6,7 @@ import { type Environment, environmentSchema, roleAssignmentSchema, roleSchema }
 import { recordAuditEvent } from '../store/audit-events.js';
 import { recordTenantTest } from '../store/tenants.js';
 import type { Actor } from './access.js';
+import type { CredentialMonitor } from './credential-monitor.js';
 import { type Tenant, TenantSecretUnavailableError, type TenantService } from './tenants.js';
 
 export type StepStatus = 'passed' | 'failed' | 'not_checked';
@@ -55,13 +56,21 @@ export function problemOf(error: unknown): Problem | undefined {
 
 export class CredentialCheck {
   constructor(
-    private readonly deps: { pool: pg.Pool; pingone: PingOneClient; tenants: TenantService; logger: Logger },
+    private readonly deps: {
+      pool: pg.Pool;
+      pingone: PingOneClient;
+      tenants: TenantService;
+      logger: Logger;
+      /** Told what each test saw, so a test feeds the same health state (and alert) as scheduled checks. */
+      monitor?: Pick<CredentialMonitor, 'observe'>;
+    },
   ) {}
 
   /** `/flightiq test`: runs the checklist for a saved tenant, stores the outcome on it, and audits it. */
   async run(actor: Actor, tenant: Tenant): Promise<CheckReport> {
     const report = await this.checklist(tenant.name, this.deps.tenants.credentialsOf(tenant));
     await this.record(actor, tenant, report.passed ? 'passed' : 'failed', summarize(report));
+    await this.deps.monitor?.observe(tenant, report.token.status === 'passed' ? undefined : report.problem);
     return report;
   }
 

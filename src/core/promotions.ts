@@ -22,6 +22,7 @@ import {
 } from '../store/promotions.js';
 import type { AccessPolicy, Actor } from './access.js';
 import { type Problem, problemOf } from './credential-check.js';
+import type { CredentialMonitor } from './credential-monitor.js';
 import { type EnvironmentMatch, matchEnvironment } from './environment-match.js';
 import type { EnvironmentDirectory, EnvironmentSummary } from './environments.js';
 import {
@@ -129,6 +130,7 @@ export class PromotionService {
       settings: PromotionSettings;
       logger: Logger;
       notifier?: PromotionNotifier;
+      monitor?: Pick<CredentialMonitor, 'observe'>;
     },
   ) {
     this.planner = new PromotionPlanner(deps.pingone);
@@ -203,6 +205,7 @@ export class PromotionService {
     } catch (error) {
       const problem = problemOf(error);
       if (!problem) throw error;
+      await this.deps.monitor?.observe(request.tenant, problem);
       return { outcome: 'failed', problem };
     }
   }

@@ -1,6 +1,7 @@
 import type { AccessPolicy } from './access.js';
 import type { ArtifactListing } from './artifact-listing.js';
 import type { CredentialCheck } from './credential-check.js';
+import type { CredentialMonitor } from './credential-monitor.js';
 import type { EnvironmentDirectory } from './environments.js';
 import type { PromotionService } from './promotions.js';
 import type { TenantService } from './tenants.js';
@@ -11,6 +12,7 @@ export interface CoreServices {
   tenants: TenantService;
   checks: CredentialCheck;
   environments: EnvironmentDirectory;
+  monitor: CredentialMonitor;
   listing: ArtifactListing;
   promotions: PromotionService;
 }

@@ -29,6 +29,7 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   handlers?: Record<string, SubcommandHandler>;
   retryConfig?: RetryOptions;
+  jobs?: { pollingIntervalSeconds?: number; disabled?: boolean };
 }
 
 /** Starts the real service (the same `startService` as `npm start`) in HTTP mode on a free port. */
@@ -57,6 +58,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   const service = await startService(config, logger, {
     retryConfig: options.retryConfig ?? { retries: 0 },
     ...(options.handlers ? { handlers: options.handlers } : {}),
+    ...(options.jobs ? { jobs: options.jobs } : {}),
   });
   const url = `http://127.0.0.1:${service.port}`;
   return {

@@ -19,6 +19,10 @@ const headlines: Record<Problem['code'], string> = {
   unexpected_response: 'PingOne gave an answer FlightIQ did not expect',
 };
 
+export function problemHeadline(code: Problem['code']): string {
+  return headlines[code];
+}
+
 export function problemBlocks(problem: Problem): KnownBlock[] {
   const checks = problem.checks.map((check) => `• ${check}`).join('\n');
   return [

@@ -1,9 +1,11 @@
 import type { App } from '@slack/bolt';
 import type { CoreServices } from '../../../core/services.js';
 import type { Logger } from '../../../logger.js';
+import { alertActions } from '../../views/alert.js';
 import { listActions } from '../../views/artifact-list.js';
 import { promotionActions } from '../../views/promotion.js';
 import { removeTenantActions } from '../../views/tenant-remove.js';
+import { alertTestAgain } from './alert.js';
 import { listCsvClicked, listPageClicked } from './list-navigation.js';
 import { decisions, promotionButton } from './promotion.js';
 import { removeTenantCancelled, removeTenantConfirmed } from './tenant-remove.js';
@@ -14,6 +16,7 @@ export function register(app: Pick<App, 'action'>, services: CoreServices, logge
   app.action(listActions.previous, listPageClicked(services));
   app.action(listActions.next, listPageClicked(services));
   app.action(listActions.csv, listCsvClicked(services, logger));
+  app.action(alertActions.testAgain, alertTestAgain(services));
   for (const decision of ['approve', 'reject', 'run', 'cancel', 'rollback'] as const) {
     app.action(promotionActions[decision], promotionButton(services, logger, decisions[decision]));
   }

@@ -39,6 +39,7 @@ export function envsSubcommand(services: CoreServices): SubcommandHandler {
     } catch (error) {
       const problem = problemOf(error);
       if (!problem) throw error;
+      await services.monitor.observe(chosen.tenant, problem);
       await request.respond({
         response_type: 'ephemeral',
         replace_original: true,

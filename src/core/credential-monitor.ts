@@ -1,0 +1,256 @@
+import type pg from 'pg';
+import { z } from 'zod';
+import type { Logger } from '../logger.js';
+import type { PingOneClient } from '../pingone/client.js';
+import { PingOneError } from '../pingone/errors.js';
+import {
+  claimAlertPosting,
+  claimCertificateWarning,
+  dropCertificateWarning,
+  type HealthChange,
+  recordObservation,
+  setAlertMessage,
+  type TenantHealth,
+} from '../store/tenant-health.js';
+import { type Problem, problemOf } from './credential-check.js';
+import type { EnvironmentDirectory } from './environments.js';
+import type { Tenant, TenantService } from './tenants.js';
+
+/** What the alert channel is told about a tenant. */
+export interface CredentialAlert {
+  tenantId: string;
+  tenantName: string;
+  state: 'failing' | 'healthy';
+  /** The cause, with what to check; absent once healthy. */
+  problem?: Problem;
+  failingSince: Date | null;
+  lastCheckedAt: Date;
+  /** On recovery: what the failure was. */
+  resolvedCause?: string | null;
+}
+
+export interface CertificateWarning {
+  tenantName: string;
+  environmentName: string;
+  name: string;
+  subject: string | undefined;
+  expiresAt: Date;
+}
+
+export interface AlertMessageRef {
+  channel: string;
+  ts: string;
+}
+
+/** The alert channel, as core sees it; the Slack layer implements it. Each call may fail (channel missing, app not in it). */
+export interface AlertNotifier {
+  post(alert: CredentialAlert): Promise<AlertMessageRef>;
+  update(ref: AlertMessageRef, alert: CredentialAlert): Promise<void>;
+  /** Posts the recovery in the alert's thread and marks the alert resolved. */
+  recovered(ref: AlertMessageRef, alert: CredentialAlert): Promise<void>;
+  certificate(warning: CertificateWarning): Promise<void>;
+}
+
+/** Causes that mean the stored credentials themselves do not work (not a missing role somewhere). */
+const credentialCauses = new Set<Problem['code']>([
+  'client_authentication_failed',
+  'grant_not_enabled',
+  'environment_not_found',
+  'token_rejected',
+  'secret_unavailable',
+]);
+
+const certificateSchema = z.looseObject({
+  id: z.string(),
+  name: z.string().optional(),
+  subjectDN: z.string().optional(),
+  expiresAt: z.string().optional(),
+});
+
+const maxEnvironmentsForCertificates = 20;
+const dayMs = 24 * 60 * 60 * 1000;
+
+/**
+ * DESIGN §7: whether each tenant's stored credentials work, and the alert channel told once per
+ * failure, updated while it lasts, and told of the recovery. Checks come from the scheduled job and
+ * from commands; each is recorded under a row lock, so only one of two simultaneous checks sees the
+ * transition, and posting an alert is claimed by one caller.
+ */
+export class CredentialMonitor {
+  constructor(
+    private readonly deps: {
+      pool: pg.Pool;
+      pingone: PingOneClient;
+      tenants: TenantService;
+      environments: EnvironmentDirectory;
+      logger: Logger;
+      alerts: AlertNotifier;
+      alertChannel: string | undefined;
+      certificateWarningDays: number;
+    },
+  ) {}
+
+  /** The scheduled check: mint a token (through the token cache) and read the worker's role assignments. */
+  async checkTenant(tenantId: string): Promise<void> {
+    const tenant = await this.deps.tenants.findById(tenantId);
+    if (!tenant) return;
+    const credentials = this.deps.tenants.credentialsOf(tenant);
+    let problem: Problem | undefined;
+    try {
+      await this.deps.pingone.freshToken(credentials);
+      await this.deps.pingone.get(
+        credentials,
+        `/environments/${tenant.environmentId}/applications/${encodeURIComponent(tenant.clientId)}/roleAssignments`,
+      );
+    } catch (error) {
+      // Not being allowed to read its own roles is a role matter, not broken credentials.
+      if (!(error instanceof PingOneError && error.code === 'missing_role')) {
+        problem = problemOf(error);
+        if (!problem) throw error;
+      }
+    }
+    await this.observe(tenant, problem);
+    if (!problem) await this.warnAboutCertificates(tenant);
+  }
+
+  /** A command saw this: a problem with the credentials themselves, or a token that worked (undefined). */
+  async observe(tenant: Tenant, problem: Problem | undefined): Promise<void> {
+    if (problem && !credentialCauses.has(problem.code)) return;
+    const change = await recordObservation(
+      this.deps.pool,
+      tenant.id,
+      problem
+        ? { healthy: false, causeCode: problem.code, causeMessage: problem.message }
+        : { healthy: true },
+    );
+    await this.tell(tenant, change, problem);
+  }
+
+  private async tell(tenant: Tenant, change: HealthChange, problem: Problem | undefined): Promise<void> {
+    const alert = toAlert(tenant, change.health, problem);
+    const log = this.deps.logger.child({ tenant: tenant.name, change: change.change });
+    if (change.change === 'none') return;
+    if (change.change === 'recovered') {
+      const { previous } = change;
+      log.info('tenant credentials work again');
+      if (!previous.alertChannel || !previous.alertTs) return;
+      await this.safely(log, 'post the recovery', () =>
+        this.deps.alerts.recovered(
+          { channel: previous.alertChannel ?? '', ts: previous.alertTs ?? '' },
+          { ...alert, failingSince: previous.failingSince, resolvedCause: previous.causeMessage },
+        ),
+      );
+      return;
+    }
+    if (change.change === 'started_failing')
+      log.warn({ cause: problem?.code }, 'tenant credentials stopped working');
+    const { health } = change;
+    if (health.alertChannel && health.alertTs) {
+      await this.safely(log, 'update the alert', () =>
+        this.deps.alerts.update({ channel: health.alertChannel ?? '', ts: health.alertTs ?? '' }, alert),
+      );
+      return;
+    }
+    if (!this.deps.alertChannel) {
+      log.error(
+        { cause: problem?.code },
+        'FLIGHTIQ_ALERT_CHANNEL is not set: the credential alert for this tenant is not posted (the failure is kept and the alert posts once the channel is set)',
+      );
+      return;
+    }
+    if (!(await claimAlertPosting(this.deps.pool, tenant.id))) return;
+    try {
+      const ref = await this.deps.alerts.post(alert);
+      await setAlertMessage(this.deps.pool, tenant.id, ref.channel, ref.ts);
+    } catch (error) {
+      await setAlertMessage(this.deps.pool, tenant.id, null, null);
+      log.error(
+        { err: error, channel: this.deps.alertChannel },
+        'could not post the credential alert (is the app a member of FLIGHTIQ_ALERT_CHANNEL?); the failure is kept and the alert is posted at the next check',
+      );
+    }
+  }
+
+  private async warnAboutCertificates(tenant: Tenant): Promise<void> {
+    if (!this.deps.alertChannel) return;
+    const credentials = this.deps.tenants.credentialsOf(tenant);
+    const horizon = Date.now() + this.deps.certificateWarningDays * dayMs;
+    let environments: Awaited<ReturnType<EnvironmentDirectory['list']>>['environments'];
+    try {
+      ({ environments } = await this.deps.environments.list(tenant));
+    } catch (error) {
+      this.deps.logger.info(
+        { err: error, tenant: tenant.name },
+        'certificates not checked: environments unreadable',
+      );
+      return;
+    }
+    for (const environment of environments.slice(0, maxEnvironmentsForCertificates)) {
+      let certificates: z.infer<typeof certificateSchema>[];
+      try {
+        ({ items: certificates } = await this.deps.pingone.collect(
+          credentials,
+          `/environments/${environment.id}/certificates`,
+          'certificates',
+          certificateSchema,
+        ));
+      } catch {
+        continue; // No role to read certificates there: nothing to warn about.
+      }
+      for (const certificate of certificates) {
+        const expiresAt = certificate.expiresAt ? new Date(certificate.expiresAt) : undefined;
+        if (!expiresAt || Number.isNaN(expiresAt.getTime())) continue;
+        // Within the window ahead; long-expired certificates are old news, not a warning.
+        if (
+          expiresAt.getTime() > horizon ||
+          expiresAt.getTime() < Date.now() - this.deps.certificateWarningDays * dayMs
+        ) {
+          continue;
+        }
+        const name = certificate.name ?? certificate.subjectDN ?? certificate.id;
+        const key = {
+          tenantId: tenant.id,
+          certificateId: certificate.id,
+          expiresAt,
+          environmentId: environment.id,
+          name,
+        };
+        if (!(await claimCertificateWarning(this.deps.pool, key))) continue;
+        try {
+          await this.deps.alerts.certificate({
+            tenantName: tenant.name,
+            environmentName: environment.name,
+            name,
+            subject: certificate.subjectDN,
+            expiresAt,
+          });
+        } catch (error) {
+          await dropCertificateWarning(this.deps.pool, tenant.id, certificate.id, expiresAt);
+          this.deps.logger.error(
+            { err: error, tenant: tenant.name },
+            'could not post a certificate warning; it is tried again at the next check',
+          );
+        }
+      }
+    }
+  }
+
+  private async safely(log: Logger, what: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      log.error({ err: error }, `could not ${what} in FLIGHTIQ_ALERT_CHANNEL`);
+    }
+  }
+}
+
+function toAlert(tenant: Tenant, health: TenantHealth, problem: Problem | undefined): CredentialAlert {
+  return {
+    tenantId: tenant.id,
+    tenantName: tenant.name,
+    state: health.state,
+    ...(problem ? { problem } : {}),
+    failingSince: health.failingSince,
+    lastCheckedAt: health.lastCheckedAt,
+  };
+}

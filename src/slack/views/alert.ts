@@ -1,0 +1,93 @@
+import type { KnownBlock } from '@slack/types';
+import type { CertificateWarning, CredentialAlert } from '../../core/credential-monitor.js';
+import { escapeMrkdwn, shorten, slackDate } from './mrkdwn.js';
+import { problemHeadline } from './pingone-problem.js';
+
+export const alertActions = { testAgain: 'alert_test_again' } as const;
+
+/** The alert in the alert channel: which tenant, the cause in plain words, since when, what to check. */
+export function credentialAlertMessage(alert: CredentialAlert): { text: string; blocks: KnownBlock[] } {
+  const tenant = escapeMrkdwn(alert.tenantName);
+  if (alert.state === 'healthy') {
+    const text = `:white_check_mark: *Resolved:* the credentials of tenant *${tenant}* work again (checked ${slackDate(alert.lastCheckedAt)}).`;
+    const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text } }];
+    if (alert.resolvedCause) {
+      blocks.push({
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: shorten(
+              `Was failing${alert.failingSince ? ` since ${slackDate(alert.failingSince)}` : ''}: ${escapeMrkdwn(alert.resolvedCause)}`,
+              2000,
+            ),
+          },
+        ],
+      });
+    }
+    return { text: `Resolved: tenant ${alert.tenantName} credentials work again`, blocks };
+  }
+  const problem = alert.problem;
+  const headline = problem ? problemHeadline(problem.code) : 'The credentials stopped working';
+  const checks = (problem?.checks ?? []).map((check) => `• ${check}`).join('\n');
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: shorten(
+          `:rotating_light: *FlightIQ cannot use the PingOne credentials of tenant ${tenant}.*\n*${headline}.* ${escapeMrkdwn(problem?.message ?? '')}`,
+          3000,
+        ),
+      },
+    },
+  ];
+  if (checks)
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: shorten(`*Check:*\n${checks}`, 3000) } });
+  blocks.push({
+    type: 'context',
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: `Failing since ${alert.failingSince ? slackDate(alert.failingSince) : 'now'}  ·  last checked ${slackDate(alert.lastCheckedAt)}${problem?.correlationId ? `  ·  PingOne correlation ID \`${escapeMrkdwn(problem.correlationId)}\`` : ''}`,
+      },
+    ],
+  });
+  blocks.push({
+    type: 'actions',
+    block_id: 'alert_actions',
+    elements: [
+      {
+        type: 'button',
+        action_id: alertActions.testAgain,
+        text: { type: 'plain_text', text: 'Test again' },
+        value: alert.tenantId,
+      },
+    ],
+  });
+  return { text: `FlightIQ cannot use the credentials of tenant ${alert.tenantName}: ${headline}`, blocks };
+}
+
+export function recoveryReply(alert: CredentialAlert): { text: string } {
+  return {
+    text: `:white_check_mark: Recovered: tenant ${alert.tenantName} can mint tokens again (checked ${alert.lastCheckedAt.toISOString()}).`,
+  };
+}
+
+export function certificateWarningMessage(
+  warning: CertificateWarning,
+  now = new Date(),
+): { text: string; blocks: KnownBlock[] } {
+  const days = Math.floor((warning.expiresAt.getTime() - now.getTime()) / 86_400_000);
+  const when =
+    warning.expiresAt.getTime() <= now.getTime()
+      ? 'has expired'
+      : days < 1
+        ? 'expires within a day'
+        : `expires in ${days} day${days === 1 ? '' : 's'}`;
+  const text = `:warning: Certificate *${escapeMrkdwn(shorten(warning.name, 200))}* in *${escapeMrkdwn(warning.environmentName)}* (tenant *${escapeMrkdwn(warning.tenantName)}*) ${when}: ${slackDate(warning.expiresAt)}.${warning.subject ? ` Subject: ${escapeMrkdwn(shorten(warning.subject, 300))}.` : ''} Replace it in PingOne before then.`;
+  return {
+    text: `Certificate ${warning.name} in ${warning.environmentName} ${when}`,
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: shorten(text, 3000) } }],
+  };
+}

@@ -1,0 +1,155 @@
+import type pg from 'pg';
+import { inTransaction, type Queryable } from './queryable.js';
+
+export interface TenantHealth {
+  tenantId: string;
+  state: 'healthy' | 'failing';
+  causeCode: string | null;
+  causeMessage: string | null;
+  failingSince: Date | null;
+  lastCheckedAt: Date;
+  alertChannel: string | null;
+  alertTs: string | null;
+}
+
+export type Observation = { healthy: true } | { healthy: false; causeCode: string; causeMessage: string };
+
+/** What an observation changed, which decides what to tell the alert channel. */
+export type HealthChange =
+  | { change: 'none'; health: TenantHealth }
+  | { change: 'started_failing'; health: TenantHealth }
+  | { change: 'still_failing'; health: TenantHealth; causeChanged: boolean }
+  | { change: 'recovered'; health: TenantHealth; previous: TenantHealth };
+
+const columns = `tenant_id, state, cause_code, cause_message, failing_since, last_checked_at, alert_channel, alert_ts`;
+
+/**
+ * Records what a check saw, under a row lock so that two checks of the same tenant at once (a
+ * scheduled one and a command) see each other's result and only one of them sees the transition.
+ */
+export async function recordObservation(
+  pool: pg.Pool,
+  tenantId: string,
+  seen: Observation,
+): Promise<HealthChange> {
+  return inTransaction(pool, async (db) => {
+    await db.query(
+      `INSERT INTO tenant_health (tenant_id, state, last_checked_at) VALUES ($1, 'healthy', now())
+       ON CONFLICT (tenant_id) DO NOTHING`,
+      [tenantId],
+    );
+    const { rows } = await db.query(`SELECT ${columns} FROM tenant_health WHERE tenant_id = $1 FOR UPDATE`, [
+      tenantId,
+    ]);
+    const previous = toHealth(rows[0]);
+    if (seen.healthy) {
+      const updated = await update(
+        db,
+        tenantId,
+        `state = 'healthy', cause_code = NULL, cause_message = NULL, failing_since = NULL,
+         alert_channel = NULL, alert_ts = NULL, alert_claimed_at = NULL`,
+        [],
+      );
+      return previous.state === 'failing'
+        ? { change: 'recovered', health: updated, previous }
+        : { change: 'none', health: updated };
+    }
+    const updated = await update(
+      db,
+      tenantId,
+      `state = 'failing', cause_code = $2, cause_message = $3, failing_since = COALESCE(failing_since, now())`,
+      [seen.causeCode, seen.causeMessage.slice(0, 1000)],
+    );
+    return previous.state === 'healthy'
+      ? { change: 'started_failing', health: updated }
+      : { change: 'still_failing', health: updated, causeChanged: previous.causeCode !== seen.causeCode };
+  });
+}
+
+async function update(
+  db: Queryable,
+  tenantId: string,
+  set: string,
+  values: unknown[],
+): Promise<TenantHealth> {
+  const { rows } = await db.query(
+    `UPDATE tenant_health SET ${set}, last_checked_at = now(), updated_at = now() WHERE tenant_id = $1 RETURNING ${columns}`,
+    [tenantId, ...values],
+  );
+  return toHealth(rows[0]);
+}
+
+/**
+ * Claims the posting of a failing tenant's alert: true for exactly one caller while no alert is posted
+ * (a claim older than two minutes is taken to have died with its process).
+ */
+export async function claimAlertPosting(db: Queryable, tenantId: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE tenant_health SET alert_claimed_at = now()
+      WHERE tenant_id = $1 AND state = 'failing' AND alert_ts IS NULL
+        AND (alert_claimed_at IS NULL OR alert_claimed_at < now() - interval '2 minutes')`,
+    [tenantId],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+export async function setAlertMessage(
+  db: Queryable,
+  tenantId: string,
+  channel: string | null,
+  ts: string | null,
+): Promise<void> {
+  await db.query(
+    'UPDATE tenant_health SET alert_channel = $2, alert_ts = $3, alert_claimed_at = NULL WHERE tenant_id = $1',
+    [tenantId, channel, ts],
+  );
+}
+
+export async function findTenantHealth(db: Queryable, tenantId: string): Promise<TenantHealth | null> {
+  const { rows } = await db.query(`SELECT ${columns} FROM tenant_health WHERE tenant_id = $1`, [tenantId]);
+  return rows[0] ? toHealth(rows[0]) : null;
+}
+
+export async function listTenantHealth(db: Queryable): Promise<TenantHealth[]> {
+  const { rows } = await db.query(`SELECT ${columns} FROM tenant_health`);
+  return rows.map(toHealth);
+}
+
+/** Records a certificate warning; true only for the first caller, so each certificate is warned about once. */
+export async function claimCertificateWarning(
+  db: Queryable,
+  warning: { tenantId: string; certificateId: string; expiresAt: Date; environmentId: string; name: string },
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO certificate_warnings (tenant_id, certificate_id, expires_at, environment_id, name)
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+    [warning.tenantId, warning.certificateId, warning.expiresAt, warning.environmentId, warning.name],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/** Forgets a warning that could not be posted, so the next check tries again. */
+export async function dropCertificateWarning(
+  db: Queryable,
+  tenantId: string,
+  certificateId: string,
+  expiresAt: Date,
+): Promise<void> {
+  await db.query(
+    'DELETE FROM certificate_warnings WHERE tenant_id = $1 AND certificate_id = $2 AND expires_at = $3',
+    [tenantId, certificateId, expiresAt],
+  );
+}
+
+function toHealth(row: Record<string, unknown>): TenantHealth {
+  return {
+    tenantId: row.tenant_id as string,
+    state: row.state as TenantHealth['state'],
+    causeCode: row.cause_code as string | null,
+    causeMessage: row.cause_message as string | null,
+    failingSince: row.failing_since as Date | null,
+    lastCheckedAt: row.last_checked_at as Date,
+    alertChannel: row.alert_channel as string | null,
+    alertTs: row.alert_ts as string | null,
+  };
+}

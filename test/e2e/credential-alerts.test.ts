@@ -1,0 +1,227 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, needsPostgres, type TestDatabase } from '../support/database.js';
+import { FakeSlack, type SlackCall } from '../support/fake-slack.js';
+import { PingOneSimulator } from '../support/pingone-simulator.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+const admin = 'U0ADMIN0001';
+const member = 'U0MEMBER001';
+const alerts = 'C0ALERTS01';
+const staging = 'bb22bb22-0000-4000-8000-000000000002';
+const goodSecret = 'sim-secret-0123456789abcdefghijklmnopqrstuvwxyzABCDEF';
+
+let fakeSlack: FakeSlack;
+let database: TestDatabase;
+let sim: PingOneSimulator;
+let app: TestApp;
+let seed: string;
+let tenantId: string;
+
+const env = () => ({
+  FLIGHTIQ_ADMINS: admin,
+  FLIGHTIQ_ALERT_CHANNEL: alerts,
+  // An hour-long slot keeps the minute cron tick from adding checks of its own during a test.
+  FLIGHTIQ_CHECK_INTERVAL: '1h',
+  ...sim.env,
+});
+
+beforeAll(async () => {
+  fakeSlack = await FakeSlack.start();
+  fakeSlack.users.set(member, { id: member });
+  sim = await PingOneSimulator.start();
+  seed = JSON.stringify(sim.data);
+  database = await createTestDatabase();
+  app = await startTestApp({ fakeSlack, database, env: env(), jobs: { pollingIntervalSeconds: 0.5 } });
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await database?.drop();
+  await sim?.stop();
+  await fakeSlack?.stop();
+});
+
+beforeEach(async () => {
+  sim.data = JSON.parse(seed);
+  sim.clearFaults();
+  fakeSlack.missingChannels.clear();
+  await app.service.database.pool.query('DELETE FROM tenants');
+  tenantId = await addTenant('Acme');
+  fakeSlack.calls.length = 0;
+});
+
+async function addTenant(name: string, clientIndex = 0): Promise<string> {
+  const worker = sim.data.applications[clientIndex];
+  if (!worker) throw new Error('no such simulator app');
+  const added = await app.service.services.tenants.add(
+    { userId: admin },
+    {
+      name,
+      region: 'eu',
+      environmentId: worker.environmentId,
+      clientId: worker.clientId,
+      clientSecret: worker.clientSecret,
+      authMethod: worker.authMethod,
+    },
+  );
+  if (added.outcome !== 'saved') throw new Error('could not add the tenant');
+  return added.tenant.id;
+}
+
+const check = () => app.service.services.monitor.checkTenant(tenantId);
+
+function alertPosts(): SlackCall[] {
+  return fakeSlack
+    .callsOf('chat.postMessage')
+    .filter((call) => call.args.channel === alerts && !call.args.thread_ts);
+}
+
+async function health() {
+  const { rows } = await app.service.database.pool.query('SELECT * FROM tenant_health WHERE tenant_id = $1', [
+    tenantId,
+  ]);
+  return rows[0] as { state: string; cause_code: string | null; alert_ts: string | null } | undefined;
+}
+
+describe('credential alerts', () => {
+  it('posts one alert when the secret stops working, however many checks follow, and the recovery in its thread', async () => {
+    await check();
+    expect((await health())?.state).toBe('healthy');
+    expect(alertPosts()).toHaveLength(0);
+
+    sim.app().clientSecret = 'rotated-in-pingone';
+    for (let i = 0; i < 11; i++) await check();
+    expect(alertPosts()).toHaveLength(1);
+    const alert = JSON.stringify(alertPosts()[0]?.args);
+    expect(alert).toContain('FlightIQ cannot use the PingOne credentials of tenant Acme');
+    expect(alert).toContain('PingOne refused the worker app credentials');
+    expect(alert).toContain('The client ID and secret are correct');
+    expect(alert).toContain('"action_id":"alert_test_again"');
+    expect(fakeSlack.callsOf('chat.update').filter((call) => call.args.channel === alerts)).toHaveLength(10);
+    const failing = await health();
+    expect(failing).toMatchObject({ state: 'failing', cause_code: 'client_authentication_failed' });
+
+    sim.app().clientSecret = goodSecret;
+    await check();
+    const thread = fakeSlack
+      .callsOf('chat.postMessage')
+      .filter((call) => call.args.thread_ts === failing?.alert_ts);
+    expect(thread).toHaveLength(1);
+    expect(String(thread[0]?.args.text)).toContain('Recovered: tenant Acme');
+    const resolved = fakeSlack.message(alerts, failing?.alert_ts ?? '');
+    expect(JSON.stringify(resolved)).toContain('*Resolved:*');
+    expect(JSON.stringify(resolved)).not.toContain('alert_test_again');
+    expect((await health())?.state).toBe('healthy');
+
+    const everything = JSON.stringify(fakeSlack.calls) + app.logs.join('\n');
+    for (const secret of [goodSecret, 'rotated-in-pingone']) expect(everything).not.toContain(secret);
+  });
+
+  it('updates the same alert when the cause changes', async () => {
+    sim.app().clientSecret = 'rotated-in-pingone';
+    await check();
+    sim.app().clientSecret = goodSecret;
+    sim.app().grantTypes = [];
+    await check();
+    expect(alertPosts()).toHaveLength(1);
+    const { alert_ts: ts } = (await health()) ?? {};
+    expect((await health())?.cause_code).toBe('grant_not_enabled');
+    expect(JSON.stringify(fakeSlack.message(alerts, ts ?? ''))).toContain(
+      'may not use the client credentials grant',
+    );
+  });
+
+  it('keeps the failure when the alert channel is missing, says so in the log, and posts once it works', async () => {
+    fakeSlack.missingChannels.add(alerts);
+    sim.app().clientSecret = 'rotated-in-pingone';
+    await check();
+    expect(await health()).toMatchObject({ state: 'failing', alert_ts: null });
+    expect(app.logs.some((line) => line.includes('could not post the credential alert'))).toBe(true);
+    fakeSlack.missingChannels.delete(alerts);
+    await check();
+    await check();
+    // The first attempt was refused (channel_not_found); the next check posted it; the third updated it.
+    expect(alertPosts()).toHaveLength(2);
+    expect(fakeSlack.refusals.filter((r) => r.method === 'chat.postMessage').map((r) => r.error)).toContain(
+      'channel_not_found',
+    );
+    expect((await health())?.alert_ts).not.toBeNull();
+    expect(fakeSlack.callsOf('chat.update').filter((c) => c.args.channel === alerts)).toHaveLength(1);
+  });
+
+  it('feeds failures seen by /flightiq test into the same state', async () => {
+    sim.app().clientSecret = 'rotated-in-pingone';
+    const reply = await app.slack.command('test', { user: member });
+    await fakeSlack.waitFor(() => fakeSlack.responsesTo(reply.responseUrl).at(-1), 15_000);
+    expect(alertPosts()).toHaveLength(1);
+    await check();
+    expect(alertPosts()).toHaveLength(1);
+  });
+
+  it('"Test again" runs the checklist for the clicker and resolves a fixed tenant', async () => {
+    sim.app().clientSecret = 'rotated-in-pingone';
+    await check();
+    sim.app().clientSecret = goodSecret;
+    const reply = await app.slack.blockAction(
+      { action_id: 'alert_test_again', value: tenantId },
+      { user: member, channel: alerts },
+    );
+    const answer = await fakeSlack.waitFor(() => {
+      const posts = fakeSlack.responsesTo(reply.responseUrl);
+      return posts.length >= 2 && posts.at(-1);
+    }, 15_000);
+    expect(JSON.stringify(answer)).toContain('*Passed.*');
+    expect((await health())?.state).toBe('healthy');
+  });
+
+  it('warns once about a certificate that expires soon', async () => {
+    const soon = new Date(Date.now() + 10 * 86_400_000).toISOString();
+    sim.data.collections[staging]?.certificates?.push({
+      id: '77777777-0000-4000-8000-000000000003',
+      name: 'SAML encryption',
+      subjectDN: 'CN=sso.example.com',
+      expiresAt: soon,
+      status: 'EXPIRING',
+    });
+    await check();
+    await check();
+    const warnings = alertPosts().filter((call) => String(call.args.text).includes('Certificate'));
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0]?.args.text)).toContain('Certificate SAML encryption in Staging expires in');
+  });
+});
+
+describe('scheduled checks on the job queue', () => {
+  it('runs each tenant check once, with two app instances on one Postgres', async () => {
+    if (!needsPostgres('credential checks on two instances')) return;
+    const second = await startTestApp({
+      fakeSlack,
+      database,
+      env: env(),
+      jobs: { pollingIntervalSeconds: 0.5 },
+    });
+    try {
+      await addTenant('Beta', 1);
+      const tokensBefore = sim.tokenRequests();
+      const queued = await Promise.all([
+        app.service.credentialChecks?.enqueueAll(),
+        second.service.credentialChecks?.enqueueAll(),
+        app.service.credentialChecks?.enqueueAll(),
+      ]);
+      expect((queued as number[]).reduce((a, b) => a + b, 0)).toBe(2);
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const { rows } = await app.service.database.pool.query(
+          'SELECT count(*)::int AS n FROM tenant_health',
+        );
+        if (rows[0].n === 2) break;
+        if (Date.now() > deadline) throw new Error('the checks did not run');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await new Promise((r) => setTimeout(r, 2_000));
+      expect(sim.tokenRequests() - tokensBefore).toBe(2);
+    } finally {
+      await second.stop();
+    }
+  });
+});
