@@ -8,6 +8,7 @@ import {
   claimCertificateWarning,
   dropCertificateWarning,
   type HealthChange,
+  listTenantHealth,
   recordObservation,
   setAlertMessage,
   type TenantHealth,
@@ -28,6 +29,8 @@ export interface CredentialAlert {
   /** On recovery: what the failure was. */
   resolvedCause?: string | null;
 }
+
+export type { TenantHealth };
 
 export interface CertificateWarning {
   tenantName: string;
@@ -89,6 +92,11 @@ export class CredentialMonitor {
       certificateWarningDays: number;
     },
   ) {}
+
+  /** Each tenant's health as last seen (tenants never checked are absent). */
+  async health(): Promise<Map<string, TenantHealth>> {
+    return new Map((await listTenantHealth(this.deps.pool)).map((health) => [health.tenantId, health]));
+  }
 
   /** The scheduled check: mint a token (through the token cache) and read the worker's role assignments. */
   async checkTenant(tenantId: string): Promise<void> {

@@ -300,6 +300,23 @@ export class PromotionService {
     });
   }
 
+  /** What this person can act on now (approve, or run their own), and what they asked for lately. */
+  async forPerson(actor: Actor, limit = 10): Promise<{ actionable: Promotion[]; mine: Promotion[] }> {
+    const approver = await this.deps.access.isApprover(actor);
+    const pending = await promotionsInStatus(this.deps.pool, ['pending'], 100);
+    const actionable = pending
+      .filter((p) => p.expiresAt.getTime() > Date.now())
+      .filter((p) =>
+        p.protected ? approver && p.requestedBy !== actor.userId : p.requestedBy === actor.userId,
+      )
+      .slice(0, limit);
+    const mine = await recentPromotions(this.deps.pool, limit, actor.userId);
+    return {
+      actionable: await Promise.all(actionable.map((record) => this.load(record))),
+      mine: await Promise.all(mine.map((record) => this.load(record))),
+    };
+  }
+
   async list(which: 'pending' | 'recent', limit = 20): Promise<Promotion[]> {
     const records =
       which === 'pending'

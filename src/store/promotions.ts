@@ -184,10 +184,16 @@ export async function promotionsInStatus(
   return rows.map(toRecord);
 }
 
-export async function recentPromotions(db: Queryable, limit: number): Promise<PromotionRecord[]> {
-  const { rows } = await db.query(`SELECT ${columns} FROM promotions ORDER BY created_at DESC LIMIT $1`, [
-    limit,
-  ]);
+export async function recentPromotions(
+  db: Queryable,
+  limit: number,
+  requestedBy?: string,
+): Promise<PromotionRecord[]> {
+  const { rows } = await db.query(
+    `SELECT ${columns} FROM promotions WHERE ($2::text IS NULL OR requested_by = $2)
+      ORDER BY created_at DESC LIMIT $1`,
+    [limit, requestedBy ?? null],
+  );
   return rows.map(toRecord);
 }
 

@@ -101,6 +101,8 @@ describe('/flightiq help over the real HTTP receiver', () => {
   });
 
   it('publishes the App Home tab when a user opens it', async () => {
+    fakeSlack.users.set('U0USER0001', { id: 'U0USER0001' });
+    fakeSlack.refusals.length = 0;
     const reply = await app.slack.event({
       type: 'app_home_opened',
       user: 'U0USER0001',

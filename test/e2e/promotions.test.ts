@@ -354,3 +354,74 @@ describe('into an unprotected environment', () => {
     expect(fakeSlack.refusals).toEqual([]);
   });
 });
+
+describe('App Home', () => {
+  async function home(user: string): Promise<string> {
+    const before = fakeSlack.callsOf('views.publish').length;
+    await app.slack.event({ type: 'app_home_opened', user, tab: 'home', channel: 'D0HOME' });
+    const call = await fakeSlack.waitFor(() =>
+      fakeSlack
+        .callsOf('views.publish')
+        .slice(before)
+        .find((c) => c.args.user_id === user),
+    );
+    return JSON.stringify(call.args.view);
+  }
+
+  it('shows an approver what waits for them, with the same buttons, and admins the tenant buttons', async () => {
+    const { id } = await requestIntoProduction();
+    const approverHome = await home(approver);
+    expect(approverHome).toContain('Waiting for you');
+    expect(approverHome).toContain('*Checkout*: Staging → Production');
+    expect(approverHome).toContain('"action_id":"promotion_approve"');
+    expect(approverHome).not.toContain('home_tenant_add');
+    expect(approverHome).toContain('*Acme*');
+
+    const requesterHome = await home(operator);
+    expect(requesterHome).not.toContain('promotion_approve');
+    expect(requesterHome).toContain('Your recent promotions');
+
+    const adminHome = await home(admin);
+    expect(adminHome).toContain('"action_id":"home_tenant_add"');
+    expect(adminHome).toContain('"action_id":"home_tenant_edit"');
+    expect(adminHome).not.toContain('promotion_approve');
+
+    // Approving from the Home tab (no response URL) runs it once and refreshes the tab.
+    const publishes = fakeSlack.callsOf('views.publish').length;
+    await app.slack.interaction({
+      type: 'block_actions',
+      team: { id: 'T0FAKE0001', domain: 'fake' },
+      user: { id: approver, username: 'approver', team_id: 'T0FAKE0001' },
+      api_app_id: 'A0FAKEAPP1',
+      trigger_id: fakeSlack.issueTriggerId(),
+      container: { type: 'view', view_id: 'V0HOME' },
+      view: { id: 'V0HOME', type: 'home' },
+      actions: [{ type: 'button', action_id: 'promotion_approve', block_id: 'b', value: id, action_ts: '1' }],
+    });
+    await waitForStatus(id, 'succeeded');
+    await fakeSlack.waitFor(() => fakeSlack.callsOf('views.publish').length > publishes);
+    expect(JSON.stringify((await approvalMessage()).blocks)).toContain('Approved by <@U0APPROVER1>');
+  });
+
+  it('refuses a non-admin the tenant form from Home, and opens it for an admin', async () => {
+    const tenant = (await app.service.services.tenants.list())[0];
+    const click = (user: string, actionId: string) =>
+      app.slack.interaction({
+        type: 'block_actions',
+        team: { id: 'T0FAKE0001', domain: 'fake' },
+        user: { id: user, username: user, team_id: 'T0FAKE0001' },
+        api_app_id: 'A0FAKEAPP1',
+        trigger_id: fakeSlack.issueTriggerId(),
+        container: { type: 'view', view_id: 'V0HOME' },
+        view: { id: 'V0HOME', type: 'home' },
+        actions: [{ type: 'button', action_id: actionId, block_id: 'b', value: tenant?.id, action_ts: '1' }],
+      });
+    const opened = fakeSlack.callsOf('views.open').length;
+    await click(operator, 'home_tenant_edit');
+    const refused = await fakeSlack.waitFor(() => fakeSlack.callsOf('views.open')[opened]);
+    expect(JSON.stringify(refused.args.view)).toContain('Only FlightIQ admins');
+    await click(admin, 'home_tenant_edit');
+    const form = await fakeSlack.waitFor(() => fakeSlack.callsOf('views.open')[opened + 1]);
+    expect(JSON.stringify(form.args.view)).toContain('Acme');
+  });
+});

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { CoreServices } from '../../core/services.js';
 import type { Logger } from '../../logger.js';
+import { homePublisher } from '../home.js';
 import { withAvailability } from '../subcommands.js';
 import * as actions from './actions/index.js';
 import type { SubcommandHandler } from './commands/flightiq.js';
@@ -25,7 +26,8 @@ export function registerListeners(
   const handlers = { ...commands.builtInHandlers(deps.services, deps.workspaceUrl), ...deps.handlers };
   const catalog = withAvailability((name) => name === 'help' || name in handlers);
   commands.register(app, { logger: deps.logger, catalog, handlers });
-  actions.register(app, deps.services, deps.logger);
+  const publishHome = homePublisher(deps.services, catalog, deps.logger);
+  actions.register(app, deps.services, deps.logger, publishHome);
   views.register(app, deps.services);
-  events.register(app, { catalog });
+  events.register(app, { publishHome });
 }

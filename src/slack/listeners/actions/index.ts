@@ -1,23 +1,36 @@
 import type { App } from '@slack/bolt';
 import type { CoreServices } from '../../../core/services.js';
 import type { Logger } from '../../../logger.js';
+import type { HomePublisher } from '../../home.js';
 import { alertActions } from '../../views/alert.js';
 import { listActions } from '../../views/artifact-list.js';
+import { homeActions } from '../../views/home.js';
 import { promotionActions } from '../../views/promotion.js';
 import { removeTenantActions } from '../../views/tenant-remove.js';
 import { alertTestAgain } from './alert.js';
+import { homeTenantButton } from './home.js';
 import { listCsvClicked, listPageClicked } from './list-navigation.js';
 import { decisions, promotionButton } from './promotion.js';
 import { removeTenantCancelled, removeTenantConfirmed } from './tenant-remove.js';
 
-export function register(app: Pick<App, 'action'>, services: CoreServices, logger: Logger): void {
+export function register(
+  app: Pick<App, 'action'>,
+  services: CoreServices,
+  logger: Logger,
+  publishHome: HomePublisher,
+): void {
   app.action(removeTenantActions.confirm, removeTenantConfirmed(services));
   app.action(removeTenantActions.cancel, removeTenantCancelled);
   app.action(listActions.previous, listPageClicked(services));
   app.action(listActions.next, listPageClicked(services));
   app.action(listActions.csv, listCsvClicked(services, logger));
   app.action(alertActions.testAgain, alertTestAgain(services));
+  app.action(homeActions.addTenant, homeTenantButton(services, 'add'));
+  app.action(homeActions.editTenant, homeTenantButton(services, 'edit'));
   for (const decision of ['approve', 'reject', 'run', 'cancel', 'rollback'] as const) {
-    app.action(promotionActions[decision], promotionButton(services, logger, decisions[decision]));
+    app.action(
+      promotionActions[decision],
+      promotionButton(services, logger, decisions[decision], publishHome),
+    );
   }
 }

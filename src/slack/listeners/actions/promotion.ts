@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { DecisionOutcome, Promotion, PromotionNotifier } from '../../../core/promotions.js';
 import type { CoreServices } from '../../../core/services.js';
 import type { Logger } from '../../../logger.js';
+import type { HomePublisher } from '../../home.js';
 import { notice } from '../../views/notices.js';
 import { alreadyText, promotionMessage, refusalText } from '../../views/promotion.js';
 
@@ -20,14 +21,30 @@ type Decide = (
  * expired) is checked by core. Core makes the decision one conditional write, so double clicks,
  * Slack's retries and other replicas find it already taken and change nothing.
  */
-export function promotionButton(services: CoreServices, logger: Logger, decide: Decide) {
+export function promotionButton(
+  services: CoreServices,
+  logger: Logger,
+  decide: Decide,
+  publishHome: HomePublisher,
+) {
   return async ({ ack, body, action, respond, client }: ButtonArgs): Promise<void> => {
     await ack();
     const actor = { userId: body.user.id, ...(body.user.team_id ? { teamId: body.user.team_id } : {}) };
-    const show = (promotion: Promotion) => showPromotion(client, respond, promotion, logger);
+    // From a message there is a response URL; from the App Home tab there is none, so the person gets a DM.
+    const fromMessage = Boolean(body.response_url);
+    const show = (promotion: Promotion) =>
+      showPromotion(client, fromMessage ? respond : undefined, promotion, logger);
     const result = await decide(services, actor, action.value ?? '', show);
-    const tell = (text: string) =>
-      respond({ response_type: 'ephemeral', replace_original: false, ...notice(text) });
+    const tell = async (text: string) => {
+      if (fromMessage)
+        await respond({ response_type: 'ephemeral', replace_original: false, ...notice(text) });
+      else await client.chat.postMessage({ channel: actor.userId, ...notice(text) });
+    };
+    if (result.outcome !== 'not_found') {
+      await publishHome(client, actor.userId, actor.teamId);
+      if (result.promotion.requestedBy !== actor.userId)
+        await publishHome(client, result.promotion.requestedBy);
+    }
     switch (result.outcome) {
       case 'not_found':
         await tell('That promotion no longer exists.');
@@ -57,7 +74,7 @@ export const decisions: Record<'approve' | 'reject' | 'run' | 'cancel' | 'rollba
 /** The approval-channel message is updated with chat.update; the requester's ephemeral one through response_url. */
 async function showPromotion(
   client: WebClient,
-  respond: ButtonArgs['respond'],
+  respond: ButtonArgs['respond'] | undefined,
   promotion: Promotion,
   logger: Logger,
 ): Promise<void> {
@@ -68,8 +85,13 @@ async function showPromotion(
         ts: promotion.messageTs,
         ...promotionMessage(promotion, 'approval'),
       });
-    } else {
+    } else if (respond) {
       await respond({ replace_original: true, ...promotionMessage(promotion, 'requester') });
+    } else {
+      await client.chat.postMessage({
+        channel: promotion.requestedBy,
+        ...promotionMessage(promotion, 'copy'),
+      });
     }
   } catch (error) {
     logger.warn({ err: error, promotion: promotion.id }, 'could not update the promotion message');

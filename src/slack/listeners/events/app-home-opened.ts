@@ -1,13 +1,13 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
-import type { SubcommandInfo } from '../../subcommands.js';
-import { homeView } from '../../views/home.js';
+import type { HomePublisher } from '../../home.js';
 
-export function appHomeOpened(catalog: readonly SubcommandInfo[]) {
+export function appHomeOpened(publish: HomePublisher) {
   return async ({
     event,
     client,
+    context,
   }: SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs): Promise<void> => {
     if (event.tab !== 'home') return;
-    await client.views.publish({ user_id: event.user, view: homeView(catalog) });
+    await publish(client, event.user, context.teamId);
   };
 }

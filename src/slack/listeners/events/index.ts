@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
-import type { SubcommandInfo } from '../../subcommands.js';
+import type { HomePublisher } from '../../home.js';
 import { appHomeOpened } from './app-home-opened.js';
 
-export function register(app: Pick<App, 'event'>, deps: { catalog: readonly SubcommandInfo[] }): void {
-  app.event('app_home_opened', appHomeOpened(deps.catalog));
+export function register(app: Pick<App, 'event'>, deps: { publishHome: HomePublisher }): void {
+  app.event('app_home_opened', appHomeOpened(deps.publishHome));
 }
