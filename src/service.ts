@@ -2,6 +2,7 @@ import { type RetryOptions, WebClient } from '@slack/web-api';
 import type { Config } from './config.js';
 import { AccessPolicy } from './core/access.js';
 import { ArtifactListing } from './core/artifact-listing.js';
+import { AuditTrail } from './core/audit-trail.js';
 import { CredentialCheck } from './core/credential-check.js';
 import { CredentialMonitor } from './core/credential-monitor.js';
 import { EnvironmentDirectory } from './core/environments.js';
@@ -158,6 +159,7 @@ function createCoreServices(parts: {
     checks: new CredentialCheck({ pool: database.pool, pingone, tenants, logger, monitor }),
     environments,
     monitor,
+    audit: new AuditTrail({ pool: database.pool, access }),
     listing: new ArtifactListing({ pool: database.pool, pingone, tenants, environments, access, monitor }),
     promotions: new PromotionService({
       pool: database.pool,

@@ -1,5 +1,6 @@
 import type { AccessPolicy } from './access.js';
 import type { ArtifactListing } from './artifact-listing.js';
+import type { AuditTrail } from './audit-trail.js';
 import type { CredentialCheck } from './credential-check.js';
 import type { CredentialMonitor } from './credential-monitor.js';
 import type { EnvironmentDirectory } from './environments.js';
@@ -15,4 +16,5 @@ export interface CoreServices {
   monitor: CredentialMonitor;
   listing: ArtifactListing;
   promotions: PromotionService;
+  audit: AuditTrail;
 }

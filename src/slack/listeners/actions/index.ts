@@ -4,10 +4,12 @@ import type { Logger } from '../../../logger.js';
 import type { HomePublisher } from '../../home.js';
 import { alertActions } from '../../views/alert.js';
 import { listActions } from '../../views/artifact-list.js';
+import { auditActions } from '../../views/audit.js';
 import { homeActions } from '../../views/home.js';
 import { promotionActions } from '../../views/promotion.js';
 import { removeTenantActions } from '../../views/tenant-remove.js';
 import { alertTestAgain } from './alert.js';
+import { auditCsvClicked } from './audit.js';
 import { homeTenantButton } from './home.js';
 import { listCsvClicked, listPageClicked } from './list-navigation.js';
 import { decisions, promotionButton } from './promotion.js';
@@ -25,6 +27,7 @@ export function register(
   app.action(listActions.next, listPageClicked(services));
   app.action(listActions.csv, listCsvClicked(services, logger));
   app.action(alertActions.testAgain, alertTestAgain(services));
+  app.action(auditActions.csv, auditCsvClicked(services, logger));
   app.action(homeActions.addTenant, homeTenantButton(services, 'add'));
   app.action(homeActions.editTenant, homeTenantButton(services, 'edit'));
   for (const decision of ['approve', 'reject', 'run', 'cancel', 'rollback'] as const) {

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { CoreServices } from '../../../core/services.js';
 import type { Logger } from '../../../logger.js';
+import { sendFileToUser } from '../../file-delivery.js';
 import { reportFailure } from '../../report-failure.js';
 import { artifactListMessage, listPageSize, type PageButtonValue } from '../../views/artifact-list.js';
 import { notice } from '../../views/notices.js';
@@ -54,15 +55,10 @@ export function listCsvClicked({ listing }: CoreServices, logger: Logger) {
       return;
     }
     try {
-      const dm = await client.conversations.open({ users: actor.userId });
-      const channel = dm.channel?.id;
-      if (!channel) throw new Error('conversations.open returned no channel');
-      await client.filesUploadV2({
-        channel_id: channel,
-        file: Buffer.from(result.content, 'utf8'),
+      await sendFileToUser(client, actor.userId, {
         filename: result.filename,
-        title: result.filename,
-        initial_comment: `${result.snapshot.total} ${result.snapshot.kind} in ${result.snapshot.environmentName} (tenant ${result.snapshot.tenantName}).`,
+        content: result.content,
+        comment: `${result.snapshot.total} ${result.snapshot.kind} in ${result.snapshot.environmentName} (tenant ${result.snapshot.tenantName}).`,
       });
     } catch (error) {
       const message = reportFailure(logger, error, { user: actor.userId, action: 'list.csv' });

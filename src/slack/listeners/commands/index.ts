@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { CoreServices } from '../../../core/services.js';
 import type { Logger } from '../../../logger.js';
 import { type SubcommandInfo, slashCommand } from '../../subcommands.js';
+import { auditSubcommand } from './audit.js';
 import { envsSubcommand } from './envs.js';
 import { flightiqCommand, type SubcommandHandler } from './flightiq.js';
 import { helpSubcommand } from './help.js';
@@ -23,6 +24,7 @@ export function builtInHandlers(
     list: listSubcommand(services),
     promote: promoteSubcommand(services),
     promotions: promotionsSubcommand(services, workspaceUrl),
+    audit: auditSubcommand(services),
   };
 }
 
