@@ -73,6 +73,9 @@ const configShape = {
   PORT: withDefault(port, 3000).describe(
     'HTTP port: Slack requests (`/slack/events`) in HTTP mode, and `/healthz`, `/readyz` in both modes.',
   ),
+  METRICS_PORT: withDefault(port, 9464).describe(
+    'Port of `GET /metrics` (Prometheus), apart from the port Slack reaches. Keep it private to your network.',
+  ),
   SLACK_BOT_TOKEN: optional(
     z.string().regex(/^xoxb-[A-Za-z0-9-]+$/, { error: 'must be a bot token starting with xoxb-' }),
   ).describe('Bot User OAuth Token (`xoxb-…`), from the app\'s "OAuth & Permissions" page. Required.'),
@@ -228,6 +231,7 @@ const configSchema = ({ requireSlack = true, requireKeys = true }: LoadOptions) 
       nodeEnv: env.NODE_ENV,
       logLevel: env.LOG_LEVEL,
       port: env.PORT,
+      metricsPort: env.METRICS_PORT,
       slack: {
         // Empty only for tools that do not talk to Slack (`requireSlack: false`).
         botToken: env.SLACK_BOT_TOKEN ?? '',

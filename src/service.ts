@@ -15,6 +15,7 @@ import { type Database, openDatabase } from './db/database.js';
 import { type CredentialChecks, startCredentialChecks } from './jobs/credential-checks.js';
 import { startPromotionSweeper } from './jobs/promotion-sweeper.js';
 import type { Logger } from './logger.js';
+import { registerDatabaseGauges, startMetricsServer } from './metrics.js';
 import { PingOneClient } from './pingone/client.js';
 import { slackAlertNotifier } from './slack/alert-notifier.js';
 import { createSlackApp, type SlackRuntime, webApiRetryPolicy, webClientOptions } from './slack/app.js';
@@ -36,6 +37,8 @@ export interface RunningService {
   database: Database;
   services: CoreServices;
   slack: SlackRuntime;
+  /** Where `GET /metrics` is served. */
+  metricsPort: number;
   /** Scheduled credential checks; absent when jobs are disabled. */
   credentialChecks: CredentialChecks | undefined;
   /** Stops receiving, lets acknowledged work finish (up to `timeoutMs`), closes the database. */
@@ -58,6 +61,7 @@ export async function startService(
   let port: number;
   let sweeper: ReturnType<typeof startPromotionSweeper> | undefined;
   let credentialChecks: CredentialChecks | undefined;
+  let metrics: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
   try {
     const keys = config.encryptionKeys ?? (await loadOrCreateKeyFile(config.database.dataDir, logger));
     services = createCoreServices({
@@ -90,9 +94,12 @@ export async function startService(
           : {}),
       });
     }
+    registerDatabaseGauges((sql) => database.pool.query(sql));
+    metrics = await startMetricsServer(config.metricsPort, logger);
     // Last, so that "listening" in the log means everything is running.
     ({ port } = await slack.start());
   } catch (error) {
+    await metrics?.stop().catch(() => undefined);
     sweeper?.stop();
     await credentialChecks?.stop().catch(() => undefined);
     await slack?.stop(1_000).catch(() => undefined);
@@ -103,6 +110,7 @@ export async function startService(
   let stopping: Promise<void> | undefined;
   return {
     port,
+    metricsPort: metrics.port,
     credentialChecks,
     mode: slack.mode,
     database,
@@ -114,6 +122,7 @@ export async function startService(
           sweeper?.stop();
           await slack.stop(timeoutMs);
           await credentialChecks?.stop();
+          await metrics?.stop();
         } finally {
           await database.close();
         }

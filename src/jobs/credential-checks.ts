@@ -1,8 +1,9 @@
-import { PgBoss } from 'pg-boss';
+import { type JobWithMetadata, PgBoss } from 'pg-boss';
 import type { CredentialMonitor } from '../core/credential-monitor.js';
 import type { TenantService } from '../core/tenants.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logger.js';
+import { jobLag } from '../metrics.js';
 
 const tickQueue = 'credential-checks-tick';
 const checkQueue = 'credential-check';
@@ -64,9 +65,16 @@ export async function startCredentialChecks(deps: {
     const queued = await enqueueAll();
     if (queued > 0) log.debug({ queued }, 'credential checks queued');
   });
-  await boss.work<{ tenantId: string }>(checkQueue, { pollingIntervalSeconds: polling }, async (jobs) => {
-    for (const job of jobs) await deps.monitor.checkTenant(job.data.tenantId);
-  });
+  await boss.work<{ tenantId: string }>(
+    checkQueue,
+    { pollingIntervalSeconds: polling, includeMetadata: true },
+    async (jobs) => {
+      for (const job of jobs as JobWithMetadata<{ tenantId: string }>[]) {
+        jobLag.set({ queue: checkQueue }, Math.max(0, (Date.now() - job.createdOn.getTime()) / 1000));
+        await deps.monitor.checkTenant(job.data.tenantId);
+      }
+    },
+  );
   await boss.schedule(tickQueue, '* * * * *');
 
   return {

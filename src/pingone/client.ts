@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import type { Logger } from '../logger.js';
+import { endpointGroup, pingoneLatency, pingoneRequests } from '../metrics.js';
 import type { AuthMethod, Region } from '../store/tenants.js';
 import { PingOneError } from './errors.js';
 import {
@@ -182,7 +183,11 @@ export class PingOneClient {
         ...(write?.body === undefined ? {} : { body: write.body }),
         dispatcher: write?.dispatcher ?? this.readDispatcher,
         path,
+      }).catch((error: unknown) => {
+        observe(path, 0, started);
+        throw error;
       });
+      observe(path, response.status, started);
       this.logger.debug(
         {
           method: write?.method ?? 'GET',
@@ -233,8 +238,12 @@ export class PingOneClient {
       body: form.toString(),
       dispatcher: this.tokenDispatcher,
       path: '/as/token',
+    }).catch((error: unknown) => {
+      observe('/as/token', 0, started);
+      throw error;
     });
     const mintedInMs = Date.now() - started;
+    observe('/as/token', response.status, started);
     this.logger.debug(
       { path: '/as/token', status: response.status, ms: mintedInMs, correlationId: response.correlationId },
       'PingOne token request',
@@ -349,6 +358,12 @@ function sharedStatusError(
     );
   }
   return undefined;
+}
+
+function observe(path: string, status: number, started: number): void {
+  const group = endpointGroup(path);
+  pingoneRequests.inc({ group, status: String(status) });
+  pingoneLatency.observe({ group }, (Date.now() - started) / 1000);
 }
 
 function retriesOf(details: ConstructorParameters<typeof PingOneError>[2]): number {

@@ -1,3 +1,5 @@
+import { tokenCache } from '../metrics.js';
+
 /**
  * Worker tokens, one per tenant, reused until shortly before they expire. Concurrent requests for the
  * same tenant share one token request (single flight): 200 commands arriving together must not become
@@ -31,16 +33,19 @@ export class TokenCache {
     const cached = this.tokens.get(key);
     if (cached && cached.expiresAt - expiryMarginMs > this.now()) {
       this.stats.hits++;
+      tokenCache.inc({ result: 'hit' });
       return cached;
     }
     const inFlight = this.pending.get(key);
     if (inFlight) {
       this.stats.hits++;
+      tokenCache.inc({ result: 'shared' });
       return inFlight;
     }
     const minting = (async () => {
       try {
         this.stats.mints++;
+        tokenCache.inc({ result: 'mint' });
         const token = await mint();
         this.tokens.set(key, token);
         return token;

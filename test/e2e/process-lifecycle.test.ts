@@ -26,7 +26,7 @@ afterEach(async () => {
 function startMain(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(repo, 'src/main.ts')], {
     cwd: workDir,
-    env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: '', ...env },
+    env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: '', METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);

@@ -61,7 +61,7 @@ async function freePort(): Promise<number> {
 async function startChild(env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(repo, 'src/main.ts')], {
     cwd: workDir,
-    env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: '', ...env },
+    env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: '', METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);

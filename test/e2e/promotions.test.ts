@@ -100,12 +100,26 @@ async function requestIntoProduction(flow = 'Checkout'): Promise<{ id: string; r
   return { id: row.id, requester };
 }
 
-async function click(actionId: string, id: string, user: string): Promise<Shown | undefined> {
+/** Clicks a button; a decision updates the message, so nothing else is awaited. */
+async function click(actionId: string, id: string, user: string): Promise<void> {
   const reply = await app.slack.blockAction({ action_id: actionId, value: id }, { user, channel: approvals });
   expect(reply.status).toBe(200);
-  // A refusal comes back on the response URL; a decision updates the message.
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  return fakeSlack.responsesTo(reply.responseUrl).at(-1) as Shown | undefined;
+}
+
+/** Clicks a button that is answered on its response URL (a refusal, "already …"), and returns the answer. */
+async function clickForReply(actionId: string, id: string, user: string): Promise<Shown> {
+  const reply = await app.slack.blockAction({ action_id: actionId, value: id }, { user, channel: approvals });
+  expect(reply.status).toBe(200);
+  return (await fakeSlack.waitFor(() => fakeSlack.responsesTo(reply.responseUrl).at(-1), 15_000)) as Shown;
+}
+
+/** The approval message once it shows `text` (its final update follows the database change). */
+async function approvalMessageWith(text: string): Promise<string> {
+  const row = await promotionRow();
+  return fakeSlack.waitFor(() => {
+    const shown = JSON.stringify(fakeSlack.message(row.channel_id, row.message_ts)?.blocks);
+    return shown.includes(text) && shown;
+  }, 15_000);
 }
 
 async function waitForStatus(id: string, status: string): Promise<void> {
@@ -189,9 +203,15 @@ describe('approval', () => {
     const requester = await run('promote Checkout --from Staging --to Production', approver);
     expect(requester.text).toContain('waiting for an approver');
     const row = await promotionRow();
-    expect((await click('promotion_approve', row.id, approver))?.text).toContain('someone else must approve');
-    expect((await click('promotion_approve', row.id, bystander))?.text).toContain('Only FlightIQ approvers');
-    expect((await click('promotion_approve', row.id, admin))?.text).toContain('Only FlightIQ approvers');
+    expect((await clickForReply('promotion_approve', row.id, approver)).text).toContain(
+      'someone else must approve',
+    );
+    expect((await clickForReply('promotion_approve', row.id, bystander)).text).toContain(
+      'Only FlightIQ approvers',
+    );
+    expect((await clickForReply('promotion_approve', row.id, admin)).text).toContain(
+      'Only FlightIQ approvers',
+    );
     expect((await promotionRow()).status).toBe('pending');
     expect(sim.writes).toHaveLength(0);
     const { rows } = await app.service.database.pool.query(
@@ -237,8 +257,7 @@ describe('approval', () => {
     expect(checkout?.publishedVersion).toBe(checkout?.currentVersion);
     expect(collect?.publishedVersion).toBe(3);
 
-    const message = JSON.stringify((await approvalMessage()).blocks);
-    expect(message).toContain(':white_check_mark: *Done.*');
+    const message = await approvalMessageWith(':white_check_mark: *Done.*');
     expect(message).toMatch(/Approved by <@U0APPROVER[12]>/);
     expect(message).toContain('updated *Collect address*');
     expect(message).toContain('created *Checkout*');
@@ -251,6 +270,7 @@ describe('approval', () => {
     await click('promotion_approve', id, approver);
     await waitForStatus(id, 'succeeded');
     const writes = sim.writes.length;
+    await approvalMessageWith('*Done.*');
     const { id: again } = await requestIntoProduction();
     expect(again).not.toBe(id);
     const message = JSON.stringify((await approvalMessage()).blocks);
@@ -260,7 +280,7 @@ describe('approval', () => {
     await click('promotion_approve', again, secondApprover);
     await waitForStatus(again, 'succeeded');
     expect(sim.writes.length).toBe(writes);
-    expect(JSON.stringify((await approvalMessage()).blocks)).toContain('Nothing to change');
+    await approvalMessageWith('Nothing to change');
   });
 
   it('refuses to run a plan whose source changed since it was shown', async () => {
@@ -270,16 +290,15 @@ describe('approval', () => {
     await click('promotion_approve', id, approver);
     await waitForStatus(id, 'failed');
     expect(sim.writes).toHaveLength(0);
-    expect(JSON.stringify((await approvalMessage()).blocks)).toContain('changed since this plan was made');
+    await approvalMessageWith('changed since this plan was made');
   });
 
   it('rejects, once, and says who', async () => {
     const { id } = await requestIntoProduction();
     await click('promotion_reject', id, approver);
     await waitForStatus(id, 'rejected');
-    expect((await click('promotion_approve', id, secondApprover))?.text).toContain('already rejected');
-    const message = JSON.stringify((await approvalMessage()).blocks);
-    expect(message).toContain('Rejected by <@U0APPROVER1>');
+    expect((await clickForReply('promotion_approve', id, secondApprover)).text).toContain('already rejected');
+    const message = await approvalMessageWith('Rejected by <@U0APPROVER1>');
     expect(message).not.toContain('promotion_approve');
     expect(sim.writes).toHaveLength(0);
   });
@@ -295,7 +314,7 @@ describe('approval', () => {
     const message = JSON.stringify((await approvalMessage()).blocks);
     expect(message).toContain('*Expired*');
     expect(message).not.toContain('promotion_approve');
-    expect((await click('promotion_approve', id, approver))?.text).toContain('already expired');
+    expect((await clickForReply('promotion_approve', id, approver)).text).toContain('already expired');
     expect(sim.writes).toHaveLength(0);
   });
 });
@@ -306,9 +325,12 @@ describe('rollback', () => {
     const { id } = await requestIntoProduction();
     await click('promotion_approve', id, approver);
     await waitForStatus(id, 'succeeded');
+    await approvalMessageWith('*Done.*');
     expect(productionFlow('Collect address')?.graphData).not.toEqual(before);
 
-    expect((await click('promotion_rollback', id, operator))?.text).toContain('Only FlightIQ approvers');
+    expect((await clickForReply('promotion_rollback', id, operator)).text).toContain(
+      'Only FlightIQ approvers',
+    );
     const writesBefore = sim.writes.length;
     await Promise.all([
       click('promotion_rollback', id, secondApprover),
@@ -319,8 +341,7 @@ describe('rollback', () => {
     expect(sim.writes.length - writesBefore).toBe(2); // one PUT, one deploy
     const restored = productionFlow('Collect address');
     expect(restored?.publishedVersion).toBe(restored?.currentVersion);
-    const message = JSON.stringify((await approvalMessage()).blocks);
-    expect(message).toContain('*Rolled back.*');
+    const message = await approvalMessageWith('*Rolled back.*');
     expect(message).toContain('restored *Collect address*');
     expect(message).toContain('left in place');
   });
@@ -333,7 +354,7 @@ describe('into an unprotected environment', () => {
     expect(text).toContain('promotion_run');
     expect(text).toContain('not protected');
     const row = await promotionRow();
-    expect((await click('promotion_run', row.id, bystander))?.text).toContain(
+    expect((await clickForReply('promotion_run', row.id, bystander)).text).toContain(
       'Only the person who requested',
     );
     await click('promotion_run', row.id, operator);
@@ -400,7 +421,7 @@ describe('App Home', () => {
     });
     await waitForStatus(id, 'succeeded');
     await fakeSlack.waitFor(() => fakeSlack.callsOf('views.publish').length > publishes);
-    expect(JSON.stringify((await approvalMessage()).blocks)).toContain('Approved by <@U0APPROVER1>');
+    await approvalMessageWith('Approved by <@U0APPROVER1>');
   });
 
   it('refuses a non-admin the tenant form from Home, and opens it for an admin', async () => {

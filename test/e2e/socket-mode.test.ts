@@ -28,6 +28,7 @@ async function startSocketMode(options: { productionRetries?: boolean } = {}) {
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
+    METRICS_PORT: '0',
     SLACK_BOT_TOKEN: fakeSlack.botToken,
     SLACK_APP_TOKEN: fakeSlack.appToken,
     SLACK_API_URL: fakeSlack.apiUrl,

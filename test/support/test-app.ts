@@ -39,6 +39,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     NODE_ENV: 'test',
     LOG_LEVEL: 'debug',
     PORT: '0',
+    METRICS_PORT: '0',
     SLACK_BOT_TOKEN: options.fakeSlack.botToken,
     SLACK_SIGNING_SECRET: signingSecret,
     SLACK_API_URL: options.fakeSlack.apiUrl,

@@ -32,8 +32,14 @@ export function promotionButton(
     const actor = { userId: body.user.id, ...(body.user.team_id ? { teamId: body.user.team_id } : {}) };
     // From a message there is a response URL; from the App Home tab there is none, so the person gets a DM.
     const fromMessage = Boolean(body.response_url);
-    const show = (promotion: Promotion) =>
-      showPromotion(client, fromMessage ? respond : undefined, promotion, logger);
+    // Re-read just before showing, so a slow listener shows the state as it is now, not as it saw it.
+    const show = async (promotion: Promotion) =>
+      showPromotion(
+        client,
+        fromMessage ? respond : undefined,
+        (await services.promotions.find(promotion.id)) ?? promotion,
+        logger,
+      );
     const result = await decide(services, actor, action.value ?? '', show);
     const tell = async (text: string) => {
       if (fromMessage)
@@ -53,8 +59,8 @@ export function promotionButton(
         await tell(refusalText(result.reason));
         return;
       case 'already':
+        // Whoever moved it on shows the outcome; re-rendering here could overwrite theirs with a stale state.
         await tell(alreadyText(result.promotion));
-        await show(result.promotion);
         return;
       case 'expired':
       case 'done':

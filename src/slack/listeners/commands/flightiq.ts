@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, RespondArguments, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { Logger } from '../../../logger.js';
+import { ackLatency, commandsTotal } from '../../../metrics.js';
 import { splitWords } from '../../command-line.js';
 import { reportFailure } from '../../report-failure.js';
 import { type SubcommandInfo, slashCommand } from '../../subcommands.js';
@@ -26,6 +27,7 @@ export interface FlightiqCommandDeps {
 /** `/flightiq <sub-command> …`: finds the sub-command and runs it; anything unknown gets the usage. */
 export function flightiqCommand({ catalog, handlers, logger }: FlightiqCommandDeps) {
   return async ({ command, ack, respond, client }: CommandArgs): Promise<void> => {
+    const received = performance.now();
     const [name = 'help', ...args] = splitWords(command.text);
     const sub = catalog.find((candidate) => candidate.name === name.toLowerCase());
     const handler = sub ? handlers[sub.name] : undefined;
@@ -41,12 +43,15 @@ export function flightiqCommand({ catalog, handlers, logger }: FlightiqCommandDe
     let acked = false;
     const ackOnce = async (reply?: string | RespondArguments) => {
       acked = true;
+      ackLatency.observe((performance.now() - received) / 1000);
       await (reply === undefined ? ack() : ack(reply));
     };
     const log = logger.child({ command: sub.name, user: command.user_id, team: command.team_id });
     try {
       await handler({ args, command, ack: ackOnce, respond, client, logger: log });
+      commandsTotal.inc({ command: sub.name, outcome: 'ok' });
     } catch (error) {
+      commandsTotal.inc({ command: sub.name, outcome: 'failed' });
       const message = reportFailure(log, error, {});
       if (!acked) await ack({ response_type: 'ephemeral', ...message });
       else await respond({ response_type: 'ephemeral', replace_original: false, ...message });

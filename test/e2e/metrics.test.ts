@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { FakeSlack } from '../support/fake-slack.js';
+import { PingOneSimulator } from '../support/pingone-simulator.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+const admin = 'U0ADMIN0001';
+const member = 'U0MEMBER001';
+
+let fakeSlack: FakeSlack;
+let database: TestDatabase;
+let sim: PingOneSimulator;
+let app: TestApp;
+
+beforeAll(async () => {
+  fakeSlack = await FakeSlack.start();
+  fakeSlack.users.set(member, { id: member });
+  sim = await PingOneSimulator.start();
+  database = await createTestDatabase();
+  app = await startTestApp({ fakeSlack, database, env: { FLIGHTIQ_ADMINS: admin, ...sim.env } });
+  const worker = sim.app();
+  await app.service.services.tenants.add(
+    { userId: admin },
+    {
+      name: 'Acme',
+      region: 'eu',
+      environmentId: worker.environmentId,
+      clientId: worker.clientId,
+      clientSecret: worker.clientSecret,
+      authMethod: worker.authMethod,
+    },
+  );
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await database?.drop();
+  await sim?.stop();
+  await fakeSlack?.stop();
+});
+
+async function scrape(): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${app.service.metricsPort}/metrics`);
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toContain('text/plain');
+  return response.text();
+}
+
+function value(text: string, series: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : 0;
+}
+
+describe('GET /metrics', () => {
+  it('counts commands, acknowledgements, PingOne calls and token cache use', async () => {
+    const before = await scrape();
+    for (const text of ['envs', 'envs', 'help']) {
+      const reply = await app.slack.command(text, { user: member });
+      if (text === 'envs')
+        await fakeSlack.waitFor(() => fakeSlack.responsesTo(reply.responseUrl).at(-1), 10_000);
+    }
+    const after = await scrape();
+    const ok = 'flightiq_commands_total{command="envs",outcome="ok"}';
+    expect(value(after, ok) - value(before, ok)).toBe(2);
+    expect(
+      value(after, 'flightiq_ack_latency_seconds_count') -
+        value(before, 'flightiq_ack_latency_seconds_count'),
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      value(after, 'flightiq_pingone_requests_total{group="environments",status="200"}'),
+    ).toBeGreaterThanOrEqual(2);
+    expect(value(after, 'flightiq_token_cache_total{result="mint"}')).toBeGreaterThanOrEqual(1);
+    expect(value(after, 'flightiq_token_cache_total{result="hit"}')).toBeGreaterThanOrEqual(1);
+    expect(after).toContain('flightiq_pingone_request_duration_seconds_bucket{le=');
+    expect(after).toContain('flightiq_alerts_open 0');
+    expect(after).toContain('flightiq_process_');
+  });
+
+  it('reads promotions and open alerts from the database', async () => {
+    await app.service.database.pool.query(
+      `INSERT INTO tenant_health (tenant_id, state, cause_code, last_checked_at) SELECT id, 'failing', 'client_authentication_failed', now() FROM tenants`,
+    );
+    expect(await scrape()).toContain('flightiq_alerts_open 1');
+  });
+
+  it('is not served on the port Slack reaches', async () => {
+    const response = await fetch(`${app.url}/metrics`);
+    expect(response.status).toBe(404);
+  });
+});
