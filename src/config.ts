@@ -217,7 +217,7 @@ const configSchema = ({ requireSlack = true, requireKeys = true }: LoadOptions) 
           code: 'custom',
           path: ['SLACK_BOT_TOKEN'],
           message:
-            'is not set; FlightIQ needs SLACK_BOT_TOKEN (xoxb-…) and either SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)',
+            'is not set; FlightIQ needs SLACK_BOT_TOKEN (xoxb-…) and either SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode); to try it without Slack, run the local console: npm run console',
         });
       } else if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
         ctx.addIssue({

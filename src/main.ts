@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
+import { startConsole } from './console/start.js';
 import { EmbeddedDatabaseBusyError } from './db/embedded.js';
 import { createLogger, type Logger } from './logger.js';
 import { type RunningService, startService } from './service.js';
@@ -8,16 +9,33 @@ import { SlackStartupError } from './slack/bot-identity.js';
 const explainedErrors = [ConfigError, SlackStartupError, EmbeddedDatabaseBusyError];
 
 let config: ReturnType<typeof loadConfig>;
+// The local console: asked for (`npm run console`), or a person at a terminal with no Slack app set up.
+let consoleMode = process.argv.includes('console');
 try {
   loadDotEnv();
-  config = loadConfig(process.env);
+  consoleMode ||=
+    !process.env.SLACK_BOT_TOKEN && !process.env.SLACK_APP_TOKEN && Boolean(process.stdin.isTTY);
+  config = loadConfig(process.env, { requireSlack: !consoleMode });
 } catch (error) {
   fail(error);
 }
-const logger = createLogger({ level: config.logLevel, pretty: config.nodeEnv === 'development' });
 let service: RunningService | undefined;
 let shuttingDown = false;
 
+if (consoleMode) {
+  // The terminal is the user's: logs go to stderr, and only warnings unless asked for more.
+  const level = config.logLevel === 'info' ? 'warn' : config.logLevel;
+  const consoleLogger = createLogger({ level, pretty: true }, process.stderr);
+  try {
+    await startConsole(config, consoleLogger);
+    process.exit(0);
+  } catch (error) {
+    consoleLogger.fatal({ err: error }, 'the console stopped');
+    fail(error);
+  }
+}
+
+const logger = createLogger({ level: config.logLevel, pretty: config.nodeEnv === 'development' });
 installProcessHandlers(logger);
 try {
   service = await startService(config, logger);

@@ -1,28 +1,19 @@
 import { type RetryOptions, WebClient } from '@slack/web-api';
 import type { Config } from './config.js';
-import { AccessPolicy } from './core/access.js';
-import { ArtifactListing } from './core/artifact-listing.js';
-import { AuditTrail } from './core/audit-trail.js';
-import { CredentialCheck } from './core/credential-check.js';
-import { CredentialMonitor } from './core/credential-monitor.js';
-import { EnvironmentDirectory } from './core/environments.js';
-import { PromotionService } from './core/promotions.js';
 import type { CoreServices } from './core/services.js';
-import { TenantService } from './core/tenants.js';
 import { loadOrCreateKeyFile } from './crypto/key-file.js';
-import type { KeyRing } from './crypto/key-ring.js';
 import { type Database, openDatabase } from './db/database.js';
 import { type CredentialChecks, startCredentialChecks } from './jobs/credential-checks.js';
 import { startPromotionSweeper } from './jobs/promotion-sweeper.js';
 import type { Logger } from './logger.js';
 import { registerDatabaseGauges, startMetricsServer } from './metrics.js';
-import { PingOneClient } from './pingone/client.js';
 import { slackAlertNotifier } from './slack/alert-notifier.js';
 import { createSlackApp, type SlackRuntime, webApiRetryPolicy, webClientOptions } from './slack/app.js';
-import { type BotIdentity, fetchBotIdentity } from './slack/bot-identity.js';
+import { fetchBotIdentity } from './slack/bot-identity.js';
 import { slackPromotionNotifier } from './slack/listeners/actions/promotion.js';
 import type { SubcommandHandler } from './slack/listeners/commands/flightiq.js';
 import { slackWorkspaceDirectory } from './slack/workspace-directory.js';
+import { createCoreServices } from './wiring.js';
 
 export interface ServiceOptions {
   retryConfig?: RetryOptions;
@@ -64,13 +55,16 @@ export async function startService(
   let metrics: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
   try {
     const keys = config.encryptionKeys ?? (await loadOrCreateKeyFile(config.database.dataDir, logger));
+    const slackClient = new WebClient(config.slack.botToken, clientOptions);
     services = createCoreServices({
       config,
       database,
       keys,
-      identity,
       logger,
-      slackClient: new WebClient(config.slack.botToken, clientOptions),
+      directory: slackWorkspaceDirectory(slackClient),
+      teamId: identity.teamId,
+      alerts: slackAlertNotifier(slackClient, config.alerts.channel),
+      promotionNotifier: slackPromotionNotifier(slackClient),
     });
     slack = createSlackApp({
       config,
@@ -129,57 +123,5 @@ export async function startService(
       })();
       return stopping;
     },
-  };
-}
-
-function createCoreServices(parts: {
-  config: Config;
-  database: Database;
-  keys: KeyRing;
-  identity: BotIdentity;
-  logger: Logger;
-  slackClient: WebClient;
-}): CoreServices {
-  const { config, database, logger } = parts;
-  const access = new AccessPolicy({
-    admins: config.admins,
-    readers: config.readers,
-    operators: config.promotions.operators,
-    approvers: config.promotions.approvers,
-    directory: slackWorkspaceDirectory(parts.slackClient),
-    teamId: parts.identity.teamId,
-  });
-  const pingone = new PingOneClient({ overrides: config.pingone, logger });
-  const tenants = new TenantService({ pool: database.pool, keys: parts.keys, access, logger });
-  const environments = new EnvironmentDirectory({ pingone, tenants });
-  const monitor = new CredentialMonitor({
-    pool: database.pool,
-    pingone,
-    tenants,
-    environments,
-    logger,
-    alerts: slackAlertNotifier(parts.slackClient, config.alerts.channel),
-    alertChannel: config.alerts.channel,
-    certificateWarningDays: config.alerts.certificateWarningDays,
-  });
-  return {
-    access,
-    tenants,
-    checks: new CredentialCheck({ pool: database.pool, pingone, tenants, logger, monitor }),
-    environments,
-    monitor,
-    audit: new AuditTrail({ pool: database.pool, access }),
-    listing: new ArtifactListing({ pool: database.pool, pingone, tenants, environments, access, monitor }),
-    promotions: new PromotionService({
-      pool: database.pool,
-      pingone,
-      tenants,
-      environments,
-      access,
-      logger,
-      settings: config.promotions,
-      notifier: slackPromotionNotifier(parts.slackClient),
-      monitor,
-    }),
   };
 }

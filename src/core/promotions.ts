@@ -60,6 +60,11 @@ export interface PromotionSettings {
   /** Lower-cased environment names and IDs that need approval besides PRODUCTION ones. */
   protectedEnvironments: readonly string[];
   approvalChannel: string | undefined;
+  /**
+   * A single-user setup (the local console): the one person approves in place, no channel is needed,
+   * and approving one's own request is allowed (and audited as such), since nobody else could.
+   */
+  singleUser?: boolean;
 }
 
 /** Tells people about a promotion whose state changed without them clicking (expiry, interruption). */
@@ -162,7 +167,7 @@ export class PromotionService {
       if (from.environment.id === to.environment.id)
         return { outcome: 'same_environment', environment: to.environment };
       const isProtected = this.isProtected(to.environment);
-      if (isProtected && !this.deps.settings.approvalChannel) {
+      if (isProtected && !this.deps.settings.approvalChannel && !this.deps.settings.singleUser) {
         return { outcome: 'no_approval_channel', environment: to.environment };
       }
       const source = ref(from.environment);
@@ -227,7 +232,7 @@ export class PromotionService {
       'approve',
       async (promotion) => {
         if (!promotion.protected) return 'not_allowed';
-        if (promotion.requestedBy === actor.userId) return 'own_request';
+        if (promotion.requestedBy === actor.userId && !this.deps.settings.singleUser) return 'own_request';
         return (await this.deps.access.isApprover(actor)) ? undefined : 'not_approver';
       },
       hooks,

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
+import type { SubcommandInfo } from '../commands/subcommands.js';
 import type { CoreServices } from '../core/services.js';
 import type { Logger } from '../logger.js';
-import type { SubcommandInfo } from './subcommands.js';
 import { homeView } from './views/home.js';
 
 export type HomePublisher = (client: WebClient, userId: string, teamId?: string) => Promise<void>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitWords } from '../../src/slack/command-line.js';
+import { splitWords } from '../../src/commands/command-line.js';
 
 describe('splitting a slash command into words', () => {
   it.each([

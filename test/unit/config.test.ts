@@ -39,7 +39,7 @@ describe('configuration', () => {
 
   it('names the Slack variables needed when none is set', () => {
     expect(problem({})).toBe(
-      'Configuration error: SLACK_BOT_TOKEN is not set; FlightIQ needs SLACK_BOT_TOKEN (xoxb-…) and either SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode).',
+      'Configuration error: SLACK_BOT_TOKEN is not set; FlightIQ needs SLACK_BOT_TOKEN (xoxb-…) and either SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode); to try it without Slack, run the local console: npm run console.',
     );
   });
 

@@ -1,8 +1,8 @@
 import type { App } from '@slack/bolt';
+import { withAvailability } from '../../commands/subcommands.js';
 import type { CoreServices } from '../../core/services.js';
 import type { Logger } from '../../logger.js';
 import { homePublisher } from '../home.js';
-import { withAvailability } from '../subcommands.js';
 import * as actions from './actions/index.js';
 import type { SubcommandHandler } from './commands/flightiq.js';
 import * as commands from './commands/index.js';

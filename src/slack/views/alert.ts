@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { CertificateWarning, CredentialAlert } from '../../core/credential-monitor.js';
+import { problemHeadline } from '../../core/problem-headlines.js';
 import { escapeMrkdwn, shorten, slackDate } from './mrkdwn.js';
-import { problemHeadline } from './pingone-problem.js';
 
 export const alertActions = { testAgain: 'alert_test_again' } as const;
 

@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { slashCommand } from '../../commands/subcommands.js';
 import {
   type ArtifactKind,
   type ArtifactRow,
@@ -9,7 +10,6 @@ import {
 import type { ListPage } from '../../core/artifact-listing.js';
 import type { EnvironmentMatch } from '../../core/environment-match.js';
 import type { EnvironmentSummary } from '../../core/environments.js';
-import { slashCommand } from '../subcommands.js';
 import { escapeMrkdwn, packLines, shorten, slackDate } from './mrkdwn.js';
 
 /** Items per message. At most ~300 characters a line, 50 lines fill a handful of sections. */

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { type SubcommandInfo, slashCommand } from '../subcommands.js';
+import { type SubcommandInfo, slashCommand } from '../../commands/subcommands.js';
 
 export interface HelpMessage {
   text: string;

@@ -1,8 +1,8 @@
 import type { ActionsBlock, HomeView, KnownBlock } from '@slack/types';
+import type { SubcommandInfo } from '../../commands/subcommands.js';
 import type { TenantHealth } from '../../core/credential-monitor.js';
 import type { Promotion } from '../../core/promotions.js';
 import type { Tenant } from '../../core/tenants.js';
-import type { SubcommandInfo } from '../subcommands.js';
 import { escapeMrkdwn, shorten, slackDate } from './mrkdwn.js';
 import { promotionActions } from './promotion.js';
 

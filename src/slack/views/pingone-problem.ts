@@ -1,27 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { Problem } from '../../core/credential-check.js';
+import { problemHeadline } from '../../core/problem-headlines.js';
 import { escapeMrkdwn, shorten } from './mrkdwn.js';
-
-/** What each cause means to a PingOne administrator, in a few words. */
-const headlines: Record<Problem['code'], string> = {
-  secret_unavailable: 'The stored client secret cannot be used',
-  client_authentication_failed: 'PingOne refused the worker app credentials',
-  grant_not_enabled: 'The worker app may not use the client credentials grant',
-  environment_not_found: 'The environment ID does not hold a worker app token endpoint',
-  token_rejected: 'PingOne rejected the worker token',
-  missing_role: 'The worker app is missing a role',
-  not_found: 'PingOne found nothing there',
-  rate_limited: 'PingOne rate limit reached',
-  unavailable: 'PingOne is not available right now',
-  network: 'PingOne could not be reached',
-  timeout: 'PingOne did not answer in time',
-  redirect_refused: 'PingOne answered with a redirect',
-  unexpected_response: 'PingOne gave an answer FlightIQ did not expect',
-};
-
-export function problemHeadline(code: Problem['code']): string {
-  return headlines[code];
-}
 
 export function problemBlocks(problem: Problem): KnownBlock[] {
   const checks = problem.checks.map((check) => `• ${check}`).join('\n');
@@ -30,7 +10,7 @@ export function problemBlocks(problem: Problem): KnownBlock[] {
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: shorten(`:x: *${headlines[problem.code]}.* ${escapeMrkdwn(problem.message)}`, 3000),
+        text: shorten(`:x: *${problemHeadline(problem.code)}.* ${escapeMrkdwn(problem.message)}`, 3000),
       },
     },
     ...(checks
@@ -53,5 +33,5 @@ export function problemBlocks(problem: Problem): KnownBlock[] {
 }
 
 export function problemMessage(problem: Problem): { text: string; blocks: KnownBlock[] } {
-  return { text: `${headlines[problem.code]}.`, blocks: problemBlocks(problem) };
+  return { text: `${problemHeadline(problem.code)}.`, blocks: problemBlocks(problem) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { subcommandCatalog, withAvailability } from '../../../src/slack/subcommands.js';
+import { subcommandCatalog, withAvailability } from '../../../src/commands/subcommands.js';
 import { helpMessage, notAvailableMessage } from '../../../src/slack/views/help.js';
 import { homeView } from '../../../src/slack/views/home.js';
 import { internalErrorMessage } from '../../../src/slack/views/problem.js';

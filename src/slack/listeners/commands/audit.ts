@@ -1,5 +1,5 @@
+import { slashCommand } from '../../../commands/subcommands.js';
 import type { CoreServices } from '../../../core/services.js';
-import { slashCommand } from '../../subcommands.js';
 import { auditMessage } from '../../views/audit.js';
 import { notice } from '../../views/notices.js';
 import type { SubcommandHandler } from './flightiq.js';

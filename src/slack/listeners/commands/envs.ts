@@ -1,7 +1,7 @@
+import { parseOptions } from '../../../commands/command-options.js';
+import { slashCommand } from '../../../commands/subcommands.js';
 import { problemOf } from '../../../core/credential-check.js';
 import type { CoreServices } from '../../../core/services.js';
-import { parseOptions } from '../../command-options.js';
-import { slashCommand } from '../../subcommands.js';
 import { environmentListMessage } from '../../views/environment-list.js';
 import { notice } from '../../views/notices.js';
 import { problemMessage } from '../../views/pingone-problem.js';

@@ -1,9 +1,9 @@
 import type { AllMiddlewareArgs, RespondArguments, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { splitWords } from '../../../commands/command-line.js';
+import { type SubcommandInfo, slashCommand } from '../../../commands/subcommands.js';
 import type { Logger } from '../../../logger.js';
 import { ackLatency, commandsTotal } from '../../../metrics.js';
-import { splitWords } from '../../command-line.js';
 import { reportFailure } from '../../report-failure.js';
-import { type SubcommandInfo, slashCommand } from '../../subcommands.js';
 import { helpMessage, notAvailableMessage } from '../../views/help.js';
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;

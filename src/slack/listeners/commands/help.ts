@@ -1,4 +1,4 @@
-import type { SubcommandInfo } from '../../subcommands.js';
+import type { SubcommandInfo } from '../../../commands/subcommands.js';
 import { helpMessage } from '../../views/help.js';
 import type { SubcommandHandler } from './flightiq.js';
 

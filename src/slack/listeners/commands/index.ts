@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
+import { type SubcommandInfo, slashCommand } from '../../../commands/subcommands.js';
 import type { CoreServices } from '../../../core/services.js';
 import type { Logger } from '../../../logger.js';
-import { type SubcommandInfo, slashCommand } from '../../subcommands.js';
 import { auditSubcommand } from './audit.js';
 import { envsSubcommand } from './envs.js';
 import { flightiqCommand, type SubcommandHandler } from './flightiq.js';

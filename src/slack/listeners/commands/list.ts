@@ -1,8 +1,8 @@
+import { parseOptions } from '../../../commands/command-options.js';
+import { slashCommand } from '../../../commands/subcommands.js';
 import { artifactKindNamed, artifactKindNames } from '../../../core/artifact-kinds.js';
 import type { ListOutcome } from '../../../core/artifact-listing.js';
 import type { CoreServices } from '../../../core/services.js';
-import { parseOptions } from '../../command-options.js';
-import { slashCommand } from '../../subcommands.js';
 import {
   artifactListMessage,
   environmentNotMatchedMessage,

@@ -1,8 +1,8 @@
+import { parseOptions } from '../../../commands/command-options.js';
+import { slashCommand } from '../../../commands/subcommands.js';
 import type { RequestOutcome } from '../../../core/promotions.js';
 import type { CoreServices } from '../../../core/services.js';
 import { chooseTenant } from '../../../core/tenant-choice.js';
-import { parseOptions } from '../../command-options.js';
-import { slashCommand } from '../../subcommands.js';
 import { environmentNotMatchedMessage } from '../../views/artifact-list.js';
 import { escapeMrkdwn, shorten } from '../../views/mrkdwn.js';
 import { notice } from '../../views/notices.js';

@@ -1,8 +1,8 @@
+import { slashCommand } from '../../../commands/subcommands.js';
 import type { Actor } from '../../../core/access.js';
 import type { CoreServices } from '../../../core/services.js';
 import { chooseTenant } from '../../../core/tenant-choice.js';
 import type { Tenant } from '../../../core/tenants.js';
-import { slashCommand } from '../../subcommands.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import { notice } from '../../views/notices.js';
 import type { SubcommandRequest } from './flightiq.js';

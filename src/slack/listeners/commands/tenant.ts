@@ -1,6 +1,6 @@
+import { slashCommand } from '../../../commands/subcommands.js';
 import type { CoreServices } from '../../../core/services.js';
 import type { Tenant } from '../../../core/tenants.js';
-import { slashCommand } from '../../subcommands.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import { adminOnlyText, notice } from '../../views/notices.js';
 import { tenantFormModal } from '../../views/tenant-form.js';

@@ -1,0 +1,45 @@
+/**
+ * `npm run demo`: FlightIQ's local console against a PingOne simulator with sample data (flows with
+ * subflows, variables, connectors, forms, certificates in "Staging" and "Production"), in a throw-away
+ * embedded database. Nothing but Node is needed, and nothing leaves the machine.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../src/config.js';
+import { consoleUser } from '../src/console/console.js';
+import { startConsole } from '../src/console/start.js';
+import { createLogger } from '../src/logger.js';
+import { PingOneSimulator } from '../test/support/pingone-simulator.js';
+import { seedPromotionData } from '../test/support/promotion-fixtures.js';
+
+const sim = await PingOneSimulator.start();
+seedPromotionData(sim);
+const dataDir = mkdtempSync(join(tmpdir(), 'flightiq-demo-'));
+try {
+  const config = loadConfig(
+    { ...sim.env, FLIGHTIQ_DATA_DIR: join(dataDir, 'data'), LOG_LEVEL: 'error' },
+    { requireSlack: false },
+  );
+  const logger = createLogger({ level: 'error', pretty: false }, process.stderr);
+  process.stdout.write(
+    'Demo: a simulated PingOne with environments Administrators, Staging, Production, Workforce and QA.\nTry: test · envs · list flows --env Staging · list variables --env stag · promote Checkout --from Staging --to Production\n',
+  );
+  await startConsole(config, logger, undefined, async (services) => {
+    const worker = sim.app();
+    await services.tenants.add(
+      { userId: consoleUser },
+      {
+        name: 'Demo',
+        region: 'eu',
+        environmentId: worker.environmentId,
+        clientId: worker.clientId,
+        clientSecret: worker.clientSecret,
+        authMethod: worker.authMethod,
+      },
+    );
+  });
+} finally {
+  await sim.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}

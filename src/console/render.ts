@@ -1,0 +1,181 @@
+import type { ArtifactKind, ArtifactRow, Cell } from '../core/artifact-kinds.js';
+import type { ListPage } from '../core/artifact-listing.js';
+import type { CheckReport, Problem, StepStatus } from '../core/credential-check.js';
+import type { EnvironmentMatch } from '../core/environment-match.js';
+import type { EnvironmentSummary } from '../core/environments.js';
+import { problemHeadline } from '../core/problem-headlines.js';
+import type { Promotion } from '../core/promotions.js';
+import type { Tenant } from '../core/tenants.js';
+import type { AuditEvent } from '../store/audit-events.js';
+
+/** Results as terminal text: the console's views, pure functions like the Slack ones. */
+
+const mark: Record<StepStatus | 'absent', string> = {
+  passed: '[ok]',
+  failed: '[FAILED]',
+  not_checked: '[--]',
+  absent: '[--]',
+};
+
+export function problemText(problem: Problem): string {
+  const lines = [`${problemHeadline(problem.code)}. ${problem.message}`];
+  if (problem.checks.length > 0) lines.push('Check:', ...problem.checks.map((check) => `  - ${check}`));
+  if (problem.correlationId) lines.push(`PingOne correlation ID: ${problem.correlationId}`);
+  return lines.join('\n');
+}
+
+export function checkReportText(report: CheckReport): string {
+  const lines = [`Credential test of ${report.tenant}: ${report.passed ? 'PASSED' : 'FAILED'}`];
+  lines.push(
+    report.token.status === 'passed'
+      ? `${mark.passed} worker token minted in ${report.token.mintedInMs} ms, valid for ${Math.round((report.token.expiresInSeconds ?? 0) / 60)} minutes`
+      : `${mark[report.token.status]} worker token ${report.token.status === 'failed' ? 'could not be minted' : 'not checked'}`,
+  );
+  const roles = report.roles.assignments.map((a) => `${a.role} (${a.scope})`).join(', ');
+  lines.push(`${mark[report.roles.status]} role assignments: ${roles || report.roles.note || 'not checked'}`);
+  lines.push(
+    `${mark[report.environments.status]} environments: ${report.environments.status === 'passed' ? `${report.environments.total} reachable` : report.environments.status.replace('_', ' ')}`,
+  );
+  for (const env of report.environments.checked) {
+    lines.push(
+      `    ${env.name} (${env.type}): DaVinci read ${mark[env.davinciRead]}${env.davinciRead === 'absent' ? ' no DaVinci' : ''}, Identity read ${mark[env.identityRead]}`,
+    );
+  }
+  if (report.problem) lines.push(problemText(report.problem));
+  return lines.join('\n');
+}
+
+export function environmentsText(tenant: string, environments: readonly EnvironmentSummary[]): string {
+  if (environments.length === 0)
+    return `The worker app of ${tenant} sees no environments: its roles cover none.`;
+  return [
+    `Environments of ${tenant}:`,
+    ...environments.map(
+      (env) =>
+        `  ${env.name}  ${env.type}  ${env.region}  ${env.id}${env.hasDavinci === false ? '  (no DaVinci)' : ''}`,
+    ),
+  ].join('\n');
+}
+
+export function environmentMatchText(match: Extract<EnvironmentMatch, { ok: false }>): string {
+  const intro =
+    match.reason === 'ambiguous'
+      ? `"${match.asked}" could mean more than one environment; type more of the name, or the ID:`
+      : `The worker app sees no environment named "${match.asked}". It sees:`;
+  return [intro, ...match.candidates.slice(0, 25).map((env) => `  ${env.name} (${env.type}) ${env.id}`)].join(
+    '\n',
+  );
+}
+
+function cellText(kind: ArtifactKind, key: string, cell: Cell | undefined): string {
+  const column = kind.columns.find((c) => c.key === key);
+  if (cell === null || cell === undefined) return column?.empty ?? '';
+  if (Array.isArray(cell)) return cell.join(', ');
+  if (typeof cell === 'object') return `(${cell.withheld}, not shown)`;
+  if (typeof cell === 'boolean') return column?.labels ? column.labels[cell ? 0 : 1] : cell ? 'yes' : 'no';
+  return String(cell);
+}
+
+/** A list as an aligned table of the columns the Slack list shows. */
+export function listText(list: ListPage, rows: readonly ArtifactRow[]): string {
+  const { kind, snapshot } = list;
+  const columns = kind.columns.filter((column) => !column.csvOnly);
+  const table = [
+    columns.map((column) => column.title),
+    ...rows.map((row) =>
+      columns.map((column) => cellText(kind, column.key, row.cells[column.key]).slice(0, 60)),
+    ),
+  ];
+  const widths = columns.map((_, i) => Math.max(...table.map((line) => (line[i] ?? '').length)));
+  const lines = table.map((line) =>
+    line
+      .map((text, i) => text.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
+  const header = `${kind.title} in ${snapshot.environmentName} (tenant ${snapshot.tenantName}): ${snapshot.total} item(s)${snapshot.filter ? ` matching "${snapshot.filter}"` : ''}`;
+  const more = snapshot.total - rows.length;
+  return [
+    header,
+    ...(snapshot.total > 0 ? lines : []),
+    ...(more > 0 ? [`… ${more} more: add --csv <file> to write them all.`] : []),
+  ].join('\n');
+}
+
+export function tenantsText(tenants: readonly Tenant[]): string {
+  if (tenants.length === 0) return 'No tenants yet. Add one with: tenant add';
+  return tenants
+    .map(
+      (t) =>
+        `${t.name}  region ${t.region}  environment ${t.environmentId}  client ${t.clientId}  ${t.authMethod}  secret ${t.secretFingerprint}  last test: ${t.lastTest ? `${t.lastTest.outcome} ${t.lastTest.at.toISOString()}` : 'never'}`,
+    )
+    .join('\n');
+}
+
+export function promotionText(promotion: Promotion): string {
+  const { plan } = promotion;
+  const lines = [
+    `Promote ${promotion.flowName} from ${promotion.fromEnvName} to ${promotion.toEnvName} (tenant ${promotion.tenantName}): ${promotion.status}${promotion.protected ? ', protected destination' : ''}`,
+    'Flows:',
+    ...plan.flows.map(
+      (f) =>
+        `  ${f.name} v${f.sourceVersion ?? '?'} (${f.role === 'main' ? 'main flow' : `subflow, level ${f.depth}`}): ${f.action}${f.destinationVersions ? ` (destination current v${f.destinationVersions.current ?? '?'}, published ${f.destinationVersions.published ?? 'never'})` : ''}`,
+    ),
+  ];
+  if (plan.connectors.length > 0) {
+    lines.push(
+      'Connector instances:',
+      ...plan.connectors.map((c) => `  ${c.name} (${c.connector}) -> ${c.destinationId ?? 'MISSING'}`),
+    );
+  }
+  if (plan.forms.length > 0)
+    lines.push('Forms:', ...plan.forms.map((f) => `  ${f.name} -> ${f.destinationId ?? 'MISSING'}`));
+  if (plan.variables.length > 0) {
+    lines.push(
+      'Variables:',
+      ...plan.variables.map(
+        (v) => `  ${v.name} (${v.context}, ${v.dataType})${v.inDestination ? '' : ' missing in destination'}`,
+      ),
+    );
+  }
+  if (plan.blockers.length > 0)
+    lines.push('BLOCKERS (fix them, then request again):', ...plan.blockers.map((b) => `  - ${b}`));
+  if (plan.warnings.length > 0) lines.push('Warnings:', ...plan.warnings.map((w) => `  - ${w}`));
+  if (promotion.steps.length > 0) {
+    lines.push(
+      'Steps:',
+      ...promotion.steps.map(
+        (s) =>
+          `  [${s.status}] ${s.action} ${s.flowName}${s.version === null ? '' : ` v${s.version}`}${s.detail ? `: ${s.detail}` : ''}`,
+      ),
+    );
+  }
+  for (const f of promotion.result?.flows ?? []) {
+    lines.push(
+      `  ${f.action} ${f.name} ${f.destinationId}${f.version === null ? '' : ` version ${f.version}`}${f.deployedVersion === null ? '' : `, deployed ${f.deployedVersion}`}`,
+    );
+  }
+  if (promotion.outcome) lines.push(promotion.outcome);
+  lines.push(`Plan fingerprint ${promotion.fingerprint}`);
+  return lines.join('\n');
+}
+
+export function promotionsText(promotions: readonly Promotion[]): string {
+  if (promotions.length === 0) return 'None.';
+  return promotions
+    .map(
+      (p) =>
+        `${p.createdAt.toISOString()}  ${p.flowName}: ${p.fromEnvName} -> ${p.toEnvName}  ${p.status}  (${p.id})`,
+    )
+    .join('\n');
+}
+
+export function auditText(events: readonly AuditEvent[]): string {
+  if (events.length === 0) return 'Nothing recorded yet.';
+  return events
+    .map(
+      (e) =>
+        `${e.occurredAt.toISOString()}  ${e.actorId}  ${e.action}${e.tenant ? `  ${e.tenant}` : ''}  ${e.outcome}${e.details && Object.keys(e.details).length > 0 ? `  ${JSON.stringify(e.details)}` : ''}`,
+    )
+    .join('\n');
+}

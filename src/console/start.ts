@@ -1,0 +1,52 @@
+import type { Config } from '../config.js';
+import { noWorkspaceDirectory } from '../core/access.js';
+import type { AlertNotifier } from '../core/credential-monitor.js';
+import type { CoreServices } from '../core/services.js';
+import { loadOrCreateKeyFile } from '../crypto/key-file.js';
+import { openDatabase } from '../db/database.js';
+import type { Logger } from '../logger.js';
+import { createCoreServices } from '../wiring.js';
+import { consoleUser, runConsole } from './console.js';
+import { type Prompter, streamPrompter } from './prompter.js';
+
+/** No alert channel on a terminal: a failing tenant is shown by `test`, and kept in the database. */
+const noAlerts: AlertNotifier = {
+  post: async () => {
+    throw new Error('the console has no alert channel');
+  },
+  update: async () => {},
+  recovered: async () => {},
+  certificate: async () => {},
+};
+
+/**
+ * `npm run console` (or `npm start` on a terminal with no Slack tokens): the same database (embedded
+ * by default) and the same core as the Slack app, with one local user.
+ */
+export async function startConsole(
+  config: Config,
+  logger: Logger,
+  prompter: Prompter = streamPrompter(process.stdin, process.stdout),
+  /** Runs before the first prompt (the demo adds its tenant here). */
+  setup?: (services: CoreServices) => Promise<void>,
+): Promise<void> {
+  const database = await openDatabase(config.database, logger);
+  try {
+    const keys = config.encryptionKeys ?? (await loadOrCreateKeyFile(config.database.dataDir, logger));
+    const services = createCoreServices({
+      config,
+      database,
+      keys,
+      logger,
+      directory: noWorkspaceDirectory,
+      teamId: 'local',
+      alerts: noAlerts,
+      singleUser: consoleUser,
+    });
+    await setup?.(services);
+    await runConsole(services, prompter);
+  } finally {
+    prompter.close();
+    await database.close();
+  }
+}

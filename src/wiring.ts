@@ -1,0 +1,74 @@
+import type { Config } from './config.js';
+import { AccessPolicy, type WorkspaceDirectory } from './core/access.js';
+import { ArtifactListing } from './core/artifact-listing.js';
+import { AuditTrail } from './core/audit-trail.js';
+import { CredentialCheck } from './core/credential-check.js';
+import { type AlertNotifier, CredentialMonitor } from './core/credential-monitor.js';
+import { EnvironmentDirectory } from './core/environments.js';
+import { type PromotionNotifier, PromotionService } from './core/promotions.js';
+import type { CoreServices } from './core/services.js';
+import { TenantService } from './core/tenants.js';
+import type { KeyRing } from './crypto/key-ring.js';
+import type { Database } from './db/database.js';
+import type { Logger } from './logger.js';
+import { PingOneClient } from './pingone/client.js';
+
+/**
+ * Builds core once for any front end: Slack passes its workspace directory and notifiers; the local
+ * console passes none and a single local user who holds every role.
+ */
+export function createCoreServices(parts: {
+  config: Config;
+  database: Database;
+  keys: KeyRing;
+  logger: Logger;
+  directory: WorkspaceDirectory;
+  teamId: string;
+  alerts: AlertNotifier;
+  promotionNotifier?: PromotionNotifier;
+  /** The one person of a local console: admin, reader, operator and approver. */
+  singleUser?: string;
+}): CoreServices {
+  const { config, database, logger, singleUser } = parts;
+  const access = new AccessPolicy({
+    admins: singleUser ? [singleUser] : config.admins,
+    readers: config.readers,
+    operators: singleUser ? [singleUser] : config.promotions.operators,
+    approvers: singleUser ? [singleUser] : config.promotions.approvers,
+    directory: parts.directory,
+    teamId: parts.teamId,
+  });
+  const pingone = new PingOneClient({ overrides: config.pingone, logger });
+  const tenants = new TenantService({ pool: database.pool, keys: parts.keys, access, logger });
+  const environments = new EnvironmentDirectory({ pingone, tenants });
+  const monitor = new CredentialMonitor({
+    pool: database.pool,
+    pingone,
+    tenants,
+    environments,
+    logger,
+    alerts: parts.alerts,
+    alertChannel: singleUser ? undefined : config.alerts.channel,
+    certificateWarningDays: config.alerts.certificateWarningDays,
+  });
+  return {
+    access,
+    tenants,
+    checks: new CredentialCheck({ pool: database.pool, pingone, tenants, logger, monitor }),
+    environments,
+    monitor,
+    audit: new AuditTrail({ pool: database.pool, access }),
+    listing: new ArtifactListing({ pool: database.pool, pingone, tenants, environments, access, monitor }),
+    promotions: new PromotionService({
+      pool: database.pool,
+      pingone,
+      tenants,
+      environments,
+      access,
+      logger,
+      settings: { ...config.promotions, singleUser: Boolean(singleUser) },
+      ...(parts.promotionNotifier ? { notifier: parts.promotionNotifier } : {}),
+      monitor,
+    }),
+  };
+}

@@ -1,0 +1,113 @@
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { streamPrompter } from '../../src/console/prompter.js';
+import { startConsole } from '../../src/console/start.js';
+import { createLogger } from '../../src/logger.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { PingOneSimulator } from '../support/pingone-simulator.js';
+import { testEncryptionKeys } from '../support/test-app.js';
+
+/**
+ * The local console, driven through its input stream as a person at a terminal would (readline in
+ * terminal mode, so typed characters are echoed, except the secret's), against the simulator.
+ */
+
+let sim: PingOneSimulator;
+let database: TestDatabase;
+
+beforeAll(async () => {
+  sim = await PingOneSimulator.start();
+  database = await createTestDatabase();
+});
+
+afterAll(async () => {
+  await database?.drop();
+  await sim?.stop();
+});
+
+async function session(lines: string[]): Promise<{ output: string; logs: string }> {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let text = '';
+  output.on('data', (chunk) => {
+    text += String(chunk);
+  });
+  const logs: string[] = [];
+  const logStream = new PassThrough();
+  logStream.on('data', (chunk) => logs.push(String(chunk)));
+  const config = loadConfig(
+    { ...database.env, ...sim.env, FLIGHTIQ_ENCRYPTION_KEYS: testEncryptionKeys, METRICS_PORT: '0' },
+    { requireSlack: false },
+  );
+  const done = startConsole(
+    config,
+    createLogger({ level: 'debug', pretty: false }, logStream),
+    streamPrompter(input, output, { terminal: true }),
+  );
+  // Answers are typed one at a time, each after its prompt has appeared.
+  for (const line of lines) {
+    await waitFor(() => /(flightiq> |: |\] )$/.test(text));
+    const before = text.length;
+    input.write(`${line}\n`);
+    await waitFor(() => text.length > before + line.length || /Bye\.\n$/.test(text));
+  }
+  input.end();
+  await done;
+  return { output: text, logs: logs.join('') };
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('console did not answer in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('local console', () => {
+  const worker = () => sim.app();
+  const secret = () => worker().clientSecret;
+
+  it('adds a tenant by asking each field, without echoing the secret, then tests it and lists flows', async () => {
+    const { output, logs } = await session([
+      'tenant add',
+      'Local',
+      'eu',
+      worker().environmentId,
+      'not-a-uuid',
+      secret(),
+      'basic',
+      worker().clientId,
+      'test',
+      'list variables --env stag',
+      'envs',
+      'quit',
+    ]);
+    expect(output).toContain('Client secret (input hidden): ');
+    expect(output).toContain('clientId:');
+    expect(output).toMatch(/Saved tenant Local \(secret …?.{4}\)/);
+    expect(output).toContain('Credential test of Local: PASSED');
+    expect(output).toContain('DaVinci variables in Staging (tenant Local): 5 item(s)');
+    expect(output).toMatch(/var1\s+company\s+string\s+v1/);
+    expect(output).toContain('Environments of Local:');
+    expect(output).toContain('Bye.');
+    // The secret was typed but never shown, not even as an echo.
+    expect(output).not.toContain(secret());
+    expect(logs).not.toContain(secret());
+  });
+
+  it('says what is wrong, as the Slack app would, from the same core', async () => {
+    const { output } = await session([
+      'list widgets --env Staging',
+      'list flows --env Nowhere',
+      'list flows --env Workforce',
+      'frobnicate',
+      'quit',
+    ]);
+    expect(output).toContain('Usage: list <kind> --env <env>');
+    expect(output).toContain('The worker app sees no environment named "Nowhere"');
+    expect(output).toContain('Workforce has no DaVinci');
+    expect(output).toContain('"frobnicate" is not a FlightIQ command');
+  });
+});
