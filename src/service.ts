@@ -13,6 +13,7 @@ import { fetchBotIdentity } from './slack/bot-identity.js';
 import { slackPromotionNotifier } from './slack/listeners/actions/promotion.js';
 import type { SubcommandHandler } from './slack/listeners/commands/flightiq.js';
 import { slackWorkspaceDirectory } from './slack/workspace-directory.js';
+import { recordDelivery } from './store/slack-deliveries.js';
 import { createCoreServices } from './wiring.js';
 
 export interface ServiceOptions {
@@ -73,6 +74,7 @@ export async function startService(
       services,
       retryConfig,
       checkDatabase: () => database.ping(),
+      firstDelivery: (deliveryId) => recordDelivery(database.pool, deliveryId),
       ...(options.handlers ? { handlers: options.handlers } : {}),
     });
     sweeper = startPromotionSweeper(services.promotions, logger, { liveLocks: database.kind === 'postgres' });

@@ -20,6 +20,7 @@ import {
   stepsOf,
   transitionPromotion,
 } from '../store/promotions.js';
+import { forgetOldDeliveries } from '../store/slack-deliveries.js';
 import type { AccessPolicy, Actor } from './access.js';
 import { type Problem, problemOf } from './credential-check.js';
 import type { CredentialMonitor } from './credential-monitor.js';
@@ -337,6 +338,7 @@ export class PromotionService {
    */
   async sweep({ interrupted = true } = {}): Promise<void> {
     for (const record of await expirePromotions(this.deps.pool)) await this.notify(await this.load(record));
+    await forgetOldDeliveries(this.deps.pool);
     if (!interrupted) return;
     for (const record of await promotionsInStatus(this.deps.pool, ['running', 'rolling_back'], 100)) {
       await this.withLock(record.id, async (client) => {

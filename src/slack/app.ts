@@ -7,6 +7,7 @@ import type { CoreServices } from '../core/services.js';
 import type { Logger } from '../logger.js';
 import { boltLogger } from './bolt-logger.js';
 import type { BotIdentity } from './bot-identity.js';
+import { deduplicateDeliveries } from './deduplicate.js';
 import { globalErrorHandler } from './error-handler.js';
 import { createHttpServer, slackEventsPath } from './http-server.js';
 import { InFlightWork } from './in-flight.js';
@@ -26,6 +27,8 @@ export interface SlackAppOptions {
   identity: BotIdentity;
   services: CoreServices;
   checkDatabase: () => Promise<void>;
+  /** Records a Slack delivery id; false when it was seen before (a repeat to drop). */
+  firstDelivery: (deliveryId: string) => Promise<boolean>;
   /** Overrides for tests: the retry policy, and sub-command handlers. */
   retryConfig?: RetryOptions;
   handlers?: Record<string, SubcommandHandler>;
@@ -84,6 +87,7 @@ export function createSlackApp(options: SlackAppOptions): SlackRuntime {
   app.use(async ({ next }) => {
     await inFlight.track(next());
   });
+  app.use(deduplicateDeliveries(options.firstDelivery, log));
   registerListeners(app, {
     logger: log,
     services: options.services,

@@ -107,7 +107,11 @@ export async function insertPromotion(db: Queryable, promotion: NewPromotion): P
   return toRecord(rows[0]);
 }
 
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export async function findPromotion(db: Queryable, id: string): Promise<PromotionRecord | null> {
+  // A button value is only a lookup key, and may be forged: anything but an ID finds nothing.
+  if (!uuid.test(id)) return null;
   const { rows } = await db.query(`SELECT ${columns} FROM promotions WHERE id = $1`, [id]);
   return rows[0] ? toRecord(rows[0]) : null;
 }

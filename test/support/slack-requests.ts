@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { blockKitProblems } from './block-kit-rules.js';
 import { type FakeSlack, fakeTeamId } from './fake-slack.js';
 
@@ -93,7 +93,7 @@ export class SlackClientSimulator {
       team_id: fakeTeamId,
       api_app_id: 'A0FAKEAPP1',
       type: 'event_callback',
-      event_id: `Ev${Date.now()}`,
+      event_id: `Ev${Date.now()}${randomBytes(4).toString('hex')}`,
       event_time: Math.floor(Date.now() / 1000),
       event,
     });
