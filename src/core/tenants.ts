@@ -93,6 +93,9 @@ export class TenantService {
   }
 
   async findByName(name: string): Promise<Tenant | null> {
+    // Saved names are at most 64 visible characters; anything else (a NUL byte Postgres would refuse)
+    // names no tenant.
+    if (name.length > 64 || /[\p{Cc}\p{Cf}]/u.test(name)) return null;
     const record = await findTenantByName(this.deps.pool, name);
     return record ? withoutSecret(record) : null;
   }

@@ -28,11 +28,20 @@ export async function recordAuditEvent(db: Queryable, event: AuditEventInput): P
       event.actorId,
       event.teamId ?? null,
       event.action,
-      event.tenant ?? null,
+      event.tenant === undefined ? null : storable(event.tenant).slice(0, 200),
       event.outcome,
-      event.details ?? {},
+      JSON.parse(storable(JSON.stringify(event.details ?? {}))),
     ],
   );
+}
+
+/**
+ * What people typed can reach the audit trail (a tenant name that does not exist); Postgres refuses NUL
+ * in text and JSON, so it is replaced, not allowed to lose the audit event.
+ */
+function storable(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what must be found
+  return text.replace(/\u0000|\\u0000/g, '\uFFFD');
 }
 
 export async function latestAuditEvents(db: Queryable, limit: number): Promise<AuditEvent[]> {

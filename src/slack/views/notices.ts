@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { shorten } from './mrkdwn.js';
 
 export interface Notice {
   text: string;
@@ -7,7 +8,9 @@ export interface Notice {
 
 /** A one-paragraph ephemeral answer. */
 export function notice(text: string): Notice {
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  // What people typed can end up quoted in a notice: it must never push it past Slack's limits.
+  const shown = shorten(text, 3000);
+  return { text: shorten(text, 4000), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: shown } }] };
 }
 
 export const adminOnlyText =

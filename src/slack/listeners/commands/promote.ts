@@ -141,7 +141,7 @@ function requestProblem(outcome: Exclude<RequestOutcome, { outcome: 'planned' }>
         .map((name) => `• ${escapeMrkdwn(shorten(name, 120))}`);
       const intro =
         outcome.lookup.reason === 'ambiguous'
-          ? `*${escapeMrkdwn(outcome.environment.name)}* has more than one flow named "${escapeMrkdwn(outcome.asked)}"; name it by ID:`
+          ? `*${escapeMrkdwn(outcome.environment.name)}* has more than one flow named "${escapeMrkdwn(shorten(outcome.asked, 100))}"; name it by ID:`
           : `*${escapeMrkdwn(outcome.environment.name)}* has no flow named "${escapeMrkdwn(shorten(outcome.asked, 100))}".${shown.length > 0 ? ' Flows there:' : ''}`;
       return notice(shorten([intro, ...shown].join('\n'), 3000));
     }

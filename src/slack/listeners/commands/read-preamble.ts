@@ -3,7 +3,7 @@ import type { Actor } from '../../../core/access.js';
 import type { CoreServices } from '../../../core/services.js';
 import { chooseTenant } from '../../../core/tenant-choice.js';
 import type { Tenant } from '../../../core/tenants.js';
-import { escapeMrkdwn } from '../../views/mrkdwn.js';
+import { escapeMrkdwn, shorten } from '../../views/mrkdwn.js';
 import { notice } from '../../views/notices.js';
 import type { SubcommandRequest } from './flightiq.js';
 
@@ -40,7 +40,7 @@ export async function readerAndTenant(
     await reply(`Which tenant? Name one with \`--tenant <name>\`: ${names}.`);
   } else {
     await reply(
-      `There is no tenant named "${escapeMrkdwn(choice.asked ?? '')}". Tenants: ${names || 'none yet'}.`,
+      `There is no tenant named "${escapeMrkdwn(shorten(choice.asked ?? '', 100))}". Tenants: ${names || 'none yet'}.`,
     );
   }
   return null;

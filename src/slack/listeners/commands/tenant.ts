@@ -1,7 +1,7 @@
 import { slashCommand } from '../../../commands/subcommands.js';
 import type { CoreServices } from '../../../core/services.js';
 import type { Tenant } from '../../../core/tenants.js';
-import { escapeMrkdwn } from '../../views/mrkdwn.js';
+import { escapeMrkdwn, shorten } from '../../views/mrkdwn.js';
 import { adminOnlyText, notice } from '../../views/notices.js';
 import { tenantFormModal } from '../../views/tenant-form.js';
 import { tenantListMessage } from '../../views/tenant-list.js';
@@ -76,5 +76,5 @@ async function openForm(
 
 async function unknownTenantText(name: string, all: Tenant[]): Promise<string> {
   const known = all.map((tenant) => `\`${escapeMrkdwn(tenant.name)}\``).join(', ');
-  return `There is no tenant named "${escapeMrkdwn(name)}". ${all.length > 0 ? `Tenants: ${known}.` : 'No tenants exist yet.'}`;
+  return `There is no tenant named "${escapeMrkdwn(shorten(name, 100))}". ${all.length > 0 ? `Tenants: ${known}.` : 'No tenants exist yet.'}`;
 }
