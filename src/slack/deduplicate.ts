@@ -3,8 +3,7 @@ import type { Logger } from '../logger.js';
 
 /**
  * Acts on each Slack delivery once: Slack sends an event again when our answer was slow or lost, and
- * a proxy may replay a request; the id Slack gave it (event_id, or trigger_id for commands and
- * interactions) is recorded in Postgres, so a repeat is acknowledged and dropped on every replica.
+ * a proxy may replay a request; the id Slack gave it (event_id, or trigger_id for interactions) is recorded in Postgres, so a repeat is acknowledged and dropped on every replica.
  * Fails open: if the database does not answer quickly, the delivery is handled (the actions that
  * must happen once are guarded again in core) rather than lost or acknowledged late.
  */
