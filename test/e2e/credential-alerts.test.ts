@@ -149,6 +149,22 @@ describe('credential alerts', () => {
     expect(fakeSlack.callsOf('chat.update').filter((c) => c.args.channel === alerts)).toHaveLength(1);
   });
 
+  it('survives Slack failing or rate limiting the alert post: logged, kept, posted at the next check', async () => {
+    sim.app().clientSecret = 'rotated-in-pingone';
+    fakeSlack.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
+    await check();
+    expect(await health()).toMatchObject({ state: 'failing', alert_ts: null });
+    fakeSlack.failNext('chat.postMessage', { status: 500 });
+    await check();
+    expect((await health())?.alert_ts).toBeNull();
+    await check();
+    expect((await health())?.alert_ts).not.toBeNull();
+    expect(
+      app.logs.filter((line) => line.includes('could not post the credential alert')).length,
+    ).toBeGreaterThanOrEqual(2);
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+  });
+
   it('feeds failures seen by /flightiq test into the same state', async () => {
     sim.app().clientSecret = 'rotated-in-pingone';
     const reply = await app.slack.command('test', { user: member });

@@ -237,6 +237,14 @@ describe('/flightiq list, choosing the environment', () => {
     expect(shown).toContain('after FlightIQ retried 3 time(s)');
   });
 
+  it('keeps its deadline when PingOne hangs, and says so', async () => {
+    sim.fail(/\/variables$/, { delayMs: 20_000 }, { times: 10 });
+    const started = Date.now();
+    const shown = JSON.stringify(await run('list variables --env Staging'));
+    expect(shown).toContain('PingOne did not answer in time');
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
   it('recovers from a short rate limit without the user noticing', async () => {
     sim.fail(/\/variables$/, { status: 429, retryAfter: '0' }, { times: 1 });
     expect(items(await run('list variables --env Staging'))).toHaveLength(5);

@@ -1,0 +1,162 @@
+/**
+ * bench/promotion: promoting a flow that starts 10 subflows (3 of them already in the destination), with
+ * 50 ms PingOne latency: API calls made and time, against the fewest calls the plan needs.
+ *
+ *   npm run bench:promotion [-- --subflows 10 --latency 50]
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config.js';
+import { noWorkspaceDirectory } from '../src/core/access.js';
+import type { AlertNotifier } from '../src/core/credential-monitor.js';
+import { parseKeyRing } from '../src/crypto/key-ring.js';
+import { openDatabase } from '../src/db/database.js';
+import { createLogger } from '../src/logger.js';
+import { createCoreServices } from '../src/wiring.js';
+import { PingOneSimulator } from '../test/support/pingone-simulator.js';
+import {
+  flow,
+  graph,
+  ids,
+  production,
+  seedPromotionData,
+  staging,
+} from '../test/support/promotion-fixtures.js';
+import { benchDatabaseEnv, benchEncryptionKeys, round } from './support.js';
+
+const { values } = parseArgs({
+  options: { subflows: { type: 'string', default: '10' }, latency: { type: 'string', default: '50' } },
+});
+const subflowCount = Number(values.subflows);
+const latencyMs = Number(values.latency);
+const user = 'U0BENCH001';
+
+const sim = await PingOneSimulator.start();
+seedPromotionData(sim);
+const hex = (n: number) => n.toString(16).padStart(32, 'a');
+const subflows = Array.from({ length: subflowCount }, (_, i) =>
+  flow(
+    hex(i + 1),
+    `Sub ${i + 1}`,
+    staging,
+    graph({ data: { id: `h${i}`, connectorId: 'httpConnector', connectionId: ids.stagingHttp } }),
+  ),
+);
+const main = flow(
+  hex(999),
+  'Main',
+  staging,
+  graph(
+    ...subflows.map((sub, i) => ({
+      data: {
+        id: `s${i}`,
+        connectorId: 'flowConnector',
+        properties: { subFlowId: { value: { value: sub.id, label: sub.name } } },
+      },
+    })),
+  ),
+);
+const stagingFlows = sim.data.collections[staging];
+if (stagingFlows) stagingFlows.flows = [main, ...subflows];
+const existing = Math.min(3, subflowCount);
+const productionData = sim.data.collections[production];
+if (productionData) {
+  productionData.flows = subflows
+    .slice(0, existing)
+    .map((sub, i) => flow(hex(500 + i), sub.name, production, graph(), { currentVersion: 1 }));
+}
+
+const database = await benchDatabaseEnv();
+const config = loadConfig(
+  { ...sim.env, ...database.env, FLIGHTIQ_ENCRYPTION_KEYS: benchEncryptionKeys, LOG_LEVEL: 'warn' },
+  { requireSlack: false },
+);
+const logger = createLogger({ level: 'warn', pretty: false });
+const db = await openDatabase(config.database, logger);
+const noAlerts = {
+  post: async () => ({ channel: '', ts: '' }),
+  update: async () => {},
+  recovered: async () => {},
+  certificate: async () => {},
+} as AlertNotifier;
+try {
+  const services = createCoreServices({
+    config,
+    database: db,
+    keys: parseKeyRing(benchEncryptionKeys),
+    logger,
+    directory: noWorkspaceDirectory,
+    teamId: 'bench',
+    alerts: noAlerts,
+    singleUser: user,
+  });
+  const worker = sim.app();
+  const added = await services.tenants.add(
+    { userId: user },
+    {
+      name: 'Bench',
+      region: 'eu',
+      environmentId: worker.environmentId,
+      clientId: worker.clientId,
+      clientSecret: worker.clientSecret,
+      authMethod: worker.authMethod,
+    },
+  );
+  if (added.outcome !== 'saved') throw new Error('tenant not saved');
+  await services.environments.list(added.tenant); // token minted outside the measurement
+  sim.latencyMs = latencyMs;
+
+  const callsBefore = sim.requests.length;
+  let started = performance.now();
+  const requested = await services.promotions.request(
+    { userId: user },
+    {
+      tenant: added.tenant,
+      flow: 'Main',
+      from: 'Staging',
+      to: 'Production',
+      options: { asNew: false, withSubflows: true },
+    },
+  );
+  const planMs = performance.now() - started;
+  if (requested.outcome !== 'planned' || requested.promotion.status !== 'pending')
+    throw new Error(`not planned: ${requested.outcome}`);
+  const planCalls = sim.requests.length - callsBefore;
+
+  const execBefore = sim.requests.length;
+  started = performance.now();
+  const done = await services.promotions.approve({ userId: user }, requested.promotion.id);
+  const executeMs = performance.now() - started;
+  if (done.outcome !== 'done' || done.promotion.status !== 'succeeded')
+    throw new Error(`not executed: ${JSON.stringify(done.outcome)}`);
+  const executeCalls = sim.requests.length - execBefore;
+
+  const flows = subflowCount + 1;
+  const updates = existing;
+  // Reads: environments, both flow lists, each source flow, both connector-instance lists, and each
+  // destination flow that may be unchanged. Writes: a backup export per update, a write and a deploy per flow.
+  const minimalPlan = 1 + 2 + flows + 2 + updates;
+  const minimalExecution = updates + flows + flows;
+  console.log(
+    `\nPromotion of a flow with ${subflowCount} subflows (${updates} already in the destination), PingOne latency ${latencyMs} ms\n`,
+  );
+  console.table([
+    {
+      step: 'plan (request)',
+      'API calls': planCalls,
+      'fewest needed': minimalPlan,
+      'time ms': round(planMs, 0),
+    },
+    {
+      step: 'execute (approve)',
+      'API calls': executeCalls,
+      'fewest needed': minimalExecution,
+      'of which re-plan': executeCalls - minimalExecution,
+      writes: sim.writes.length,
+      'time ms': round(executeMs, 0),
+    },
+  ]);
+} finally {
+  await db.close();
+  await database.drop();
+  await sim.stop();
+}
