@@ -132,9 +132,10 @@ try {
 
   const flows = subflowCount + 1;
   const updates = existing;
-  // Reads: environments, both flow lists, each source flow, both connector-instance lists, and each
-  // destination flow that may be unchanged. Writes: a backup export per update, a write and a deploy per flow.
-  const minimalPlan = 1 + 2 + flows + 2 + updates;
+  // Reads: environments, both flow lists, each source flow, both connector-instance lists, and (only
+  // when every flow already exists, so that nothing could be "unchanged" otherwise) each destination
+  // flow. Writes: a backup export per update, a write and a deploy per flow.
+  const minimalPlan = 1 + 2 + flows + 2 + (updates === flows ? updates : 0);
   const minimalExecution = updates + flows + flows;
   console.log(
     `\nPromotion of a flow with ${subflowCount} subflows (${updates} already in the destination), PingOne latency ${latencyMs} ms\n`,

@@ -75,6 +75,8 @@ export type FlowLookup =
 
 /** Most flows one promotion walks: DaVinci allows 100 per environment (reference §4.6). */
 const maxFlows = 100;
+/** Reads in flight at once for one plan: quick, without leaning on PingOne's rate limit. */
+const parallelReads = 4;
 
 const flowSummarySchema = z.looseObject({
   id: z.string(),
@@ -208,19 +210,31 @@ export class PromotionPlanner {
     warnings: string[],
   ): Promise<{ flows: Flow[]; depth: Map<string, number>; main: Flow }> {
     const flows = new Map<string, Flow>();
-    const queue = [mainFlowId];
-    while (queue.length > 0) {
-      const id = queue.shift() as string;
-      if (flows.has(id)) continue;
-      if (flows.size >= maxFlows) {
+    // Level by level, a few reads at a time: measured (bench/promotion), reading ten subflows one
+    // after the other made the plan wait ten round trips for no reason.
+    let level = [mainFlowId];
+    while (level.length > 0) {
+      const unseen = [...new Set(level)].filter((id) => !flows.has(id));
+      const room = maxFlows - flows.size;
+      if (unseen.length > room) {
         warnings.push(
           `The flow starts more than ${maxFlows} subflows; only the first ${maxFlows} are planned.`,
         );
-        break;
       }
-      const flow = await this.readFlow(credentials, from.id, id);
-      flows.set(id, flow);
-      if (withSubflows) queue.push(...subflowsOf(flow.graphData).map((subflow) => subflow.id));
+      const batch = unseen.slice(0, Math.max(0, room));
+      const read: Flow[] = [];
+      for (let i = 0; i < batch.length; i += parallelReads) {
+        read.push(
+          ...(await Promise.all(
+            batch.slice(i, i + parallelReads).map((id) => this.readFlow(credentials, from.id, id)),
+          )),
+        );
+      }
+      for (const flow of read) flows.set(flow.id, flow);
+      level = withSubflows
+        ? read.flatMap((flow) => subflowsOf(flow.graphData).map((subflow) => subflow.id))
+        : [];
+      if (batch.length < unseen.length) break;
     }
     // Depth = the longest call chain from the main flow, so every subflow is written before its callers.
     // A loop (a subflow starting one of its callers) is cut where the walk first meets it.
