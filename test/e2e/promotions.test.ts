@@ -293,6 +293,20 @@ describe('approval', () => {
     await approvalMessageWith('changed since this plan was made');
   });
 
+  it('refuses forged button values: an unknown promotion or no ID at all', async () => {
+    await requestIntoProduction();
+    for (const value of ['0e6a4b5c-1111-4222-8333-944455556666', 'garbage', "'; DROP TABLE promotions; --"]) {
+      expect((await clickForReply('promotion_approve', value, approver)).text).toContain(
+        'That promotion no longer exists',
+      );
+      expect((await clickForReply('promotion_rollback', value, approver)).text).toContain(
+        'That promotion no longer exists',
+      );
+    }
+    expect((await promotionRow()).status).toBe('pending');
+    expect(sim.writes).toHaveLength(0);
+  });
+
   it('rejects, once, and says who', async () => {
     const { id } = await requestIntoProduction();
     await click('promotion_reject', id, approver);
