@@ -543,20 +543,7 @@ export class PromotionService {
       }
 
       for (const flow of written) {
-        const deployed = await this.step(
-          promotion.id,
-          { action: 'deploy', flowName: flow.name, destinationId: flow.id },
-          async () => {
-            const response = (await this.deps.pingone.send(credentials, {
-              method: 'POST',
-              path: `${destination}/${encodeURIComponent(flow.id)}`,
-              contentType: 'application/vnd.pingidentity.flow.deploy+json',
-              body: {},
-              repeatable: true,
-            })) as { publishedVersion?: number };
-            return { version: response.publishedVersion ?? null };
-          },
-        );
+        const deployed = await this.deploy(credentials, promotion.id, destination, flow);
         result.flows.push({
           name: flow.name,
           action: flow.action,
@@ -612,20 +599,10 @@ export class PromotionService {
             return { version: response.currentVersion ?? null };
           },
         );
-        const deployed = await this.step(
-          promotion.id,
-          { action: 'deploy', flowName: backup.flowName, destinationId: backup.flowId },
-          async () => {
-            const response = (await this.deps.pingone.send(credentials, {
-              method: 'POST',
-              path,
-              contentType: 'application/vnd.pingidentity.flow.deploy+json',
-              body: {},
-              repeatable: true,
-            })) as { publishedVersion?: number };
-            return { version: response.publishedVersion ?? null };
-          },
-        );
+        const deployed = await this.deploy(credentials, promotion.id, destination, {
+          id: backup.flowId,
+          name: backup.flowName,
+        });
         result.flows.push({
           name: backup.flowName,
           action: 'restored',
@@ -642,6 +619,30 @@ export class PromotionService {
       'rolled_back',
       `${result.flows.length} flow(s) restored to their backed-up version and deployed.`,
       result,
+    );
+  }
+
+  /** Deploys a destination flow (its current version becomes the published one), as a recorded step. */
+  private deploy(
+    credentials: WorkerCredentials,
+    promotionId: string,
+    destination: string,
+    flow: { id: string; name: string },
+  ): Promise<{ version: number | null }> {
+    return this.step(
+      promotionId,
+      { action: 'deploy', flowName: flow.name, destinationId: flow.id },
+      async () => {
+        const response = (await this.deps.pingone.send(credentials, {
+          method: 'POST',
+          path: `${destination}/${encodeURIComponent(flow.id)}`,
+          contentType: 'application/vnd.pingidentity.flow.deploy+json',
+          body: {},
+          // Deploying the version already deployed changes nothing, so a retry is safe.
+          repeatable: true,
+        })) as { publishedVersion?: number };
+        return { version: response.publishedVersion ?? null };
+      },
     );
   }
 

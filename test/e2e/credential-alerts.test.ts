@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, needsPostgres, type TestDatabase } from '../support/database.js';
 import { FakeSlack, type SlackCall } from '../support/fake-slack.js';
 import { PingOneSimulator } from '../support/pingone-simulator.js';
+import { addSimulatorTenant } from '../support/simulator-tenant.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const admin = 'U0ADMIN0001';
@@ -51,21 +52,7 @@ beforeEach(async () => {
 });
 
 async function addTenant(name: string, clientIndex = 0): Promise<string> {
-  const worker = sim.data.applications[clientIndex];
-  if (!worker) throw new Error('no such simulator app');
-  const added = await app.service.services.tenants.add(
-    { userId: admin },
-    {
-      name,
-      region: 'eu',
-      environmentId: worker.environmentId,
-      clientId: worker.clientId,
-      clientSecret: worker.clientSecret,
-      authMethod: worker.authMethod,
-    },
-  );
-  if (added.outcome !== 'saved') throw new Error('could not add the tenant');
-  return added.tenant.id;
+  return (await addSimulatorTenant(app.service.services, sim, { name, admin, clientIndex })).id;
 }
 
 const check = () => app.service.services.monitor.checkTenant(tenantId);

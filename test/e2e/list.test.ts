@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { PingOneSimulator } from '../support/pingone-simulator.js';
+import { addSimulatorTenant } from '../support/simulator-tenant.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const admin = 'U0ADMIN0001';
@@ -47,19 +48,7 @@ function startApp(): Promise<TestApp> {
 }
 
 async function addTenant(name: string) {
-  const simApp = sim.app();
-  const result = await app.service.services.tenants.add(
-    { userId: admin },
-    {
-      name,
-      region: 'eu',
-      environmentId: simApp.environmentId,
-      clientId: simApp.clientId,
-      clientSecret: simApp.clientSecret,
-      authMethod: simApp.authMethod,
-    },
-  );
-  if (result.outcome !== 'saved') throw new Error(`could not add tenant: ${JSON.stringify(result)}`);
+  return addSimulatorTenant(app.service.services, sim, { name, admin });
 }
 
 type Shown = { text: string; blocks: Record<string, unknown>[] };

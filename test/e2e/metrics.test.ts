@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { PingOneSimulator } from '../support/pingone-simulator.js';
+import { addSimulatorTenant } from '../support/simulator-tenant.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const admin = 'U0ADMIN0001';
@@ -18,18 +19,7 @@ beforeAll(async () => {
   sim = await PingOneSimulator.start();
   database = await createTestDatabase();
   app = await startTestApp({ fakeSlack, database, env: { FLIGHTIQ_ADMINS: admin, ...sim.env } });
-  const worker = sim.app();
-  await app.service.services.tenants.add(
-    { userId: admin },
-    {
-      name: 'Acme',
-      region: 'eu',
-      environmentId: worker.environmentId,
-      clientId: worker.clientId,
-      clientSecret: worker.clientSecret,
-      authMethod: worker.authMethod,
-    },
-  );
+  await addSimulatorTenant(app.service.services, sim, { name: 'Acme', admin });
 });
 
 afterAll(async () => {

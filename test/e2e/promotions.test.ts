@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { PingOneSimulator } from '../support/pingone-simulator.js';
 import { ids, production, qa, seedPromotionData, staging } from '../support/promotion-fixtures.js';
+import { addSimulatorTenant } from '../support/simulator-tenant.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const admin = 'U0ADMIN0001';
@@ -51,19 +52,7 @@ beforeEach(async () => {
   sim.writes.length = 0;
   await app.service.database.pool.query('DELETE FROM promotions');
   await app.service.database.pool.query('DELETE FROM tenants');
-  const worker = sim.app();
-  const added = await app.service.services.tenants.add(
-    { userId: admin },
-    {
-      name: 'Acme',
-      region: 'eu',
-      environmentId: worker.environmentId,
-      clientId: worker.clientId,
-      clientSecret: worker.clientSecret,
-      authMethod: worker.authMethod,
-    },
-  );
-  if (added.outcome !== 'saved') throw new Error('could not add the tenant');
+  await addSimulatorTenant(app.service.services, sim, { name: 'Acme', admin });
 });
 
 type Shown = { text: string; blocks: Record<string, unknown>[] };
