@@ -28,6 +28,6 @@ export function registerListeners(
   commands.register(app, { logger: deps.logger, catalog, handlers });
   const publishHome = homePublisher(deps.services, catalog, deps.logger);
   actions.register(app, deps.services, deps.logger, publishHome);
-  views.register(app, deps.services);
+  views.register(app, deps.services, publishHome);
   events.register(app, { publishHome });
 }
