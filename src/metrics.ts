@@ -66,10 +66,11 @@ export function endpointGroup(path: string): string {
   return parts[2] ?? 'unknown';
 }
 
-/** Gauges whose value lives in the database, read when Prometheus scrapes. */
-export function registerDatabaseGauges(
-  query: (sql: string) => Promise<{ rows: Record<string, unknown>[] }>,
-): void {
+/** Gauges whose value lives in the database, read when Prometheus scrapes (so every replica agrees). */
+export function registerDatabaseGauges(read: {
+  promotionsByStatus: () => Promise<ReadonlyMap<string, number>>;
+  failingTenants: () => Promise<number>;
+}): void {
   registry.removeSingleMetric('flightiq_promotions');
   registry.removeSingleMetric('flightiq_alerts_open');
   new Gauge({
@@ -79,8 +80,7 @@ export function registerDatabaseGauges(
     registers: [registry],
     async collect() {
       this.reset();
-      const { rows } = await query('SELECT status, count(*)::int AS n FROM promotions GROUP BY status');
-      for (const row of rows) this.set({ status: String(row.status) }, Number(row.n));
+      for (const [status, count] of await read.promotionsByStatus()) this.set({ status }, count);
     },
   });
   new Gauge({
@@ -88,8 +88,7 @@ export function registerDatabaseGauges(
     help: 'Tenants whose stored credentials are failing now.',
     registers: [registry],
     async collect() {
-      const { rows } = await query("SELECT count(*)::int AS n FROM tenant_health WHERE state = 'failing'");
-      this.set(Number(rows[0]?.n ?? 0));
+      this.set(await read.failingTenants());
     },
   });
 }

@@ -13,7 +13,9 @@ import { fetchBotIdentity } from './slack/bot-identity.js';
 import { slackPromotionNotifier } from './slack/listeners/actions/promotion.js';
 import type { SubcommandHandler } from './slack/listeners/commands/flightiq.js';
 import { slackWorkspaceDirectory } from './slack/workspace-directory.js';
+import { countPromotionsByStatus } from './store/promotions.js';
 import { recordDelivery } from './store/slack-deliveries.js';
+import { countFailingTenants } from './store/tenant-health.js';
 import { createCoreServices } from './wiring.js';
 
 export interface ServiceOptions {
@@ -90,7 +92,10 @@ export async function startService(
           : {}),
       });
     }
-    registerDatabaseGauges((sql) => database.pool.query(sql));
+    registerDatabaseGauges({
+      promotionsByStatus: () => countPromotionsByStatus(database.pool),
+      failingTenants: () => countFailingTenants(database.pool),
+    });
     metrics = await startMetricsServer(config.metricsPort, logger);
     // Last, so that "listening" in the log means everything is running.
     ({ port } = await slack.start());

@@ -19,6 +19,8 @@ import {
   startStep,
   stepsOf,
   transitionPromotion,
+  tryLockPromotion,
+  unlockPromotion,
 } from '../store/promotions.js';
 import { forgetOldDeliveries } from '../store/slack-deliveries.js';
 import type { AccessPolicy, Actor } from './access.js';
@@ -113,9 +115,6 @@ export interface ExecutionHooks {
   /** Called once the promotion is claimed, before the first write: to show "running" at once. */
   started?: (promotion: Promotion) => Promise<void>;
 }
-
-const lockSql = 'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked';
-const unlockSql = 'SELECT pg_advisory_unlock(hashtextextended($1, 0))';
 
 /**
  * Promotions, DESIGN §6: plan → (approval) → execute → result, each step persisted. Every move of a
@@ -426,12 +425,11 @@ export class PromotionService {
     const client = await this.deps.pool.connect();
     let outcome: DecisionOutcome | null = null;
     try {
-      const { rows } = await client.query(lockSql, [id]);
-      if (rows[0]?.locked) {
+      if (await tryLockPromotion(client, id)) {
         try {
           outcome = await work(client);
         } finally {
-          await client.query(unlockSql, [id]);
+          await unlockPromotion(client, id);
         }
       }
     } finally {

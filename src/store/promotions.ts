@@ -299,3 +299,21 @@ function toRecord(row: Record<string, unknown>): PromotionRecord {
     expiresAt: row.expires_at as Date,
   };
 }
+
+/**
+ * A session-level advisory lock on one promotion, held by whoever runs it for the whole run: it goes
+ * away with the connection, so a run whose process died is recognisable. True when taken.
+ */
+export async function tryLockPromotion(client: Queryable, id: string): Promise<boolean> {
+  const { rows } = await client.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [id]);
+  return Boolean(rows[0]?.locked);
+}
+
+export async function unlockPromotion(client: Queryable, id: string): Promise<void> {
+  await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [id]);
+}
+
+export async function countPromotionsByStatus(db: Queryable): Promise<Map<PromotionStatus, number>> {
+  const { rows } = await db.query('SELECT status, count(*)::int AS n FROM promotions GROUP BY status');
+  return new Map(rows.map((row) => [row.status as PromotionStatus, Number(row.n)]));
+}

@@ -153,3 +153,8 @@ function toHealth(row: Record<string, unknown>): TenantHealth {
     alertTs: row.alert_ts as string | null,
   };
 }
+
+export async function countFailingTenants(db: Queryable): Promise<number> {
+  const { rows } = await db.query("SELECT count(*)::int AS n FROM tenant_health WHERE state = 'failing'");
+  return Number(rows[0]?.n ?? 0);
+}

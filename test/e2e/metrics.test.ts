@@ -70,7 +70,17 @@ describe('GET /metrics', () => {
     await app.service.database.pool.query(
       `INSERT INTO tenant_health (tenant_id, state, cause_code, last_checked_at) SELECT id, 'failing', 'client_authentication_failed', now() FROM tenants`,
     );
-    expect(await scrape()).toContain('flightiq_alerts_open 1');
+    await app.service.database.pool.query(
+      `INSERT INTO promotions (id, tenant_id, tenant_name, requested_by, flow_name, from_env_id, from_env_name,
+         to_env_id, to_env_name, options, protected, plan, fingerprint, status, expires_at)
+       SELECT gen_random_uuid(), id, name, 'U0X', 'Sign in', 'a', 'Staging', 'b', 'Production', '{}', true, '{}',
+              'f', s, now() + interval '1 hour'
+         FROM tenants, (VALUES ('pending'), ('pending'), ('succeeded')) AS v(s)`,
+    );
+    const text = await scrape();
+    expect(text).toContain('flightiq_alerts_open 1');
+    expect(text).toContain('flightiq_promotions{status="pending"} 2');
+    expect(text).toContain('flightiq_promotions{status="succeeded"} 1');
   });
 
   it('is not served on the port Slack reaches', async () => {
