@@ -1,4 +1,5 @@
-import type { ArtifactKind, ArtifactRow, Cell } from '../core/artifact-kinds.js';
+import { plainCell } from '../core/artifact-csv.js';
+import type { ArtifactRow } from '../core/artifact-kinds.js';
 import type { ListPage } from '../core/artifact-listing.js';
 import type { CheckReport, Problem, StepStatus } from '../core/credential-check.js';
 import type { EnvironmentMatch } from '../core/environment-match.js';
@@ -67,24 +68,13 @@ export function environmentMatchText(match: Extract<EnvironmentMatch, { ok: fals
   );
 }
 
-function cellText(kind: ArtifactKind, key: string, cell: Cell | undefined): string {
-  const column = kind.columns.find((c) => c.key === key);
-  if (cell === null || cell === undefined) return column?.empty ?? '';
-  if (Array.isArray(cell)) return cell.join(', ');
-  if (typeof cell === 'object') return `(${cell.withheld}, not shown)`;
-  if (typeof cell === 'boolean') return column?.labels ? column.labels[cell ? 0 : 1] : cell ? 'yes' : 'no';
-  return String(cell);
-}
-
 /** A list as an aligned table of the columns the Slack list shows. */
 export function listText(list: ListPage, rows: readonly ArtifactRow[]): string {
   const { kind, snapshot } = list;
   const columns = kind.columns.filter((column) => !column.csvOnly);
   const table = [
     columns.map((column) => column.title),
-    ...rows.map((row) =>
-      columns.map((column) => cellText(kind, column.key, row.cells[column.key]).slice(0, 60)),
-    ),
+    ...rows.map((row) => columns.map((column) => plainCell(column, row.cells[column.key]).slice(0, 60))),
   ];
   const widths = columns.map((_, i) => Math.max(...table.map((line) => (line[i] ?? '').length)));
   const lines = table.map((line) =>

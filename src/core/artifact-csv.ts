@@ -7,12 +7,13 @@ import type { ArtifactKind, ArtifactRow, Cell, Column } from './artifact-kinds.j
  */
 export function artifactCsv(kind: ArtifactKind, rows: readonly ArtifactRow[]): string {
   return stringify(
-    rows.map((row) => kind.columns.map((column) => csvCell(column, row.cells[column.key]))),
+    rows.map((row) => kind.columns.map((column) => plainCell(column, row.cells[column.key]))),
     { header: true, columns: kind.columns.map((column) => column.title), escape_formulas: true },
   );
 }
 
-function csvCell(column: Column, cell: Cell | undefined): string {
+/** A cell as plain text (CSV, the console): labels for flags, withheld values said to be withheld. */
+export function plainCell(column: Column, cell: Cell | undefined): string {
   if (cell === null || cell === undefined) return column.empty ?? '';
   if (Array.isArray(cell)) return cell.join('; ');
   if (typeof cell === 'object') return `(${cell.withheld}, not shown)`;

@@ -9,6 +9,7 @@ import { notice } from '../../views/notices.js';
 import { problemMessage } from '../../views/pingone-problem.js';
 import { promotionMessage } from '../../views/promotion.js';
 import type { SubcommandHandler, SubcommandRequest } from './flightiq.js';
+import { tenantChoiceText } from './read-preamble.js';
 
 const usage = `\`${slashCommand} promote <flow> --from <env> --to <env> [--tenant <t>] [--as-new] [--no-subflows]\``;
 
@@ -51,14 +52,7 @@ export function promoteSubcommand(services: CoreServices): SubcommandHandler {
 
     const choice = await chooseTenant(services.tenants, options.values.tenant);
     if (!choice.ok) {
-      const names = choice.names.map((name) => `\`${escapeMrkdwn(name)}\``).join(', ') || 'none yet';
-      await reply(
-        notice(
-          choice.reason === 'none_configured'
-            ? `No tenant is configured yet. A FlightIQ admin can add one with \`${slashCommand} tenant add\`.`
-            : `Which tenant? Name one with \`--tenant <name>\`. Tenants: ${names}.`,
-        ),
-      );
+      await reply(notice(tenantChoiceText(choice)));
       return;
     }
     const outcome = await services.promotions.request(actor, {

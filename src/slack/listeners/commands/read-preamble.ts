@@ -1,7 +1,7 @@
 import { slashCommand } from '../../../commands/subcommands.js';
 import type { Actor } from '../../../core/access.js';
 import type { CoreServices } from '../../../core/services.js';
-import { chooseTenant } from '../../../core/tenant-choice.js';
+import { chooseTenant, type TenantChoice } from '../../../core/tenant-choice.js';
 import type { Tenant } from '../../../core/tenants.js';
 import { escapeMrkdwn, shorten } from '../../views/mrkdwn.js';
 import { notice } from '../../views/notices.js';
@@ -31,17 +31,16 @@ export async function readerAndTenant(
   }
   const choice = await chooseTenant(services.tenants, tenantName);
   if (choice.ok) return { actor, tenant: choice.tenant };
+  await reply(tenantChoiceText(choice));
+  return null;
+}
+
+/** Why no tenant could be chosen, and what to type instead. */
+export function tenantChoiceText(choice: Extract<TenantChoice, { ok: false }>): string {
   const names = choice.names.map((name) => `\`${escapeMrkdwn(name)}\``).join(', ');
   if (choice.reason === 'none_configured') {
-    await reply(
-      `No tenant is configured yet. A FlightIQ admin can add one with \`${slashCommand} tenant add\`.`,
-    );
-  } else if (choice.reason === 'name_needed') {
-    await reply(`Which tenant? Name one with \`--tenant <name>\`: ${names}.`);
-  } else {
-    await reply(
-      `There is no tenant named "${escapeMrkdwn(shorten(choice.asked ?? '', 100))}". Tenants: ${names || 'none yet'}.`,
-    );
+    return `No tenant is configured yet. A FlightIQ admin can add one with \`${slashCommand} tenant add\`.`;
   }
-  return null;
+  if (choice.reason === 'name_needed') return `Which tenant? Name one with \`--tenant <name>\`: ${names}.`;
+  return `There is no tenant named "${escapeMrkdwn(shorten(choice.asked ?? '', 100))}". Tenants: ${names || 'none yet'}.`;
 }
