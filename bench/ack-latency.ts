@@ -12,12 +12,17 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { App, HTTPReceiver } from '@slack/bolt';
 import { Agent, request } from 'undici';
-import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
-import { startService } from '../src/service.js';
 import { FakeSlack } from '../test/support/fake-slack.js';
 import { PingOneSimulator } from '../test/support/pingone-simulator.js';
-import { benchDatabaseEnv, benchEncryptionKeys, percentile, round, signedCommand } from './support.js';
+import {
+  benchDatabaseEnv,
+  benchLogger,
+  percentile,
+  report,
+  round,
+  signedCommand,
+  startBenchService,
+} from './support.js';
 
 const { values } = parseArgs({
   options: { seconds: { type: 'string', default: '30' }, rates: { type: 'string', default: '10,50,200' } },
@@ -30,21 +35,7 @@ const dispatcher = new Agent({ connections: 256 });
 const fakeSlack = await FakeSlack.start();
 const sim = await PingOneSimulator.start();
 const database = await benchDatabaseEnv();
-const config = loadConfig({
-  PORT: '0',
-  METRICS_PORT: '0',
-  LOG_LEVEL: 'warn',
-  SLACK_BOT_TOKEN: fakeSlack.botToken,
-  SLACK_SIGNING_SECRET: signingSecret,
-  SLACK_API_URL: fakeSlack.apiUrl,
-  FLIGHTIQ_ENCRYPTION_KEYS: benchEncryptionKeys,
-  FLIGHTIQ_ADMINS: 'U0BENCH001',
-  ...sim.env,
-  ...database.env,
-});
-const service = await startService(config, createLogger({ level: 'warn', pretty: false }), {
-  jobs: { disabled: true },
-});
+const service = await startBenchService({ fakeSlack, sim, database, signingSecret });
 const worker = sim.app();
 await service.services.tenants.add(
   { userId: 'U0BENCH001' },
@@ -133,11 +124,10 @@ try {
         'bare max': base.max,
         'p99 ratio': round(ours.p99 / Math.max(base.p99, 0.01), 2),
       });
-      console.error(`done: ${text} at ${rate}/s`);
+      benchLogger.info({ command: text, rate }, 'row done');
     }
   }
-  console.log(`\nAcknowledgement latency, ${seconds} s per row, ${database.kind} database\n`);
-  console.table(rows);
+  report(`Acknowledgement latency, ${seconds} s per row, ${database.kind} database`, rows);
 } finally {
   await bare.stop();
   await service.stop(5_000);

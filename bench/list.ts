@@ -6,12 +6,7 @@
  *   npm run bench:list                 # Postgres on 127.0.0.1:5432 when it answers, else embedded
  *   BENCH_DATABASE_URL=postgres://… npm run bench:list -- --runs 10
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { pino } from 'pino';
 import { AccessPolicy, noWorkspaceDirectory } from '../src/core/access.js';
 import { artifactKinds } from '../src/core/artifact-kinds.js';
@@ -19,9 +14,10 @@ import { ArtifactListing } from '../src/core/artifact-listing.js';
 import { EnvironmentDirectory } from '../src/core/environments.js';
 import { TenantService } from '../src/core/tenants.js';
 import { generateKeyEntry, parseKeyRing } from '../src/crypto/key-ring.js';
-import { type Database, openDatabase } from '../src/db/database.js';
+import { openDatabase } from '../src/db/database.js';
 import { PingOneClient } from '../src/pingone/client.js';
 import { PingOneSimulator } from '../test/support/pingone-simulator.js';
+import { benchDatabaseEnv, report } from './support.js';
 
 const { values } = parseArgs({
   options: {
@@ -52,7 +48,15 @@ sim.data.collections[staging] = {
   })),
 };
 
-const { database, cleanUp } = await benchDatabase();
+const databaseEnv = await benchDatabaseEnv();
+const database = await openDatabase(
+  {
+    url: databaseEnv.env.DATABASE_URL,
+    poolMax: 4,
+    dataDir: databaseEnv.env.FLIGHTIQ_DATA_DIR ?? '.flightiq',
+  },
+  logger,
+);
 try {
   const access = new AccessPolicy({ admins: [admin], directory: noWorkspaceDirectory, teamId: 'TBENCH' });
   const pingone = new PingOneClient({
@@ -115,13 +119,13 @@ try {
     // One more round trip: the environment list that resolves --env Staging.
     row('whole list (env lookup, pages, sort, stored)', pages + 1, listTimes),
   ];
-  console.log(
-    `\n/flightiq list: ${itemCount} variables, ${pageSize} a page (${pages} pages), ${latencyMs} ms latency per request, ${runs} runs, ${database.kind} database\n`,
+  report(
+    `/flightiq list: ${itemCount} variables, ${pageSize} a page (${pages} pages), ${latencyMs} ms latency per request, ${runs} runs, ${database.kind} database`,
+    rows,
   );
-  console.table(rows);
 } finally {
   await database.close();
-  cleanUp();
+  await databaseEnv.drop();
   await sim.stop();
 }
 
@@ -138,31 +142,4 @@ function row(what: string, roundTrips: number, times: number[]) {
     'max ms': Math.round(sorted.at(-1) ?? 0),
     'median / bound': (median / bound).toFixed(2),
   };
-}
-
-async function benchDatabase(): Promise<{ database: Database; cleanUp: () => void }> {
-  const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const probe = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2_000 });
-  const dataDir = mkdtempSync(join(tmpdir(), 'flightiq-bench-'));
-  try {
-    await probe.connect();
-  } catch {
-    const database = await openDatabase({ url: undefined, poolMax: 4, dataDir }, logger);
-    return { database, cleanUp: () => rmSync(dataDir, { recursive: true, force: true }) };
-  }
-  const name = `flightiq_bench_${randomBytes(4).toString('hex')}`;
-  await probe.query(`CREATE DATABASE ${name}`);
-  await probe.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ url: url.toString(), poolMax: 4, dataDir }, logger);
-  const close = database.close.bind(database);
-  database.close = async () => {
-    await close();
-    const cleaner = new pg.Client({ connectionString: adminUrl });
-    await cleaner.connect();
-    await cleaner.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await cleaner.end();
-  };
-  return { database, cleanUp: () => rmSync(dataDir, { recursive: true, force: true }) };
 }

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
 import { FakeSlack } from '../test/support/fake-slack.js';
-import { benchDatabaseEnv, benchEncryptionKeys, round, signedCommand } from './support.js';
+import { benchDatabaseEnv, benchEncryptionKeys, report, round, signedCommand } from './support.js';
 
 const { values } = parseArgs({ options: { commands: { type: 'string', default: '10000' } } });
 const commands = Number(values.commands);
@@ -104,8 +104,7 @@ try {
     await stop(child);
     await dispatcher.close();
   }
-  console.log('\nStart-up and memory of `node dist/main.js`\n');
-  console.table(rows);
+  report('Start-up and memory of `node dist/main.js`', rows);
 } finally {
   await postgres.drop();
   rmSync(embeddedDir, { recursive: true, force: true });

@@ -21,7 +21,7 @@ import {
   seedPromotionData,
   staging,
 } from '../test/support/promotion-fixtures.js';
-import { benchDatabaseEnv, benchEncryptionKeys, round } from './support.js';
+import { benchDatabaseEnv, benchEncryptionKeys, report, round } from './support.js';
 
 const { values } = parseArgs({
   options: { subflows: { type: 'string', default: '10' }, latency: { type: 'string', default: '50' } },
@@ -137,25 +137,25 @@ try {
   // flow. Writes: a backup export per update, a write and a deploy per flow.
   const minimalPlan = 1 + 2 + flows + 2 + (updates === flows ? updates : 0);
   const minimalExecution = updates + flows + flows;
-  console.log(
-    `\nPromotion of a flow with ${subflowCount} subflows (${updates} already in the destination), PingOne latency ${latencyMs} ms\n`,
+  report(
+    `Promotion of a flow with ${subflowCount} subflows (${updates} already in the destination), PingOne latency ${latencyMs} ms`,
+    [
+      {
+        step: 'plan (request)',
+        'API calls': planCalls,
+        'fewest needed': minimalPlan,
+        'time ms': round(planMs, 0),
+      },
+      {
+        step: 'execute (approve)',
+        'API calls': executeCalls,
+        'fewest needed': minimalExecution,
+        'of which re-plan': executeCalls - minimalExecution,
+        writes: sim.writes.length,
+        'time ms': round(executeMs, 0),
+      },
+    ],
   );
-  console.table([
-    {
-      step: 'plan (request)',
-      'API calls': planCalls,
-      'fewest needed': minimalPlan,
-      'time ms': round(planMs, 0),
-    },
-    {
-      step: 'execute (approve)',
-      'API calls': executeCalls,
-      'fewest needed': minimalExecution,
-      'of which re-plan': executeCalls - minimalExecution,
-      writes: sim.writes.length,
-      'time ms': round(executeMs, 0),
-    },
-  ]);
 } finally {
   await db.close();
   await database.drop();

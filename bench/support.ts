@@ -3,6 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { startService } from '../src/service.js';
+import type { FakeSlack } from '../test/support/fake-slack.js';
+import type { PingOneSimulator } from '../test/support/pingone-simulator.js';
 
 /** What the benchmarks share: a database of their own, signed Slack requests, percentiles. */
 
@@ -72,3 +77,37 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 export const round = (n: number, digits = 1) => Number(n.toFixed(digits));
+
+/** Progress notes go to stderr through the app's own logger; the results table alone goes to stdout. */
+export const benchLogger = createLogger({ level: 'info', pretty: false }, process.stderr);
+
+/** The real service (HTTP mode, no background jobs) against the fakes, as each benchmark needs it. */
+export function startBenchService(parts: {
+  fakeSlack: FakeSlack;
+  sim: PingOneSimulator;
+  database: { env: Record<string, string> };
+  signingSecret: string;
+}) {
+  const config = loadConfig({
+    PORT: '0',
+    METRICS_PORT: '0',
+    LOG_LEVEL: 'warn',
+    SLACK_BOT_TOKEN: parts.fakeSlack.botToken,
+    SLACK_SIGNING_SECRET: parts.signingSecret,
+    SLACK_API_URL: parts.fakeSlack.apiUrl,
+    FLIGHTIQ_ENCRYPTION_KEYS: benchEncryptionKeys,
+    FLIGHTIQ_ADMINS: 'U0BENCH001',
+    ...parts.sim.env,
+    ...parts.database.env,
+  });
+  return startService(config, createLogger({ level: 'warn', pretty: false }), { jobs: { disabled: true } });
+}
+
+/** The results: a title and a Markdown table on stdout, ready to paste into the README. */
+export function report(title: string, rows: readonly Record<string, unknown>[]): void {
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const line = (cells: readonly unknown[]) => `| ${cells.map((cell) => String(cell ?? '')).join(' | ')} |`;
+  const lines = [`\n${title}\n`, line(columns), line(columns.map(() => '---'))];
+  for (const row of rows) lines.push(line(columns.map((column) => row[column])));
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

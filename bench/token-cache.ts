@@ -6,12 +6,9 @@
  */
 import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
-import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
-import { startService } from '../src/service.js';
 import { FakeSlack } from '../test/support/fake-slack.js';
 import { PingOneSimulator } from '../test/support/pingone-simulator.js';
-import { benchDatabaseEnv, benchEncryptionKeys, signedCommand } from './support.js';
+import { benchDatabaseEnv, report, signedCommand, startBenchService } from './support.js';
 
 const { values } = parseArgs({
   options: { commands: { type: 'string', default: '500' }, tenants: { type: 'string', default: '5' } },
@@ -25,22 +22,7 @@ const sim = await PingOneSimulator.start();
 sim.latencyMs = 20;
 const template = sim.app();
 const database = await benchDatabaseEnv();
-const service = await startService(
-  loadConfig({
-    PORT: '0',
-    METRICS_PORT: '0',
-    LOG_LEVEL: 'warn',
-    SLACK_BOT_TOKEN: fakeSlack.botToken,
-    SLACK_SIGNING_SECRET: signingSecret,
-    SLACK_API_URL: fakeSlack.apiUrl,
-    FLIGHTIQ_ENCRYPTION_KEYS: benchEncryptionKeys,
-    FLIGHTIQ_ADMINS: 'U0BENCH001',
-    ...sim.env,
-    ...database.env,
-  }),
-  createLogger({ level: 'warn', pretty: false }),
-  { jobs: { disabled: true } },
-);
+const service = await startBenchService({ fakeSlack, sim, database, signingSecret });
 try {
   for (let i = 0; i < tenantCount; i++) {
     const clientId = `0000000${i}-aaaa-4bbb-8ccc-${String(i).padStart(12, '0')}`;
@@ -83,19 +65,19 @@ try {
   const answered = urls.filter((u) =>
     JSON.stringify(fakeSlack.responsesTo(u)).includes('Environments of'),
   ).length;
-  console.log(
-    `\nToken cache: ${commands} concurrent /flightiq envs over ${tenantCount} tenants (PingOne latency ${sim.latencyMs} ms)\n`,
+  report(
+    `Token cache: ${commands} concurrent /flightiq envs over ${tenantCount} tenants (PingOne latency ${sim.latencyMs} ms)`,
+    [
+      {
+        commands,
+        tenants: tenantCount,
+        'answered with environments': answered,
+        'token requests': sim.tokenRequests() - before,
+        'expected (one per tenant)': tenantCount,
+        'all answered in ms': Math.round(elapsed),
+      },
+    ],
   );
-  console.table([
-    {
-      commands,
-      tenants: tenantCount,
-      'answered with environments': answered,
-      'token requests': sim.tokenRequests() - before,
-      'expected (one per tenant)': tenantCount,
-      'all answered in ms': Math.round(elapsed),
-    },
-  ]);
   await dispatcher.close();
 } finally {
   await service.stop(5_000);
