@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -6,6 +9,7 @@ import { startConsole } from '../../src/console/start.js';
 import { createLogger } from '../../src/logger.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { PingOneSimulator } from '../support/pingone-simulator.js';
+import { seedPromotionData } from '../support/promotion-fixtures.js';
 import { testEncryptionKeys } from '../support/test-app.js';
 
 /**
@@ -18,6 +22,7 @@ let database: TestDatabase;
 
 beforeAll(async () => {
   sim = await PingOneSimulator.start();
+  seedPromotionData(sim);
   database = await createTestDatabase();
 });
 
@@ -95,6 +100,29 @@ describe('local console', () => {
     // The secret was typed but never shown, not even as an echo.
     expect(output).not.toContain(secret());
     expect(logs).not.toContain(secret());
+  });
+
+  it('promotes into production with the local user approving in place, and writes a list to CSV', async () => {
+    const csv = join(mkdtempSync(join(tmpdir(), 'flightiq-console-')), 'variables.csv');
+    const { output } = await session([
+      'promote Checkout --from Staging --to Production',
+      'y',
+      `list variables --env Staging --csv ${csv}`,
+      'quit',
+    ]);
+    expect(output).toContain('Approve and run it now? [y/N]');
+    expect(output).toContain(
+      'Promote Checkout from Staging to Production (tenant Local): succeeded, protected destination',
+    );
+    expect(output).toContain('[done] deploy Checkout v1');
+    expect(sim.data.collections['cc33cc33-0000-4000-8000-000000000003']?.flows?.map((f) => f.name)).toContain(
+      'Checkout',
+    );
+    expect(output).toContain(`Wrote 5 rows to ${csv}.`);
+    const written = readFileSync(csv, 'utf8').trimEnd().split('\n');
+    expect(written[0]).toBe('ID,Name,Context,Type,Value,Flow ID');
+    expect(written).toHaveLength(6);
+    expect(written.join('\n')).not.toContain('******');
   });
 
   it('says what is wrong, as the Slack app would, from the same core', async () => {

@@ -187,6 +187,60 @@ describe('/flightiq promote into production: the plan', () => {
   });
 });
 
+describe('/flightiq promote options', () => {
+  it('--as-new creates copies, renamed where the destination has the name, and leaves the existing flow alone', async () => {
+    const before = structuredClone(productionFlow('Collect address'));
+    const { id } = await requestIntoProduction('Checkout --as-new');
+    const message = await approvalMessageWith('promotion_approve');
+    expect(message).toContain(
+      '*Collect address* v7 (subflow, level 1): :new: create new as \\"Collect address (copy)\\"',
+    );
+    expect(message).toContain(
+      'Production already has a flow named \\"Collect address\\": the copy will be named \\"Collect address (copy)\\".',
+    );
+    expect(message).not.toContain('update in place');
+    await click('promotion_approve', id, approver);
+    await waitForStatus(id, 'succeeded');
+    expect(productionFlow('Collect address')).toEqual(before);
+    expect(productionFlow('Collect address (copy)')?.publishedVersion).toBe(1);
+  });
+
+  it('--no-subflows promotes the named flow alone, and needs its subflows in the destination', async () => {
+    await requestIntoProduction('Checkout --no-subflows');
+    const intoProduction = await approvalMessageWith('promotion_approve');
+    expect(intoProduction).toContain('*Checkout* v3 (main flow): :new: create new');
+    expect(intoProduction).not.toContain('Validate address');
+
+    const intoQa = JSON.stringify(await run('promote Checkout --from Staging --to QA --no-subflows'));
+    expect(intoQa).toContain('*Blocked.*');
+    expect(intoQa).toContain('The flow starts the subflow \\"Collect address\\", which does not exist in QA');
+  });
+
+  it('treats environments listed in FLIGHTIQ_PROTECTED_ENVS like production', async () => {
+    const strict = await startTestApp({
+      fakeSlack,
+      database,
+      env: {
+        FLIGHTIQ_ADMINS: admin,
+        FLIGHTIQ_OPERATORS: operator,
+        FLIGHTIQ_APPROVERS: approver,
+        FLIGHTIQ_APPROVAL_CHANNEL: approvals,
+        FLIGHTIQ_PROTECTED_ENVS: 'qa',
+        ...sim.env,
+      },
+      jobs: { disabled: true },
+    });
+    try {
+      const reply = await strict.slack.command('promote Checkout --from Staging --to QA', { user: operator });
+      const answer = await fakeSlack.waitFor(() => fakeSlack.responsesTo(reply.responseUrl).at(-1), 20_000);
+      expect(JSON.stringify(answer)).toContain('is waiting for an approver in <#C0APPROVALS>');
+      expect(await approvalMessageWith('promotion_approve')).toContain(':lock: protected destination');
+    } finally {
+      await strict.stop();
+    }
+  });
+});
+
 describe('approval', () => {
   it('never lets the requester approve, even an approver; refuses non-approvers; writes nothing', async () => {
     const requester = await run('promote Checkout --from Staging --to Production', approver);

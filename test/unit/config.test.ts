@@ -32,6 +32,44 @@ describe('configuration', () => {
     expect(config.logLevel).toBe('debug');
   });
 
+  it('reads promotion and alert settings, with their defaults', () => {
+    const defaults = loadConfig(slack);
+    expect(defaults.promotions).toMatchObject({
+      approvalTtlMs: 86_400_000,
+      protectedEnvironments: [],
+      operators: [],
+    });
+    expect(defaults.alerts).toMatchObject({
+      checkIntervalMs: 900_000,
+      certificateWarningDays: 30,
+      channel: undefined,
+    });
+    expect(defaults.metricsPort).toBe(9464);
+    const set = loadConfig({
+      ...slack,
+      FLIGHTIQ_APPROVAL_TTL: '90m',
+      FLIGHTIQ_PROTECTED_ENVS: ' Staging , bb22bb22-0000-4000-8000-000000000002 ',
+      FLIGHTIQ_APPROVERS: 'U0A1, S0GROUP1',
+      FLIGHTIQ_CHECK_INTERVAL: '2d',
+    });
+    expect(set.promotions.approvalTtlMs).toBe(5_400_000);
+    expect(set.promotions.protectedEnvironments).toEqual(['staging', 'bb22bb22-0000-4000-8000-000000000002']);
+    expect(set.promotions.approvers).toEqual(['U0A1', 'S0GROUP1']);
+    expect(set.alerts.checkIntervalMs).toBe(172_800_000);
+  });
+
+  it('names a malformed duration, channel or approver list', () => {
+    expect(problem({ ...slack, FLIGHTIQ_APPROVAL_TTL: 'soon' })).toBe(
+      'Configuration error: FLIGHTIQ_APPROVAL_TTL must be a duration such as 90s, 15m, 24h or 2d.',
+    );
+    expect(problem({ ...slack, FLIGHTIQ_APPROVAL_CHANNEL: '#approvals' })).toContain(
+      'FLIGHTIQ_APPROVAL_CHANNEL must be a Slack channel ID (C… or G…)',
+    );
+    expect(problem({ ...slack, FLIGHTIQ_APPROVERS: 'alice' })).toContain(
+      'FLIGHTIQ_APPROVERS must list Slack user IDs',
+    );
+  });
+
   it('runs in Socket Mode with an app token and no signing secret', () => {
     const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1-A1-2' });
     expect(config.slack.appToken).toBe('xapp-1-A1-2');
