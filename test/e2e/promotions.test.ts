@@ -258,7 +258,8 @@ describe('approval', () => {
     expect((await promotionRow()).status).toBe('pending');
     expect(sim.writes).toHaveLength(0);
     const { rows } = await app.service.database.pool.query(
-      "SELECT count(*)::int AS n FROM audit_events WHERE action = 'promotion.approve' AND outcome = 'refused'",
+      "SELECT count(*)::int AS n FROM audit_events WHERE action = 'promotion.approve' AND outcome = 'refused' AND details->>'promotion' = $1",
+      [row.id],
     );
     expect(rows[0].n).toBe(3);
   });
@@ -281,7 +282,8 @@ describe('approval', () => {
     expect(writes.filter((w) => w.endsWith('flow.deploy+json'))).toHaveLength(3);
     expect(sim.writes).toHaveLength(6);
     const { rows } = await app.service.database.pool.query(
-      "SELECT count(*)::int AS n FROM audit_events WHERE action = 'promotion.approve' AND outcome = 'succeeded'",
+      "SELECT count(*)::int AS n FROM audit_events WHERE action = 'promotion.approve' AND outcome = 'succeeded' AND details->>'promotion' = $1",
+      [id],
     );
     expect(rows[0].n).toBe(1);
 
