@@ -3,14 +3,17 @@ import type { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { endpointGroup, pingoneLatency, pingoneRequests } from '../metrics.js';
 import type { AuthMethod, Region } from '../store/tenants.js';
+import { currentCallContext } from './call-context.js';
 import { PingOneError } from './errors.js';
 import {
   createDispatcher,
   type Deadlines,
   defaultDeadlines,
   defaultRetryPolicy,
+  defaultWriteDeadlines,
   type HttpResponse,
   type RetryPolicy,
+  retryAfterMs,
   send,
 } from './http.js';
 import { hostsFor, type PingOneHosts } from './regions.js';
@@ -31,9 +34,17 @@ export interface WorkerCredentials {
 export interface PingOneClientOptions {
   overrides?: { authBaseUrl?: string | undefined; apiBaseUrl?: string | undefined };
   deadlines?: Deadlines;
-  retry?: RetryPolicy;
+  writeDeadlines?: Deadlines;
+  retry?: Partial<RetryPolicy>;
   logger: Logger;
 }
+
+/**
+ * How a call may be repeated. `read` and `token` change nothing in PingOne; `repeatable` changes are
+ * those that doing twice changes nothing more (an export, a deploy); a `write` is sent again only
+ * after a 429 or 503, which mean PingOne did not act on it.
+ */
+type CallKind = 'read' | 'token' | 'repeatable' | 'write';
 
 export interface Collected<T> {
   items: T[];
@@ -47,22 +58,17 @@ export const defaultPageCap = 200;
 
 export class PingOneClient {
   readonly tokens = new TokenCache();
-  private readonly readDispatcher: Dispatcher;
-  private readonly tokenDispatcher: Dispatcher;
-  /** For changes: never retried on its own, so a create that timed out is not made twice. */
-  private readonly writeDispatcher: Dispatcher;
+  private readonly dispatcher: Dispatcher;
+  private readonly deadlines: Deadlines;
+  private readonly writeDeadlines: Deadlines;
+  private readonly retry: RetryPolicy;
   private readonly logger: Logger;
-  /** How often a failed idempotent call is retried, to say so when it still fails. */
-  private readonly retries: number;
 
   constructor(private readonly options: PingOneClientOptions) {
-    const deadlines = options.deadlines ?? defaultDeadlines;
-    const retry = options.retry ?? defaultRetryPolicy;
-    this.retries = retry.retries;
-    this.readDispatcher = createDispatcher(deadlines, retry, ['GET', 'HEAD']);
-    // A client_credentials request changes nothing in PingOne, so it is as safe to repeat as a read.
-    this.tokenDispatcher = createDispatcher(deadlines, retry, ['POST']);
-    this.writeDispatcher = createDispatcher(deadlines, { ...retry, retries: 0 }, []);
+    this.deadlines = options.deadlines ?? defaultDeadlines;
+    this.writeDeadlines = options.writeDeadlines ?? defaultWriteDeadlines;
+    this.retry = { ...defaultRetryPolicy, ...options.retry };
+    this.dispatcher = createDispatcher(this.deadlines.connectMs);
     this.logger = options.logger.child({ component: 'pingone' });
     if (options.overrides?.authBaseUrl || options.overrides?.apiBaseUrl) {
       this.logger.warn(
@@ -118,9 +124,24 @@ export class PingOneClient {
       method: request.method,
       contentType: request.contentType ?? 'application/json',
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
-      dispatcher: request.repeatable ? this.tokenDispatcher : this.writeDispatcher,
+      kind: request.repeatable ? 'repeatable' : 'write',
     });
     return response.body;
+  }
+
+  /** Like `send`, with the status too: an answer's meaning can depend on it (an export's 200 or 201). */
+  async sendForStatus(
+    credentials: WorkerCredentials,
+    request: Parameters<PingOneClient['send']>[1],
+  ): Promise<{ status: number; body: unknown }> {
+    const url = `${this.hosts(credentials.region).api}/v1${request.path}`;
+    const response = await this.authorized(credentials, url, request.path, {
+      method: request.method,
+      contentType: request.contentType ?? 'application/json',
+      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      kind: request.repeatable ? 'repeatable' : 'write',
+    });
+    return { status: response.status, body: response.body };
   }
 
   /**
@@ -166,51 +187,36 @@ export class PingOneClient {
       method: 'POST' | 'PUT' | 'DELETE';
       contentType: string;
       body: string | undefined;
-      dispatcher: Dispatcher;
+      kind: Exclude<CallKind, 'read' | 'token'>;
     },
   ): Promise<HttpResponse> {
-    for (let attempt = 1; ; attempt++) {
+    const method = write?.method ?? 'GET';
+    let tokenRenewed = false;
+    return this.retrying(path, write?.kind ?? 'read', method, async (deadlines) => {
       const token = await this.token(credentials);
-      const started = Date.now();
       const headers: Record<string, string> = {
         authorization: `Bearer ${token.accessToken}`,
         accept: 'application/json',
       };
       if (write) headers['content-type'] = write.contentType;
-      const response = await send(url, {
-        method: write?.method ?? 'GET',
-        headers,
-        ...(write?.body === undefined ? {} : { body: write.body }),
-        dispatcher: write?.dispatcher ?? this.readDispatcher,
-        path,
-      }).catch((error: unknown) => {
-        observe(path, 0, started);
-        throw error;
-      });
-      observe(path, response.status, started);
-      this.logger.debug(
-        {
-          method: write?.method ?? 'GET',
+      const response = await this.timed(path, method, () =>
+        send(url, {
+          method,
+          headers,
+          ...(write?.body === undefined ? {} : { body: write.body }),
+          dispatcher: this.dispatcher,
+          deadlines,
           path,
-          status: response.status,
-          ms: Date.now() - started,
-          correlationId: response.correlationId,
-        },
-        'PingOne call',
+        }),
       );
-      if (response.status === 401 && attempt === 1 && credentials.cacheKey) {
+      if (response.status === 401 && !tokenRenewed && credentials.cacheKey) {
         // The cached token may have been revoked or expired early: mint a fresh one, once.
+        tokenRenewed = true;
         this.tokens.invalidate(credentials.cacheKey, token);
-        continue;
+        return 'again';
       }
-      if (response.status >= 200 && response.status < 300) return response;
-      throw apiError(
-        path,
-        response,
-        write?.dispatcher === this.writeDispatcher ? 0 : this.retries,
-        write?.method,
-      );
-    }
+      return response;
+    });
   }
 
   private async mint(credentials: WorkerCredentials): Promise<WorkerToken> {
@@ -232,23 +238,25 @@ export class PingOneClient {
       form.set('client_secret', secret);
     }
     const started = Date.now();
-    const response = await send(url, {
-      method: 'POST',
-      headers,
-      body: form.toString(),
-      dispatcher: this.tokenDispatcher,
-      path: '/as/token',
-    }).catch((error: unknown) => {
-      observe('/as/token', 0, started);
-      throw error;
-    });
-    const mintedInMs = Date.now() - started;
-    observe('/as/token', response.status, started);
-    this.logger.debug(
-      { path: '/as/token', status: response.status, ms: mintedInMs, correlationId: response.correlationId },
-      'PingOne token request',
+    const response = await this.retrying(
+      '/as/token',
+      'token',
+      'POST',
+      (deadlines) =>
+        this.timed('/as/token', 'POST', () =>
+          send(url, {
+            method: 'POST',
+            headers,
+            body: form.toString(),
+            dispatcher: this.dispatcher,
+            deadlines,
+            path: '/as/token',
+          }),
+        ),
+      tokenError,
     );
-    if (response.status !== 200) throw tokenError(response, this.retries);
+    const mintedInMs = Date.now() - started;
+    if (response.status !== 200) throw tokenError(response, 0);
     const parsed = tokenResponseSchema.safeParse(response.body);
     if (!parsed.success) throw unexpected('/as/token', response, 'is not a token response');
     return {
@@ -258,6 +266,166 @@ export class PingOneClient {
       expiresInSeconds: parsed.data.expires_in,
     };
   }
+
+  /**
+   * Sends a call until it is answered for good: a 429 or 503 is sent again after the wait PingOne asks
+   * for (up to the policy's cap and the work's deadline, telling the work's listener), and calls safe to
+   * repeat are also sent again after a 5xx or a broken connection. A change whose answer never came is
+   * reported as such (`outcomeUnknown`), never sent twice.
+   */
+  private async retrying(
+    path: string,
+    kind: CallKind,
+    method: string,
+    attempt: (deadlines: Deadlines) => Promise<HttpResponse | 'again'>,
+    fail: (response: HttpResponse, retries: number) => PingOneError = (response, retries) =>
+      apiError(path, response, retries, method),
+  ): Promise<HttpResponse> {
+    const policy = this.retry;
+    const base = kind === 'read' || kind === 'token' ? this.deadlines : this.writeDeadlines;
+    let failures = 0;
+    let waits = 0;
+    for (;;) {
+      const { deadline, onWait } = currentCallContext();
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new PingOneError(
+          'timeout',
+          `FlightIQ stopped before calling PingOne for ${path}: this work ran out of time.`,
+          { path, retries: failures + waits },
+        );
+      }
+      const deadlines = {
+        ...base,
+        headersMs: Math.min(base.headersMs, left),
+        bodyMs: Math.min(base.bodyMs, left),
+      };
+      let response: HttpResponse | 'again';
+      try {
+        response = await attempt(deadlines);
+      } catch (error) {
+        if (!(error instanceof PingOneError)) throw error;
+        const delay = backoff(policy, failures);
+        const transient = error.code === 'network' || error.code === 'timeout';
+        if (!transient) throw error;
+        if (kind !== 'write' && failures < policy.retries && Date.now() + delay < deadline) {
+          failures++;
+          await sleep(delay);
+          continue;
+        }
+        throw new PingOneError(error.code, writeAware(error.message, kind), {
+          ...error.details,
+          retries: failures,
+          retried: failures > 0,
+          ...(kind === 'write' ? { outcomeUnknown: true } : {}),
+        });
+      }
+      if (response === 'again') continue;
+      if (response.status >= 200 && response.status < 300) return response;
+      if (response.status === 429 || response.status === 503) {
+        const asked = retryAfterMs(response);
+        const wait = asked ?? backoff(policy, waits);
+        const refusal =
+          asked !== undefined && asked > policy.maxRetryAfterMs
+            ? 'too_long'
+            : waits >= policy.rateLimitRetries
+              ? 'too_often'
+              : Date.now() + wait > deadline
+                ? 'past_deadline'
+                : undefined;
+        if (refusal) throw limitedError(path, response, { waits, asked, refusal, policy });
+        waits++;
+        onWait?.({
+          reason: response.status === 429 ? 'rate_limited' : 'unavailable',
+          seconds: Math.max(1, Math.ceil(wait / 1000)),
+          path,
+        });
+        this.logger.info({ path, status: response.status, waitMs: wait }, 'PingOne asked FlightIQ to wait');
+        await sleep(wait);
+        continue;
+      }
+      if (kind !== 'write' && response.status >= 500 && failures < policy.retries) {
+        const delay = backoff(policy, failures);
+        if (Date.now() + delay < deadline) {
+          failures++;
+          await sleep(delay);
+          continue;
+        }
+      }
+      throw fail(response, failures);
+    }
+  }
+
+  /** Sends one request, recording its latency and outcome in metrics and the debug log. */
+  private async timed(
+    path: string,
+    method: string,
+    request: () => Promise<HttpResponse>,
+  ): Promise<HttpResponse> {
+    const started = Date.now();
+    try {
+      const response = await request();
+      observe(path, response.status, started);
+      this.logger.debug(
+        {
+          method,
+          path,
+          status: response.status,
+          ms: Date.now() - started,
+          correlationId: response.correlationId,
+        },
+        'PingOne call',
+      );
+      return response;
+    } catch (error) {
+      observe(path, 0, started);
+      throw error;
+    }
+  }
+}
+
+function backoff(policy: RetryPolicy, tries: number): number {
+  return Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** tries);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}
+
+function writeAware(message: string, kind: CallKind): string {
+  return kind === 'write'
+    ? `${message} The change may or may not have been made: PingOne's answer never came.`
+    : message;
+}
+
+function limitedError(
+  path: string,
+  response: HttpResponse,
+  why: {
+    waits: number;
+    asked: number | undefined;
+    refusal: 'too_long' | 'too_often' | 'past_deadline';
+    policy: RetryPolicy;
+  },
+): PingOneError {
+  const limited = response.status === 429;
+  const seconds = why.asked === undefined ? undefined : Math.ceil(why.asked / 1000);
+  const what = limited
+    ? "PingOne's rate limit was reached"
+    : `PingOne answered ${response.status} (unavailable)`;
+  const reason = {
+    too_long: `and PingOne asked to wait ${seconds} s, longer than FlightIQ waits (${why.policy.maxRetryAfterMs / 1000} s)`,
+    too_often: `again after FlightIQ waited ${why.waits} time(s) as PingOne asked`,
+    past_deadline: `and waiting ${seconds === undefined ? 'longer' : `the ${seconds} s PingOne asked`} would go past the time this work may take`,
+  }[why.refusal];
+  return new PingOneError(limited ? 'rate_limited' : 'unavailable', `${what} for ${path}, ${reason}.`, {
+    status: response.status,
+    correlationId: response.correlationId,
+    path,
+    retried: why.waits > 0,
+    retries: why.waits,
+    ...(seconds === undefined ? {} : { retryAfterSeconds: seconds }),
+  });
 }
 
 function tokenError(response: HttpResponse, retries: number): PingOneError {
@@ -338,23 +506,19 @@ function apiError(path: string, response: HttpResponse, retries: number, method 
   }
 }
 
+/** 429 and 503 never get here: the retry loop says what waiting for them came to. */
 function sharedStatusError(
   path: string,
   response: HttpResponse,
   details: ConstructorParameters<typeof PingOneError>[2],
 ): PingOneError | undefined {
-  if (response.status === 429) {
-    return new PingOneError(
-      'rate_limited',
-      `PingOne's rate limit was still exceeded for ${path} after FlightIQ retried ${retriesOf(details)} time(s), waiting as PingOne's Retry-After asked.`,
-      { ...details, retried: true },
-    );
-  }
   if (response.status >= 500) {
     return new PingOneError(
       'unavailable',
-      `PingOne answered ${response.status} for ${path}, also after FlightIQ retried ${retriesOf(details)} time(s).`,
-      { ...details, retried: true },
+      retriesOf(details) > 0
+        ? `PingOne answered ${response.status} for ${path}, also after FlightIQ retried ${retriesOf(details)} time(s).`
+        : `PingOne answered ${response.status} for ${path}.`,
+      { ...details, retried: retriesOf(details) > 0 },
     );
   }
   return undefined;

@@ -74,6 +74,13 @@ export class PingOneError extends Error {
       retries?: number;
       /** The API path (no host, no query), to say which call failed. */
       path?: string;
+      /** How long PingOne asked to wait (Retry-After), when it did. */
+      retryAfterSeconds?: number;
+      /**
+       * A change that may or may not have been made: the request left, and no answer said which. Whoever
+       * sent it reads the state back before calling it failed.
+       */
+      outcomeUnknown?: boolean;
     } = {},
   ) {
     super(message);

@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher, interceptors, request } from 'undici';
+import { Agent, type Dispatcher, request } from 'undici';
 import { PingOneError } from './errors.js';
 
 export interface Deadlines {
@@ -8,21 +8,45 @@ export interface Deadlines {
 }
 
 /**
- * Tight enough that a check answering a slash command reports a hung PingOne within seconds, not
- * minutes; loose enough for PingOne's normal latency across regions.
+ * Reads: tight enough that a check answering a slash command reports a hung PingOne within seconds,
+ * not minutes; loose enough for PingOne's normal latency across regions.
  */
 export const defaultDeadlines: Deadlines = { connectMs: 2_000, headersMs: 2_500, bodyMs: 2_500 };
 
+/**
+ * Writes and exports: DaVinci takes seconds to save, deploy or export a large flow. Giving up sooner
+ * would leave a change that PingOne goes on to make, reported as failed.
+ */
+export const defaultWriteDeadlines: Deadlines = { connectMs: 2_000, headersMs: 30_000, bodyMs: 30_000 };
+
 export interface RetryPolicy {
+  /** Tries after the first for a 5xx or a broken connection, on calls that are safe to repeat. */
   retries: number;
   minDelayMs: number;
-  /** Longest wait between tries, whatever Retry-After asks for. */
+  /** Longest backoff between tries when PingOne gives no Retry-After. */
   maxDelayMs: number;
+  /** Longest Retry-After FlightIQ waits for; a longer one fails the call at once. */
+  maxRetryAfterMs: number;
+  /** Tries after the first for a 429 or 503, each after the wait PingOne asked for. */
+  rateLimitRetries: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { retries: 3, minDelayMs: 250, maxDelayMs: 5_000 };
+/**
+ * Retry-After up to 60 s and ten tries in all, as Ping's own Go client does (reference §2.5), always
+ * within the deadline of the work the call belongs to.
+ */
+export const defaultRetryPolicy: RetryPolicy = {
+  retries: 3,
+  minDelayMs: 250,
+  maxDelayMs: 5_000,
+  maxRetryAfterMs: 60_000,
+  rateLimitRetries: 9,
+};
 
-const retriedStatuses = [429, 500, 502, 503, 504];
+/** One connection pool; deadlines on headers and body are set per request (reads and writes differ). */
+export function createDispatcher(connectMs: number): Dispatcher {
+  return new Agent({ connect: { timeout: connectMs } });
+}
 
 export interface HttpResponse {
   status: number;
@@ -31,36 +55,12 @@ export interface HttpResponse {
   correlationId: string | undefined;
 }
 
-/**
- * One connection pool with deadlines on connect, headers and body, and undici's retry interceptor
- * (429 and 5xx, honouring Retry-After in seconds or as a date, with backoff). Only the methods listed
- * are retried: a token request is safe to repeat, a create is not. Redirects are never followed.
- */
-export function createDispatcher(deadlines: Deadlines, retry: RetryPolicy, methods: string[]): Dispatcher {
-  return new Agent({
-    connect: { timeout: deadlines.connectMs },
-    headersTimeout: deadlines.headersMs,
-    bodyTimeout: deadlines.bodyMs,
-  }).compose(
-    interceptors.retry({
-      maxRetries: retry.retries,
-      minTimeout: retry.minDelayMs,
-      maxTimeout: retry.maxDelayMs,
-      timeoutFactor: 2,
-      retryAfter: true,
-      statusCodes: retriedStatuses,
-      methods: methods as Dispatcher.HttpMethod[],
-      // After the last try the response itself comes back, so its body can say what went wrong.
-      throwOnError: false,
-    }),
-  );
-}
-
 export interface SendOptions {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   headers: Record<string, string>;
   body?: string;
   dispatcher: Dispatcher;
+  deadlines: Deadlines;
   /** For error messages: the path without host or query. */
   path: string;
 }
@@ -73,6 +73,8 @@ export async function send(url: string, options: SendOptions): Promise<HttpRespo
       headers: options.headers,
       ...(options.body === undefined ? {} : { body: options.body }),
       dispatcher: options.dispatcher,
+      headersTimeout: options.deadlines.headersMs,
+      bodyTimeout: options.deadlines.bodyMs,
     });
   } catch (error) {
     throw transportError(error, options.path);
@@ -100,6 +102,15 @@ export async function send(url: string, options: SendOptions): Promise<HttpRespo
     }
   }
   return { status: response.statusCode, headers: response.headers, body, correlationId };
+}
+
+/** How long PingOne asked to wait (Retry-After in seconds or as an HTTP date), if it said. */
+export function retryAfterMs(response: HttpResponse, now = Date.now()): number | undefined {
+  const value = header(response.headers, 'retry-after')?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 export function header(headers: HttpResponse['headers'], name: string): string | undefined {

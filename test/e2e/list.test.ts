@@ -212,8 +212,12 @@ describe('/flightiq list, choosing the environment', () => {
     expect(davinci).toContain(
       'needs the DaVinci Admin Read Only (or DaVinci Admin) role on that environment',
     );
+    // Configuration Read Only and Environment Admin both read identity data.
     worker.roleAssignments = worker.roleAssignments.filter(
-      (ra) => ra.role.id !== '11111111-0000-4000-8000-0000000000a3',
+      (ra) =>
+        !['11111111-0000-4000-8000-0000000000a3', '11111111-0000-4000-8000-0000000000a2'].includes(
+          ra.role.id,
+        ),
     );
     const identity = JSON.stringify(await run('list certificates --env Staging'));
     expect(identity).toContain('needs the Configuration Read Only (or Environment Admin) role');
@@ -223,7 +227,7 @@ describe('/flightiq list, choosing the environment', () => {
     sim.fail(/\/variables$/, { status: 429, retryAfter: '0' }, { times: 10 });
     const shown = JSON.stringify(await run('list variables --env Staging'));
     expect(shown).toContain('PingOne rate limit reached');
-    expect(shown).toContain('after FlightIQ retried 3 time(s)');
+    expect(shown).toContain('again after FlightIQ waited 9 time(s) as PingOne asked');
   });
 
   it('keeps its deadline when PingOne hangs, and says so', async () => {

@@ -48,6 +48,30 @@ it('gives up with a timeout when PingOne sends no headers within the deadline', 
   expect(Date.now() - started).toBeLessThan(1_400);
 });
 
+it('reports a change that timed out as one whose outcome is unknown, and does not send it again', async () => {
+  const client = new PingOneClient({
+    logger,
+    overrides: { authBaseUrl: sim.url, apiBaseUrl: sim.url },
+    writeDeadlines: { connectMs: 1_000, headersMs: 300, bodyMs: 300 },
+    retry: { retries: 2, minDelayMs: 10, maxDelayMs: 10 },
+  });
+  const path = '/environments/bb22bb22-0000-4000-8000-000000000002/variables';
+  sim.fail(/\/variables$/, { delayMs: 1_000 }, { method: 'POST' });
+  const before = sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/variables')).length;
+  const error = await client
+    .send(credentials(), {
+      method: 'POST',
+      path,
+      body: { name: 'x', context: 'company', dataType: 'string', mutable: true },
+    })
+    .catch((caught: unknown) => caught as PingOneError);
+  expect(error).toBeInstanceOf(PingOneError);
+  expect((error as PingOneError).code).toBe('timeout');
+  expect((error as PingOneError).details.outcomeUnknown).toBe(true);
+  const after = sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/variables')).length;
+  expect(after - before).toBe(1);
+});
+
 it('reports a refused connection as a network problem, after retrying', async () => {
   const client = new PingOneClient({
     logger,

@@ -2,6 +2,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createLogger } from '../../../src/logger.js';
+import { type PingOneWait, withCallContext } from '../../../src/pingone/call-context.js';
 import { PingOneClient, type WorkerCredentials } from '../../../src/pingone/client.js';
 import { PingOneError } from '../../../src/pingone/errors.js';
 
@@ -251,17 +252,62 @@ describe('API calls', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(200);
   });
 
-  it('caps a long Retry-After and reports the rate limit after its retries', async () => {
+  it('does not wait longer than 60 s: a longer Retry-After fails at once and says how long PingOne asked', async () => {
     withToken();
     const scope = nock(api)
       .get(`/v1${path}`)
-      .times(3)
       .reply(429, { code: 'REQUEST_LIMITED' }, { 'Retry-After': '3600' });
     const started = Date.now();
     const error = await failure(client().get(credentials(), path));
     expect(error.code).toBe('rate_limited');
-    expect(error.details.retried).toBe(true);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(error.details.retryAfterSeconds).toBe(3600);
+    expect(error.message).toContain('asked to wait 3600 s, longer than FlightIQ waits (60 s)');
+    expect(Date.now() - started).toBeLessThan(1_000);
+    scope.done();
+  });
+
+  it('tells the work it belongs to that it is waiting for the rate limit, and how long', async () => {
+    withToken();
+    nock(api)
+      .get(`/v1${path}`)
+      .reply(429, { code: 'REQUEST_LIMITED' }, { 'Retry-After': '1' })
+      .get(`/v1${path}`)
+      .reply(200, page([]));
+    const waits: PingOneWait[] = [];
+    await withCallContext({ onWait: (wait) => waits.push(wait) }, () => client().get(credentials(), path));
+    expect(waits).toEqual([{ reason: 'rate_limited', seconds: 1, path }]);
+  });
+
+  it('does not wait past the deadline of the work it belongs to', async () => {
+    withToken();
+    nock(api).get(`/v1${path}`).reply(429, { code: 'REQUEST_LIMITED' }, { 'Retry-After': '30' });
+    const started = Date.now();
+    const error = await failure(
+      withCallContext({ timeoutMs: 5_000 }, () => client().get(credentials(), path)),
+    );
+    expect(error.code).toBe('rate_limited');
+    expect(error.message).toContain('would go past the time this work may take');
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('sends a change again after a 429, which means PingOne did not act on it', async () => {
+    withToken();
+    const scope = nock(api)
+      .put(`/v1${path}/1`)
+      .reply(429, { code: 'REQUEST_LIMITED' }, { 'Retry-After': '0' })
+      .put(`/v1${path}/1`)
+      .reply(200, { id: '1' });
+    await expect(
+      client().send(credentials(), { method: 'PUT', path: `${path}/1`, body: { name: 'x' } }),
+    ).resolves.toEqual({ id: '1' });
+    scope.done();
+  });
+
+  it('never sends a change twice after a 500: PingOne may have acted on it', async () => {
+    withToken();
+    const scope = nock(api).post(`/v1${path}`).reply(500, { code: 'UNEXPECTED_ERROR' });
+    const error = await failure(client().send(credentials(), { method: 'POST', path, body: { name: 'x' } }));
+    expect(error.code).toBe('unavailable');
     scope.done();
   });
 
