@@ -2,11 +2,12 @@ import type pg from 'pg';
 import type { Logger } from '../logger.js';
 import type { PingOneClient, WorkerCredentials } from '../pingone/client.js';
 import { PingOneError } from '../pingone/errors.js';
-import { type Environment, environmentSchema, roleAssignmentSchema, roleSchema } from '../pingone/schemas.js';
+import { roleAssignmentSchema, roleSchema } from '../pingone/schemas.js';
 import { recordAuditEvent } from '../store/audit-events.js';
 import { recordTenantTest } from '../store/tenants.js';
 import type { Actor } from './access.js';
 import type { CredentialMonitor } from './credential-monitor.js';
+import { type EnvironmentSummary, readEnvironments } from './environments.js';
 import { type Tenant, TenantSecretUnavailableError, type TenantService } from './tenants.js';
 
 export type StepStatus = 'passed' | 'failed' | 'not_checked';
@@ -19,12 +20,18 @@ export interface Problem {
   correlationId?: string | undefined;
 }
 
+/**
+ * How reading DaVinci in one environment went. `not_licensed`: its bill of materials has no DaVinci, so
+ * nothing was read. `refused`: PingOne refused the read and FlightIQ could not see the bill of
+ * materials, so either the role is missing or DaVinci is not there; neither counts as a failure.
+ */
+export type DavinciRead = StepStatus | 'not_licensed' | 'refused';
+
 export interface EnvironmentCheck {
   id: string;
   name: string;
   type: string;
-  /** `absent` when PingOne says the environment has no DaVinci. */
-  davinciRead: StepStatus | 'absent';
+  davinciRead: DavinciRead;
   identityRead: StepStatus;
 }
 
@@ -127,15 +134,9 @@ export class CredentialCheck {
       return this.fail(report, error);
     }
 
-    let environments: Environment[] = [];
+    let environments: EnvironmentSummary[] = [];
     try {
-      const listed = await pingone.collect(
-        credentials,
-        '/environments?expand=billOfMaterials',
-        'environments',
-        environmentSchema,
-      );
-      environments = listed.items;
+      ({ environments } = await readEnvironments(pingone, credentials));
       report.environments = { status: 'passed', total: environments.length, checked: [] };
     } catch (error) {
       report.environments.status = 'failed';
@@ -167,7 +168,7 @@ export class CredentialCheck {
 
   private async roles(
     credentials: WorkerCredentials,
-    environments: Environment[],
+    environments: EnvironmentSummary[],
   ): Promise<CheckReport['roles']> {
     const { pingone } = this.deps;
     try {
@@ -209,7 +210,7 @@ export class CredentialCheck {
 
   private async readEach(
     credentials: WorkerCredentials,
-    environments: Environment[],
+    environments: EnvironmentSummary[],
   ): Promise<EnvironmentCheck[]> {
     const results: EnvironmentCheck[] = [];
     for (let i = 0; i < environments.length; i += parallelReads) {
@@ -219,23 +220,33 @@ export class CredentialCheck {
     return results;
   }
 
-  private async readOne(credentials: WorkerCredentials, env: Environment): Promise<EnvironmentCheck> {
-    const products = env.billOfMaterials?.products?.map((product) => product.type);
-    const hasDavinci = products === undefined || products.includes('PING_ONE_DAVINCI');
-    const attempt = async (path: string): Promise<StepStatus> => {
+  private async readOne(credentials: WorkerCredentials, env: EnvironmentSummary): Promise<EnvironmentCheck> {
+    const attempt = async (path: string): Promise<StepStatus | 'forbidden'> => {
       try {
         await this.deps.pingone.get(credentials, path);
         return 'passed';
       } catch (error) {
-        if (error instanceof PingOneError) return 'failed';
-        throw error;
+        if (!(error instanceof PingOneError)) throw error;
+        return error.code === 'missing_role' ? 'forbidden' : 'failed';
       }
     };
-    const [davinciRead, identityRead] = await Promise.all([
-      hasDavinci ? attempt(`/environments/${env.id}/variables?limit=1`) : Promise.resolve('absent' as const),
+    const [davinci, identity] = await Promise.all([
+      env.hasDavinci === false
+        ? Promise.resolve('not_licensed' as const)
+        : attempt(`/environments/${env.id}/variables?limit=1`),
       attempt(`/environments/${env.id}/schemas`),
     ]);
-    return { id: env.id, name: env.name, type: env.type ?? 'unknown', davinciRead, identityRead };
+    // DaVinci answers like a missing role where it is not licensed (reference §5.3): only when the bill
+    // of materials says DaVinci is there is a refusal the worker's fault.
+    const davinciRead: DavinciRead =
+      davinci === 'forbidden' ? (env.hasDavinci === undefined ? 'refused' : 'failed') : davinci;
+    return {
+      id: env.id,
+      name: env.name,
+      type: env.type,
+      davinciRead,
+      identityRead: identity === 'forbidden' ? 'failed' : identity,
+    };
   }
 
   private fail(report: CheckReport, error: unknown): CheckReport {

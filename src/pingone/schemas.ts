@@ -37,17 +37,31 @@ export const halCollectionSchema = z.looseObject({
   size: z.number().optional(),
 });
 
+const billOfMaterialsSchema = z.looseObject({
+  products: z.array(z.looseObject({ type: z.string() })).optional(),
+});
+
 export const environmentSchema = z.looseObject({
   id: z.string(),
   name: z.string(),
   type: z.string().optional(),
   region: z.string().optional(),
   status: z.string().optional(),
-  billOfMaterials: z
-    .looseObject({ products: z.array(z.looseObject({ type: z.string() })).optional() })
-    .optional(),
+  billOfMaterials: billOfMaterialsSchema.optional(),
+  _embedded: z.looseObject({ billOfMaterials: billOfMaterialsSchema.optional() }).optional(),
 });
 export type Environment = z.infer<typeof environmentSchema>;
+
+/**
+ * The products licensed in an environment, from wherever PingOne put its bill of materials: Ping's
+ * documentation says `_embedded.billOfMaterials`, the generated spec a top-level `billOfMaterials`
+ * (reference §0a). Undefined when neither is there (the worker may lack the role to read it): then
+ * nobody knows, which is not the same as "none".
+ */
+export function productsOf(environment: Environment): string[] | undefined {
+  const bill = environment._embedded?.billOfMaterials ?? environment.billOfMaterials;
+  return bill?.products?.map((product) => product.type);
+}
 
 export const roleSchema = z.looseObject({
   id: z.string(),

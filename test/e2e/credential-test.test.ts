@@ -85,7 +85,7 @@ describe('/flightiq test', () => {
     expect(shown).toContain(
       '*Staging* (SANDBOX): DaVinci read :white_check_mark: · Identity read :white_check_mark:',
     );
-    expect(shown).toContain('*Workforce* (SANDBOX): DaVinci read :heavy_minus_sign: no DaVinci');
+    expect(shown).toContain('*Workforce* (SANDBOX): :heavy_minus_sign: DaVinci not licensed here');
   });
 
   it('stores the result on the tenant, shows it in tenant list, and audits it', async () => {
@@ -231,7 +231,7 @@ describe('/flightiq envs', () => {
     sim.fail(/^\/v1\/environments$/, { status: 429, retryAfter: '0' }, { times: 10 });
     const shown = await run('envs');
     expect(shown).toContain('PingOne rate limit reached');
-    expect(shown).toContain('after FlightIQ retried 3 time(s)');
+    expect(shown).toContain('again after FlightIQ waited 9 time(s) as PingOne asked');
   });
 
   it('200 concurrent commands for one tenant make exactly one token request', async () => {

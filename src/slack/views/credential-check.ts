@@ -1,13 +1,20 @@
 import type { KnownBlock } from '@slack/types';
-import type { CheckReport, StepStatus } from '../../core/credential-check.js';
+import type { CheckReport, DavinciRead, StepStatus } from '../../core/credential-check.js';
 import { escapeMrkdwn, shorten } from './mrkdwn.js';
 import { problemBlocks } from './pingone-problem.js';
 
-const mark: Record<StepStatus | 'absent', string> = {
+const mark: Record<StepStatus, string> = {
   passed: ':white_check_mark:',
   failed: ':x:',
   not_checked: ':heavy_minus_sign:',
-  absent: ':heavy_minus_sign:',
+};
+
+const davinciText: Record<DavinciRead, string> = {
+  passed: `DaVinci read ${mark.passed}`,
+  failed: `DaVinci read ${mark.failed}`,
+  not_checked: `DaVinci read ${mark.not_checked}`,
+  not_licensed: ':heavy_minus_sign: DaVinci not licensed here',
+  refused: ':grey_question: DaVinci refused (no DaVinci role, or DaVinci not licensed here)',
 };
 
 /** The validation checklist of `/flightiq test`: each line passed, failed or not checked. */
@@ -48,7 +55,7 @@ export function credentialCheckMessage(report: CheckReport): { text: string; blo
   if (report.environments.checked.length > 0) {
     const lines = report.environments.checked.map(
       (env) =>
-        `*${escapeMrkdwn(env.name)}* (${escapeMrkdwn(env.type)}): DaVinci read ${mark[env.davinciRead]}${env.davinciRead === 'absent' ? ' no DaVinci' : ''} · Identity read ${mark[env.identityRead]}`,
+        `*${escapeMrkdwn(env.name)}* (${escapeMrkdwn(env.type)}): ${davinciText[env.davinciRead]} · Identity read ${mark[env.identityRead]}`,
     );
     const more = report.environments.total - report.environments.checked.length;
     blocks.push({
