@@ -1,4 +1,4 @@
-import { createSign, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, createSign, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,6 +34,37 @@ export interface SimData {
   applications: SimApplication[];
   collections: Record<string, Record<string, Record<string, unknown>[]>>;
 }
+
+/**
+ * Where Ping's documents and Ping's own clients disagree, or say nothing, the simulator can play each
+ * reading, so the client is tested against all of them (issue "Real DaVinci", item 9).
+ */
+export interface SimVariants {
+  /**
+   * Where `expand=billOfMaterials` puts the bill: `_embedded` (Ping's "Read All Environments" page and
+   * a Ping-authored script) or top-level (the generated spec's EnvironmentResponse).
+   */
+  billOfMaterials: 'embedded' | 'top-level';
+  /** What a worker without the role to read the bill gets: the environment without it, or a 403. */
+  billOfMaterialsWithoutRole: 'omitted' | 'forbidden';
+  /**
+   * The export's `variables[]`: the platform's variable resources, the legacy console shape
+   * (`name##SK##context##SK##flowId`, `fields`), or nothing at all (the spec makes it optional).
+   */
+  exportVariables: 'platform' | 'legacy' | 'none';
+  /** Whether an export asked to include subflows carries them in `_embedded` (the spec's subflows response). */
+  exportSubflows: boolean;
+  /** The export answer: the export document (200), or the version record without a graph (the spec's 201). */
+  exportAnswer: 'export' | 'version-record';
+}
+
+export const defaultVariants: SimVariants = {
+  billOfMaterials: 'embedded',
+  billOfMaterialsWithoutRole: 'omitted',
+  exportVariables: 'platform',
+  exportSubflows: true,
+  exportAnswer: 'export',
+};
 
 export type SimFault =
   | { status: number; body?: unknown; retryAfter?: string; headers?: Record<string, string> }
@@ -88,6 +119,7 @@ const collections: Record<string, Collection> = {
   },
   schemas: { embedded: 'schemas', permission: 'identity:read', davinci: false },
   certificates: { embedded: 'certificates', permission: 'identity:read', davinci: false },
+  keys: { embedded: 'keys', permission: 'identity:read', davinci: false },
   attributes: { embedded: 'attributes', permission: 'identity:read', davinci: false, parentField: 'schema' },
 };
 
@@ -99,6 +131,9 @@ export class PingOneSimulator {
   readonly requests: { method: string; path: string; clientId?: string }[] = [];
   /** Added to every answer, to model a distant PingOne. */
   latencyMs = 0;
+  /** Added again to every change (create, replace, delete, deploy): DaVinci takes its time to save. */
+  writeLatencyMs = 0;
+  variants: SimVariants = { ...defaultVariants };
   /**
    * When set, every collection answers in pages of this size, documented paging or not: the client
    * must follow `_links.next` wherever PingOne sends one.
@@ -251,6 +286,11 @@ export class PingOneSimulator {
       const [, envId = '', flowId, version] = flowPath;
       return this.flowApi(req, body, url, app, res, { envId, flowId, version });
     }
+    const variablePath = /^\/v1\/environments\/([^/]+)\/variables(?:\/([^/]+))?$/.exec(url.pathname);
+    if (variablePath && (req.method !== 'GET' || variablePath[2])) {
+      const [, envId = '', variableId] = variablePath;
+      return this.variableApi(req, body, url, app, res, { envId, variableId });
+    }
     if (req.method !== 'GET') return gateway(res);
     return this.api(url, app, res);
   }
@@ -327,11 +367,17 @@ export class PingOneSimulator {
         this.covers(app, env.id, 'orgmgt:read:environment'),
       );
       const expand = url.searchParams.get('expand') === 'billOfMaterials';
+      if (expand && this.variants.billOfMaterialsWithoutRole === 'forbidden') {
+        if (visible.some((env) => !this.covers(app, env.id, billOfMaterialsPermission)))
+          return forbidden(res);
+      }
       return this.page(
         url,
         res,
         'environments',
-        visible.map((env) => this.environmentBody(env, expand)),
+        visible.map((env) =>
+          this.environmentBody(env, expand && this.covers(app, env.id, billOfMaterialsPermission)),
+        ),
       );
     }
     if (parts[0] !== 'environments' || !parts[1]) return gateway(res);
@@ -340,7 +386,11 @@ export class PingOneSimulator {
     if (!env) return forbidden(res);
     if (parts.length === 2) {
       if (!this.covers(app, env.id, 'orgmgt:read:environment')) return forbidden(res);
-      return json(res, 200, this.environmentBody(env, url.searchParams.get('expand') === 'billOfMaterials'));
+      const expand = url.searchParams.get('expand') === 'billOfMaterials';
+      const mayRead = this.covers(app, env.id, billOfMaterialsPermission);
+      if (expand && !mayRead && this.variants.billOfMaterialsWithoutRole === 'forbidden')
+        return forbidden(res);
+      return json(res, 200, this.environmentBody(env, expand && mayRead));
     }
     if (parts[2] === 'applications' && parts[4] === 'roleAssignments' && parts.length === 5) {
       const target = this.data.applications.find(
@@ -383,14 +433,14 @@ export class PingOneSimulator {
    * (PUT), deploy (POST with the deploy content type), export a version (POST on /versions/{n}).
    * Every save makes a new version; deploy publishes the current one.
    */
-  private flowApi(
+  private async flowApi(
     req: IncomingMessage,
     body: string,
     url: URL,
     app: SimApplication,
     res: ServerResponse,
     at: { envId: string; flowId: string | undefined; version: string | undefined },
-  ): void {
+  ): Promise<void> {
     const env = this.data.environments.find((e) => e.id === at.envId);
     if (!env) return forbidden(res);
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
@@ -400,13 +450,13 @@ export class PingOneSimulator {
       this.covers(app, env.id, name) && env.products.includes('PING_ONE_DAVINCI');
     const parsed = () => (body ? (JSON.parse(body) as Record<string, unknown>) : {});
     const method = req.method ?? 'GET';
-    const write = () => this.writes.push({ method, path: url.pathname, contentType, environmentId: env.id });
+    const write = () => this.wrote({ method, path: url.pathname, contentType, environmentId: env.id });
 
     if (method === 'GET' && at.flowId && !at.version) {
       if (!permission('davinci:read:dvFlows')) return forbidden(res);
       if (!flow) return notFound(res);
       const attributes = url.searchParams.get('attributes');
-      return json(res, 200, attributes ? project(flow, attributes.split(',')) : flow);
+      return json(res, 200, attributes ? project(flow, attributes.split(',')) : this.flowBody(flow));
     }
     if (method === 'POST' && !at.flowId) {
       if (!permission('davinci:create:dvFlows')) return forbidden(res);
@@ -422,12 +472,11 @@ export class PingOneSimulator {
         currentVersion: 1,
         createdAt: now,
         updatedAt: now,
-        _links: {},
       };
+      await write();
       flows.push(created);
       this.saveVersion(created);
-      write();
-      return json(res, 201, created);
+      return json(res, 201, this.flowBody(created));
     }
     if (!flow) return permission('davinci:read:dvFlows') ? notFound(res) : forbidden(res);
     if (method === 'PUT' && !at.version) {
@@ -435,40 +484,246 @@ export class PingOneSimulator {
       if (contentType !== 'application/json') return unsupportedMediaType(res);
       const request = parsed();
       if (typeof request.name !== 'string' || request.name === '') return invalidData(res, 'name');
+      await write();
       for (const key of definitionKeys) delete flow[key];
       Object.assign(flow, definitionOf(request), {
         currentVersion: Number(flow.currentVersion ?? 0) + 1,
         updatedAt: new Date().toISOString(),
       });
       this.saveVersion(flow);
-      write();
-      return json(res, 200, flow);
+      return json(res, 200, this.flowBody(flow));
     }
     if (method === 'POST' && !at.version) {
       if (contentType !== 'application/vnd.pingidentity.flow.deploy+json') return unsupportedMediaType(res);
       if (!permission('davinci:create:dvFlows')) return forbidden(res);
+      await write();
       Object.assign(flow, { publishedVersion: flow.currentVersion, deployedAt: new Date().toISOString() });
-      write();
-      return json(res, 201, flow);
+      return json(res, 201, this.flowBody(flow));
     }
     if (method === 'POST' && at.version) {
       if (contentType !== 'application/vnd.pingidentity.flowversion.export+json')
         return unsupportedMediaType(res);
       if (!permission('davinci:export:flowVersions')) return forbidden(res);
-      const saved = this.versionsOf(flow).get(Number(at.version));
+      const version = Number(at.version);
+      const saved = this.versionsOf(flow).get(version);
       if (!saved) return notFound(res);
-      return json(res, 200, {
-        ...saved,
-        _links: { self: { href: `${this.url}${url.pathname}` } },
-        environment: { id: env.id },
-        flow: { id: flow.id, name: saved.name },
-        version: Number(at.version),
-        ...(flow.publishedVersion === undefined ? {} : { publishedVersion: flow.publishedVersion }),
-        enabled: flow.enabled,
-        variables: this.variablesUsed(env.id, saved),
-      });
+      const options = parsed() as { includeSubFlows?: boolean; includeVariableValues?: boolean };
+      if (this.variants.exportAnswer === 'version-record') {
+        return json(res, 201, {
+          _links: { self: { href: `${this.url}${url.pathname}` } },
+          environment: { id: env.id },
+          flow: { id: flow.id, name: saved.name },
+          version,
+        });
+      }
+      const exported = this.exportOf(env.id, flow, version, Boolean(options.includeVariableValues));
+      if (options.includeSubFlows && this.variants.exportSubflows) {
+        const subflows = this.subflowsOf(env.id, flow).map((subflow) =>
+          this.exportOf(
+            env.id,
+            subflow,
+            Number(subflow.currentVersion ?? 1),
+            Boolean(options.includeVariableValues),
+          ),
+        );
+        if (subflows.length > 0) exported._embedded = subflows;
+      }
+      return json(res, 200, exported);
     }
     return gateway(res);
+  }
+
+  /** One version of a flow as the export operation shows it (DaVinciExportFlowVersionResponse). */
+  private exportOf(
+    envId: string,
+    flow: Record<string, unknown>,
+    version: number,
+    withValues: boolean,
+  ): Record<string, unknown> {
+    const saved = this.versionsOf(flow).get(version) ?? definitionOf(flow);
+    const variables = this.variablesOfFlow(envId, flow, saved, withValues);
+    return {
+      ...saved,
+      _links: {
+        self: { href: `${this.url}/v1/environments/${envId}/flows/${flow.id}/versions/${version}` },
+        environment: { href: `${this.url}/v1/environments/${envId}` },
+      },
+      environment: { id: envId },
+      flow: { id: flow.id, name: saved.name },
+      version,
+      ...(flow.publishedVersion === undefined ? {} : { publishedVersion: flow.publishedVersion }),
+      enabled: flow.enabled,
+      createdAt: flow.createdAt,
+      updatedAt: flow.updatedAt,
+      ...(this.variants.exportVariables === 'none' ? {} : { variables }),
+    };
+  }
+
+  /** Every flow `flow` starts, and every flow those start, each once (what includeSubFlows brings). */
+  private subflowsOf(envId: string, flow: Record<string, unknown>): Record<string, unknown>[] {
+    const flows = this.flowsOf(envId);
+    const found = new Map<string, Record<string, unknown>>();
+    const visit = (current: Record<string, unknown>) => {
+      for (const id of subflowIdsIn(current.graphData)) {
+        const subflow = flows.find((candidate) => candidate.id === id);
+        if (!subflow || found.has(id) || id === flow.id) continue;
+        found.set(id, subflow);
+        visit(subflow);
+      }
+    };
+    visit(flow);
+    return [...found.values()];
+  }
+
+  /**
+   * The export's `variables[]`: the environment's variables the flow's nodes name, and the flow's own
+   * (flow context), in the shape the variant plays.
+   */
+  private variablesOfFlow(
+    envId: string,
+    flow: Record<string, unknown>,
+    definition: Record<string, unknown>,
+    withValues: boolean,
+  ): unknown[] {
+    const names = variableNamesIn(definition.graphData);
+    const used = (this.data.collections[envId]?.variables ?? []).filter((variable) =>
+      variable.context === 'flow'
+        ? (variable.flow as { id?: string } | undefined)?.id === flow.id
+        : names.has(String(variable.name)),
+    );
+    return used.map((variable) => {
+      const value = variable.dataType === 'secret' ? '******' : variable.value;
+      if (this.variants.exportVariables === 'legacy') {
+        const flowId = (variable.flow as { id?: string } | undefined)?.id;
+        return {
+          id: variable.id,
+          name: [variable.name, variable.context, ...(flowId ? [flowId] : [])].join('##SK##'),
+          context: variable.context,
+          type: 'property',
+          visibility: 'private',
+          fields: {
+            type: variable.dataType,
+            displayName: variable.displayName ?? '',
+            mutable: variable.mutable ?? true,
+            min: variable.min ?? 0,
+            max: variable.max ?? 2000,
+            ...(withValues && value !== undefined ? { value } : {}),
+          },
+          ...(flowId ? { flowId } : {}),
+          companyId: envId,
+          createdDate: Date.parse(String(variable.createdAt ?? '2026-01-01T00:00:00Z')),
+        };
+      }
+      const { _links: _ignored, value: _value, ...rest } = variable;
+      return { ...rest, ...(withValues && value !== undefined ? { value } : {}) };
+    });
+  }
+
+  /**
+   * DaVinci variables (reference §4.3): create, read, replace and delete one. Names are unique per
+   * context (and per flow for flow context); a flow variable needs its flow; secrets read back masked.
+   */
+  private async variableApi(
+    req: IncomingMessage,
+    body: string,
+    url: URL,
+    app: SimApplication,
+    res: ServerResponse,
+    at: { envId: string; variableId: string | undefined },
+  ): Promise<void> {
+    const env = this.data.environments.find((e) => e.id === at.envId);
+    if (!env) return forbidden(res);
+    const method = req.method ?? 'GET';
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+    const permission = (name: string) =>
+      this.covers(app, env.id, name) && env.products.includes('PING_ONE_DAVINCI');
+    const needed = {
+      GET: 'davinci:read:constructs',
+      POST: 'davinci:create:constructs',
+      PUT: 'davinci:update:constructs',
+      DELETE: 'davinci:delete:constructs',
+    }[method];
+    if (!needed || !permission(needed)) return forbidden(res);
+    this.data.collections[env.id] ??= {};
+    const store = this.data.collections[env.id] as Record<string, Record<string, unknown>[]>;
+    store.variables ??= [];
+    const variables = store.variables;
+    const write = () => this.wrote({ method, path: url.pathname, contentType, environmentId: env.id });
+    const check = (request: Record<string, unknown>, except?: unknown) => {
+      for (const field of ['name', 'context', 'dataType'])
+        if (typeof request[field] !== 'string' || request[field] === '') return field;
+      if (typeof request.mutable !== 'boolean') return 'mutable';
+      if (request.context === 'flow') {
+        const flowId = (request.flow as { id?: unknown } | undefined)?.id;
+        if (!this.flowsOf(env.id).some((flow) => flow.id === flowId)) return 'flow.id';
+      }
+      const taken = variables.some(
+        (other) =>
+          other.id !== except &&
+          other.name === request.name &&
+          other.context === request.context &&
+          (other.flow as { id?: unknown } | undefined)?.id ===
+            (request.flow as { id?: unknown } | undefined)?.id,
+      );
+      return taken ? 'name' : undefined;
+    };
+    if (method === 'POST' && !at.variableId) {
+      if (contentType !== 'application/json') return unsupportedMediaType(res);
+      const request = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+      const wrong = check(request);
+      if (wrong) return invalidData(res, wrong);
+      const now = new Date().toISOString();
+      const created = {
+        ...variableFields(request),
+        id: randomUUID(),
+        environment: { id: env.id },
+        createdAt: now,
+        updatedAt: now,
+      };
+      await write();
+      variables.push(created);
+      return json(res, 201, this.variableBody(env.id, created));
+    }
+    const variable = variables.find((candidate) => candidate.id === at.variableId);
+    if (!variable) return notFound(res);
+    if (method === 'GET') return json(res, 200, this.variableBody(env.id, variable));
+    if (method === 'PUT') {
+      if (contentType !== 'application/json') return unsupportedMediaType(res);
+      const request = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+      const wrong = check(request, variable.id);
+      if (wrong) return invalidData(res, wrong);
+      await write();
+      for (const key of Object.keys(variableFields(variable))) delete variable[key];
+      Object.assign(variable, variableFields(request), { updatedAt: new Date().toISOString() });
+      return json(res, 200, this.variableBody(env.id, variable));
+    }
+    await write();
+    variables.splice(variables.indexOf(variable), 1);
+    res.writeHead(204).end();
+  }
+
+  private variableBody(envId: string, variable: Record<string, unknown>): Record<string, unknown> {
+    return {
+      ...variable,
+      ...(variable.dataType === 'secret' && variable.value !== undefined ? { value: '******' } : {}),
+      _links: { self: { href: `${this.url}/v1/environments/${envId}/variables/${variable.id}` } },
+    };
+  }
+
+  private flowBody(flow: Record<string, unknown>): Record<string, unknown> {
+    return {
+      ...flow,
+      _links: {
+        self: {
+          href: `${this.url}/v1/environments/${(flow.environment as { id: string }).id}/flows/${flow.id}`,
+        },
+      },
+    };
+  }
+
+  private async wrote(write: PingOneSimulator['writes'][number]): Promise<void> {
+    if (this.writeLatencyMs > 0) await sleep(this.writeLatencyMs);
+    this.writes.push(write);
   }
 
   private flowsOf(envId: string): Record<string, unknown>[] {
@@ -492,23 +747,19 @@ export class PingOneSimulator {
     this.versionsOf(flow).set(Number(flow.currentVersion), structuredClone(definitionOf(flow)));
   }
 
-  /** Variables a flow's nodes name (reference §4.3: usage is by name), as the export's `variables[]`. */
-  private variablesUsed(envId: string, definition: Record<string, unknown>): unknown[] {
-    const names = variableNamesIn(definition.graphData);
-    return (this.data.collections[envId]?.variables ?? [])
-      .filter((variable) => names.has(String(variable.name)))
-      .map((variable) => ({ id: variable.id, context: variable.context, name: variable.name }));
-  }
-
-  private environmentBody(env: SimData['environments'][number], expand: boolean) {
+  private environmentBody(env: SimData['environments'][number], withBill: boolean) {
     const { products, ...rest } = env;
+    const bill = { products: products.map((type) => ({ id: stableUuid(`${env.id}/${type}`), type })) };
     return {
       ...rest,
       organization: { id: this.data.organization.id },
       license: { id: '77777777-0000-4000-8000-000000000001' },
       status: 'ACTIVE',
-      ...(expand
-        ? { billOfMaterials: { products: products.map((type) => ({ type, id: randomUUID() })) } }
+      createdAt: '2026-01-05T09:00:00.000Z',
+      updatedAt: '2026-06-01T09:00:00.000Z',
+      ...(withBill && this.variants.billOfMaterials === 'top-level' ? { billOfMaterials: bill } : {}),
+      ...(withBill && this.variants.billOfMaterials === 'embedded'
+        ? { _embedded: { billOfMaterials: bill } }
         : {}),
       _links: { self: { href: `${this.url}/v1/environments/${env.id}` } },
     };
@@ -587,18 +838,57 @@ function definitionOf(source: Record<string, unknown>): Record<string, unknown> 
   return kept;
 }
 
-/** Names in variablesConnector nodes (`saveFlowVariables`) and `{{global.variables.<name>}}` references. */
+/** Stands for the Environment Admin role, which reading the bill of materials needs (reference §0a). */
+const billOfMaterialsPermission = 'environment:read:billOfMaterials';
+
+/**
+ * Names of the environment's variables a graph uses: `{{global.company.variables.x}}`,
+ * `{{global.variables.x}}` and the Variables connector's `saveVariables` entries (reference §0a).
+ * Flow-context variables belong to their flow and are found by it, not by name.
+ */
 function variableNamesIn(graph: unknown): Set<string> {
   const text = JSON.stringify(graph ?? {});
   const names = new Set<string>();
-  for (const match of text.matchAll(/\{\{\s*global\.variables\.([A-Za-z0-9_-]+)\s*\}\}/g))
+  for (const match of text.matchAll(/\{\{\s*global\.(?:company\.)?variables\.([A-Za-z0-9_-]+)\s*\}\}/g))
     names.add(match[1] ?? '');
-  for (const match of text.matchAll(/"saveFlowVariables":\{"value":(\[[^\]]*\])/g)) {
-    for (const entry of JSON.parse(match[1] ?? '[]') as { name?: string }[])
-      if (entry.name) names.add(entry.name);
+  for (const node of nodesIn(graph)) {
+    const saved = node.data?.properties?.saveVariables?.value;
+    if (!Array.isArray(saved)) continue;
+    for (const entry of saved as { name?: unknown }[])
+      if (typeof entry?.name === 'string') names.add(entry.name);
   }
   names.delete('');
   return names;
+}
+
+type SimNode = {
+  data?: { connectorId?: string; properties?: Record<string, { value?: unknown } | undefined> };
+};
+
+function nodesIn(graph: unknown): SimNode[] {
+  const nodes = (graph as { elements?: { nodes?: unknown } } | undefined)?.elements?.nodes;
+  return Array.isArray(nodes) ? (nodes as SimNode[]) : [];
+}
+
+function subflowIdsIn(graph: unknown): string[] {
+  return nodesIn(graph).flatMap((node) => {
+    const value = (node.data?.properties?.subFlowId?.value as { value?: unknown } | undefined)?.value;
+    return node.data?.connectorId === 'flowConnector' && typeof value === 'string' ? [value] : [];
+  });
+}
+
+/** The fields of a variable create or replace request (DaVinciVariableCreateRequest). */
+function variableFields(source: Record<string, unknown>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const key of ['name', 'displayName', 'context', 'dataType', 'mutable', 'min', 'max', 'value', 'flow'])
+    if (source[key] !== undefined) kept[key] = source[key];
+  return kept;
+}
+
+/** A UUID that is the same for the same text, so answers do not change between reads. */
+function stableUuid(text: string): string {
+  const hex = createHash('sha256').update(text).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** `?attributes=a,b`: only those top-level properties, plus the links (reference §2.3). */

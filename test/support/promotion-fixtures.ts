@@ -1,15 +1,28 @@
 import type { PingOneSimulator } from './pingone-simulator.js';
 
 /**
- * DaVinci flows for promotion tests, in the shape the reference gives (§4.3): a main flow "Checkout"
- * in Staging that starts the subflow "Collect address", which starts "Validate address", which starts
- * "Collect address" again (a loop the planner must not follow forever). The nodes use a connector
- * instance, a PingOne form, a company variable and a secret variable.
+ * DaVinci flows for promotion tests, shaped like Ping's public flow exports (terraform-provider-davinci
+ * `internal/acctest/flows/`, reference §0a), written here from scratch: every node carries a
+ * `connectionId` (built-in connectors with their well-known IDs), decisions are EVAL nodes joined by
+ * edges, rich-text properties are JSON strings with variable links, and variables appear in all three
+ * template forms and in the Variables connector's save nodes.
+ *
+ * Staging's main flow "Checkout" starts the subflow "Collect address", which starts "Validate address",
+ * which starts "Collect address" again (a loop the planner must not follow forever). Production has an
+ * older "Collect address", and lacks some of the variables the flows use.
  */
 
 export const staging = 'bb22bb22-0000-4000-8000-000000000002';
 export const production = 'cc33cc33-0000-4000-8000-000000000003';
 export const qa = 'ee55ee55-0000-4000-8000-000000000005';
+
+/** Instances DaVinci gives every environment under the same ID. */
+export const builtIn = {
+  flow: '2581eb287bb1d9bd29ae9886d675f89f',
+  variables: '06922a684039827499bdbdd97f49827b',
+  functions: 'de650ca45593b82c49064ead10b9fe17',
+  error: '53ab83a4a4ab919d9f2cb02d9e111ac8',
+};
 
 export const ids = {
   checkout: 'c0c0c0c0c0c0c0c0c0c0c0c0c0c0c001',
@@ -18,45 +31,145 @@ export const ids = {
   productionCollect: 'd0d0d0d0d0d0d0d0d0d0d0d0d0d0d002',
   stagingHttp: '8f7e6d5c4b3a29180716253443526170',
   stagingSso: '9e8d7c6b5a4938271605f4e3d2c1b0a9',
+  stagingForms: '7a6b5c4d3e2f10ff7a6b5c4d3e2f1001',
   productionHttp: 'a8f7e6d5c4b3a2918071625344352617',
   productionSso: 'b9e8d7c6b5a4938271605f4e3d2c1b0a',
+  productionForms: '7a6b5c4d3e2f10ff7a6b5c4d3e2f1009',
+  /** Production's error connector instance has an ID of its own, as in environments made long ago. */
+  productionError: '6d8f6f706c45fd459a86b3f092602544',
   stagingForm: '55555555-0000-4000-8000-000000000001',
   productionForm: '55555555-0000-4000-8000-000000000009',
 };
 
 const cytoscape = {
-  boxSelectionEnabled: true,
-  pan: { x: 0, y: 0 },
-  panningEnabled: true,
-  userPanningEnabled: true,
+  data: {},
+  zoomingEnabled: true,
   userZoomingEnabled: true,
   zoom: 1,
+  minZoom: 1e-50,
+  maxZoom: 1e50,
+  panningEnabled: true,
+  userPanningEnabled: true,
+  pan: { x: 0, y: 0 },
+  boxSelectionEnabled: true,
+  renderer: { name: 'null' },
 };
 
-function node(id: string, data: Record<string, unknown>) {
+const nodeFlags = {
+  group: 'nodes',
+  removed: false,
+  selected: false,
+  selectable: true,
+  locked: false,
+  grabbable: true,
+  pannable: false,
+  classes: '',
+};
+
+let column = 0;
+
+/** A node calling a connector, as the DaVinci designer saves it. */
+function connection(
+  id: string,
+  data: {
+    connectorId: string;
+    connectionId: string;
+    name: string;
+    capabilityName: string;
+    properties?: Record<string, unknown>;
+    type?: 'trigger' | 'action';
+  },
+) {
+  column += 150;
   return {
-    data: { id, nodeType: 'CONNECTION', status: 'configured', type: 'action', ...data },
+    data: {
+      id,
+      nodeType: 'CONNECTION',
+      connectionId: data.connectionId,
+      connectorId: data.connectorId,
+      name: data.name,
+      label: data.name,
+      status: 'configured',
+      capabilityName: data.capabilityName,
+      type: data.type ?? 'trigger',
+      properties: data.properties ?? {},
+    },
+    position: { x: column, y: 240 },
+    ...nodeFlags,
+  };
+}
+
+/** A decision node between connections. */
+function evaluator(id: string) {
+  column += 75;
+  return {
+    data: { id, nodeType: 'EVAL', label: 'Evaluator' },
+    position: { x: column, y: 240 },
+    ...nodeFlags,
+  };
+}
+
+function edge(id: string, source: string, target: string) {
+  return {
+    data: { id, source, target },
     position: { x: 0, y: 0 },
-    group: 'nodes',
+    group: 'edges',
     removed: false,
     selected: false,
     selectable: true,
     locked: false,
     grabbable: true,
-    pannable: false,
+    pannable: true,
     classes: '',
   };
 }
 
-const startSubflow = (nodeId: string, id: string, label: string) =>
-  node(nodeId, {
+/**
+ * A rich-text property value as the designer stores it: a JSON string of Slate nodes, with each
+ * variable as a link whose `data` is its template (`{{global.company.variables.greeting}}`).
+ */
+function richText(...parts: (string | { variable: string; template: string })[]): { value: string } {
+  const children = parts.map((part) =>
+    typeof part === 'string'
+      ? { text: part }
+      : {
+          type: 'link',
+          src: 'variable.svg',
+          url: part.variable,
+          data: `{{${part.template}}}`,
+          tooltip: `{{${part.template}}}`,
+          children: [{ text: part.variable }],
+        },
+  );
+  return { value: JSON.stringify([{ children: [...children, { text: '' }] }], null, 2) };
+}
+
+function startSubflow(nodeId: string, id: string, label: string) {
+  return connection(nodeId, {
     connectorId: 'flowConnector',
+    connectionId: builtIn.flow,
+    name: 'Flow Conductor',
     capabilityName: 'startUiSubFlow',
     properties: { subFlowId: { value: { label, value: id } }, subFlowVersionId: { value: -1 } },
   });
+}
 
-export function graph(...nodes: unknown[]) {
-  return { elements: { nodes, edges: [] }, ...cytoscape };
+/** Nodes joined in a chain through evaluators, the way the designer connects them. */
+export function graph(...nodes: { data: Record<string, unknown> & { id: string } }[]) {
+  const elements: unknown[] = [];
+  const edges: unknown[] = [];
+  nodes.forEach((node, i) => {
+    elements.push(node);
+    const next = nodes[i + 1];
+    if (!next) return;
+    const decide = evaluator(`${node.data.id}e`.slice(-10));
+    elements.push(decide);
+    edges.push(
+      edge(`${node.data.id}a`, node.data.id, decide.data.id),
+      edge(`${node.data.id}b`, decide.data.id, next.data.id),
+    );
+  });
+  return { elements: { nodes: elements, edges }, ...cytoscape };
 }
 
 export function flow(
@@ -80,65 +193,249 @@ export function flow(
     environment: { id: envId },
     connectors: [],
     graphData,
-    settings: { logLevel: 2 },
+    settings: { logLevel: 2, csp: "worker-src 'self' blob:; script-src 'self' https://cdn.jsdelivr.net" },
+    inputSchema: [],
+    outputSchema: { output: { type: 'object', properties: {}, additionalProperties: false } },
     ...extra,
   };
 }
 
 export function checkoutGraph() {
   return graph(
-    startSubflow('n1', ids.collect, 'Collect address'),
-    node('n2', {
+    startSubflow('kq5ybvwvro', ids.collect, 'Collect address'),
+    connection('1u2m5vzr49', {
       connectorId: 'httpConnector',
       connectionId: ids.stagingHttp,
+      name: 'HTTP',
       capabilityName: 'customHtmlMessage',
+      properties: {
+        message: richText('Welcome, ', {
+          variable: 'greeting',
+          template: 'global.company.variables.greeting',
+        }),
+      },
     }),
-    node('n3', {
+    connection('p3wcu2oywm', {
       connectorId: 'pingOneFormsConnector',
+      connectionId: ids.stagingForms,
+      name: 'PingOne Forms',
       capabilityName: 'customForm',
       properties: { form: { value: ids.stagingForm } },
     }),
-    node('n4', {
+    connection('0cj7n971ix', {
       connectorId: 'variablesConnector',
-      capabilityName: 'saveFlowValue',
+      connectionId: builtIn.variables,
+      name: 'Variables',
+      capabilityName: 'saveValue',
       properties: {
-        saveFlowVariables: { value: [{ name: 'var1', key: 'k', label: 'var1', type: 'string', value: 'x' }] },
+        saveVariables: {
+          value: [
+            {
+              name: 'attempt',
+              key: 0.0906,
+              label: 'attempt (number - flowInstance)',
+              type: 'number',
+              value: '1',
+            },
+          ],
+        },
       },
     }),
-    node('n5', {
+    connection('3zvjdgdljx', {
+      connectorId: 'variablesConnector',
+      connectionId: builtIn.variables,
+      name: 'Variables',
+      capabilityName: 'saveFlowValue',
+      properties: {
+        saveFlowVariables: {
+          value: [
+            { name: 'retries', key: 0.3792, label: 'retries (number - flow)', type: 'number', value: '3' },
+          ],
+        },
+      },
+    }),
+    connection('gg5hvb2cho', {
       connectorId: 'httpConnector',
       connectionId: ids.stagingHttp,
+      name: 'HTTP',
       capabilityName: 'makeRestApiCall',
-      properties: { header: { value: 'Bearer {{global.variables.smtpPassword}}' } },
+      type: 'action',
+      properties: {
+        header: richText('Bearer ', {
+          variable: 'smtpPassword',
+          template: 'global.company.variables.smtpPassword',
+        }),
+      },
+    }),
+    connection('nx0o1b2cmw', {
+      connectorId: 'functionsConnector',
+      connectionId: builtIn.functions,
+      name: 'Functions',
+      capabilityName: 'AEqualsB',
+      properties: {
+        leftValueA: richText({ variable: 'retries', template: 'global.flow.variables.retries' }),
+        rightValueB: richText('3'),
+      },
+    }),
+    connection('vsp1ewtr9m', {
+      connectorId: 'errorConnector',
+      connectionId: builtIn.error,
+      name: 'Error Message',
+      capabilityName: 'customErrorMessage',
+      type: 'action',
+      properties: { errorMessage: richText('Too many attempts') },
     }),
   );
 }
 
-/** Seeds Staging with the three flows, and Production with an older "Collect address" and matching dependencies. */
+function collectGraph() {
+  return graph(
+    startSubflow('xb74p6rkd8', ids.validate, 'Validate address'),
+    connection('m2lookupss', {
+      connectorId: 'pingOneSSOConnector',
+      connectionId: ids.stagingSso,
+      name: 'PingOne SSO',
+      capabilityName: 'userLookup',
+    }),
+    connection('j3j8fmgc9q', {
+      connectorId: 'variablesConnector',
+      connectionId: builtIn.variables,
+      name: 'Variables',
+      capabilityName: 'saveValueUserInfo',
+      properties: {
+        saveVariables: {
+          value: [
+            {
+              name: 'userName',
+              key: 0.9814,
+              label: 'userName (string - flowInstance)',
+              type: 'string',
+              value: 'x',
+            },
+          ],
+        },
+      },
+    }),
+    connection('m4timeoutx', {
+      connectorId: 'httpConnector',
+      connectionId: ids.stagingHttp,
+      name: 'HTTP',
+      capabilityName: 'makeRestApiCall',
+      properties: {
+        timeout: richText({ variable: 'lookupTimeout', template: 'global.flow.variables.lookupTimeout' }),
+      },
+    }),
+  );
+}
+
+function validateGraph() {
+  return graph(
+    startSubflow('v1startsub', ids.collect, 'Collect address'),
+    connection('v2attemptx', {
+      connectorId: 'httpConnector',
+      connectionId: ids.stagingHttp,
+      name: 'HTTP',
+      capabilityName: 'customHtmlMessage',
+      properties: {
+        message: richText('Attempt ', { variable: 'attempt', template: 'global.variables.attempt' }),
+      },
+    }),
+  );
+}
+
+function variable(
+  id: string,
+  envId: string,
+  fields: {
+    name: string;
+    context: string;
+    dataType: string;
+    value?: unknown;
+    flowId?: string;
+    min?: number;
+    max?: number;
+  },
+) {
+  const { flowId, ...rest } = fields;
+  return {
+    id,
+    mutable: true,
+    min: 0,
+    max: 2000,
+    ...rest,
+    ...(flowId ? { flow: { id: flowId } } : {}),
+    environment: { id: envId },
+    createdAt: '2026-09-01T10:00:00.000Z',
+    updatedAt: '2026-09-01T10:00:00.000Z',
+  };
+}
+
+function instance(
+  id: string,
+  envId: string,
+  name: string,
+  connector: string,
+  properties: Record<string, unknown> = {},
+) {
+  return { id, name, connector: { id: connector }, environment: { id: envId }, properties };
+}
+
+/** Seeds Staging with the three flows, and Production and QA with what they need and some of what they lack. */
 export function seedPromotionData(sim: PingOneSimulator): void {
+  column = 0;
   const stagingData = sim.data.collections[staging] ?? {};
   stagingData.flows = [
     flow(ids.checkout, 'Checkout', staging, checkoutGraph()),
-    flow(
-      ids.collect,
-      'Collect address',
-      staging,
-      graph(
-        startSubflow('m1', ids.validate, 'Validate address'),
-        node('m2', {
-          connectorId: 'pingOneSSOConnector',
-          connectionId: ids.stagingSso,
-          capabilityName: 'userLookup',
-        }),
-      ),
-      { currentVersion: 7, publishedVersion: 7 },
-    ),
-    flow(
-      ids.validate,
-      'Validate address',
-      staging,
-      graph(startSubflow('v1', ids.collect, 'Collect address')),
-    ),
+    flow(ids.collect, 'Collect address', staging, collectGraph(), { currentVersion: 7, publishedVersion: 7 }),
+    flow(ids.validate, 'Validate address', staging, validateGraph()),
+  ];
+  stagingData.connectorInstances = [
+    instance(ids.stagingHttp, staging, 'HTTP', 'httpConnector'),
+    instance(ids.stagingSso, staging, 'PingOne SSO', 'pingOneSSOConnector', {
+      clientSecret: { value: '******' },
+    }),
+    instance(ids.stagingForms, staging, 'PingOne Forms', 'pingOneFormsConnector'),
+  ];
+  stagingData.variables = [
+    ...(stagingData.variables ?? []).filter((v) => v.name !== 'smtpPassword'),
+    variable('33333333-0000-4000-8000-000000000011', staging, {
+      name: 'greeting',
+      context: 'company',
+      dataType: 'string',
+      value: 'Welcome to Example',
+    }),
+    variable('33333333-0000-4000-8000-000000000012', staging, {
+      name: 'smtpPassword',
+      context: 'company',
+      dataType: 'secret',
+      value: '******',
+    }),
+    variable('33333333-0000-4000-8000-000000000013', staging, {
+      name: 'attempt',
+      context: 'flowInstance',
+      dataType: 'number',
+    }),
+    variable('33333333-0000-4000-8000-000000000014', staging, {
+      name: 'userName',
+      context: 'flowInstance',
+      dataType: 'string',
+    }),
+    variable('33333333-0000-4000-8000-000000000015', staging, {
+      name: 'retries',
+      context: 'flow',
+      dataType: 'number',
+      value: 3,
+      max: 5,
+      flowId: ids.checkout,
+    }),
+    variable('33333333-0000-4000-8000-000000000016', staging, {
+      name: 'lookupTimeout',
+      context: 'flow',
+      dataType: 'number',
+      value: 10,
+      max: 30,
+      flowId: ids.collect,
+    }),
   ];
   sim.data.collections[staging] = stagingData;
 
@@ -149,52 +446,50 @@ export function seedPromotionData(sim: PingOneSimulator): void {
       'Collect address',
       production,
       graph(
-        node('old', {
+        connection('oldlookup1', {
           connectorId: 'httpConnector',
           connectionId: ids.productionHttp,
-          capabilityName: 'old',
+          name: 'HTTP',
+          capabilityName: 'makeRestApiCall',
+          properties: {
+            timeout: richText({ variable: 'lookupTimeout', template: 'global.flow.variables.lookupTimeout' }),
+          },
         }),
       ),
       { currentVersion: 2, publishedVersion: 2 },
     ),
   ];
   productionData.connectorInstances = [
-    {
-      id: ids.productionHttp,
-      name: 'HTTP',
-      connector: { id: 'httpConnector' },
-      environment: { id: production },
-      properties: {},
-    },
-    {
-      id: ids.productionSso,
-      name: 'PingOne SSO',
-      connector: { id: 'pingOneSSOConnector' },
-      environment: { id: production },
-      properties: { clientSecret: { value: '******' } },
-    },
+    instance(ids.productionHttp, production, 'HTTP', 'httpConnector'),
+    instance(ids.productionSso, production, 'PingOne SSO', 'pingOneSSOConnector', {
+      clientSecret: { value: '******' },
+    }),
+    instance(ids.productionForms, production, 'PingOne Forms', 'pingOneFormsConnector'),
+    instance(builtIn.flow, production, 'Flow Conductor', 'flowConnector'),
+    instance(ids.productionError, production, 'Error Message', 'errorConnector'),
   ];
   productionData.forms = [{ id: ids.productionForm, name: 'Sign On', components: { fields: [] } }];
   productionData.variables = [
     ...(productionData.variables ?? []),
-    {
-      id: '33333333-0000-4000-8000-100000000002',
-      name: 'var1',
-      context: 'company',
-      dataType: 'string',
-      value: 'prod',
-    },
-    {
-      id: '33333333-0000-4000-8000-100000000003',
+    variable('33333333-0000-4000-8000-100000000003', production, {
       name: 'smtpPassword',
       context: 'company',
       dataType: 'secret',
       value: '******',
-    },
+    }),
+    // Production's own limit for its own flow: a promotion brings it in line with Staging's.
+    variable('33333333-0000-4000-8000-100000000004', production, {
+      name: 'lookupTimeout',
+      context: 'flow',
+      dataType: 'number',
+      value: 5,
+      max: 10,
+      flowId: ids.productionCollect,
+    }),
   ];
   sim.data.collections[production] = productionData;
 
-  // A sandbox with DaVinci, for promotions that need no approver.
+  // A sandbox with DaVinci, for promotions that need no approver. It lists no built-in instances.
   sim.data.environments.push({
     id: qa,
     name: 'QA',
@@ -203,15 +498,27 @@ export function seedPromotionData(sim: PingOneSimulator): void {
     products: ['PING_ONE_BASE', 'PING_ONE_DAVINCI'],
   });
   sim.data.collections[qa] = {
-    connectorInstances: productionData.connectorInstances.map((instance, i) => ({
-      ...instance,
-      id: `e${i}${ids.productionHttp.slice(2)}`,
-    })),
+    connectorInstances: [
+      instance(`e0${ids.productionHttp.slice(2)}`, qa, 'HTTP', 'httpConnector'),
+      instance(`e1${ids.productionSso.slice(2)}`, qa, 'PingOne SSO', 'pingOneSSOConnector'),
+      instance(`e2${ids.productionForms.slice(2)}`, qa, 'PingOne Forms', 'pingOneFormsConnector'),
+    ],
     forms: [{ id: '55555555-0000-4000-8000-00000000000a', name: 'Sign On' }],
-    variables: productionData.variables,
+    variables: [
+      variable('33333333-0000-4000-8000-200000000003', qa, {
+        name: 'smtpPassword',
+        context: 'company',
+        dataType: 'secret',
+        value: '******',
+      }),
+    ],
     schemas: [{ id: '44444444-0000-4000-8000-000000000005', name: 'User' }],
   };
+  // Promoting means exporting from the source and writing to the destination: DaVinci Admin on both.
   const worker = sim.app();
+  for (const assignment of worker.roleAssignments) {
+    if (assignment.scope.id === staging) assignment.role.id = '11111111-0000-4000-8000-0000000000a4';
+  }
   worker.roleAssignments.push({
     id: '22222222-0000-4000-8000-000000000099',
     role: { id: '11111111-0000-4000-8000-0000000000a4' },
