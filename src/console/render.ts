@@ -1,21 +1,29 @@
 import { plainCell } from '../core/artifact-csv.js';
 import type { ArtifactRow } from '../core/artifact-kinds.js';
 import type { ListPage } from '../core/artifact-listing.js';
-import type { CheckReport, Problem, StepStatus } from '../core/credential-check.js';
+import type { CheckReport, DavinciRead, Problem, StepStatus } from '../core/credential-check.js';
 import type { EnvironmentMatch } from '../core/environment-match.js';
 import type { EnvironmentSummary } from '../core/environments.js';
 import { problemHeadline } from '../core/problem-headlines.js';
+import type { PlannedVariable } from '../core/promotion-plan.js';
 import type { Promotion } from '../core/promotions.js';
 import type { Tenant } from '../core/tenants.js';
 import type { AuditEvent } from '../store/audit-events.js';
 
 /** Results as terminal text: the console's views, pure functions like the Slack ones. */
 
-const mark: Record<StepStatus | 'absent', string> = {
+const mark: Record<StepStatus, string> = {
   passed: '[ok]',
   failed: '[FAILED]',
   not_checked: '[--]',
-  absent: '[--]',
+};
+
+const davinciText: Record<DavinciRead, string> = {
+  passed: `DaVinci read ${mark.passed}`,
+  failed: `DaVinci read ${mark.failed}`,
+  not_checked: `DaVinci read ${mark.not_checked}`,
+  not_licensed: 'DaVinci not licensed here',
+  refused: 'DaVinci refused (no DaVinci role, or DaVinci not licensed here)',
 };
 
 export function problemText(problem: Problem): string {
@@ -39,7 +47,7 @@ export function checkReportText(report: CheckReport): string {
   );
   for (const env of report.environments.checked) {
     lines.push(
-      `    ${env.name} (${env.type}): DaVinci read ${mark[env.davinciRead]}${env.davinciRead === 'absent' ? ' no DaVinci' : ''}, Identity read ${mark[env.identityRead]}`,
+      `    ${env.name} (${env.type}): ${davinciText[env.davinciRead]}, Identity read ${mark[env.identityRead]}`,
     );
   }
   if (report.problem) lines.push(problemText(report.problem));
@@ -123,9 +131,7 @@ export function promotionText(promotion: Promotion): string {
   if (plan.variables.length > 0) {
     lines.push(
       'Variables:',
-      ...plan.variables.map(
-        (v) => `  ${v.name} (${v.context}, ${v.dataType})${v.inDestination ? '' : ' missing in destination'}`,
-      ),
+      ...plan.variables.map((v) => `  ${variableText(v, promotion.fromEnvName, promotion.toEnvName)}`),
     );
   }
   if (plan.blockers.length > 0)
@@ -136,7 +142,7 @@ export function promotionText(promotion: Promotion): string {
       'Steps:',
       ...promotion.steps.map(
         (s) =>
-          `  [${s.status}] ${s.action} ${s.flowName}${s.version === null ? '' : ` v${s.version}`}${s.detail ? `: ${s.detail}` : ''}`,
+          `  [${s.status}] ${s.action} ${s.subject}${s.version === null ? '' : ` v${s.version}`}${s.detail ? `: ${s.detail}` : ''}`,
       ),
     );
   }
@@ -145,9 +151,36 @@ export function promotionText(promotion: Promotion): string {
       `  ${f.action} ${f.name} ${f.destinationId}${f.version === null ? '' : ` version ${f.version}`}${f.deployedVersion === null ? '' : `, deployed ${f.deployedVersion}`}`,
     );
   }
+  for (const v of promotion.result?.variables ?? []) {
+    lines.push(
+      `  ${v.action} variable ${v.name} (${v.context === 'flow' ? `flow variable of ${v.flowName ?? 'its flow'}` : v.context}) ${v.destinationId}`,
+    );
+  }
+  if (promotion.result?.leftInPlace && promotion.result.leftInPlace.length > 0) {
+    lines.push(
+      `Flows the promotion created are left in place (delete them in PingOne if unwanted): ${promotion.result.leftInPlace.join(', ')}`,
+    );
+  }
   if (promotion.outcome) lines.push(promotion.outcome);
   lines.push(`Plan fingerprint ${promotion.fingerprint}`);
   return lines.join('\n');
+}
+
+function variableText(variable: PlannedVariable, from: string, to: string): string {
+  const owner =
+    variable.context === 'flow' ? `flow variable of ${variable.flow?.name ?? 'its flow'}` : variable.context;
+  const action = variable.action ?? (variable.inDestination ? 'exists' : 'undefined');
+  const what = {
+    exists: `in ${to}, keeps its value there`,
+    create:
+      variable.dataType === 'secret'
+        ? `CREATED in ${to} without a value (set it there)`
+        : `CREATED in ${to} with ${from}'s value`,
+    update: `UPDATED in ${to}: type or limits differ`,
+    blocked: `MISSING in ${to}: a secret, create it there`,
+    undefined: 'defined in neither environment',
+  }[action];
+  return `${variable.name} (${owner}, ${variable.dataType}): ${what}`;
 }
 
 export function promotionsText(promotions: readonly Promotion[]): string {

@@ -8,8 +8,29 @@ interface GraphNode {
   data?: {
     connectorId?: unknown;
     connectionId?: unknown;
+    capabilityName?: unknown;
+    name?: unknown;
     properties?: Record<string, { value?: unknown } | undefined>;
   };
+}
+
+/** The contexts a DaVinci variable lives in (reference §4.3); `flow` ones belong to one flow. */
+export const variableContexts = ['company', 'flowInstance', 'user', 'flow'] as const;
+export type VariableContext = (typeof variableContexts)[number];
+
+/** A variable a flow uses, by name and context, with its type where the node says it. */
+export interface VariableReference {
+  name: string;
+  context: VariableContext;
+  dataType?: string;
+}
+
+/** A connector instance a node calls, with the connector it is an instance of. */
+export interface ConnectionUse {
+  connectionId: string;
+  connectorId: string | undefined;
+  /** The name the node carries for the instance, when it has one. */
+  name: string | undefined;
 }
 
 function nodesOf(graph: unknown): GraphNode[] {
@@ -34,14 +55,19 @@ export function subflowsOf(graph: unknown): { id: string; name: string | undefin
   return [...seen.values()];
 }
 
-/** Connector instances the nodes call (`connectionId`). */
-export function connectionsOf(graph: unknown): string[] {
-  const ids = new Set<string>();
+/** Connector instances the nodes call (`connectionId`), each once. */
+export function connectionsOf(graph: unknown): ConnectionUse[] {
+  const uses = new Map<string, ConnectionUse>();
   for (const node of nodesOf(graph)) {
     const id = node.data?.connectionId;
-    if (typeof id === 'string' && id !== '') ids.add(id);
+    if (typeof id !== 'string' || id === '' || uses.has(id)) continue;
+    uses.set(id, {
+      connectionId: id,
+      connectorId: typeof node.data?.connectorId === 'string' ? node.data.connectorId : undefined,
+      name: typeof node.data?.name === 'string' ? node.data.name : undefined,
+    });
   }
-  return [...ids];
+  return [...uses.values()];
 }
 
 /** PingOne forms the nodes show (`properties.form.value`). */
@@ -54,24 +80,49 @@ export function formsOf(graph: unknown): string[] {
   return [...ids];
 }
 
-/** Variables the nodes name: variablesConnector `saveFlowVariables` entries and `{{global.variables.x}}`. */
-export function variablesOf(graph: unknown): string[] {
-  const names = new Set<string>();
+// `{{global.company.variables.x}}` (company), `{{global.variables.x}}` (flowInstance) and
+// `{{global.flow.variables.x}}` (flow), as real exports write them (reference §0a). A dot after the name
+// reads a property of an object variable, so the name ends there.
+const templateReference = /\{\{\s*global\.(company\.|flow\.)?variables\.([^.{}\s"\\]+)/g;
+
+// The Variables connector labels each saved variable "name (type - context)".
+const savedLabel = /\((\w+) - (\w+)\)\s*$/;
+
+/**
+ * Every variable the nodes use, each once per context: template references in any property, and the
+ * variables the Variables connector saves (`saveVariables` of saveValue and saveValueUserInfo,
+ * `saveFlowVariables` of saveFlowValue).
+ */
+export function variableReferencesOf(graph: unknown): VariableReference[] {
+  const found = new Map<string, VariableReference>();
+  const add = (reference: VariableReference) => {
+    const key = `${reference.context}\u0000${reference.name}`;
+    const known = found.get(key);
+    if (!known) found.set(key, reference);
+    else if (!known.dataType && reference.dataType) known.dataType = reference.dataType;
+  };
+  for (const match of JSON.stringify(graph ?? {}).matchAll(templateReference)) {
+    const [, scope, name] = match;
+    if (!name) continue;
+    add({ name, context: scope === 'company.' ? 'company' : scope === 'flow.' ? 'flow' : 'flowInstance' });
+  }
   for (const node of nodesOf(graph)) {
-    const saved = node.data?.properties?.saveFlowVariables?.value;
-    if (Array.isArray(saved)) {
-      for (const entry of saved) {
-        const name = (entry as { name?: unknown })?.name;
-        if (typeof name === 'string' && name !== '') names.add(name);
+    for (const [property, fallback] of [
+      ['saveVariables', 'flowInstance'],
+      ['saveFlowVariables', 'flow'],
+    ] as const) {
+      const saved = node.data?.properties?.[property]?.value;
+      if (!Array.isArray(saved)) continue;
+      for (const entry of saved as { name?: unknown; type?: unknown; label?: unknown }[]) {
+        if (typeof entry?.name !== 'string' || entry.name === '') continue;
+        const label = typeof entry.label === 'string' ? savedLabel.exec(entry.label) : null;
+        const context = variableContexts.find((candidate) => candidate === label?.[2]) ?? fallback;
+        const dataType = typeof entry.type === 'string' ? entry.type : label?.[1];
+        add({ name: entry.name, context, ...(dataType ? { dataType } : {}) });
       }
     }
   }
-  for (const match of JSON.stringify(graph ?? {}).matchAll(
-    /\{\{\s*global\.variables\.([A-Za-z0-9_-]+)\s*\}\}/g,
-  )) {
-    if (match[1]) names.add(match[1]);
-  }
-  return [...names];
+  return [...found.values()];
 }
 
 export interface IdMaps {

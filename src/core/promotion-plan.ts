@@ -1,7 +1,25 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { PingOneClient, WorkerCredentials } from '../pingone/client.js';
-import { connectionsOf, formsOf, type IdMaps, rewriteGraph, subflowsOf, variablesOf } from './flow-graph.js';
+import { PingOneError } from '../pingone/errors.js';
+import {
+  definitionFromExport,
+  definitionFromResource,
+  isSecret,
+  sameShape,
+  type VariableDefinition,
+  variableResourceSchema,
+} from './davinci-variables.js';
+import {
+  type ConnectionUse,
+  connectionsOf,
+  formsOf,
+  type IdMaps,
+  rewriteGraph,
+  subflowsOf,
+  type VariableContext,
+  variableReferencesOf,
+} from './flow-graph.js';
 
 /**
  * FlightIQ Director's "Run Setup" step: what promoting a flow would do, computed from both
@@ -30,13 +48,33 @@ export interface PlannedFlow {
   destinationVersions: { current: number | null; published: number | null } | null;
 }
 
+/**
+ * What happens to one variable a promoted flow uses. `exists`: the destination has it and keeps its
+ * own value. `create`: the promotion creates it (with the source's value, never a secret's). `update`:
+ * a flow variable whose type or limits differ is brought in line. `blocked`: a secret missing in the
+ * destination, which a person must create there. `undefined`: used, but defined in neither environment.
+ */
+export type VariableAction = 'exists' | 'create' | 'update' | 'blocked' | 'undefined';
+
+export interface PlannedVariable {
+  name: string;
+  context: VariableContext;
+  dataType: string;
+  /** For flow context: the (source) flow the variable belongs to. */
+  flow?: { sourceId: string; name: string };
+  /** Absent in plans stored before variables had actions; `inDestination` tells those apart. */
+  action?: VariableAction;
+  destinationId?: string | null;
+  inDestination: boolean;
+}
+
 export interface PromotionPlan {
   from: EnvironmentRef;
   to: EnvironmentRef;
   flows: PlannedFlow[];
   connectors: { sourceId: string; name: string; connector: string; destinationId: string | null }[];
   forms: { sourceId: string; name: string; destinationId: string | null }[];
-  variables: { name: string; context: string; dataType: string; inDestination: boolean }[];
+  variables: PlannedVariable[];
   blockers: string[];
   warnings: string[];
   fingerprint: string;
@@ -70,8 +108,23 @@ export interface PlanOptions {
 }
 
 export type FlowLookup =
-  | { ok: true; flow: FlowSummary }
+  | { ok: true; flow: FlowSummary; flows: FlowSummary[] }
   | { ok: false; reason: 'unknown' | 'ambiguous'; candidates: string[] };
+
+/**
+ * Connector instances DaVinci gives every environment under the same ID (seen across Ping's public
+ * flow exports, reference §0a): a node calling one needs no mapping, even where the list of instances
+ * does not show it.
+ */
+const builtInConnections: Readonly<Record<string, string>> = {
+  flowConnector: '2581eb287bb1d9bd29ae9886d675f89f',
+  variablesConnector: '06922a684039827499bdbdd97f49827b',
+  httpConnector: '867ed4363b2bc21c860085ad2baa817d',
+  functionsConnector: 'de650ca45593b82c49064ead10b9fe17',
+  errorConnector: '53ab83a4a4ab919d9f2cb02d9e111ac8',
+  annotationConnector: '921bfae85c38ed45045e07be703d86b8',
+};
+const builtInIds = new Set(Object.values(builtInConnections));
 
 /** Most flows one promotion walks: DaVinci allows 100 per environment (reference §4.6). */
 const maxFlows = 100;
@@ -85,7 +138,7 @@ const flowSummarySchema = z.looseObject({
   publishedVersion: z.number().optional(),
   updatedAt: z.string().optional(),
 });
-type FlowSummary = z.infer<typeof flowSummarySchema>;
+export type FlowSummary = z.infer<typeof flowSummarySchema>;
 
 const flowSchema = flowSummarySchema.extend({
   description: z.unknown().optional(),
@@ -98,18 +151,22 @@ const flowSchema = flowSummarySchema.extend({
 });
 type Flow = z.infer<typeof flowSchema>;
 
+/** One flow in an export (DaVinciExportFlowVersionResponse): its ID and name sit under `flow`. */
+const exportedFlowSchema = z.looseObject({
+  flow: z.looseObject({ id: z.string(), name: z.string().optional() }),
+  version: z.number().optional(),
+  updatedAt: z.string().optional(),
+  graphData: z.unknown().optional(),
+  variables: z.array(z.unknown()).optional(),
+  _embedded: z.array(z.unknown()).optional(),
+});
+
 const instanceSchema = z.looseObject({
   id: z.string(),
   name: z.string(),
   connector: z.looseObject({ id: z.string() }).optional(),
 });
 const formSchema = z.looseObject({ id: z.string(), name: z.string() });
-const variableSchema = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  context: z.string().optional(),
-  dataType: z.string().optional(),
-});
 
 export interface ComputedPlan {
   plan: PromotionPlan;
@@ -117,6 +174,24 @@ export interface ComputedPlan {
   definitions: Map<string, FlowDefinition>;
   /** Mapped connector instances and forms, for rewriting. */
   maps: Omit<IdMaps, 'flows'>;
+  /** For each planned variable (by `variableKey`): the source's definition, and the destination's. */
+  variables: Map<
+    string,
+    { source: VariableDefinition | undefined; destination: VariableDefinition | undefined }
+  >;
+}
+
+/** Identifies a planned variable: its context, its flow (for flow context) and its name. */
+export function variableKey(variable: Pick<PlannedVariable, 'context' | 'name' | 'flow'>): string {
+  return `${variable.context}/${variable.flow?.sourceId ?? ''}/${variable.name}`;
+}
+
+/** What was read of the source: the flows, and the variables their exports list (by source flow ID). */
+interface SourceRead {
+  flows: Flow[];
+  depth: Map<string, number>;
+  main: Flow;
+  exported: Map<string, VariableDefinition[]>;
 }
 
 export class PromotionPlanner {
@@ -127,9 +202,9 @@ export class PromotionPlanner {
     const flows = await this.flowList(credentials, env.id);
     const wanted = asked.trim().toLowerCase();
     const byId = flows.find((flow) => flow.id.toLowerCase() === wanted);
-    if (byId) return { ok: true, flow: byId };
+    if (byId) return { ok: true, flow: byId, flows };
     const named = flows.filter((flow) => flow.name.toLowerCase() === wanted);
-    if (named.length === 1 && named[0]) return { ok: true, flow: named[0] };
+    if (named.length === 1 && named[0]) return { ok: true, flow: named[0], flows };
     if (named.length > 1) {
       return { ok: false, reason: 'ambiguous', candidates: named.map((flow) => `${flow.name} (${flow.id})`) };
     }
@@ -147,15 +222,35 @@ export class PromotionPlanner {
     to: EnvironmentRef,
     mainFlowId: string,
     options: PlanOptions,
+    /** The source's flow list, when the caller has just read it. */
+    sourceFlows?: FlowSummary[],
   ): Promise<ComputedPlan> {
     const blockers: string[] = [];
     const warnings: string[] = [];
-    const source = await this.walk(credentials, from, mainFlowId, options.withSubflows, warnings);
-    const destinationFlows = await this.flowList(credentials, to.id);
-
-    const [sourceInstances, destinationInstances] = await this.both(credentials, from, to, (env) =>
-      this.collect(credentials, env, 'connectorInstances', 'connectorInstances', instanceSchema),
+    const [listed, destinationFlows] = await Promise.all([
+      sourceFlows ? Promise.resolve(sourceFlows) : this.flowList(credentials, from.id),
+      this.flowList(credentials, to.id),
+    ]);
+    const source = await this.readSource(
+      credentials,
+      from,
+      mainFlowId,
+      listed,
+      options.withSubflows,
+      warnings,
     );
+
+    const [[sourceInstances, destinationInstances], [sourceVariables, destinationVariables]] =
+      await Promise.all([
+        this.both(from, to, (env) =>
+          this.collect(credentials, env, 'connectorInstances', 'connectorInstances', instanceSchema),
+        ),
+        this.both(from, to, async (env) =>
+          (
+            await this.collect(credentials, env, 'variables?limit=500', 'variables', variableResourceSchema)
+          ).map(definitionFromResource),
+        ),
+      ]);
     const connectors = this.mapConnectors(
       source.flows,
       sourceInstances,
@@ -167,7 +262,6 @@ export class PromotionPlanner {
     const formIds = new Set(source.flows.flatMap((flow) => formsOf(flow.graphData)));
     const forms =
       formIds.size === 0 ? [] : await this.mapForms(credentials, from, to, formIds, blockers, warnings);
-    const variables = await this.checkVariables(credentials, from, to, source.flows, blockers, warnings);
 
     const maps = {
       connections: new Map(
@@ -185,6 +279,15 @@ export class PromotionPlanner {
       blockers,
       warnings,
     );
+    const variables = planVariables(
+      source,
+      flows,
+      sourceVariables,
+      destinationVariables,
+      { from, to },
+      blockers,
+      warnings,
+    );
 
     const plan: PromotionPlan = {
       from,
@@ -192,27 +295,51 @@ export class PromotionPlanner {
       flows,
       connectors,
       forms,
-      variables,
+      variables: variables.planned,
       blockers,
       warnings,
-      fingerprint: fingerprintOf(source.flows, flows, destinationFlows, connectors, forms, variables),
+      fingerprint: fingerprintOf(
+        source.flows,
+        flows,
+        destinationFlows,
+        connectors,
+        forms,
+        variables.planned,
+        variables.definitions,
+      ),
     };
     const definitions = new Map(source.flows.map((flow) => [flow.id, definitionOf(flow)]));
-    return { plan, definitions, maps };
+    return { plan, definitions, maps, variables: variables.definitions };
   }
 
-  /** The main flow and (unless told not to) every subflow it starts, recursively, each once. */
-  private async walk(
+  /**
+   * The main flow and (unless told not to) every subflow it starts, recursively, each once. One export
+   * with its subflows brings them all, with the variables they use; where the worker may not export
+   * (DaVinci Admin Read Only) or the export leaves subflows out, the flows are read one level at a time.
+   */
+  private async readSource(
     credentials: WorkerCredentials,
     from: EnvironmentRef,
     mainFlowId: string,
+    listed: FlowSummary[],
     withSubflows: boolean,
     warnings: string[],
-  ): Promise<{ flows: Flow[]; depth: Map<string, number>; main: Flow }> {
+  ): Promise<SourceRead> {
     const flows = new Map<string, Flow>();
+    const exported = new Map<string, VariableDefinition[]>();
+    const version = listed.find((flow) => flow.id === mainFlowId)?.currentVersion;
+    const bundle =
+      version === undefined
+        ? undefined
+        : await this.exportFlow(credentials, from.id, mainFlowId, version, withSubflows);
+    for (const entry of bundle ?? []) {
+      flows.set(entry.flow.id, entry.flow);
+      exported.set(entry.flow.id, entry.variables);
+    }
+    let level = flows.has(mainFlowId) ? [] : [mainFlowId];
+    if (withSubflows) level.push(...[...flows.values()].flatMap((flow) => subflowIds(flow)));
     // Level by level, a few reads at a time: measured (bench/promotion), reading ten subflows one
     // after the other made the plan wait ten round trips for no reason.
-    let level = [mainFlowId];
     while (level.length > 0) {
       const unseen = [...new Set(level)].filter((id) => !flows.has(id));
       const room = maxFlows - flows.size;
@@ -231,49 +358,58 @@ export class PromotionPlanner {
         );
       }
       for (const flow of read) flows.set(flow.id, flow);
-      level = withSubflows
-        ? read.flatMap((flow) => subflowsOf(flow.graphData).map((subflow) => subflow.id))
-        : [];
+      level = withSubflows ? read.flatMap((flow) => subflowIds(flow)) : [];
       if (batch.length < unseen.length) break;
     }
-    // Depth = the longest call chain from the main flow, so every subflow is written before its callers.
-    // A loop (a subflow starting one of its callers) is cut where the walk first meets it.
-    const order: string[] = [];
-    const state = new Map<string, 'visiting' | 'done'>();
-    const loops: [string, string][] = [];
-    const visit = (id: string) => {
-      state.set(id, 'visiting');
-      for (const subflow of subflowsOf(flows.get(id)?.graphData)) {
-        if (!flows.has(subflow.id)) continue;
-        if (state.get(subflow.id) === 'visiting') loops.push([id, subflow.id]);
-        else if (!state.has(subflow.id)) visit(subflow.id);
-      }
-      state.set(id, 'done');
-      order.push(id);
-    };
-    visit(mainFlowId);
-    const cut = new Set(loops.map(([caller, callee]) => `${caller}>${callee}`));
-    const depth = new Map<string, number>([[mainFlowId, 0]]);
-    for (const id of order.reverse()) {
-      const here = depth.get(id) ?? 0;
-      for (const subflow of subflowsOf(flows.get(id)?.graphData)) {
-        if (!flows.has(subflow.id) || cut.has(`${id}>${subflow.id}`)) continue;
-        depth.set(subflow.id, Math.max(depth.get(subflow.id) ?? 0, here + 1));
-      }
+    if (!withSubflows) for (const id of [...flows.keys()]) if (id !== mainFlowId) flows.delete(id);
+    const main = flows.get(mainFlowId);
+    if (!main) throw new PingOneError('not_found', `PingOne did not return the flow ${mainFlowId}.`);
+    return { ...orderByDepth(flows, mainFlowId, warnings), main, exported };
+  }
+
+  /**
+   * A flow (and its subflows) as exported, or undefined when the export cannot be used for reading:
+   * not allowed (the export needs DaVinci Admin), or an answer without the flow's graph.
+   */
+  private async exportFlow(
+    credentials: WorkerCredentials,
+    envId: string,
+    flowId: string,
+    version: number,
+    withSubflows: boolean,
+  ): Promise<{ flow: Flow; variables: VariableDefinition[] }[] | undefined> {
+    let answer: { status: number; body: unknown };
+    try {
+      answer = await this.pingone.sendForStatus(credentials, {
+        method: 'POST',
+        path: `/environments/${envId}/flows/${encodeURIComponent(flowId)}/versions/${version}`,
+        contentType: 'application/vnd.pingidentity.flowversion.export+json',
+        body: { includeSubFlows: withSubflows, includeVariableValues: true },
+        repeatable: true,
+      });
+    } catch (error) {
+      if (error instanceof PingOneError && error.code === 'missing_role') return undefined;
+      throw error;
     }
-    for (const [caller, callee] of loops) {
-      warnings.push(
-        `"${flows.get(caller)?.name}" starts "${flows.get(callee)?.name}", which (through its subflows) starts it again: a loop. If "${flows.get(callee)?.name}" is created new, the reference from "${flows.get(caller)?.name}" to it keeps the source ID; check it after the promotion.`,
-      );
-    }
-    const main = flows.get(mainFlowId) as Flow;
-    return { flows: [...flows.values()], depth, main };
+    const parsed = exportedFlowSchema.safeParse(answer.body);
+    if (answer.status !== 200 || !parsed.success || !hasGraph(parsed.data.graphData)) return undefined;
+    const documents = [
+      parsed.data,
+      ...(parsed.data._embedded ?? []).flatMap((raw) => {
+        const embedded = exportedFlowSchema.safeParse(raw);
+        return embedded.success && hasGraph(embedded.data.graphData) ? [embedded.data] : [];
+      }),
+    ];
+    return documents.map((document) => ({
+      flow: flowFromExport(document),
+      variables: (document.variables ?? []).flatMap((raw) => definitionFromExport(raw) ?? []),
+    }));
   }
 
   private async decideActions(
     credentials: WorkerCredentials,
     to: EnvironmentRef,
-    source: { flows: Flow[]; depth: Map<string, number>; main: Flow },
+    source: SourceRead,
     destinationFlows: FlowSummary[],
     maps: Omit<IdMaps, 'flows'>,
     options: PlanOptions,
@@ -342,17 +478,27 @@ export class PromotionPlanner {
 
     // "Unchanged": the destination already holds exactly what would be written.
     const flowMap = destinationFlowMap(planned, source, byName, options.withSubflows);
-    for (const entry of planned) {
-      if (entry.action !== 'update' || !entry.destinationId) continue;
-      const definition = source.flows.find((flow) => flow.id === entry.sourceId) as Flow;
-      if (!flowMap.complete) continue;
-      const current = await this.readFlow(credentials, to.id, entry.destinationId);
-      const rewritten = rewrittenDefinition(definitionOf(definition), { flows: flowMap.map, ...maps });
-      if (sameContent(rewritten, definitionOf(current))) entry.action = 'unchanged';
+    if (flowMap.complete) {
+      const updates = planned.filter((entry) => entry.action === 'update' && entry.destinationId);
+      for (let i = 0; i < updates.length; i += parallelReads) {
+        await Promise.all(
+          updates.slice(i, i + parallelReads).map(async (entry) => {
+            const definition = source.flows.find((flow) => flow.id === entry.sourceId) as Flow;
+            const current = await this.readFlow(credentials, to.id, entry.destinationId ?? '');
+            const rewritten = rewrittenDefinition(definitionOf(definition), { flows: flowMap.map, ...maps });
+            if (sameContent(rewritten, definitionOf(current))) entry.action = 'unchanged';
+          }),
+        );
+      }
     }
     return planned.sort((a, b) => b.depth - a.depth || a.name.localeCompare(b.name));
   }
 
+  /**
+   * Each connector instance the nodes call, matched in the destination: the same ID where the
+   * destination has it (DaVinci's built-in instances share IDs across environments), else the instance
+   * of the same connector and name, else the only instance of a built-in connector.
+   */
   private mapConnectors(
     flows: Flow[],
     sourceInstances: z.infer<typeof instanceSchema>[],
@@ -361,37 +507,40 @@ export class PromotionPlanner {
     blockers: string[],
     warnings: string[],
   ): PromotionPlan['connectors'] {
-    const used = new Set(flows.flatMap((flow) => connectionsOf(flow.graphData)));
+    const uses = new Map<string, ConnectionUse>();
+    for (const use of flows.flatMap((flow) => connectionsOf(flow.graphData))) {
+      if (!uses.has(use.connectionId)) uses.set(use.connectionId, use);
+    }
     const mapped: PromotionPlan['connectors'] = [];
-    for (const id of used) {
-      const instance = sourceInstances.find((candidate) => candidate.id === id);
-      if (!instance) {
+    for (const use of uses.values()) {
+      const instance = sourceInstances.find((candidate) => candidate.id === use.connectionId);
+      const connector = instance?.connector?.id ?? use.connectorId ?? 'unknown';
+      const name = instance?.name ?? use.name ?? use.connectionId;
+      const sameId = destinationInstances.find((candidate) => candidate.id === use.connectionId);
+      const ofConnector = destinationInstances.filter((candidate) => candidate.connector?.id === connector);
+      const named = ofConnector.filter((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
+      const builtIn = builtInConnections[connector] !== undefined || builtInIds.has(use.connectionId);
+      let destinationId: string | null = null;
+      if (sameId) destinationId = sameId.id;
+      else if (named.length === 1 && named[0]) destinationId = named[0].id;
+      else if (builtIn && ofConnector.length === 1 && ofConnector[0]) destinationId = ofConnector[0].id;
+      else if (builtIn && ofConnector.length === 0 && builtInIds.has(use.connectionId)) {
+        destinationId = use.connectionId;
+      } else if (named.length > 1) {
+        blockers.push(
+          `${to.name} has ${named.length} ${connector} connector instances named "${name}"; rename the extra ones.`,
+        );
+      } else if (!instance && !use.connectorId) {
         warnings.push(
-          `A node uses connector instance ${id}, which the source environment does not list; it is copied unchanged.`,
+          `A node uses connector instance ${use.connectionId}, which the source environment does not list; it is copied unchanged.`,
         );
         continue;
-      }
-      const connector = instance.connector?.id ?? 'unknown';
-      const matches = destinationInstances.filter(
-        (candidate) =>
-          candidate.connector?.id === connector &&
-          candidate.name.toLowerCase() === instance.name.toLowerCase(),
-      );
-      if (matches.length === 0) {
+      } else {
         blockers.push(
-          `${to.name} has no ${connector} connector instance named "${instance.name}". Create it there (its secrets cannot be copied), then request again.`,
-        );
-      } else if (matches.length > 1) {
-        blockers.push(
-          `${to.name} has ${matches.length} ${connector} connector instances named "${instance.name}"; rename the extra ones.`,
+          `${to.name} has no ${connector} connector instance named "${name}". Create it there (its secrets cannot be copied), then request again.`,
         );
       }
-      mapped.push({
-        sourceId: id,
-        name: instance.name,
-        connector,
-        destinationId: matches.length === 1 ? (matches[0]?.id ?? null) : null,
-      });
+      mapped.push({ sourceId: use.connectionId, name, connector, destinationId });
     }
     return mapped.sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -404,7 +553,7 @@ export class PromotionPlanner {
     blockers: string[],
     warnings: string[],
   ): Promise<PromotionPlan['forms']> {
-    const [sourceForms, destinationForms] = await this.both(credentials, from, to, (env) =>
+    const [sourceForms, destinationForms] = await this.both(from, to, (env) =>
       this.collect(credentials, env, 'forms', 'forms', formSchema),
     );
     const mapped: PromotionPlan['forms'] = [];
@@ -432,52 +581,18 @@ export class PromotionPlanner {
     return mapped;
   }
 
-  private async checkVariables(
-    credentials: WorkerCredentials,
-    from: EnvironmentRef,
-    to: EnvironmentRef,
-    flows: Flow[],
-    blockers: string[],
-    warnings: string[],
-  ): Promise<PromotionPlan['variables']> {
-    const names = new Set(flows.flatMap((flow) => variablesOf(flow.graphData)));
-    if (names.size === 0) return [];
-    const [sourceVariables, destinationVariables] = await this.both(credentials, from, to, (env) =>
-      this.collect(credentials, env, 'variables?limit=500', 'variables', variableSchema),
-    );
-    const result: PromotionPlan['variables'] = [];
-    for (const name of [...names].sort()) {
-      const variable = sourceVariables.find(
-        (candidate) => candidate.name === name && candidate.context !== 'flow',
-      );
-      // Flow-context variables belong to their flow and travel with it.
-      if (!variable) continue;
-      const context = variable.context ?? 'company';
-      const dataType = variable.dataType ?? 'string';
-      const inDestination = destinationVariables.some(
-        (candidate) => candidate.name === name && candidate.context === variable.context,
-      );
-      if (!inDestination && dataType === 'secret') {
-        blockers.push(
-          `The secret variable "${name}" (${context}) does not exist in ${to.name}: create it there with its value (secrets are never copied), then request again.`,
-        );
-      } else if (!inDestination) {
-        warnings.push(
-          `The variable "${name}" (${context}) does not exist in ${to.name}; the flow will read it as empty until it is created there.`,
-        );
-      }
-      result.push({ name, context, dataType, inDestination });
-    }
-    return result;
-  }
-
   private async readFlow(credentials: WorkerCredentials, envId: string, flowId: string): Promise<Flow> {
     const body = await this.pingone.get(
       credentials,
       `/environments/${envId}/flows/${encodeURIComponent(flowId)}`,
     );
     const parsed = flowSchema.safeParse(body);
-    if (!parsed.success) throw new Error(`PingOne's flow ${flowId} is not a DaVinci flow`);
+    if (!parsed.success) {
+      throw new PingOneError(
+        'unexpected_response',
+        `PingOne's answer for flow ${flowId} is not a DaVinci flow.`,
+      );
+    }
     return parsed.data;
   }
 
@@ -503,13 +618,204 @@ export class PromotionPlanner {
   }
 
   private both<T>(
-    _credentials: WorkerCredentials,
     from: EnvironmentRef,
     to: EnvironmentRef,
     read: (env: EnvironmentRef) => Promise<T>,
   ): Promise<[T, T]> {
     return Promise.all([read(from), read(to)]);
   }
+}
+
+/**
+ * Every variable the promoted flows use or own, and what the promotion does about it (DESIGN §6,
+ * README "Promotions"). Environment-level variables (company, flowInstance, user) that the
+ * destination lacks are created with the source's value, except secrets, whose values PingOne never
+ * shows: those block. Variables the destination has keep their values, which are per environment by
+ * design. Flow variables travel with their flow: created for it, or updated where type or limits differ.
+ */
+function planVariables(
+  source: SourceRead,
+  flows: PlannedFlow[],
+  sourceVariables: VariableDefinition[],
+  destinationVariables: VariableDefinition[],
+  envs: { from: EnvironmentRef; to: EnvironmentRef },
+  blockers: string[],
+  warnings: string[],
+): { planned: PlannedVariable[]; definitions: ComputedPlan['variables'] } {
+  const planned: PlannedVariable[] = [];
+  const definitions: ComputedPlan['variables'] = new Map();
+  const exported = [...source.exported.values()].flat();
+  const add = (
+    entry: PlannedVariable,
+    pair: { source: VariableDefinition | undefined; destination: VariableDefinition | undefined },
+  ) => {
+    planned.push(entry);
+    definitions.set(variableKey(entry), pair);
+  };
+
+  // Environment-level variables, by context and name.
+  const environmentLevel = new Map<string, { name: string; context: VariableContext; dataType?: string }>();
+  for (const flow of source.flows) {
+    for (const reference of variableReferencesOf(flow.graphData)) {
+      if (reference.context !== 'flow')
+        environmentLevel.set(`${reference.context}/${reference.name}`, reference);
+    }
+  }
+  for (const variable of exported) {
+    if (variable.context !== 'flow') environmentLevel.set(`${variable.context}/${variable.name}`, variable);
+  }
+  for (const reference of environmentLevel.values()) {
+    const sourceDefinition =
+      findVariable(sourceVariables, reference.name, reference.context) ??
+      findVariable(exported, reference.name, reference.context) ??
+      sourceVariables.find((v) => v.name === reference.name && v.context !== 'flow');
+    const context = sourceDefinition?.context ?? reference.context;
+    const destination = findVariable(destinationVariables, reference.name, context);
+    const dataType = sourceDefinition?.dataType ?? reference.dataType ?? 'string';
+    const label = `"${reference.name}" (${context})`;
+    let action: VariableAction;
+    if (destination) action = 'exists';
+    else if (!sourceDefinition) {
+      action = 'undefined';
+      warnings.push(
+        `The flows use the variable ${label}, which neither ${envs.from.name} nor ${envs.to.name} defines; it reads as empty until it is created.`,
+      );
+    } else if (isSecret(sourceDefinition)) {
+      action = 'blocked';
+      blockers.push(
+        `The secret variable ${label} does not exist in ${envs.to.name}: create it there with its value (secrets are never copied), then request again.`,
+      );
+    } else action = 'create';
+    add(
+      {
+        name: reference.name,
+        context,
+        dataType,
+        action,
+        destinationId: destination?.id ?? null,
+        inDestination: Boolean(destination),
+      },
+      { source: sourceDefinition, destination },
+    );
+  }
+
+  // Flow variables, by the flow they belong to.
+  for (const entry of flows) {
+    const flow = source.flows.find((candidate) => candidate.id === entry.sourceId);
+    if (!flow) continue;
+    const own = new Map<string, VariableDefinition>();
+    for (const variable of [...sourceVariables, ...(source.exported.get(flow.id) ?? [])]) {
+      if (variable.context === 'flow' && variable.flowId === flow.id && !own.has(variable.name))
+        own.set(variable.name, variable);
+    }
+    for (const reference of variableReferencesOf(flow.graphData)) {
+      if (reference.context === 'flow' && !own.has(reference.name)) {
+        warnings.push(
+          `"${flow.name}" uses the flow variable "${reference.name}", which it does not define in ${envs.from.name}; it reads as empty.`,
+        );
+      }
+    }
+    const theirs = entry.destinationId
+      ? destinationVariables.filter((v) => v.context === 'flow' && v.flowId === entry.destinationId)
+      : [];
+    for (const variable of [...own.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+      const destination = theirs.find((candidate) => candidate.name === variable.name);
+      const action: VariableAction = !destination
+        ? 'create'
+        : sameShape(variable, destination)
+          ? 'exists'
+          : 'update';
+      if (isSecret(variable) && action !== 'exists') {
+        warnings.push(
+          `"${flow.name}"'s secret flow variable "${variable.name}" is ${action === 'create' ? 'created' : 'changed'} in ${envs.to.name} without a value (secrets are never copied): set it there after the promotion.`,
+        );
+      }
+      add(
+        {
+          name: variable.name,
+          context: 'flow',
+          dataType: variable.dataType,
+          flow: { sourceId: flow.id, name: entry.destinationName },
+          action,
+          destinationId: destination?.id ?? null,
+          inDestination: Boolean(destination),
+        },
+        { source: variable, destination },
+      );
+    }
+  }
+  return { planned, definitions };
+}
+
+function findVariable(
+  variables: VariableDefinition[],
+  name: string,
+  context: VariableContext,
+): VariableDefinition | undefined {
+  return variables.find((variable) => variable.name === name && variable.context === context);
+}
+
+/** Depth = the longest call chain from the main flow, so every subflow is written before its callers. */
+function orderByDepth(
+  flows: Map<string, Flow>,
+  mainFlowId: string,
+  warnings: string[],
+): { flows: Flow[]; depth: Map<string, number> } {
+  // A loop (a subflow starting one of its callers) is cut where the walk first meets it.
+  const order: string[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const loops: [string, string][] = [];
+  const visit = (id: string) => {
+    state.set(id, 'visiting');
+    for (const subflow of subflowIds(flows.get(id))) {
+      if (!flows.has(subflow)) continue;
+      if (state.get(subflow) === 'visiting') loops.push([id, subflow]);
+      else if (!state.has(subflow)) visit(subflow);
+    }
+    state.set(id, 'done');
+    order.push(id);
+  };
+  visit(mainFlowId);
+  const cut = new Set(loops.map(([caller, callee]) => `${caller}>${callee}`));
+  const depth = new Map<string, number>([[mainFlowId, 0]]);
+  for (const id of order.reverse()) {
+    const here = depth.get(id) ?? 0;
+    for (const subflow of subflowIds(flows.get(id))) {
+      if (!flows.has(subflow) || cut.has(`${id}>${subflow}`)) continue;
+      depth.set(subflow, Math.max(depth.get(subflow) ?? 0, here + 1));
+    }
+  }
+  for (const [caller, callee] of loops) {
+    const callerName = flows.get(caller)?.name;
+    const calleeName = flows.get(callee)?.name;
+    warnings.push(
+      `"${callerName}" starts "${calleeName}", which (through its subflows) starts it again: a loop. If "${calleeName}" is created new, the reference from "${callerName}" to it keeps the source ID; check it after the promotion.`,
+    );
+  }
+  return { flows: [...flows.values()], depth };
+}
+
+function subflowIds(flow: Flow | undefined): string[] {
+  return subflowsOf(flow?.graphData).map((subflow) => subflow.id);
+}
+
+/** An exported flow in the shape a flow read has: ID and name from `flow`, its version as current. */
+function flowFromExport(document: z.infer<typeof exportedFlowSchema>): Flow {
+  const raw = document as Record<string, unknown>;
+  const flow: Flow = {
+    id: document.flow.id,
+    name: document.flow.name ?? (typeof raw.name === 'string' ? raw.name : document.flow.id),
+    ...(document.version === undefined ? {} : { currentVersion: document.version }),
+    ...(document.updatedAt === undefined ? {} : { updatedAt: document.updatedAt }),
+  };
+  for (const key of definitionKeys) if (raw[key] !== undefined) flow[key] = raw[key];
+  return flow;
+}
+
+/** Whether a flow definition carries a graph with nodes: an export without one is no copy of the flow. */
+export function hasGraph(graph: unknown): boolean {
+  const nodes = (graph as { elements?: { nodes?: unknown } } | undefined)?.elements?.nodes;
+  return Array.isArray(nodes);
 }
 
 /**
@@ -550,7 +856,7 @@ export function rewrittenDefinition(definition: FlowDefinition, maps: IdMaps): F
     : { ...definition, graphData: rewriteGraph(definition.graphData, maps) };
 }
 
-function sameContent(a: FlowDefinition, b: FlowDefinition): boolean {
+export function sameContent(a: FlowDefinition, b: FlowDefinition): boolean {
   return definitionKeys.every((key) => stableJson(a[key]) === stableJson(b[key]));
 }
 
@@ -580,7 +886,8 @@ function fingerprintOf(
   destinationFlows: FlowSummary[],
   connectors: PromotionPlan['connectors'],
   forms: PromotionPlan['forms'],
-  variables: PromotionPlan['variables'],
+  variables: PlannedVariable[],
+  definitions: ComputedPlan['variables'],
 ): string {
   const state = {
     source: sourceFlows
@@ -604,7 +911,18 @@ function fingerprintOf(
     namesTaken: destinationFlows.map((flow) => flow.name.toLowerCase()).sort(),
     connectors: connectors.map((c) => [c.sourceId, c.destinationId]),
     forms: forms.map((f) => [f.sourceId, f.destinationId]),
-    variables: variables.map((v) => [v.name, v.inDestination]),
+    // What is to be written is part of what is approved: a change to it makes a new plan.
+    variables: variables.map((v) => {
+      const written = v.action === 'create' || v.action === 'update';
+      const pair = definitions.get(variableKey(v));
+      return [
+        variableKey(v),
+        v.action,
+        v.destinationId ?? null,
+        v.dataType,
+        written ? stableJson(pair?.source ?? null) : null,
+      ];
+    }),
   };
   return createHash('sha256').update(JSON.stringify(state)).digest('hex').slice(0, 16);
 }

@@ -15,28 +15,34 @@ import {
   promotionsInStatus,
   recentPromotions,
   saveBackup,
+  saveVariableChange,
   setPromotionMessage,
   startStep,
   stepsOf,
   transitionPromotion,
   tryLockPromotion,
   unlockPromotion,
+  variableChangesOf,
 } from '../store/promotions.js';
 import { forgetOldDeliveries } from '../store/slack-deliveries.js';
 import type { AccessPolicy, Actor } from './access.js';
 import { type Problem, problemOf } from './credential-check.js';
 import type { CredentialMonitor } from './credential-monitor.js';
+import { variableRequest } from './davinci-variables.js';
+import { DestinationWriter, type Written } from './destination-writes.js';
 import { type EnvironmentMatch, matchEnvironment } from './environment-match.js';
 import type { EnvironmentDirectory, EnvironmentSummary } from './environments.js';
 import {
   type ComputedPlan,
-  definitionOf,
   type EnvironmentRef,
+  type FlowDefinition,
   type FlowLookup,
+  type PlannedVariable,
   type PlanOptions,
   type PromotionPlan,
   PromotionPlanner,
   rewrittenDefinition,
+  variableKey,
 } from './promotion-plan.js';
 import type { Tenant, TenantService } from './tenants.js';
 
@@ -53,6 +59,15 @@ export interface PromotionResult {
     destinationId: string;
     version: number | null;
     deployedVersion: number | null;
+  }[];
+  /** Variables written: created or updated by the promotion, removed or restored by its rollback. */
+  variables?: {
+    name: string;
+    context: string;
+    /** For flow variables: the flow they belong to. */
+    flowName?: string;
+    action: 'created' | 'updated' | 'removed' | 'restored';
+    destinationId: string;
   }[];
   /** Flows a rollback leaves in place (they did not exist before the promotion). */
   leftInPlace?: string[];
@@ -180,6 +195,7 @@ export class PromotionService {
         ref(to.environment),
         lookup.flow.id,
         request.options,
+        lookup.flows,
       );
       const record = await insertPromotion(this.deps.pool, {
         id: randomUUID(),
@@ -439,7 +455,6 @@ export class PromotionService {
   }
 
   private async execute(promotion: Promotion): Promise<Promotion> {
-    const { pool } = this.deps;
     const tenant = await this.deps.tenants.findById(promotion.tenantId);
     if (!tenant) return this.finish(promotion, 'failed', 'The tenant was removed after the request.', null);
     const credentials = this.deps.tenants.credentialsOf(tenant);
@@ -465,32 +480,49 @@ export class PromotionService {
       );
     }
 
-    const result: PromotionResult = { flows: [] };
-    const destination = `/environments/${encodeURIComponent(promotion.toEnvId)}/flows`;
+    const { pool } = this.deps;
+    const writer = new DestinationWriter(this.deps.pingone, credentials, promotion.toEnvId);
+    const result: PromotionResult = { flows: [], variables: [] };
+    const variables = result.variables ?? [];
+    const step = <T>(
+      action: string,
+      subject: string,
+      destinationId: string | null,
+      write: () => Promise<Written<T>>,
+    ) => this.step(promotion.id, { action, subject, destinationId }, write);
     try {
+      // Backups first: nothing is written unless every flow it overwrites can be put back.
       for (const entry of fresh.plan.flows.filter((flow) => flow.action === 'update' && flow.destinationId)) {
-        await this.step(
-          promotion.id,
-          { action: 'backup', flowName: entry.destinationName, destinationId: entry.destinationId },
-          async () => {
-            const version = entry.destinationVersions?.current ?? 1;
-            const exported = (await this.deps.pingone.send(credentials, {
-              method: 'POST',
-              path: `${destination}/${encodeURIComponent(entry.destinationId ?? '')}/versions/${version}`,
-              contentType: 'application/vnd.pingidentity.flowversion.export+json',
-              body: {},
-              repeatable: true,
-            })) as Record<string, unknown>;
-            const name = (exported.flow as { name?: string } | undefined)?.name ?? entry.destinationName;
-            await saveBackup(pool, promotion.id, {
-              flowId: entry.destinationId ?? '',
-              flowName: name,
-              version,
-              definition: definitionOf({ ...exported, name }),
-            });
-            return { version };
-          },
+        const flowId = entry.destinationId ?? '';
+        const version = entry.destinationVersions?.current ?? 1;
+        await step('backup', entry.destinationName, flowId, async () => {
+          const definition = await writer.backup(flowId, version, entry.destinationName);
+          await saveBackup(pool, promotion.id, { flowId, flowName: definition.name, version, definition });
+          return { value: { version }, readBack: false };
+        });
+      }
+
+      // Variables of the environment the flows need, before the flows that read them.
+      for (const planned of toWrite(fresh.plan.variables, (v) => v.context !== 'flow')) {
+        const source = fresh.variables.get(variableKey(planned))?.source;
+        if (!source) continue;
+        const { value } = await step('create variable', variableLabel(planned), null, () =>
+          writer.createVariable(variableRequest(source)),
         );
+        await saveVariableChange(pool, promotion.id, {
+          variableId: value.id,
+          name: planned.name,
+          context: planned.context,
+          flowId: null,
+          change: 'created',
+          before: null,
+        });
+        variables.push({
+          name: planned.name,
+          context: planned.context,
+          action: 'created',
+          destinationId: value.id,
+        });
       }
 
       const flows = new Map<string, { id: string; name: string }>();
@@ -498,6 +530,7 @@ export class PromotionService {
         if (entry.destinationId)
           flows.set(entry.sourceId, { id: entry.destinationId, name: entry.destinationName });
       }
+      const existing = new Set([...flows.values()].map((flow) => flow.id));
       const written: { name: string; id: string; action: 'created' | 'updated'; version: number | null }[] =
         [];
       for (const entry of fresh.plan.flows) {
@@ -509,68 +542,122 @@ export class PromotionService {
           name: entry.destinationName,
         };
         const creating = entry.action === 'create';
-        const answer = await this.step(
-          promotion.id,
-          {
-            action: creating ? 'create' : 'update',
-            flowName: entry.destinationName,
-            destinationId: entry.destinationId,
-          },
+        const { value } = await step(
+          creating ? 'create' : 'update',
+          entry.destinationName,
+          entry.destinationId,
           async () => {
-            const response = (await this.deps.pingone.send(credentials, {
-              method: creating ? 'POST' : 'PUT',
-              path: creating
-                ? destination
-                : `${destination}/${encodeURIComponent(entry.destinationId ?? '')}`,
-              body,
-            })) as { id?: string; currentVersion?: number };
-            return {
-              destinationId: response.id ?? entry.destinationId,
-              version: response.currentVersion ?? null,
-            };
+            if (creating) return writer.createFlow(body, existing);
+            const replaced = await writer.replaceFlow(entry.destinationId ?? '', body);
+            return { ...replaced, value: { id: entry.destinationId ?? '', ...replaced.value } };
           },
         );
-        const id = answer.destinationId ?? '';
-        flows.set(entry.sourceId, { id, name: entry.destinationName });
+        flows.set(entry.sourceId, { id: value.id, name: entry.destinationName });
         written.push({
           name: entry.destinationName,
-          id,
+          id: value.id,
           action: creating ? 'created' : 'updated',
-          version: answer.version ?? null,
+          version: value.version,
         });
       }
 
+      // Flow variables belong to the destination's flow, so they follow it.
+      for (const planned of toWrite(fresh.plan.variables, (v) => v.context === 'flow')) {
+        const pair = fresh.variables.get(variableKey(planned));
+        const flow = planned.flow ? flows.get(planned.flow.sourceId) : undefined;
+        if (!pair?.source || !flow) continue;
+        if (planned.action === 'create') {
+          const { value } = await step('create variable', variableLabel(planned), null, () =>
+            writer.createVariable(
+              variableRequest(pair.source as NonNullable<typeof pair.source>, { flowId: flow.id }),
+            ),
+          );
+          await saveVariableChange(pool, promotion.id, {
+            variableId: value.id,
+            name: planned.name,
+            context: 'flow',
+            flowId: flow.id,
+            change: 'created',
+            before: null,
+          });
+          variables.push({
+            name: planned.name,
+            context: 'flow',
+            flowName: flow.name,
+            action: 'created',
+            destinationId: value.id,
+          });
+        } else if (pair.destination?.id) {
+          const before = pair.destination;
+          const variableId = before.id ?? '';
+          // Values are per environment: the destination keeps its own.
+          await step('update variable', variableLabel(planned), variableId, () =>
+            writer.replaceVariable(
+              variableId,
+              variableRequest(pair.source as NonNullable<typeof pair.source>, {
+                flowId: flow.id,
+                value: before.value,
+              }),
+            ),
+          );
+          await saveVariableChange(pool, promotion.id, {
+            variableId,
+            name: planned.name,
+            context: 'flow',
+            flowId: flow.id,
+            change: 'updated',
+            before: variableRequest(before, { flowId: flow.id }),
+          });
+          variables.push({
+            name: planned.name,
+            context: 'flow',
+            flowName: flow.name,
+            action: 'updated',
+            destinationId: variableId,
+          });
+        }
+      }
+
       for (const flow of written) {
-        const deployed = await this.deploy(credentials, promotion.id, destination, flow);
+        const deployed = await this.deploy(writer, promotion.id, flow);
         result.flows.push({
           name: flow.name,
           action: flow.action,
           destinationId: flow.id,
           version: flow.version,
-          deployedVersion: deployed.version ?? null,
+          deployedVersion: deployed.version,
         });
       }
     } catch (error) {
       return this.finish(promotion, 'failed', `Stopped: ${messageOf(error)}`, result);
     }
-    const changed = result.flows.length;
+    const changed = result.flows.length + variables.length;
+    const parts = [
+      result.flows.length > 0 ? `${result.flows.length} flow(s) written and deployed` : '',
+      variables.length > 0 ? `${variables.length} variable(s) created or updated` : '',
+    ].filter(Boolean);
     return this.finish(
       promotion,
       'succeeded',
-      changed === 0
-        ? 'Nothing to change: the destination already matches.'
-        : `${changed} flow(s) written and deployed.`,
+      changed === 0 ? 'Nothing to change: the destination already matches.' : `${parts.join('; ')}.`,
       result,
     );
   }
 
+  /**
+   * Undoes what a promotion wrote: flows back to their backups (and deployed), variables it changed
+   * back to what they were, variables it created removed. Flows it created stay, with their variables.
+   */
   private async restore(promotion: Promotion): Promise<Promotion> {
     const tenant = await this.deps.tenants.findById(promotion.tenantId);
     const backups = await backupsOf(this.deps.pool, promotion.id);
-    const created = (promotion.result?.flows ?? [])
-      .filter((flow) => flow.action === 'created')
-      .map((flow) => flow.name);
-    const result: PromotionResult = { flows: [], leftInPlace: created };
+    const createdFlows = (promotion.result?.flows ?? []).filter((flow) => flow.action === 'created');
+    const result: PromotionResult = {
+      flows: [],
+      variables: [],
+      leftInPlace: createdFlows.map((flow) => flow.name),
+    };
+    const variables = result.variables ?? [];
     if (!tenant)
       return this.finish(
         promotion,
@@ -579,25 +666,22 @@ export class PromotionService {
         result,
       );
     const credentials = this.deps.tenants.credentialsOf(tenant);
-    const destination = `/environments/${encodeURIComponent(promotion.toEnvId)}/flows`;
+    const writer = new DestinationWriter(this.deps.pingone, credentials, promotion.toEnvId);
+    const keptWith = new Set(createdFlows.map((flow) => flow.destinationId));
+    const flowNames = new Map([
+      ...promotion.plan.flows.flatMap((flow) =>
+        flow.destinationId ? [[flow.destinationId, flow.destinationName] as const] : [],
+      ),
+      ...(promotion.result?.flows ?? []).map((flow) => [flow.destinationId, flow.name] as const),
+    ]);
     try {
       for (const backup of backups) {
-        const path = `${destination}/${encodeURIComponent(backup.flowId)}`;
-        const restored = await this.step(
+        const { value } = await this.step(
           promotion.id,
-          { action: 'restore', flowName: backup.flowName, destinationId: backup.flowId },
-          async () => {
-            const response = (await this.deps.pingone.send(credentials, {
-              method: 'PUT',
-              path,
-              body: backup.definition,
-            })) as {
-              currentVersion?: number;
-            };
-            return { version: response.currentVersion ?? null };
-          },
+          { action: 'restore', subject: backup.flowName, destinationId: backup.flowId },
+          () => writer.replaceFlow(backup.flowId, backup.definition as FlowDefinition),
         );
-        const deployed = await this.deploy(credentials, promotion.id, destination, {
+        const deployed = await this.deploy(writer, promotion.id, {
           id: backup.flowId,
           name: backup.flowName,
         });
@@ -605,58 +689,80 @@ export class PromotionService {
           name: backup.flowName,
           action: 'restored',
           destinationId: backup.flowId,
-          version: restored.version ?? null,
-          deployedVersion: deployed.version ?? null,
+          version: value.version,
+          deployedVersion: deployed.version,
+        });
+      }
+      for (const change of (await variableChangesOf(this.deps.pool, promotion.id)).reverse()) {
+        if (change.flowId && keptWith.has(change.flowId)) continue;
+        const flowName = change.flowId ? flowNames.get(change.flowId) : undefined;
+        const subject = `${change.name} (${change.context === 'flow' ? `flow variable of ${flowName ?? 'its flow'}` : change.context})`;
+        if (change.change === 'created') {
+          await this.step(
+            promotion.id,
+            { action: 'remove variable', subject, destinationId: change.variableId },
+            () => writer.deleteVariable(change.variableId),
+          );
+        } else if (change.before) {
+          const before = change.before;
+          await this.step(
+            promotion.id,
+            { action: 'restore variable', subject, destinationId: change.variableId },
+            () => writer.replaceVariable(change.variableId, before),
+          );
+        }
+        variables.push({
+          name: change.name,
+          context: change.context,
+          ...(flowName ? { flowName } : {}),
+          action: change.change === 'created' ? 'removed' : 'restored',
+          destinationId: change.variableId,
         });
       }
     } catch (error) {
       return this.finish(promotion, 'rollback_failed', `Rollback stopped: ${messageOf(error)}`, result);
     }
-    return this.finish(
-      promotion,
-      'rolled_back',
-      `${result.flows.length} flow(s) restored to their backed-up version and deployed.`,
-      result,
-    );
+    const parts = [
+      `${result.flows.length} flow(s) restored to their backed-up version and deployed`,
+      variables.length > 0 ? `${variables.length} variable(s) removed or restored` : '',
+    ].filter(Boolean);
+    return this.finish(promotion, 'rolled_back', `${parts.join('; ')}.`, result);
   }
 
   /** Deploys a destination flow (its current version becomes the published one), as a recorded step. */
-  private deploy(
-    credentials: WorkerCredentials,
+  private async deploy(
+    writer: DestinationWriter,
     promotionId: string,
-    destination: string,
     flow: { id: string; name: string },
   ): Promise<{ version: number | null }> {
-    return this.step(
+    const { value } = await this.step(
       promotionId,
-      { action: 'deploy', flowName: flow.name, destinationId: flow.id },
-      async () => {
-        const response = (await this.deps.pingone.send(credentials, {
-          method: 'POST',
-          path: `${destination}/${encodeURIComponent(flow.id)}`,
-          contentType: 'application/vnd.pingidentity.flow.deploy+json',
-          body: {},
-          // Deploying the version already deployed changes nothing, so a retry is safe.
-          repeatable: true,
-        })) as { publishedVersion?: number };
-        return { version: response.publishedVersion ?? null };
-      },
+      { action: 'deploy', subject: flow.name, destinationId: flow.id },
+      () => writer.deploy(flow.id),
     );
+    return value;
   }
 
-  /** Records a write as started before sending it and done (or failed) after, so a crash shows where it stopped. */
-  private async step<T extends { destinationId?: string | null; version?: number | null }>(
+  /**
+   * Records a write as started before sending it and done (or failed) after, so a crash shows where it
+   * stopped; a write PingOne answered too late but read back as made is done, and says so.
+   */
+  private async step<T>(
     promotionId: string,
-    step: { action: string; flowName: string; destinationId?: string | null },
-    write: () => Promise<T>,
-  ): Promise<T> {
+    step: { action: string; subject: string; destinationId?: string | null },
+    write: () => Promise<Written<T>>,
+  ): Promise<Written<T>> {
     const stepId = await startStep(this.deps.pool, promotionId, step);
     try {
       const outcome = await write();
+      const value = (outcome.value ?? {}) as { id?: unknown; version?: unknown };
       await finishStep(this.deps.pool, stepId, {
         status: 'done',
-        destinationId: outcome.destinationId ?? null,
-        version: outcome.version ?? null,
+        destinationId: typeof value.id === 'string' ? value.id : null,
+        version: typeof value.version === 'number' ? value.version : null,
+        ...(outcome.readBack
+          ? { detail: 'PingOne answered too late; reading back showed the change was made' }
+          : {}),
       });
       return outcome;
     } catch (error) {
@@ -725,6 +831,20 @@ export class PromotionService {
       details,
     });
   }
+}
+
+/** The variables a plan writes (created or updated), of the contexts `which` picks. */
+function toWrite(
+  variables: PlannedVariable[],
+  which: (variable: PlannedVariable) => boolean,
+): PlannedVariable[] {
+  return variables.filter((v) => which(v) && (v.action === 'create' || v.action === 'update'));
+}
+
+function variableLabel(variable: PlannedVariable): string {
+  return variable.context === 'flow'
+    ? `${variable.name} (flow variable of ${variable.flow?.name ?? 'its flow'})`
+    : `${variable.name} (${variable.context})`;
 }
 
 function ref(environment: EnvironmentSummary): EnvironmentRef {

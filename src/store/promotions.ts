@@ -48,7 +48,8 @@ export interface PromotionRecord {
 export interface PromotionStep {
   id: number;
   action: string;
-  flowName: string;
+  /** What the step wrote: a flow's name, or a variable's ("smtpHost (company)"). */
+  subject: string;
   destinationId: string | null;
   version: number | null;
   status: 'started' | 'done' | 'failed';
@@ -204,12 +205,12 @@ export async function recentPromotions(
 export async function startStep(
   db: Queryable,
   promotionId: string,
-  step: { action: string; flowName: string; destinationId?: string | null },
+  step: { action: string; subject: string; destinationId?: string | null },
 ): Promise<number> {
   const { rows } = await db.query(
-    `INSERT INTO promotion_steps (promotion_id, action, flow_name, destination_id, status)
+    `INSERT INTO promotion_steps (promotion_id, action, subject, destination_id, status)
      VALUES ($1, $2, $3, $4, 'started') RETURNING id`,
-    [promotionId, step.action, step.flowName, step.destinationId ?? null],
+    [promotionId, step.action, step.subject, step.destinationId ?? null],
   );
   return Number(rows[0].id);
 }
@@ -234,14 +235,14 @@ export async function finishStep(
 
 export async function stepsOf(db: Queryable, promotionId: string): Promise<PromotionStep[]> {
   const { rows } = await db.query(
-    `SELECT id, action, flow_name, destination_id, version, status, detail
+    `SELECT id, action, subject, destination_id, version, status, detail
        FROM promotion_steps WHERE promotion_id = $1 ORDER BY id`,
     [promotionId],
   );
   return rows.map((row) => ({
     id: Number(row.id),
     action: row.action,
-    flowName: row.flow_name,
+    subject: row.subject,
     destinationId: row.destination_id,
     version: row.version,
     status: row.status,
@@ -267,6 +268,57 @@ export async function backupsOf(db: Queryable, promotionId: string): Promise<Pro
     flowName: row.flow_name,
     version: row.version,
     definition: row.definition,
+  }));
+}
+
+/** A variable a promotion created or changed in the destination: what a rollback undoes. */
+export interface PromotionVariableChange {
+  variableId: string;
+  name: string;
+  context: string;
+  /** For flow variables: the destination flow they belong to. */
+  flowId: string | null;
+  change: 'created' | 'updated';
+  /** The variable as it was before (for `updated`), as a replace request would send it. */
+  before: Record<string, unknown> | null;
+}
+
+export async function saveVariableChange(
+  db: Queryable,
+  promotionId: string,
+  change: PromotionVariableChange,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO promotion_variable_changes (promotion_id, variable_id, name, context, flow_id, change, before)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (promotion_id, variable_id) DO NOTHING`,
+    [
+      promotionId,
+      change.variableId,
+      change.name,
+      change.context,
+      change.flowId,
+      change.change,
+      change.before === null ? null : JSON.stringify(change.before),
+    ],
+  );
+}
+
+export async function variableChangesOf(
+  db: Queryable,
+  promotionId: string,
+): Promise<PromotionVariableChange[]> {
+  const { rows } = await db.query(
+    `SELECT variable_id, name, context, flow_id, change, before FROM promotion_variable_changes
+      WHERE promotion_id = $1 ORDER BY created_at, variable_id`,
+    [promotionId],
+  );
+  return rows.map((row) => ({
+    variableId: row.variable_id,
+    name: row.name,
+    context: row.context,
+    flowId: row.flow_id,
+    change: row.change,
+    before: row.before,
   }));
 }
 

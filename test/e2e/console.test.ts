@@ -93,7 +93,7 @@ describe('local console', () => {
     expect(output).toContain('clientId:');
     expect(output).toMatch(/Saved tenant Local \(secret …?.{4}\)/);
     expect(output).toContain('Credential test of Local: PASSED');
-    expect(output).toContain('DaVinci variables in Staging (tenant Local): 5 item(s)');
+    expect(output).toContain('DaVinci variables in Staging (tenant Local): 10 item(s)');
     expect(output).toMatch(/var1\s+company\s+string\s+v1/);
     expect(output).toContain('Environments of Local:');
     expect(output).toContain('Bye.');
@@ -118,10 +118,10 @@ describe('local console', () => {
     expect(sim.data.collections['cc33cc33-0000-4000-8000-000000000003']?.flows?.map((f) => f.name)).toContain(
       'Checkout',
     );
-    expect(output).toContain(`Wrote 5 rows to ${csv}.`);
+    expect(output).toContain(`Wrote 10 rows to ${csv}.`);
     const written = readFileSync(csv, 'utf8').trimEnd().split('\n');
     expect(written[0]).toBe('ID,Name,Context,Type,Value,Flow ID');
-    expect(written).toHaveLength(6);
+    expect(written).toHaveLength(11);
     expect(written.join('\n')).not.toContain('******');
   });
 

@@ -157,7 +157,8 @@ it('a process killed between two writes leaves an interrupted promotion, and a r
   first.kill('SIGKILL');
   await new Promise<void>((done) => first.once('exit', () => done()));
   const writesAtKill = sim.writes.length;
-  expect(writesAtKill).toBe(1); // "Validate address" was created; the replace never answered.
+  // 3 variables and "Validate address" were created; the replace never answered.
+  expect(writesAtKill).toBe(4);
 
   await startChild(env);
   const status = await until('the interrupted mark', async () => {
@@ -166,13 +167,16 @@ it('a process killed between two writes leaves an interrupted promotion, and a r
   });
   expect(status.outcome).toContain('stopped before it finished');
   const { rows: steps } = await pool.query(
-    'SELECT action, flow_name, status FROM promotion_steps WHERE promotion_id = $1 ORDER BY id',
+    'SELECT action, subject, status FROM promotion_steps WHERE promotion_id = $1 ORDER BY id',
     [promotion.id],
   );
   expect(steps).toEqual([
-    { action: 'backup', flow_name: 'Collect address', status: 'done' },
-    { action: 'create', flow_name: 'Validate address', status: 'done' },
-    { action: 'update', flow_name: 'Collect address', status: 'started' },
+    { action: 'backup', subject: 'Collect address', status: 'done' },
+    { action: 'create variable', subject: 'greeting (company)', status: 'done' },
+    { action: 'create variable', subject: 'attempt (flowInstance)', status: 'done' },
+    { action: 'create variable', subject: 'userName (flowInstance)', status: 'done' },
+    { action: 'create', subject: 'Validate address', status: 'done' },
+    { action: 'update', subject: 'Collect address', status: 'started' },
   ]);
   const message = await until('the updated message', async () => {
     const shown = JSON.stringify(fakeSlack.message(promotion.channel_id, promotion.message_ts));

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { PingOneSimulator } from '../support/pingone-simulator.js';
-import { ids, production, qa, seedPromotionData, staging } from '../support/promotion-fixtures.js';
+import { builtIn, ids, production, qa, seedPromotionData, staging } from '../support/promotion-fixtures.js';
 import { addSimulatorTenant } from '../support/simulator-tenant.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -140,9 +140,30 @@ describe('/flightiq promote into production: the plan', () => {
     expect(message).toContain('*Checkout* v3 (main flow): :new: create new');
     expect(message).toContain(`HTTP (httpConnector) → \`${ids.productionHttp}\``);
     expect(message).toContain(`PingOne SSO (pingOneSSOConnector) → \`${ids.productionSso}\``);
+    expect(message).toContain(`PingOne Forms (pingOneFormsConnector) → \`${ids.productionForms}\``);
+    // Built-in instances: the same ID where Production lists it or lists none of the kind, else its own.
+    expect(message).toContain(`Flow Conductor (flowConnector) → \`${builtIn.flow}\``);
+    expect(message).toContain(`Variables (variablesConnector) → \`${builtIn.variables}\``);
+    expect(message).toContain(`Functions (functionsConnector) → \`${builtIn.functions}\``);
+    expect(message).toContain(`Error Message (errorConnector) → \`${ids.productionError}\``);
     expect(message).toContain(`Sign On → \`${ids.productionForm}\``);
-    expect(message).toContain('var1 (company, string)');
-    expect(message).toContain('smtpPassword (company, secret)');
+    // Every form real flows use: company, flowInstance and flow templates, and the Variables connector's nodes.
+    expect(message).toContain(
+      "• greeting (company, string): :new: *created* in Production with Staging's value",
+    );
+    expect(message).toContain('• smtpPassword (company, secret): in Production, keeps its value there');
+    expect(message).toContain(
+      "• attempt (flowInstance, number): :new: *created* in Production with Staging's value",
+    );
+    expect(message).toContain(
+      "• userName (flowInstance, string): :new: *created* in Production with Staging's value",
+    );
+    expect(message).toContain(
+      "• retries (flow variable of Checkout, number): :new: *created* in Production with Staging's value",
+    );
+    expect(message).toContain(
+      '• lookupTimeout (flow variable of Collect address, number): :arrows_counterclockwise: *updated* in Production: type or limits differ',
+    );
     expect(message).toMatch(/plan `[0-9a-f]{16}`/);
     expect(message).toContain('"action_id":"promotion_approve"');
     expect(message).toContain('"action_id":"promotion_reject"');
@@ -275,12 +296,17 @@ describe('approval', () => {
       ),
     );
     await waitForStatus(id, 'succeeded');
-    // 2 creates + 1 update + 3 deploys; the backup export is a read.
-    const writes = sim.writes.map((w) => `${w.method} ${w.contentType}`);
-    expect(writes.filter((w) => w === 'POST application/json')).toHaveLength(2);
-    expect(writes.filter((w) => w === 'PUT application/json')).toHaveLength(1);
+    // 2 flows created, 1 replaced, 3 deployed; 4 variables created, 1 replaced. The backup export is a read.
+    const writes = sim.writes.map(
+      (w) => `${w.method} ${w.path.replace(/\/(flows|variables)\/[^/]+$/, '/$1/{id}')} ${w.contentType}`,
+    );
+    const to = `/v1/environments/${production}`;
+    expect(writes.filter((w) => w === `POST ${to}/flows application/json`)).toHaveLength(2);
+    expect(writes.filter((w) => w === `PUT ${to}/flows/{id} application/json`)).toHaveLength(1);
     expect(writes.filter((w) => w.endsWith('flow.deploy+json'))).toHaveLength(3);
-    expect(sim.writes).toHaveLength(6);
+    expect(writes.filter((w) => w === `POST ${to}/variables application/json`)).toHaveLength(4);
+    expect(writes.filter((w) => w === `PUT ${to}/variables/{id} application/json`)).toHaveLength(1);
+    expect(sim.writes).toHaveLength(11);
     const { rows } = await app.service.database.pool.query(
       "SELECT count(*)::int AS n FROM audit_events WHERE action = 'promotion.approve' AND outcome = 'succeeded' AND details->>'promotion' = $1",
       [id],
@@ -302,10 +328,31 @@ describe('approval', () => {
     expect(checkout?.publishedVersion).toBe(checkout?.currentVersion);
     expect(collect?.publishedVersion).toBe(3);
 
+    // Variables: the missing ones created with Staging's values, existing ones keep their own, and flow
+    // variables belong to Production's flows.
+    const variables = sim.data.collections[production]?.variables ?? [];
+    const named = (name: string) => variables.filter((v) => v.name === name);
+    expect(named('greeting')).toMatchObject([
+      { context: 'company', dataType: 'string', value: 'Welcome to Example' },
+    ]);
+    expect(named('attempt')).toMatchObject([{ context: 'flowInstance', dataType: 'number' }]);
+    expect(named('userName')).toMatchObject([{ context: 'flowInstance', dataType: 'string' }]);
+    expect(named('smtpPassword')).toEqual([
+      expect.objectContaining({ id: '33333333-0000-4000-8000-100000000003' }),
+    ]);
+    expect(named('retries')).toMatchObject([
+      { context: 'flow', value: 3, max: 5, flow: { id: checkout?.id } },
+    ]);
+    expect(named('lookupTimeout')).toMatchObject([
+      { context: 'flow', value: 5, max: 30, flow: { id: ids.productionCollect } },
+    ]);
+
     const message = await approvalMessageWith(':white_check_mark: *Done.*');
     expect(message).toMatch(/Approved by <@U0APPROVER[12]>/);
     expect(message).toContain('updated *Collect address*');
     expect(message).toContain('created *Checkout*');
+    expect(message).toContain('created *greeting* (company)');
+    expect(message).toContain('updated *lookupTimeout* (flow variable of Collect address)');
     expect(message).not.toContain('promotion_approve');
     expect(message).toContain('promotion_rollback');
   });
@@ -397,11 +444,32 @@ describe('rollback', () => {
     ]);
     await waitForStatus(id, 'rolled_back');
     expect(productionFlow('Collect address')?.graphData).toEqual(before);
-    expect(sim.writes.length - writesBefore).toBe(2); // one PUT, one deploy
+    // The flow put back and deployed; then, last change first, the variable it changed restored and the 3 it created removed.
+    expect(sim.writes.slice(writesBefore).map((w) => w.method)).toEqual([
+      'PUT',
+      'POST',
+      'PUT',
+      'DELETE',
+      'DELETE',
+      'DELETE',
+    ]);
+    const variables = sim.data.collections[production]?.variables ?? [];
+    expect(
+      variables
+        .map((v) => v.name)
+        .filter((name) => ['greeting', 'attempt', 'userName'].includes(String(name))),
+    ).toEqual([]);
+    expect(variables.find((v) => v.name === 'lookupTimeout')).toMatchObject({ max: 10, value: 5 });
+    // The created Checkout stays, and with it its own variable.
+    expect(variables.find((v) => v.name === 'retries')).toMatchObject({
+      flow: { id: productionFlow('Checkout')?.id },
+    });
     const restored = productionFlow('Collect address');
     expect(restored?.publishedVersion).toBe(restored?.currentVersion);
     const message = await approvalMessageWith('*Rolled back.*');
     expect(message).toContain('restored *Collect address*');
+    expect(message).toContain('removed *greeting* (company)');
+    expect(message).toContain('restored *lookupTimeout* (flow variable of Collect address)');
     expect(message).toContain('left in place');
   });
 });

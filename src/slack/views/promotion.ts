@@ -1,5 +1,5 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
-import type { PlannedFlow } from '../../core/promotion-plan.js';
+import type { PlannedFlow, PlannedVariable } from '../../core/promotion-plan.js';
 import type { Promotion, Refusal } from '../../core/promotions.js';
 import { escapeMrkdwn, packLines, shorten, slackDate } from './mrkdwn.js';
 
@@ -95,11 +95,8 @@ export function promotionMessage(
     sections.push(
       ...packLines(
         listed(
-          '*Variables used*',
-          plan.variables.map(
-            (v) =>
-              `• ${escapeMrkdwn(v.name)} (${escapeMrkdwn(v.context)}, ${escapeMrkdwn(v.dataType)})${v.inDestination ? '' : ' — *missing in destination*'}`,
-          ),
+          '*Variables*',
+          plan.variables.map((v) => variableLine(v, promotion.fromEnvName, promotion.toEnvName)),
         ),
       ),
     );
@@ -131,7 +128,7 @@ export function promotionMessage(
           '*Steps*',
           promotion.steps.map(
             (step) =>
-              `${step.status === 'done' ? ':white_check_mark:' : step.status === 'failed' ? ':x:' : ':grey_question: (started, outcome unknown)'} ${step.action} ${escapeMrkdwn(step.flowName)}${step.version === null ? '' : ` v${step.version}`}${step.detail ? ` — ${escapeMrkdwn(shorten(step.detail, 200))}` : ''}`,
+              `${step.status === 'done' ? ':white_check_mark:' : step.status === 'failed' ? ':x:' : ':grey_question: (started, outcome unknown)'} ${step.action} ${escapeMrkdwn(step.subject)}${step.version === null ? '' : ` v${step.version}`}${step.detail ? ` — ${escapeMrkdwn(shorten(step.detail, 200))}` : ''}`,
           ),
         ),
       ),
@@ -145,6 +142,19 @@ export function promotionMessage(
           promotion.result.flows.map(
             (f) =>
               `• ${f.action} *${escapeMrkdwn(f.name)}* \`${f.destinationId}\`${f.version === null ? '' : `, version ${f.version}`}${f.deployedVersion === null ? '' : `, deployed version ${f.deployedVersion}`}`,
+          ),
+        ),
+      ),
+    );
+  }
+  if (promotion.result?.variables && promotion.result.variables.length > 0) {
+    sections.push(
+      ...packLines(
+        listed(
+          '*Variables written*',
+          promotion.result.variables.map(
+            (v) =>
+              `• ${v.action} *${escapeMrkdwn(v.name)}* (${v.context === 'flow' ? `flow variable of ${escapeMrkdwn(v.flowName ?? 'its flow')}` : escapeMrkdwn(v.context)}) \`${v.destinationId}\``,
           ),
         ),
       ),
@@ -191,6 +201,27 @@ function flowLine(flow: PlannedFlow): string {
   return `• *${escapeMrkdwn(shorten(flow.name, 100))}* v${flow.sourceVersion ?? '?'} (${role}): ${actionText[flow.action]}${renamed}${versions}`;
 }
 
+/** What the promotion does about one variable, in words an approver can check. */
+export function variableLine(variable: PlannedVariable, from: string, to: string): string {
+  const owner =
+    variable.context === 'flow'
+      ? `flow variable of ${escapeMrkdwn(variable.flow?.name ?? 'its flow')}`
+      : escapeMrkdwn(variable.context);
+  const head = `• ${escapeMrkdwn(variable.name)} (${owner}, ${escapeMrkdwn(variable.dataType)})`;
+  const action = variable.action ?? (variable.inDestination ? 'exists' : 'undefined');
+  const what: Record<typeof action, string> = {
+    exists: `in ${escapeMrkdwn(to)}, keeps its value there`,
+    create:
+      variable.dataType === 'secret'
+        ? `:new: *created* in ${escapeMrkdwn(to)} without a value (set it there)`
+        : `:new: *created* in ${escapeMrkdwn(to)} with ${escapeMrkdwn(from)}'s value`,
+    update: `:arrows_counterclockwise: *updated* in ${escapeMrkdwn(to)}: type or limits differ`,
+    blocked: `:no_entry: missing in ${escapeMrkdwn(to)}: a secret, create it there`,
+    undefined: `:warning: defined in neither environment`,
+  };
+  return `${head}: ${what[action]}`;
+}
+
 function listed(title: string, lines: string[]): string[] {
   const shown = lines.slice(0, maxListed);
   if (lines.length > shown.length) shown.push(`…and ${lines.length - shown.length} more`);
@@ -215,7 +246,9 @@ function buttonsFor(promotion: Promotion, surface: PromotionSurface): ActionsBlo
   if (promotion.status === 'pending' && surface === 'requester' && !promotion.protected) {
     elements.push(button('Run', promotionActions.run, 'primary'), button('Cancel', promotionActions.cancel));
   }
-  const restorable = promotion.plan.flows.some((flow) => flow.action === 'update');
+  const restorable =
+    promotion.plan.flows.some((flow) => flow.action === 'update') ||
+    promotion.plan.variables.some((v) => v.action === 'create' || v.action === 'update');
   if (restorable && surface !== 'copy' && ['succeeded', 'failed', 'interrupted'].includes(promotion.status)) {
     elements.push(button('Rollback', promotionActions.rollback, 'danger'));
   }

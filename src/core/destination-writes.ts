@@ -1,0 +1,235 @@
+import { z } from 'zod';
+import type { PingOneClient, WorkerCredentials } from '../pingone/client.js';
+import { PingOneError } from '../pingone/errors.js';
+import { definitionFromResource, sameShape, variableResourceSchema } from './davinci-variables.js';
+import { definitionOf, type FlowDefinition, hasGraph, sameContent } from './promotion-plan.js';
+
+/**
+ * Every change a promotion or a rollback makes in the destination environment. DaVinci can take longer
+ * to answer a write than FlightIQ waits; a write whose answer never came may still have been made, so
+ * it is read back before it is called failed, and never simply sent again (a second create would make
+ * a second flow).
+ */
+export interface Written<T> {
+  value: T;
+  /** True when PingOne's answer never came and reading back showed the change was made. */
+  readBack: boolean;
+}
+
+const flowStateSchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  currentVersion: z.number().optional(),
+  publishedVersion: z.number().optional(),
+});
+
+export class DestinationWriter {
+  private readonly flows: string;
+  private readonly variables: string;
+
+  constructor(
+    private readonly pingone: PingOneClient,
+    private readonly credentials: WorkerCredentials,
+    environmentId: string,
+  ) {
+    this.flows = `/environments/${encodeURIComponent(environmentId)}/flows`;
+    this.variables = `/environments/${encodeURIComponent(environmentId)}/variables`;
+  }
+
+  /**
+   * A flow as it is now, exported: the backup a rollback restores. Only an export carrying the flow's
+   * graph is a copy of the flow; the spec also lists a 201 answer that is only a version record.
+   */
+  async backup(flowId: string, version: number, name: string): Promise<FlowDefinition> {
+    const { status, body } = await this.pingone.sendForStatus(this.credentials, {
+      method: 'POST',
+      path: `${this.flows}/${encodeURIComponent(flowId)}/versions/${version}`,
+      contentType: 'application/vnd.pingidentity.flowversion.export+json',
+      body: {},
+      repeatable: true,
+    });
+    const exported = (body ?? {}) as Record<string, unknown>;
+    if (status !== 200 || !hasGraph(exported.graphData)) {
+      throw new PingOneError(
+        'unexpected_response',
+        `PingOne's export of "${name}" version ${version} (answered ${status}) carries no flow graph, so it cannot serve as a backup to roll back to. Nothing was written.`,
+        { status, path: `${this.flows}/{id}/versions/{n}` },
+      );
+    }
+    const exportedName = (exported.flow as { name?: unknown } | undefined)?.name;
+    return definitionOf({ ...exported, name: typeof exportedName === 'string' ? exportedName : name });
+  }
+
+  async createFlow(
+    body: FlowDefinition,
+    existing: ReadonlySet<string>,
+  ): Promise<Written<{ id: string; version: number | null }>> {
+    return this.confirmed(
+      async () => {
+        const created = (await this.pingone.send(this.credentials, {
+          method: 'POST',
+          path: this.flows,
+          body,
+        })) as { id?: string; currentVersion?: number };
+        if (!created.id)
+          throw new PingOneError('unexpected_response', 'PingOne created the flow but did not say its ID.');
+        return { id: created.id, version: created.currentVersion ?? null };
+      },
+      async () => {
+        // A flow of that name that was not there before the promotion started is the one it made.
+        const { items } = await this.pingone.collect(
+          this.credentials,
+          `${this.flows}?attributes=id,name,currentVersion,publishedVersion`,
+          'flows',
+          flowStateSchema,
+        );
+        const made = items.find((flow) => flow.name === body.name && !existing.has(flow.id));
+        return made ? { id: made.id, version: made.currentVersion ?? null } : undefined;
+      },
+    );
+  }
+
+  async replaceFlow(flowId: string, body: FlowDefinition): Promise<Written<{ version: number | null }>> {
+    const path = `${this.flows}/${encodeURIComponent(flowId)}`;
+    return this.confirmed(
+      async () => {
+        const replaced = (await this.pingone.send(this.credentials, { method: 'PUT', path, body })) as {
+          currentVersion?: number;
+        };
+        return { version: replaced.currentVersion ?? null };
+      },
+      async () => {
+        const current = (await this.pingone.get(this.credentials, path)) as Record<string, unknown>;
+        const state = flowStateSchema.safeParse(current);
+        if (!state.success || !sameContent(definitionOf({ ...current, name: state.data.name }), body))
+          return undefined;
+        return { version: state.data.currentVersion ?? null };
+      },
+    );
+  }
+
+  async deploy(flowId: string): Promise<Written<{ version: number | null }>> {
+    const path = `${this.flows}/${encodeURIComponent(flowId)}`;
+    return this.confirmed(
+      async () => {
+        const deployed = (await this.pingone.send(this.credentials, {
+          method: 'POST',
+          path,
+          contentType: 'application/vnd.pingidentity.flow.deploy+json',
+          body: {},
+          // Deploying the version already deployed changes nothing, so a retry is safe.
+          repeatable: true,
+        })) as { publishedVersion?: number };
+        return { version: deployed.publishedVersion ?? null };
+      },
+      async () => {
+        const state = flowStateSchema.safeParse(await this.pingone.get(this.credentials, path));
+        if (!state.success || state.data.publishedVersion === undefined) return undefined;
+        return state.data.publishedVersion === state.data.currentVersion
+          ? { version: state.data.publishedVersion }
+          : undefined;
+      },
+    );
+  }
+
+  async createVariable(body: Record<string, unknown>): Promise<Written<{ id: string }>> {
+    return this.confirmed(
+      async () => {
+        const created = (await this.pingone.send(this.credentials, {
+          method: 'POST',
+          path: this.variables,
+          body,
+        })) as { id?: string };
+        if (!created.id)
+          throw new PingOneError(
+            'unexpected_response',
+            'PingOne created the variable but did not say its ID.',
+          );
+        return { id: created.id };
+      },
+      async () => {
+        const { items } = await this.pingone.collect(
+          this.credentials,
+          `${this.variables}?limit=500`,
+          'variables',
+          variableResourceSchema,
+        );
+        const flowId = (body.flow as { id?: string } | undefined)?.id;
+        const made = items.find(
+          (variable) =>
+            variable.name === body.name && variable.context === body.context && variable.flow?.id === flowId,
+        );
+        return made ? { id: made.id } : undefined;
+      },
+    );
+  }
+
+  async replaceVariable(variableId: string, body: Record<string, unknown>): Promise<Written<null>> {
+    const path = `${this.variables}/${encodeURIComponent(variableId)}`;
+    return this.confirmed(
+      async () => {
+        await this.pingone.send(this.credentials, { method: 'PUT', path, body });
+        return null;
+      },
+      async () => {
+        const current = variableResourceSchema.safeParse(await this.pingone.get(this.credentials, path));
+        const wanted = variableResourceSchema.safeParse({ ...body, id: variableId });
+        if (!current.success || !wanted.success) return undefined;
+        return sameShape(definitionFromResource(current.data), definitionFromResource(wanted.data))
+          ? null
+          : undefined;
+      },
+    );
+  }
+
+  /** Deletes a variable; one already gone counts as deleted. */
+  async deleteVariable(variableId: string): Promise<Written<null>> {
+    const path = `${this.variables}/${encodeURIComponent(variableId)}`;
+    const gone = async () => {
+      try {
+        await this.pingone.get(this.credentials, path);
+        return undefined;
+      } catch (error) {
+        if (error instanceof PingOneError && error.code === 'not_found') return null;
+        throw error;
+      }
+    };
+    try {
+      return await this.confirmed(async () => {
+        await this.pingone.send(this.credentials, { method: 'DELETE', path });
+        return null;
+      }, gone);
+    } catch (error) {
+      if (error instanceof PingOneError && error.code === 'not_found')
+        return { value: null, readBack: false };
+      throw error;
+    }
+  }
+
+  /**
+   * Sends a write; when its answer never came, asks `check` whether it was made: its result means yes,
+   * undefined means no (then the write failed, and nothing was changed by it).
+   */
+  private async confirmed<T>(
+    write: () => Promise<T>,
+    check: () => Promise<T | undefined>,
+  ): Promise<Written<T>> {
+    try {
+      return { value: await write(), readBack: false };
+    } catch (error) {
+      if (!(error instanceof PingOneError && error.details.outcomeUnknown)) throw error;
+      let found: T | undefined;
+      try {
+        found = await check();
+      } catch {
+        throw error;
+      }
+      if (found !== undefined) return { value: found, readBack: true };
+      throw new PingOneError(
+        error.code,
+        `${error.message.replace(/ The change may or may not have been made: PingOne's answer never came\.$/, '')} Reading back showed it was not made.`,
+        { ...error.details, outcomeUnknown: false },
+      );
+    }
+  }
+}
