@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+import { type RecordedExchange, recordExchange } from './exchange-recorder.js';
 
 /**
  * A PingOne on loopback, built from ../shared/reference/pingone-api.md (§1 token endpoint, §2 HAL
@@ -141,6 +142,8 @@ export class PingOneSimulator {
   pageSize: number | undefined;
   /** Every change made through the API (create, replace, deploy), in order: promotions are counted here. */
   readonly writes: { method: string; path: string; contentType: string; environmentId: string }[] = [];
+  /** Off until asked for: it parses and keeps every answer, which benchmarks and demo runs must not pay for. */
+  private exchanges: RecordedExchange[] | undefined;
   private readonly flowVersions = new Map<string, Map<number, Record<string, unknown>>>();
   private readonly faults: { method?: string; path: RegExp; fault: SimFault; times: number }[] = [];
   private readonly tokens = new Map<string, { clientId: string; environmentId: string; expiresAt: number }>();
@@ -200,6 +203,12 @@ export class PingOneSimulator {
     this.faults.push({ path, fault, times, ...(method ? { method } : {}) });
   }
 
+  /** From now on, every call under /v1/ and its answer, for the contract test; answers from `fail()` are marked. */
+  recordExchanges(): RecordedExchange[] {
+    this.exchanges ??= [];
+    return this.exchanges;
+  }
+
   /** Drops faults not used up yet, so one test's leftovers do not reach the next. */
   clearFaults(): void {
     this.faults.length = 0;
@@ -222,6 +231,10 @@ export class PingOneSimulator {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     const body = await readBody(req);
+    const exchange =
+      this.exchanges && url.pathname.startsWith('/v1/')
+        ? recordExchange(req, body, res, this.exchanges)
+        : undefined;
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const session = token ? this.tokens.get(token) : undefined;
     this.requests.push({
@@ -241,6 +254,8 @@ export class PingOneSimulator {
       entry.times--;
       if (entry.times <= 0) this.faults.splice(faultIndex, 1);
       const { fault } = entry;
+      // A delay is followed by the simulator's own answer, which the contract test still checks.
+      if (exchange) exchange.fault = !('delayMs' in fault);
       if ('delayMs' in fault) await sleep(fault.delayMs);
       else if ('drop' in fault) {
         req.socket.destroy();

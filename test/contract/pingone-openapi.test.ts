@@ -1,0 +1,235 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import type { RecordedExchange } from '../support/exchange-recorder.js';
+import { FakeSlack } from '../support/fake-slack.js';
+import { formatViolation, pingOneContract, type Violation } from '../support/openapi-contract.js';
+import { PingOneSimulator } from '../support/pingone-simulator.js';
+import { flow, graph, seedPromotionData, staging } from '../support/promotion-fixtures.js';
+import { addSimulatorTenant } from '../support/simulator-tenant.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+/**
+ * Everything FlightIQ says to PingOne, and everything the simulator answers, checked against Ping's
+ * own OpenAPI documents. The real app is driven through every PingOne operation it uses; the simulator
+ * records each exchange, and each is held against the operation it matches.
+ */
+
+const admin = 'U0ADMIN0001';
+const operator = 'U0OPERATOR1';
+const approver = 'U0APPROVER1';
+const approvals = 'C0APPROVALS';
+
+/** The operations FlightIQ uses, by the documents' operationIds: one that stops being exercised fails. */
+const usedOperations = [
+  // pingone-platform-davinci.openapi.yaml
+  'getEnvironments',
+  'getFlows',
+  'getFlowById',
+  'createFlow',
+  'replaceFlowById',
+  'deployFlowByIdAsDeployJson',
+  'exportVersionByIdUsingFlowIdAsExportJson',
+  'getVariables',
+  'getConnectorInstances',
+  'getDavinciApplications',
+  'getFlowPoliciesByDavinciApplicationId',
+  // pingone-management.openapi.yaml
+  'readApplicationRoleAssignments',
+  'readAllRoles',
+  'readAllForms',
+  'readAllTemplates',
+  'readAllSchemas',
+  'readAllSchemaAttributes',
+  'getCertificates',
+];
+
+const listedKinds = [
+  'flows',
+  'variables',
+  'connectors',
+  'apps',
+  'forms',
+  'templates',
+  'attributes',
+  'certificates',
+];
+
+let fakeSlack: FakeSlack;
+let database: TestDatabase;
+let sim: PingOneSimulator;
+let app: TestApp;
+let exchanges: RecordedExchange[];
+
+beforeAll(async () => {
+  fakeSlack = await FakeSlack.start();
+  for (const user of [operator, approver]) fakeSlack.users.set(user, { id: user });
+  sim = await PingOneSimulator.start();
+  exchanges = sim.recordExchanges();
+  seedPromotionData(sim);
+  database = await createTestDatabase();
+  app = await startTestApp({
+    fakeSlack,
+    database,
+    env: {
+      FLIGHTIQ_ADMINS: admin,
+      FLIGHTIQ_OPERATORS: operator,
+      FLIGHTIQ_APPROVERS: approver,
+      FLIGHTIQ_APPROVAL_CHANNEL: approvals,
+      ...sim.env,
+    },
+  });
+  await addSimulatorTenant(app.service.services, sim, { name: 'Acme', admin });
+  await driveEveryOperation();
+}, 180_000);
+
+afterAll(async () => {
+  await app?.stop();
+  await database?.drop();
+  await sim?.stop();
+  await fakeSlack?.stop();
+});
+
+/** Runs a command and waits for the answer that contains `expected`; returns it as text. */
+async function run(text: string, expected: string, user = operator): Promise<string> {
+  const reply = await app.slack.command(text, { user });
+  expect(reply.status).toBe(200);
+  return fakeSlack.waitFor(() => {
+    const shown = fakeSlack.responsesTo(reply.responseUrl).map((response) => JSON.stringify(response));
+    return shown.find((answer) => answer.includes(expected));
+  }, 20_000);
+}
+
+async function click(actionId: string, promotionId: string, user: string): Promise<void> {
+  const reply = await app.slack.blockAction(
+    { action_id: actionId, value: promotionId },
+    { user, channel: approvals },
+  );
+  expect(reply.status).toBe(200);
+}
+
+async function latestPromotionId(): Promise<string> {
+  const { rows } = await app.service.database.pool.query(
+    'SELECT id FROM promotions ORDER BY created_at DESC LIMIT 1',
+  );
+  return (rows[0] as { id: string }).id;
+}
+
+async function waitForStatus(id: string, status: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const { rows } = await app.service.database.pool.query('SELECT status FROM promotions WHERE id = $1', [
+      id,
+    ]);
+    if (rows[0]?.status === status) return;
+    if (Date.now() > deadline) throw new Error(`promotion ${id} stayed ${rows[0]?.status}, never ${status}`);
+    await new Promise((done) => setTimeout(done, 50));
+  }
+}
+
+const missingFlowId = 'deadbeefdeadbeefdeadbeefdeadbeef';
+
+/** A node that starts the subflow `id` (reference §4.3). */
+function startSubflowOf(id: string) {
+  return {
+    data: {
+      id: 'd1',
+      nodeType: 'CONNECTION',
+      connectorId: 'flowConnector',
+      capabilityName: 'startUiSubFlow',
+      properties: { subFlowId: { value: { label: 'Gone', value: id } }, subFlowVersionId: { value: -1 } },
+    },
+    position: { x: 0, y: 0 },
+    group: 'nodes',
+    removed: false,
+    selected: false,
+    selectable: true,
+    locked: false,
+    grabbable: true,
+    pannable: false,
+  };
+}
+
+async function driveEveryOperation(): Promise<void> {
+  await run('test', '*Passed.*');
+  await run('envs', 'Staging');
+  for (const kind of listedKinds) await run(`list ${kind} --env Staging`, 'in Staging');
+
+  // Into Production: an approver runs it (backup export, create, replace, deploy), then rolls it back.
+  await run('promote Checkout --from Staging --to Production', 'is waiting for an approver');
+  const promotion = await latestPromotionId();
+  await click('promotion_approve', promotion, approver);
+  await waitForStatus(promotion, 'succeeded');
+  await click('promotion_rollback', promotion, approver);
+  await waitForStatus(promotion, 'rolled_back');
+
+  // PingOne's own refusals. A missing role: the simulator answers 403 as PingOne does.
+  const worker = sim.app();
+  const roles = worker.roleAssignments;
+  worker.roleAssignments = roles.filter((assignment) => assignment.scope.id !== staging);
+  await run('list variables --env Staging', 'The worker app is missing a role');
+  worker.roleAssignments = roles;
+  // A subflow that is not there: reading it by ID is a 404.
+  sim.data.collections[staging]?.flows?.push(
+    flow('c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0ff', 'Dangling', staging, graph(startSubflowOf(missingFlowId))),
+  );
+  await run('promote Dangling --from Staging --to QA', 'PingOne found nothing');
+  // A rate limit comes only from an injected fault; it is recorded but not held against the documents.
+  sim.fail(/\/variables$/, { status: 429, retryAfter: '0' }, { times: 1 });
+  await run('list variables --env Staging', 'in Staging');
+}
+
+/** Every violation, grouped by operation, a line per kind of violation with how often it occurred. */
+function report(checked: { exchange: RecordedExchange; violations: Violation[] }[]): string {
+  const byOperation = new Map<string, { failing: Set<RecordedExchange>; lines: Map<string, number> }>();
+  for (const { exchange, violations } of checked) {
+    for (const violation of violations) {
+      const key = violation.operationId ?? '(no operation)';
+      const group = byOperation.get(key) ?? { failing: new Set(), lines: new Map() };
+      byOperation.set(key, group);
+      group.failing.add(exchange);
+      // Array positions differ from item to item; the same fault in every item is one line.
+      const line = formatViolation({ ...violation, operationId: undefined })
+        .replace(/^\(no operation\) /, '')
+        .replace(/\[\d+\]/g, '[*]');
+      group.lines.set(line, (group.lines.get(line) ?? 0) + 1);
+    }
+  }
+  const sections = [...byOperation.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([operationId, { failing, lines }]) => {
+      const example = [...failing][0];
+      const heading = `${operationId}: ${failing.size} exchange(s), e.g. ${example?.method} ${example?.path} → ${example?.status}`;
+      const body = [...lines.entries()].map(([line, times]) => `  ${line}${times > 1 ? ` (×${times})` : ''}`);
+      return [heading, ...body].join('\n');
+    });
+  return sections.join('\n\n');
+}
+
+describe("PingOne exchanges against Ping's OpenAPI documents", () => {
+  it('records the exchanges, marking the injected faults', () => {
+    expect(exchanges.length).toBeGreaterThan(50);
+    expect(exchanges.some((exchange) => exchange.fault && exchange.status === 429)).toBe(true);
+    expect(exchanges.every((exchange) => exchange.path.startsWith('/v1/'))).toBe(true);
+  });
+
+  it('every request FlightIQ sent and every answer the simulator gave is what the documents describe', () => {
+    const contract = pingOneContract();
+    const checked = exchanges
+      .filter((exchange) => !exchange.fault)
+      .map((exchange) => ({ exchange, violations: contract.check(exchange) }));
+    const failing = checked.filter(({ violations }) => violations.length > 0);
+    const message = `${failing.length} of ${checked.length} exchange(s) differ from Ping's OpenAPI documents:\n\n${report(failing)}\n`;
+    expect(failing.length, message).toBe(0);
+  });
+
+  it('exercises every PingOne operation FlightIQ uses, each with a successful answer', () => {
+    const contract = pingOneContract();
+    for (const operationId of usedOperations) expect(contract.has(operationId), operationId).toBe(true);
+    const covered = new Set(
+      exchanges
+        .filter((exchange) => !exchange.fault && exchange.status < 300)
+        .map((exchange) => contract.operationOf(exchange)),
+    );
+    expect(usedOperations.filter((operationId) => !covered.has(operationId))).toEqual([]);
+  });
+});
