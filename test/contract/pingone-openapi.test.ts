@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import type { RecordedExchange } from '../support/exchange-recorder.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { formatViolation, pingOneContract, type Violation } from '../support/openapi-contract.js';
-import { PingOneSimulator } from '../support/pingone-simulator.js';
+import { defaultVariants, PingOneSimulator } from '../support/pingone-simulator.js';
 import { flow, graph, seedPromotionData, staging } from '../support/promotion-fixtures.js';
 import { addSimulatorTenant } from '../support/simulator-tenant.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -30,6 +30,9 @@ const usedOperations = [
   'deployFlowByIdAsDeployJson',
   'exportVersionByIdUsingFlowIdAsExportJson',
   'getVariables',
+  'createVariable',
+  'replaceVariableById',
+  'deleteVariableById',
   'getConnectorInstances',
   'getDavinciApplications',
   'getFlowPoliciesByDavinciApplicationId',
@@ -41,6 +44,7 @@ const usedOperations = [
   'readAllSchemas',
   'readAllSchemaAttributes',
   'getCertificates',
+  'getKeys',
 ];
 
 const listedKinds = [
@@ -127,6 +131,8 @@ async function waitForStatus(id: string, status: string): Promise<void> {
 }
 
 const missingFlowId = 'deadbeefdeadbeefdeadbeefdeadbeef';
+/** The built-in DaVinci Admin Read Only role of the simulator's seed. */
+const readOnlyDavinci = '11111111-0000-4000-8000-0000000000a5';
 
 /** A node that starts the subflow `id` (reference §4.3). */
 function startSubflowOf(id: string) {
@@ -162,9 +168,25 @@ async function driveEveryOperation(): Promise<void> {
   await click('promotion_rollback', promotion, approver);
   await waitForStatus(promotion, 'rolled_back');
 
-  // PingOne's own refusals. A missing role: the simulator answers 403 as PingOne does.
+  // Into QA with a read-only role on the source (no export: flows are read one by one), run by the
+  // requester; then again, with the simulator playing the other readings of the documents, where every
+  // flow is found unchanged (which reads the destination's flows).
   const worker = sim.app();
-  const roles = worker.roleAssignments;
+  const roles = structuredClone(worker.roleAssignments);
+  for (const assignment of worker.roleAssignments) {
+    if (assignment.scope.id === staging) assignment.role.id = readOnlyDavinci;
+  }
+  await run('promote Checkout --from Staging --to QA', 'promotion_run');
+  const intoQa = await latestPromotionId();
+  await click('promotion_run', intoQa, operator);
+  await waitForStatus(intoQa, 'succeeded');
+  worker.roleAssignments = structuredClone(roles);
+  sim.variants = { ...sim.variants, billOfMaterials: 'top-level', exportVariables: 'legacy' };
+  await run('envs', 'Staging');
+  await run('promote Checkout --from Staging --to QA', 'unchanged');
+  sim.variants = { ...defaultVariants };
+
+  // PingOne's own refusals. A missing role: the simulator answers 403 as PingOne does.
   worker.roleAssignments = roles.filter((assignment) => assignment.scope.id !== staging);
   await run('list variables --env Staging', 'The worker app is missing a role');
   worker.roleAssignments = roles;

@@ -438,9 +438,61 @@ export class PingOneSimulator {
       const field = collection.parentField;
       items = items.filter((item) => (item[field] as { id?: string } | undefined)?.id === parts[3]);
     }
+    items = items.map((item) => this.resource(name, env.id, item));
     const attributes = url.searchParams.get('attributes');
     if (name === 'flows' && attributes) items = items.map((item) => project(item, attributes.split(',')));
-    return this.page(url, res, collection.embedded, items, collection);
+    const links: Record<string, { href: string }> = {};
+    if (collection.davinci) links.environment = { href: `${this.url}/v1/environments/${env.id}` };
+    if (name === 'flowPolicies') {
+      links.davinciApplication = {
+        href: `${this.url}/v1/environments/${env.id}/davinciApplications/${parts[3]}`,
+      };
+    }
+    return this.page(url, res, collection.embedded, items, collection, links);
+  }
+
+  /**
+   * An item as PingOne shows it: the stored fields, plus the `environment` and `_links` Ping's documents
+   * require of it (the seed keeps only what tests care about).
+   */
+  private resource(kind: string, envId: string, item: Record<string, unknown>): Record<string, unknown> {
+    const base = `${this.url}/v1/environments/${envId}`;
+    const link = (path: string) => ({ href: `${base}${path}` });
+    const links: Record<string, Record<string, { href: string }>> = {
+      flows: {
+        self: link(`/flows/${item.id}`),
+        environment: link(''),
+        connectorInstances: link('/connectorInstances'),
+        connectors: link('/connectors'),
+        'flow.deploy': link(`/flows/${item.id}`),
+        'flow.clone': link(`/flows/${item.id}`),
+        'flow.enabled': link(`/flows/${item.id}/enabled`),
+        version: link(`/flows/${item.id}/versions/${item.currentVersion ?? 1}`),
+      },
+      variables: { self: link(`/variables/${item.id}`), environment: link('') },
+      connectorInstances: {
+        self: link(`/connectorInstances/${item.id}`),
+        environment: link(''),
+        'connectorInstance.clone': link(`/connectorInstances/${item.id}`),
+      },
+      davinciApplications: {
+        self: link(`/davinciApplications/${item.id}`),
+        environment: link(''),
+        flowPolicies: link(`/davinciApplications/${item.id}/flowPolicies`),
+        'davinciApplication.rotateKey': link(`/davinciApplications/${item.id}/key`),
+        'davinciApplication.rotateSecret': link(`/davinciApplications/${item.id}/secret`),
+      },
+      flowPolicies: {
+        self: link(`/flowPolicies/${item.id}`),
+        environment: link(''),
+        davinciApplication: link(
+          `/davinciApplications/${(item.application as { id?: string } | undefined)?.id}`,
+        ),
+      },
+    };
+    const own = links[kind];
+    if (!own) return item;
+    return { ...item, environment: { id: envId }, _links: own };
   }
 
   /**
@@ -525,7 +577,13 @@ export class PingOneSimulator {
       const options = parsed() as { includeSubFlows?: boolean; includeVariableValues?: boolean };
       if (this.variants.exportAnswer === 'version-record') {
         return json(res, 201, {
-          _links: { self: { href: `${this.url}${url.pathname}` } },
+          _links: {
+            self: { href: `${this.url}${url.pathname}` },
+            environment: { href: `${this.url}/v1/environments/${env.id}` },
+            details: { href: `${this.url}${url.pathname}/details` },
+            'flow.export': { href: `${this.url}${url.pathname}` },
+            'flow.revert': { href: `${this.url}${url.pathname}` },
+          },
           environment: { id: env.id },
           flow: { id: flow.id, name: saved.name },
           version,
@@ -718,22 +776,14 @@ export class PingOneSimulator {
   }
 
   private variableBody(envId: string, variable: Record<string, unknown>): Record<string, unknown> {
-    return {
+    return this.resource('variables', envId, {
       ...variable,
       ...(variable.dataType === 'secret' && variable.value !== undefined ? { value: '******' } : {}),
-      _links: { self: { href: `${this.url}/v1/environments/${envId}/variables/${variable.id}` } },
-    };
+    });
   }
 
   private flowBody(flow: Record<string, unknown>): Record<string, unknown> {
-    return {
-      ...flow,
-      _links: {
-        self: {
-          href: `${this.url}/v1/environments/${(flow.environment as { id: string }).id}/flows/${flow.id}`,
-        },
-      },
-    };
+    return this.resource('flows', (flow.environment as { id: string }).id, flow);
   }
 
   private async wrote(write: PingOneSimulator['writes'][number]): Promise<void> {
@@ -798,6 +848,7 @@ export class PingOneSimulator {
     embedded: string,
     items: unknown[],
     collection?: Collection,
+    extraLinks: Record<string, { href: string }> = {},
   ): void {
     const offset = Number(Buffer.from(url.searchParams.get('cursor') ?? '', 'base64url').toString() || 0);
     const paging = collection ? collection.paging : { defaultLimit: 1000, maxLimit: 5000 };
@@ -809,7 +860,7 @@ export class PingOneSimulator {
     if (this.pageSize) limit = this.pageSize;
     const slice = items.slice(offset, offset + limit);
     const self = `${this.url}${url.pathname}${url.search}`;
-    const links: Record<string, { href: string }> = { self: { href: self } };
+    const links: Record<string, { href: string }> = { self: { href: self }, ...extraLinks };
     if (offset + limit < items.length) {
       const next = new URL(self);
       next.searchParams.set('limit', String(limit));
@@ -909,7 +960,8 @@ function stableUuid(text: string): string {
 /** `?attributes=a,b`: only those top-level properties, plus the links (reference §2.3). */
 function project(item: Record<string, unknown>, names: string[]): Record<string, unknown> {
   const kept: Record<string, unknown> = {};
-  for (const name of [...names, '_links']) if (name in item) kept[name] = item[name];
+  // The documents require these of every flow, whatever `attributes` asks for.
+  for (const name of [...names, '_links', 'environment']) if (name in item) kept[name] = item[name];
   return kept;
 }
 

@@ -370,6 +370,31 @@ function variable(
   };
 }
 
+/** A PingOne form as the management API shows it (Form: category, components, markOptional, markRequired). */
+function signOnForm(id: string, envId: string) {
+  return {
+    id,
+    name: 'Sign On',
+    category: 'CUSTOM',
+    cols: 4,
+    markOptional: false,
+    markRequired: true,
+    components: {
+      fields: [
+        {
+          type: 'TEXT',
+          key: 'username',
+          label: 'Username',
+          position: { row: 0, col: 0 },
+          validation: { type: 'NONE' },
+        },
+        { type: 'SUBMIT_BUTTON', key: 'submit', label: 'Sign on', position: { row: 1, col: 0 } },
+      ],
+    },
+    environment: { id: envId },
+  };
+}
+
 function instance(
   id: string,
   envId: string,
@@ -468,7 +493,7 @@ export function seedPromotionData(sim: PingOneSimulator): void {
     instance(builtIn.flow, production, 'Flow Conductor', 'flowConnector'),
     instance(ids.productionError, production, 'Error Message', 'errorConnector'),
   ];
-  productionData.forms = [{ id: ids.productionForm, name: 'Sign On', components: { fields: [] } }];
+  productionData.forms = [signOnForm(ids.productionForm, production)];
   productionData.variables = [
     ...(productionData.variables ?? []),
     variable('33333333-0000-4000-8000-100000000003', production, {
@@ -503,7 +528,7 @@ export function seedPromotionData(sim: PingOneSimulator): void {
       instance(`e1${ids.productionSso.slice(2)}`, qa, 'PingOne SSO', 'pingOneSSOConnector'),
       instance(`e2${ids.productionForms.slice(2)}`, qa, 'PingOne Forms', 'pingOneFormsConnector'),
     ],
-    forms: [{ id: '55555555-0000-4000-8000-00000000000a', name: 'Sign On' }],
+    forms: [signOnForm('55555555-0000-4000-8000-00000000000a', qa)],
     variables: [
       variable('33333333-0000-4000-8000-200000000003', qa, {
         name: 'smtpPassword',
