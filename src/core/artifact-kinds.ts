@@ -58,6 +58,13 @@ export interface ArtifactKind {
   parent?: { collection: string; embedded: string };
   /** Set when a column counts a sub-collection of each item (a DaVinci app's flow policies). */
   countEach?: { column: string; collection: (id: string) => string; embedded: string };
+  /** Set when a second collection of the environment lists the same kind of thing (keys beside certificates). */
+  alsoFrom?: {
+    collection: string;
+    embedded: string;
+    item: z.ZodType<Record<string, unknown>>;
+    row: (item: Record<string, unknown>) => ArtifactRow;
+  };
   item: z.ZodType<Record<string, unknown>>;
   row: (item: Record<string, unknown>) => ArtifactRow;
   columns: readonly Column[];
@@ -73,10 +80,11 @@ const masked = '******';
 const idColumn: Column = { key: 'id', title: 'ID', format: 'text', csvOnly: true };
 const nameColumn: Column = { key: 'name', title: 'Name', format: 'text' };
 
-function kind<I extends Record<string, unknown>>(
-  descriptor: Omit<ArtifactKind, 'item' | 'row'> & {
+function kind<I extends Record<string, unknown>, J extends Record<string, unknown> = I>(
+  descriptor: Omit<ArtifactKind, 'item' | 'row' | 'alsoFrom'> & {
     item: z.ZodType<I>;
     row: (item: I) => ArtifactRow;
+    alsoFrom?: { collection: string; embedded: string; item: z.ZodType<J>; row: (item: J) => ArtifactRow };
   },
 ): ArtifactKind {
   return descriptor as unknown as ArtifactKind;
@@ -304,39 +312,53 @@ const attributes = kind({
   searchable: ['name', 'type'],
 });
 
+const certificateItem = z.looseObject({
+  id: z.string(),
+  name: z.string().optional(),
+  subjectDN: z.string().optional(),
+  expiresAt: z.string().optional(),
+  usageType: z.string().optional(),
+});
+
+/** A certificate or a key (they share PingOne's certificate shape, reference §3.8), as one row. */
+function certificateRow(what: 'certificate' | 'key') {
+  return (item: z.infer<typeof certificateItem>): ArtifactRow => ({
+    id: item.id,
+    cells: {
+      id: item.id,
+      name: item.name ?? item.subjectDN ?? item.id,
+      type:
+        what === 'certificate'
+          ? 'certificate'
+          : `${item.usageType ? `${item.usageType.toLowerCase()} ` : ''}key`,
+      subject: text(item.subjectDN),
+      expiresAt: text(item.expiresAt),
+      usageType: text(item.usageType),
+    },
+  });
+}
+
 const certificates = kind({
   name: 'certificates',
-  title: 'Certificates',
+  title: 'Certificates and keys',
   product: 'identity',
   readRole: 'Configuration Read Only (or Environment Admin)',
   collection: 'certificates',
   embedded: 'certificates',
-  item: z.looseObject({
-    id: z.string(),
-    name: z.string().optional(),
-    subjectDN: z.string().optional(),
-    expiresAt: z.string().optional(),
-    usageType: z.string().optional(),
-  }),
-  row: (certificate) => ({
-    id: certificate.id,
-    cells: {
-      id: certificate.id,
-      name: certificate.name ?? certificate.subjectDN ?? certificate.id,
-      subject: text(certificate.subjectDN),
-      expiresAt: text(certificate.expiresAt),
-      usageType: text(certificate.usageType),
-    },
-  }),
+  item: certificateItem,
+  row: certificateRow('certificate'),
+  // Signing and encryption keys live apart from certificates, and expire as they do.
+  alsoFrom: { collection: 'keys', embedded: 'keys', item: certificateItem, row: certificateRow('key') },
   columns: [
     idColumn,
     nameColumn,
+    { key: 'type', title: 'Type', format: 'text' },
     { key: 'subject', title: 'Subject', format: 'text' },
     { key: 'expiresAt', title: 'Expires', format: 'expiry' },
     { key: 'usageType', title: 'Usage', format: 'text', csvOnly: true },
   ],
   sortBy: 'expiresAt',
-  searchable: ['name', 'subject'],
+  searchable: ['name', 'subject', 'type'],
 });
 
 export const artifactKinds: Readonly<Record<ArtifactKindName, ArtifactKind>> = {

@@ -244,6 +244,17 @@ export class ArtifactListing {
       ));
     }
     const rows = items.map((item) => kind.row(item));
+    if (kind.alsoFrom) {
+      const { alsoFrom } = kind;
+      const more = await pingone.collect(
+        credentials,
+        base + alsoFrom.collection,
+        alsoFrom.embedded,
+        alsoFrom.item,
+      );
+      rows.push(...more.items.map((item) => alsoFrom.row(item)));
+      truncated ||= more.truncated;
+    }
     if (kind.countEach) await this.countEach(credentials, kind.countEach, base, rows);
     return { rows, truncated };
   }

@@ -33,6 +33,9 @@ export interface CredentialAlert {
 export type { TenantHealth };
 
 export interface CertificateWarning {
+  /** A certificate, or a signing or encryption key (its usage says which). */
+  kind: 'certificate' | 'key';
+  usageType?: string | undefined;
   tenantName: string;
   environmentName: string;
   name: string;
@@ -68,7 +71,14 @@ const certificateSchema = z.looseObject({
   name: z.string().optional(),
   subjectDN: z.string().optional(),
   expiresAt: z.string().optional(),
+  usageType: z.string().optional(),
 });
+
+/** Certificates and keys share PingOne's certificate shape, and both expire (reference §3.8). */
+const expiringKinds = [
+  { kind: 'certificate', collection: 'certificates' },
+  { kind: 'key', collection: 'keys' },
+] as const;
 
 const maxEnvironmentsForCertificates = 20;
 const dayMs = 24 * 60 * 60 * 1000;
@@ -194,50 +204,54 @@ export class CredentialMonitor {
       return;
     }
     for (const environment of environments.slice(0, maxEnvironmentsForCertificates)) {
-      let certificates: z.infer<typeof certificateSchema>[];
-      try {
-        ({ items: certificates } = await this.deps.pingone.collect(
-          credentials,
-          `/environments/${environment.id}/certificates`,
-          'certificates',
-          certificateSchema,
-        ));
-      } catch {
-        continue; // No role to read certificates there: nothing to warn about.
-      }
-      for (const certificate of certificates) {
-        const expiresAt = certificate.expiresAt ? new Date(certificate.expiresAt) : undefined;
-        if (!expiresAt || Number.isNaN(expiresAt.getTime())) continue;
-        // Within the window ahead; long-expired certificates are old news, not a warning.
-        if (
-          expiresAt.getTime() > horizon ||
-          expiresAt.getTime() < Date.now() - this.deps.certificateWarningDays * dayMs
-        ) {
-          continue;
-        }
-        const name = certificate.name ?? certificate.subjectDN ?? certificate.id;
-        const key = {
-          tenantId: tenant.id,
-          certificateId: certificate.id,
-          expiresAt,
-          environmentId: environment.id,
-          name,
-        };
-        if (!(await claimCertificateWarning(this.deps.pool, key))) continue;
+      for (const { kind, collection } of expiringKinds) {
+        let certificates: z.infer<typeof certificateSchema>[];
         try {
-          await this.deps.alerts.certificate({
-            tenantName: tenant.name,
-            environmentName: environment.name,
-            name,
-            subject: certificate.subjectDN,
+          ({ items: certificates } = await this.deps.pingone.collect(
+            credentials,
+            `/environments/${environment.id}/${collection}`,
+            collection,
+            certificateSchema,
+          ));
+        } catch {
+          continue; // No role to read them there: nothing to warn about.
+        }
+        for (const certificate of certificates) {
+          const expiresAt = certificate.expiresAt ? new Date(certificate.expiresAt) : undefined;
+          if (!expiresAt || Number.isNaN(expiresAt.getTime())) continue;
+          // Within the window ahead; long-expired ones are old news, not a warning.
+          if (
+            expiresAt.getTime() > horizon ||
+            expiresAt.getTime() < Date.now() - this.deps.certificateWarningDays * dayMs
+          ) {
+            continue;
+          }
+          const name = certificate.name ?? certificate.subjectDN ?? certificate.id;
+          const key = {
+            tenantId: tenant.id,
+            certificateId: certificate.id,
             expiresAt,
-          });
-        } catch (error) {
-          await dropCertificateWarning(this.deps.pool, tenant.id, certificate.id, expiresAt);
-          this.deps.logger.error(
-            { err: error, tenant: tenant.name },
-            'could not post a certificate warning; it is tried again at the next check',
-          );
+            environmentId: environment.id,
+            name,
+          };
+          if (!(await claimCertificateWarning(this.deps.pool, key))) continue;
+          try {
+            await this.deps.alerts.certificate({
+              kind,
+              usageType: certificate.usageType,
+              tenantName: tenant.name,
+              environmentName: environment.name,
+              name,
+              subject: certificate.subjectDN,
+              expiresAt,
+            });
+          } catch (error) {
+            await dropCertificateWarning(this.deps.pool, tenant.id, certificate.id, expiresAt);
+            this.deps.logger.error(
+              { err: error, tenant: tenant.name },
+              `could not post a ${kind} expiry warning; it is tried again at the next check`,
+            );
+          }
         }
       }
     }

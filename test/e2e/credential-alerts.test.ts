@@ -192,6 +192,24 @@ describe('credential alerts', () => {
     expect(warnings).toHaveLength(1);
     expect(String(warnings[0]?.args.text)).toContain('Certificate SAML encryption in Staging expires in');
   });
+
+  it('warns once about a signing key that expires soon, as a key', async () => {
+    const soon = new Date(Date.now() + 5 * 86_400_000).toISOString();
+    sim.data.collections[staging]?.keys?.push({
+      id: '88888888-0000-4000-8000-000000000009',
+      name: 'Old token signing',
+      subjectDN: 'CN=Old token signing',
+      usageType: 'SIGNING',
+      expiresAt: soon,
+      status: 'EXPIRING',
+    });
+    await check();
+    await check();
+    const warnings = alertPosts().filter((call) => String(call.args.text).includes('Old token signing'));
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0]?.args.text)).toContain('Signing key Old token signing in Staging expires in');
+    expect(JSON.stringify(warnings[0]?.args.blocks)).toContain('Rotate it in PingOne before then');
+  });
 });
 
 describe('scheduled checks on the job queue', () => {

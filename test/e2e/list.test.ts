@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { FakeSlack } from '../support/fake-slack.js';
-import { PingOneSimulator } from '../support/pingone-simulator.js';
+import { defaultVariants, PingOneSimulator } from '../support/pingone-simulator.js';
 import { addSimulatorTenant } from '../support/simulator-tenant.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -39,6 +39,7 @@ beforeEach(async () => {
   sim.pageSize = undefined;
   sim.clearFaults();
   sim.latencyMs = 0;
+  sim.variants = { ...defaultVariants };
   await app.service.database.pool.query('DELETE FROM tenants');
   await addTenant('Acme');
 });
@@ -124,9 +125,12 @@ describe('/flightiq list, each kind from the simulator', () => {
       '*loyaltyTier*  ·  type STRING  ·  optional  ·  not unique',
       '*username*  ·  type STRING  ·  required  ·  unique',
     ],
+    // Certificates and keys together, soonest expiry first; keys are marked as keys.
     certificates: [
-      '*Old TLS*  ·  subject CN=old.example.com  ·  :x: *expired* <!date^',
-      '*SAML signing*  ·  subject CN=login.example.com, O=Example  ·  expires <!date^',
+      '*Old TLS*  ·  type certificate  ·  subject CN=old.example.com  ·  :x: *expired* <!date^',
+      '*Token signing*  ·  type signing key  ·  subject CN=Token signing, O=Example  ·  expires <!date^',
+      '*ID token encryption*  ·  type encryption key  ·  subject CN=ID token encryption, O=Example  ·  expires <!date^',
+      '*SAML signing*  ·  type certificate  ·  subject CN=login.example.com, O=Example  ·  expires <!date^',
     ],
   };
 
@@ -202,6 +206,31 @@ describe('/flightiq list, choosing the environment', () => {
     expect(sim.requests.some((r) => r.path.includes('dd44dd44-0000-4000-8000-000000000004/flows'))).toBe(
       false,
     );
+  });
+
+  it('reads the bill of materials at the top level too (the generated spec), and says so in one line', async () => {
+    sim.variants = { ...sim.variants, billOfMaterials: 'top-level' };
+    const shown = await run('list flows --env Workforce');
+    expect(shown.blocks).toHaveLength(1);
+    expect(shown.text).toContain('*Workforce* has no DaVinci');
+  });
+
+  it('does not call DaVinci missing when the bill of materials is unreadable: it asks, and names both causes', async () => {
+    // The worker cannot read the bill, so nobody knows whether Workforce has DaVinci.
+    const worker = sim.app();
+    worker.roleAssignments = worker.roleAssignments.filter(
+      (ra) => ra.role.id !== '11111111-0000-4000-8000-0000000000a2',
+    );
+    for (const reading of ['omitted', 'forbidden'] as const) {
+      sim.variants = { ...sim.variants, billOfMaterialsWithoutRole: reading };
+      const shown = JSON.stringify(await run('list flows --env Workforce'));
+      expect(shown, reading).not.toContain('has no DaVinci');
+      expect(shown, reading).toContain('or DaVinci is not enabled in that environment');
+      expect(
+        sim.requests.some((r) => r.path.includes('dd44dd44-0000-4000-8000-000000000004/flows')),
+        reading,
+      ).toBe(true);
+    }
   });
 
   it('names the missing role', async () => {

@@ -85,9 +85,17 @@ export function certificateWarningMessage(
       : days < 1
         ? 'expires within a day'
         : `expires in ${days} day${days === 1 ? '' : 's'}`;
-  const text = `:warning: Certificate *${escapeMrkdwn(shorten(warning.name, 200))}* in *${escapeMrkdwn(warning.environmentName)}* (tenant *${escapeMrkdwn(warning.tenantName)}*) ${when}: ${slackDate(warning.expiresAt)}.${warning.subject ? ` Subject: ${escapeMrkdwn(shorten(warning.subject, 300))}.` : ''} Replace it in PingOne before then.`;
+  const what =
+    warning.kind === 'certificate'
+      ? 'Certificate'
+      : `${warning.usageType ? `${capitalized(warning.usageType.toLowerCase())} key` : 'Key'}`;
+  const text = `:warning: ${what} *${escapeMrkdwn(shorten(warning.name, 200))}* in *${escapeMrkdwn(warning.environmentName)}* (tenant *${escapeMrkdwn(warning.tenantName)}*) ${when}: ${slackDate(warning.expiresAt)}.${warning.subject ? ` Subject: ${escapeMrkdwn(shorten(warning.subject, 300))}.` : ''} ${warning.kind === 'certificate' ? 'Replace it' : 'Rotate it'} in PingOne before then.`;
   return {
-    text: `Certificate ${warning.name} in ${warning.environmentName} ${when}`,
+    text: `${what} ${warning.name} in ${warning.environmentName} ${when}`,
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text: shorten(text, 3000) } }],
   };
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
