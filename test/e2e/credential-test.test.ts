@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { FakeSlack } from '../support/fake-slack.js';
-import { PingOneSimulator } from '../support/pingone-simulator.js';
+import { defaultVariants, PingOneSimulator } from '../support/pingone-simulator.js';
 import { openTenantForm, submitTenantForm } from '../support/tenant-form.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -13,12 +13,14 @@ let fakeSlack: FakeSlack;
 let database: TestDatabase;
 let sim: PingOneSimulator;
 let app: TestApp;
+let seed: string;
 
 beforeAll(async () => {
   fakeSlack = await FakeSlack.start();
   fakeSlack.users.set(member, { id: member });
   fakeSlack.users.set(guest, { id: guest, is_restricted: true });
   sim = await PingOneSimulator.start();
+  seed = JSON.stringify(sim.data);
   database = await createTestDatabase();
   app = await startTestApp({ fakeSlack, database, env: { FLIGHTIQ_ADMINS: admin, ...sim.env } });
 });
@@ -32,8 +34,8 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await app.service.database.pool.query('DELETE FROM tenants');
-  const first = sim.data.applications[0];
-  if (first) first.clientSecret = 'sim-secret-0123456789abcdefghijklmnopqrstuvwxyzABCDEF';
+  sim.data = JSON.parse(seed);
+  sim.variants = { ...defaultVariants };
 });
 
 async function addTenant(
@@ -86,6 +88,20 @@ describe('/flightiq test', () => {
       '*Staging* (SANDBOX): DaVinci read :white_check_mark: · Identity read :white_check_mark:',
     );
     expect(shown).toContain('*Workforce* (SANDBOX): :heavy_minus_sign: DaVinci not licensed here');
+  });
+
+  it('reports a DaVinci read it cannot explain as refused, not failed, when the bill of materials is unreadable', async () => {
+    await addTenant('Acme');
+    const worker = sim.app();
+    worker.roleAssignments = worker.roleAssignments.filter(
+      (ra) => ra.role.id !== '11111111-0000-4000-8000-0000000000a2',
+    );
+    const shown = await run('test');
+    expect(shown).toContain('*Passed.*');
+    expect(shown).toContain(
+      '*Workforce* (SANDBOX): :grey_question: DaVinci refused (no DaVinci role, or DaVinci not licensed here)',
+    );
+    expect(shown).not.toContain('not licensed here · ');
   });
 
   it('stores the result on the tenant, shows it in tenant list, and audits it', async () => {
@@ -206,6 +222,24 @@ describe('/flightiq envs', () => {
     expect(shown).toContain(':large_orange_circle: PRODUCTION');
     expect(shown).toContain(sim.environment('Staging').id);
     expect(shown).toContain('no DaVinci');
+  });
+
+  it('reads the bill of materials wherever PingOne puts it, and lists environments when it may not read it', async () => {
+    await addTenant('Acme');
+    sim.variants = { ...sim.variants, billOfMaterials: 'top-level' };
+    expect(await run('envs')).toContain('no DaVinci');
+    // A worker that may not read the bill: DaVinci unknown, never "no", whether PingOne leaves the bill
+    // out or refuses the request that asks for it.
+    const worker = sim.app();
+    worker.roleAssignments = worker.roleAssignments.filter(
+      (ra) => ra.role.id !== '11111111-0000-4000-8000-0000000000a2',
+    );
+    for (const reading of ['omitted', 'forbidden'] as const) {
+      sim.variants = { ...sim.variants, billOfMaterialsWithoutRole: reading };
+      const shown = await run('envs');
+      expect(shown, reading).toContain('*Workforce*');
+      expect(shown, reading).not.toContain('no DaVinci');
+    }
   });
 
   it('lists only what an environment-scoped role reaches', async () => {

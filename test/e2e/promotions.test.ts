@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { FakeSlack } from '../support/fake-slack.js';
-import { PingOneSimulator } from '../support/pingone-simulator.js';
+import { defaultVariants, PingOneSimulator } from '../support/pingone-simulator.js';
 import { builtIn, ids, production, qa, seedPromotionData, staging } from '../support/promotion-fixtures.js';
 import { addSimulatorTenant } from '../support/simulator-tenant.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -47,6 +47,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   sim.data = JSON.parse(seed);
+  sim.variants = { ...defaultVariants };
   sim.clearFaults();
   seedPromotionData(sim);
   sim.writes.length = 0;
@@ -422,6 +423,22 @@ describe('approval', () => {
     expect(message).not.toContain('promotion_approve');
     expect((await clickForReply('promotion_approve', id, approver)).text).toContain('already expired');
     expect(sim.writes).toHaveLength(0);
+  });
+});
+
+describe('backups', () => {
+  it('counts an export as a backup only if it carries the flow graph; otherwise nothing is written', async () => {
+    const { id } = await requestIntoProduction();
+    // PingOne answers the export with the version record its spec also lists (201, no graph).
+    sim.variants = { ...sim.variants, exportAnswer: 'version-record' };
+    await click('promotion_approve', id, approver);
+    await waitForStatus(id, 'failed');
+    expect(sim.writes).toHaveLength(0);
+    const message = await approvalMessageWith('*Failed.*');
+    expect(message).toContain(
+      'export of \\"Collect address\\" version 2 (answered 201) carries no flow graph, so it cannot serve as a backup to roll back to. Nothing was written.',
+    );
+    expect(message).not.toContain('promotion_rollback');
   });
 });
 

@@ -246,9 +246,12 @@ function buttonsFor(promotion: Promotion, surface: PromotionSurface): ActionsBlo
   if (promotion.status === 'pending' && surface === 'requester' && !promotion.protected) {
     elements.push(button('Run', promotionActions.run, 'primary'), button('Cancel', promotionActions.cancel));
   }
+  // Something to undo: a write that was made, or may have been (started, outcome unknown).
+  const wrote = promotion.steps.some((step) => step.action !== 'backup' && step.status !== 'failed');
   const restorable =
-    promotion.plan.flows.some((flow) => flow.action === 'update') ||
-    promotion.plan.variables.some((v) => v.action === 'create' || v.action === 'update');
+    wrote &&
+    (promotion.plan.flows.some((flow) => flow.action === 'update') ||
+      promotion.plan.variables.some((v) => v.action === 'create' || v.action === 'update'));
   if (restorable && surface !== 'copy' && ['succeeded', 'failed', 'interrupted'].includes(promotion.status)) {
     elements.push(button('Rollback', promotionActions.rollback, 'danger'));
   }
