@@ -3,8 +3,9 @@ import { splitWords } from '../commands/command-line.js';
 import { parseOptions } from '../commands/command-options.js';
 import { subcommandCatalog } from '../commands/subcommands.js';
 import type { Actor } from '../core/access.js';
-import { artifactKindNamed, artifactKindNames } from '../core/artifact-kinds.js';
+import { artifactKindNamed, artifactKindNames, kindNoun } from '../core/artifact-kinds.js';
 import { problemOf } from '../core/credential-check.js';
+import { waitText, withCallContext } from '../core/pingone-work.js';
 import type { CoreServices } from '../core/services.js';
 import { chooseTenant } from '../core/tenant-choice.js';
 import { authMethodNames, regionNames, type TenantField } from '../core/tenant-input.js';
@@ -44,7 +45,10 @@ export async function runConsole(services: CoreServices, prompter: Prompter): Pr
     if (command === '') continue;
     if (command === 'quit' || command === 'exit') break;
     try {
-      await run(command, args, { services, prompter, actor, say });
+      // No overall deadline at a terminal (a promotion approved in place runs within it); waits are said.
+      await withCallContext({ onWait: (wait) => say(`(${waitText(wait)})`) }, () =>
+        run(command, args, { services, prompter, actor, say }),
+      );
     } catch (error) {
       const problem = problemOf(error);
       if (!problem) throw error;
@@ -139,7 +143,7 @@ async function listCommand(args: string[], session: Session): Promise<void> {
       say(environmentMatchText(outcome.match));
       return;
     case 'no_davinci':
-      say(`${outcome.environment.name} has no DaVinci, so it has no ${kind.title.toLowerCase()}.`);
+      say(`${outcome.environment.name} has no DaVinci, so it has no ${kindNoun(kind)}.`);
       return;
     case 'failed':
       say(problemText(outcome.problem));

@@ -372,6 +372,11 @@ export const artifactKinds: Readonly<Record<ArtifactKindName, ArtifactKind>> = {
   certificates,
 };
 
+/** The kind's title inside a sentence: "DaVinci flows" keeps its brand, "Certificates and keys" does not. */
+export function kindNoun(kind: Pick<ArtifactKind, 'title'>): string {
+  return kind.title.replace(/^\w+/, (word) => (/[A-Z]/.test(word.slice(1)) ? word : word.toLowerCase()));
+}
+
 /** The kind a word names, accepting the singular ("flow") and any case. */
 export function artifactKindNamed(word: string): ArtifactKind | undefined {
   const lower = word.toLowerCase();

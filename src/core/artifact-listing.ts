@@ -12,7 +12,7 @@ import {
 } from '../store/list-snapshots.js';
 import type { AccessPolicy, Actor } from './access.js';
 import { artifactCsv } from './artifact-csv.js';
-import { type ArtifactKind, type ArtifactRow, artifactKinds, type Cell } from './artifact-kinds.js';
+import { type ArtifactKind, type ArtifactRow, artifactKinds, type Cell, kindNoun } from './artifact-kinds.js';
 import { type Problem, problemOf } from './credential-check.js';
 import type { CredentialMonitor } from './credential-monitor.js';
 import { type EnvironmentMatch, looksLikeEnvironmentId, matchEnvironment } from './environment-match.js';
@@ -296,7 +296,7 @@ export class ArtifactListing {
         kind.product === 'davinci' && environment.hasDavinci === undefined
           ? ', or DaVinci is not enabled in that environment'
           : '';
-      problem.message = `The worker app cannot read ${kind.title.toLowerCase()} in ${environment.name}: it needs the ${kind.readRole} role on that environment${orNoDavinci}. ${problem.message}`;
+      problem.message = `The worker app cannot read ${kindNoun(kind)} in ${environment.name}: it needs the ${kind.readRole} role on that environment${orNoDavinci}. ${problem.message}`;
     }
     return { outcome: 'failed', problem };
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { currentCallContext } from '../pingone/call-context.js';
 import type { PingOneClient, WorkerCredentials } from '../pingone/client.js';
 import { PingOneError } from '../pingone/errors.js';
 import { definitionFromResource, sameShape, variableResourceSchema } from './davinci-variables.js';
@@ -15,6 +16,12 @@ export interface Written<T> {
   /** True when PingOne's answer never came and reading back showed the change was made. */
   readBack: boolean;
 }
+
+/**
+ * When a write's answer never came, DaVinci may still be saving it: read back after each of these
+ * waits, and call it not made only after the last one.
+ */
+const readBackDelaysMs = [500, 1_000, 2_000, 4_000];
 
 const flowStateSchema = z.looseObject({
   id: z.string(),
@@ -207,8 +214,9 @@ export class DestinationWriter {
   }
 
   /**
-   * Sends a write; when its answer never came, asks `check` whether it was made: its result means yes,
-   * undefined means no (then the write failed, and nothing was changed by it).
+   * Sends a write; when its answer never came, asks `check` whether it was made (after a pause, and
+   * again a few times while DaVinci may still be saving it): its result means yes, undefined means no
+   * (then the write failed, and nothing was changed by it).
    */
   private async confirmed<T>(
     write: () => Promise<T>,
@@ -218,16 +226,22 @@ export class DestinationWriter {
       return { value: await write(), readBack: false };
     } catch (error) {
       if (!(error instanceof PingOneError && error.details.outcomeUnknown)) throw error;
-      let found: T | undefined;
-      try {
-        found = await check();
-      } catch {
-        throw error;
+      let waited = 0;
+      for (const delay of readBackDelaysMs) {
+        if (Date.now() + delay > currentCallContext().deadline) break;
+        await new Promise((done) => setTimeout(done, delay));
+        waited += delay;
+        let found: T | undefined;
+        try {
+          found = await check();
+        } catch {
+          throw error;
+        }
+        if (found !== undefined) return { value: found, readBack: true };
       }
-      if (found !== undefined) return { value: found, readBack: true };
       throw new PingOneError(
         error.code,
-        `${error.message.replace(/ The change may or may not have been made: PingOne's answer never came\.$/, '')} Reading back showed it was not made.`,
+        `${error.message.replace(/ The change may or may not have been made: PingOne's answer never came\.$/, '')} Reading back for ${waited / 1000} s showed it was not made.`,
         { ...error.details, outcomeUnknown: false },
       );
     }

@@ -32,6 +32,7 @@ import { variableRequest } from './davinci-variables.js';
 import { DestinationWriter, type Written } from './destination-writes.js';
 import { type EnvironmentMatch, matchEnvironment } from './environment-match.js';
 import type { EnvironmentDirectory, EnvironmentSummary } from './environments.js';
+import { promotionWorkMs, withCallContext } from './pingone-work.js';
 import {
   type ComputedPlan,
   type EnvironmentRef,
@@ -317,7 +318,10 @@ export class PromotionService {
       await this.audit(actor, 'promotion.rollback', record.tenantName, 'succeeded', { promotion: id });
       const running = await this.load(claimed);
       await hooks.started?.(running);
-      return { outcome: 'done', promotion: await this.restore(running) };
+      return {
+        outcome: 'done',
+        promotion: await withCallContext({ timeoutMs: promotionWorkMs }, () => this.restore(running)),
+      };
     });
   }
 
@@ -424,7 +428,10 @@ export class PromotionService {
       await this.audit(actor, action, record.tenantName, 'succeeded', { promotion: id });
       const running = await this.load(claimed);
       await hooks.started?.(running);
-      return { outcome: 'done', promotion: await this.execute(running) };
+      return {
+        outcome: 'done',
+        promotion: await withCallContext({ timeoutMs: promotionWorkMs }, () => this.execute(running)),
+      };
     });
   }
 

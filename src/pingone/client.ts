@@ -335,11 +335,14 @@ export class PingOneClient {
                 : undefined;
         if (refusal) throw limitedError(path, response, { waits, asked, refusal, policy });
         waits++;
-        onWait?.({
-          reason: response.status === 429 ? 'rate_limited' : 'unavailable',
-          seconds: Math.max(1, Math.ceil(wait / 1000)),
-          path,
-        });
+        // A wait too short to notice is not worth telling anyone about.
+        if (wait >= 1000) {
+          onWait?.({
+            reason: response.status === 429 ? 'rate_limited' : 'unavailable',
+            seconds: Math.ceil(wait / 1000),
+            path,
+          });
+        }
         this.logger.info({ path, status: response.status, waitMs: wait }, 'PingOne asked FlightIQ to wait');
         await sleep(wait);
         continue;

@@ -138,4 +138,13 @@ describe('local console', () => {
     expect(output).toContain('Workforce has no DaVinci');
     expect(output).toContain('"frobnicate" is not a FlightIQ command');
   });
+
+  it("says when it waits for PingOne's rate limit, then answers", async () => {
+    sim.fail(/\/environments$/, { status: 429, retryAfter: '1' });
+    const { output } = await session(['envs', 'quit']);
+    expect(output).toContain(
+      "(PingOne's rate limit was reached: waiting 1 s, as PingOne asked, then trying again.)",
+    );
+    expect(output).toContain('Environments of Local:');
+  });
 });

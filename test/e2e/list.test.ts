@@ -171,7 +171,7 @@ describe('/flightiq list, each kind from the simulator', () => {
       expect.stringContaining('*var2*'),
     ]);
     const none = await run('list variables --env Staging nothing-like-this');
-    expect(JSON.stringify(none.blocks)).toContain('No davinci variables in *Staging* matching');
+    expect(JSON.stringify(none.blocks)).toContain('No DaVinci variables in *Staging* matching');
   });
 });
 
@@ -265,6 +265,21 @@ describe('/flightiq list, choosing the environment', () => {
     const shown = JSON.stringify(await run('list variables --env Staging'));
     expect(shown).toContain('PingOne did not answer in time');
     expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it("says in its progress message that it waits for PingOne's rate limit, then answers", async () => {
+    sim.fail(/\/variables$/, { status: 429, retryAfter: '2' }, { times: 1 });
+    const reply = await app.slack.command('list variables --env Staging', { user: member });
+    const [waiting, final] = (await fakeSlack.waitFor(() => {
+      const posts = fakeSlack.responsesTo(reply.responseUrl);
+      return posts.length >= 2 && posts;
+    }, 15_000)) as Shown[];
+    expect(items(final as Shown)).toHaveLength(5);
+    const shown = [waiting, final].map((r) => (r as Shown).text);
+    expect(shown).toEqual([
+      ":hourglass_flowing_sand: Reading DaVinci variables…\nPingOne's rate limit was reached: waiting 2 s, as PingOne asked, then trying again.",
+      (final as Shown).text,
+    ]);
   });
 
   it('recovers from a short rate limit without the user noticing', async () => {

@@ -48,6 +48,7 @@ afterAll(async () => {
 beforeEach(async () => {
   sim.data = JSON.parse(seed);
   sim.variants = { ...defaultVariants };
+  sim.writeLatencyMs = 0;
   sim.clearFaults();
   seedPromotionData(sim);
   sim.writes.length = 0;
@@ -423,6 +424,34 @@ describe('approval', () => {
     expect(message).not.toContain('promotion_approve');
     expect((await clickForReply('promotion_approve', id, approver)).text).toContain('already expired');
     expect(sim.writes).toHaveLength(0);
+  });
+});
+
+describe('PingOne rate limits and latency during a run', () => {
+  it("shows on the card while it waits for PingOne's rate limit, and still writes each change once", async () => {
+    sim.writeLatencyMs = 300;
+    const { id } = await requestIntoProduction();
+    // A 429 means PingOne did nothing: the create is sent again after the wait PingOne asks for.
+    sim.fail(
+      new RegExp(`/environments/${production}/variables$`),
+      { status: 429, retryAfter: '1' },
+      { method: 'POST' },
+    );
+    await click('promotion_approve', id, approver);
+    await waitForStatus(id, 'succeeded');
+    const updates = fakeSlack.callsOf('chat.update').map((call) => JSON.stringify(call.args.blocks));
+    expect(
+      updates.some(
+        (blocks) =>
+          blocks.includes(':gear: *Running…*') &&
+          blocks.includes(
+            "PingOne's rate limit was reached: waiting 1 s, as PingOne asked, then trying again.",
+          ),
+      ),
+    ).toBe(true);
+    expect(await approvalMessageWith(':white_check_mark: *Done.*')).not.toContain('rate limit');
+    expect(sim.writes.filter((w) => w.method === 'POST' && w.path.endsWith('/variables'))).toHaveLength(4);
+    expect(sim.writes).toHaveLength(11);
   });
 });
 

@@ -6,6 +6,7 @@ import {
   type Cell,
   type Column,
   certificateWarningDays,
+  kindNoun,
 } from '../../core/artifact-kinds.js';
 import type { ListPage } from '../../core/artifact-listing.js';
 import type { EnvironmentMatch } from '../../core/environment-match.js';
@@ -46,7 +47,7 @@ export function artifactListMessage(list: ListPage, now: Date): { text: string; 
     const matching = snapshot.filter ? ` matching "${escapeMrkdwn(shorten(snapshot.filter, 200))}"` : '';
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: `No ${kind.title.toLowerCase()} in *${env}*${matching}.` },
+      text: { type: 'mrkdwn', text: `No ${kindNoun(kind)} in *${env}*${matching}.` },
     });
   }
   for (const text of packLines(rows.map((row) => line(kind, row, now)))) {
@@ -66,7 +67,7 @@ export function artifactListMessage(list: ListPage, now: Date): { text: string; 
   const buttons = navigation(list);
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'list_navigation', elements: buttons });
   return {
-    text: `${snapshot.total} ${kind.title.toLowerCase()} in ${snapshot.environmentName}`,
+    text: `${snapshot.total} ${kindNoun(kind)} in ${snapshot.environmentName}`,
     blocks,
   };
 }
@@ -170,6 +171,6 @@ export function environmentNotMatchedMessage(match: Extract<EnvironmentMatch, { 
 }
 
 export function noDavinciMessage(environment: EnvironmentSummary, kind: ArtifactKind) {
-  const text = `:information_source: *${escapeMrkdwn(environment.name)}* has no DaVinci, so it has no ${kind.title.toLowerCase()}. Add DaVinci to the environment in PingOne, or list another environment (\`${slashCommand} envs\` shows which have it).`;
+  const text = `:information_source: *${escapeMrkdwn(environment.name)}* has no DaVinci, so it has no ${kindNoun(kind)}. Add DaVinci to the environment in PingOne, or list another environment (\`${slashCommand} envs\` shows which have it).`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] as KnownBlock[] };
 }

@@ -40,6 +40,8 @@ const maxListed = 40;
 export function promotionMessage(
   promotion: Promotion,
   surface: PromotionSurface,
+  /** While it runs: what it is waiting for (PingOne's rate limit), shown under the status. */
+  waiting?: string,
 ): { text: string; blocks: KnownBlock[] } {
   const { plan } = promotion;
   const title = `Promote ${promotion.flowName} from ${promotion.fromEnvName} to ${promotion.toEnvName}`;
@@ -61,7 +63,7 @@ export function promotionMessage(
         },
       ],
     },
-    { type: 'section', text: { type: 'mrkdwn', text: statusText(promotion) } },
+    { type: 'section', text: { type: 'mrkdwn', text: statusText(promotion, waiting) } },
   ];
   const sections: string[] = [];
   sections.push(...packLines(listed('*Flows*', plan.flows.map(flowLine))));
@@ -172,8 +174,10 @@ export function promotionMessage(
   return { text: `${title}: ${promotion.status}`, blocks };
 }
 
-function statusText(promotion: Promotion): string {
+function statusText(promotion: Promotion, waiting: string | undefined): string {
   const lines = [statusLines[promotion.status]];
+  const running = promotion.status === 'running' || promotion.status === 'rolling_back';
+  if (waiting && running) lines.push(`:hourglass_flowing_sand: ${escapeMrkdwn(waiting)}`);
   if (promotion.decidedBy && promotion.decidedAt) {
     const verb =
       promotion.status === 'rejected'

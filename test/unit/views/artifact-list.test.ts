@@ -99,7 +99,7 @@ describe('artifact list message', () => {
   it('says when there is nothing, and offers no download', () => {
     const empty = artifactListMessage(pageOf('variables', [], 0, { filter: 'nothing' }), now);
     const text = JSON.stringify(empty.blocks);
-    expect(text).toContain('No davinci variables in *Staging* matching \\"nothing\\"');
+    expect(text).toContain('No DaVinci variables in *Staging* matching \\"nothing\\"');
     expect(text).not.toContain('Download CSV');
   });
 

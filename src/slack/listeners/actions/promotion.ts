@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { type PingOneWait, waitText, withCallContext } from '../../../core/pingone-work.js';
 import type { DecisionOutcome, Promotion, PromotionNotifier } from '../../../core/promotions.js';
 import type { CoreServices } from '../../../core/services.js';
 import type { Logger } from '../../../logger.js';
@@ -32,15 +33,32 @@ export function promotionButton(
     const actor = { userId: body.user.id, ...(body.user.team_id ? { teamId: body.user.team_id } : {}) };
     // From a message there is a response URL; from the App Home tab there is none, so the person gets a DM.
     const fromMessage = Boolean(body.response_url);
-    // Re-read just before showing, so a slow listener shows the state as it is now, not as it saw it.
-    const show = async (promotion: Promotion) =>
-      showPromotion(
-        client,
-        fromMessage ? respond : undefined,
-        (await services.promotions.find(promotion.id)) ?? promotion,
-        logger,
+    // Re-read just before showing, so a slow listener shows the state as it is now, not as it saw it;
+    // one update after the other, so a late "waiting" note never replaces the outcome.
+    let updates: Promise<void> = Promise.resolve();
+    const show = (promotion: Promotion, waiting?: string) => {
+      updates = updates.then(async () =>
+        showPromotion(
+          client,
+          fromMessage ? respond : undefined,
+          (await services.promotions.find(promotion.id)) ?? promotion,
+          logger,
+          waiting,
+        ),
       );
-    const result = await decide(services, actor, action.value ?? '', show);
+      return updates;
+    };
+    let running: Promotion | undefined;
+    const started = (promotion: Promotion) => {
+      running = promotion;
+      return show(promotion);
+    };
+    const onWait = (wait: PingOneWait) => {
+      if (running) void show(running, waitText(wait));
+    };
+    const result = await withCallContext({ onWait }, () =>
+      decide(services, actor, action.value ?? '', started),
+    );
     const tell = async (text: string) => {
       if (fromMessage)
         await respond({ response_type: 'ephemeral', replace_original: false, ...notice(text) });
@@ -83,16 +101,17 @@ async function showPromotion(
   respond: ButtonArgs['respond'] | undefined,
   promotion: Promotion,
   logger: Logger,
+  waiting?: string,
 ): Promise<void> {
   try {
     if (promotion.channelId && promotion.messageTs) {
       await client.chat.update({
         channel: promotion.channelId,
         ts: promotion.messageTs,
-        ...promotionMessage(promotion, 'approval'),
+        ...promotionMessage(promotion, 'approval', waiting),
       });
     } else if (respond) {
-      await respond({ replace_original: true, ...promotionMessage(promotion, 'requester') });
+      await respond({ replace_original: true, ...promotionMessage(promotion, 'requester', waiting) });
     } else {
       await client.chat.postMessage({
         channel: promotion.requestedBy,

@@ -1,10 +1,12 @@
 import type { AllMiddlewareArgs, RespondArguments, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { splitWords } from '../../../commands/command-line.js';
 import { type SubcommandInfo, slashCommand } from '../../../commands/subcommands.js';
+import { commandWorkMs, type PingOneWait, waitText, withCallContext } from '../../../core/pingone-work.js';
 import type { Logger } from '../../../logger.js';
 import { ackLatency, commandsTotal } from '../../../metrics.js';
 import { reportFailure } from '../../report-failure.js';
 import { helpMessage, notAvailableMessage } from '../../views/help.js';
+import { notice } from '../../views/notices.js';
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -41,20 +43,42 @@ export function flightiqCommand({ catalog, handlers, logger }: FlightiqCommandDe
     }
 
     let acked = false;
+    // The progress message the acknowledgement showed, so a wait on PingOne can be added under it.
+    let progress: string | undefined;
     const ackOnce = async (reply?: string | RespondArguments) => {
       acked = true;
+      progress = typeof reply === 'string' ? reply : reply?.text;
       ackLatency.observe((performance.now() - received) / 1000);
       await (reply === undefined ? ack() : ack(reply));
     };
     const log = logger.child({ command: sub.name, user: command.user_id, team: command.team_id });
+    // Replies go out one after the other, so a late "waiting" notice never replaces the final answer.
+    let replies: Promise<unknown> = Promise.resolve();
+    const ordered: CommandArgs['respond'] = (message) => {
+      const sent = replies.then(() => respond(message));
+      replies = sent.catch(() => undefined);
+      return sent;
+    };
+    const onWait = (wait: PingOneWait) => {
+      if (!progress) return;
+      ordered({
+        response_type: 'ephemeral',
+        replace_original: true,
+        ...notice(`${progress}\n${waitText(wait)}`),
+      }).catch((error: unknown) =>
+        log.warn({ err: error }, 'could not show that the command waits for PingOne'),
+      );
+    };
     try {
-      await handler({ args, command, ack: ackOnce, respond, client, logger: log });
+      await withCallContext({ timeoutMs: commandWorkMs, onWait }, () =>
+        handler({ args, command, ack: ackOnce, respond: ordered, client, logger: log }),
+      );
       commandsTotal.inc({ command: sub.name, outcome: 'ok' });
     } catch (error) {
       commandsTotal.inc({ command: sub.name, outcome: 'failed' });
       const message = reportFailure(log, error, {});
       if (!acked) await ack({ response_type: 'ephemeral', ...message });
-      else await respond({ response_type: 'ephemeral', replace_original: false, ...message });
+      else await ordered({ response_type: 'ephemeral', replace_original: false, ...message });
     }
   };
 }

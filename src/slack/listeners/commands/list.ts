@@ -1,6 +1,6 @@
 import { parseOptions } from '../../../commands/command-options.js';
 import { slashCommand } from '../../../commands/subcommands.js';
-import { artifactKindNamed, artifactKindNames } from '../../../core/artifact-kinds.js';
+import { artifactKindNamed, artifactKindNames, kindNoun } from '../../../core/artifact-kinds.js';
 import type { ListOutcome } from '../../../core/artifact-listing.js';
 import type { CoreServices } from '../../../core/services.js';
 import {
@@ -38,7 +38,7 @@ export function listSubcommand(services: CoreServices): SubcommandHandler {
     }
     await request.ack({
       response_type: 'ephemeral',
-      ...notice(`:hourglass_flowing_sand: Reading ${kind.title.toLowerCase()}…`),
+      ...notice(`:hourglass_flowing_sand: Reading ${kindNoun(kind)}…`),
     });
     const chosen = await readerAndTenant(request, services, `list.${kind.name}`, options.values.tenant);
     if (!chosen) return;
