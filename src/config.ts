@@ -169,7 +169,7 @@ const configShape = {
   FLIGHTIQ_ALERT_CHANNEL: optional(
     z.string().regex(/^[CG][A-Z0-9]{2,}$/, { error: 'must be a Slack channel ID (C… or G…)' }),
   ).describe(
-    'Channel ID where alerts are posted when stored credentials stop working (and recover), and certificate expiry warnings. The app must be a member.',
+    'Channel ID where alerts are posted when stored credentials stop working (and recover), and certificate and key expiry warnings. The app must be a member.',
   ),
   FLIGHTIQ_CHECK_INTERVAL: withDefault(duration, '15m').describe(
     "How often each tenant's credentials are checked in the background (`5m`, `15m`, `1h`; at least 1m).",
@@ -181,7 +181,9 @@ const configShape = {
       .min(1)
       .max(365, { error: 'must be 1 to 365 days' }),
     30,
-  ).describe('Certificates expiring within this many days get one warning each in the alert channel.'),
+  ).describe(
+    'Certificates and keys expiring within this many days get one warning each in the alert channel.',
+  ),
   PINGONE_AUTH_BASE_URL: optional(httpUrl('a PingOne auth server')).describe(
     'Replaces `https://auth.pingone.<region>` for every region (tests, the simulator). A warning is logged when set.',
   ),
