@@ -257,7 +257,14 @@ describe('/flightiq envs', () => {
   it('retries a rate limit (honouring Retry-After) and then answers', async () => {
     await addTenant('Acme');
     sim.fail(/^\/v1\/environments$/, { status: 429, retryAfter: '1' });
-    expect(await run('envs')).toContain('*Staging*');
+    const reply = await app.slack.command('envs', { user: member });
+    // First the progress message says it waits, then the answer replaces it.
+    const answers = await fakeSlack.waitFor(() => {
+      const posts = fakeSlack.responsesTo(reply.responseUrl).map((post) => JSON.stringify(post));
+      return posts.some((post) => post.includes('*Staging*')) && posts;
+    }, 15_000);
+    expect(answers[0]).toContain("PingOne's rate limit was reached: waiting 1 s");
+    expect(answers.at(-1)).toContain('*Staging*');
   });
 
   it('says PingOne is rate limiting, after retrying, when it keeps on', async () => {
