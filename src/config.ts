@@ -59,6 +59,13 @@ const duration = z.string().transform((value, ctx) => {
   return seconds * 1000;
 });
 
+/**
+ * The fewest database connections FlightIQ works with: the job queue's polling, a running promotion's
+ * steps and lease, and a Slack request's checks can each need one at the same moment. No code path
+ * holds one connection while it waits for another, so more only shortens queues.
+ */
+export const minimumPoolSize = 3;
+
 const configShape = {
   NODE_ENV: withDefault(
     z.enum(['production', 'development', 'test'], { error: 'must be production, development or test' }),
@@ -99,10 +106,14 @@ const configShape = {
     z.coerce
       .number({ error: 'must be a number' })
       .int()
-      .min(1)
-      .max(100, { error: 'must be between 1 and 100' }),
+      .min(minimumPoolSize, {
+        error: `must be at least ${minimumPoolSize}: background jobs, running promotions and Slack requests each need a connection at the same moment`,
+      })
+      .max(100, { error: `must be between ${minimumPoolSize} and 100` }),
     10,
-  ).describe('Most connections each replica opens to PostgreSQL.'),
+  ).describe(
+    `Most connections each replica opens to PostgreSQL (at least ${minimumPoolSize}: background jobs, running promotions and Slack requests each need one at the same moment).`,
+  ),
   FLIGHTIQ_ENCRYPTION_KEYS: optional(
     z.string().transform((value, ctx): KeyRing => {
       try {
@@ -164,7 +175,26 @@ const configShape = {
     'Environment names or IDs (comma-separated) that need approval besides those PingOne types `PRODUCTION`.',
   ),
   FLIGHTIQ_APPROVAL_TTL: withDefault(duration, '24h').describe(
-    'How long a promotion waits for approval before it expires (`90m`, `24h`, `2d`).',
+    'How long a promotion (or a rollback asked for) waits for approval before it expires (`90m`, `24h`, `2d`).',
+  ),
+  FLIGHTIQ_REQUIRED_APPROVALS: withDefault(
+    z.coerce
+      .number({ error: 'must be a number of approvers' })
+      .int({ error: 'must be a whole number of approvers' })
+      .min(1, { error: 'must be 1 to 5 approvers' })
+      .max(5, { error: 'must be 1 to 5 approvers' }),
+    1,
+  ).describe(
+    'How many distinct approvers, none of them the requester, a promotion into a protected environment (and its rollback) needs.',
+  ),
+  FLIGHTIQ_ROLLBACK_WINDOW: withDefault(duration, '7d').describe(
+    'How long after a promotion ends its Rollback button is offered (`24h`, `7d`).',
+  ),
+  FLIGHTIQ_RUN_LEASE: withDefault(
+    duration.refine((ms) => ms >= 5_000 && ms <= 600_000, { error: 'must be between 5s and 10m' }),
+    '20s',
+  ).describe(
+    'How long a replica running a promotion may go without renewing its lease (it renews every quarter of it) before the run is taken for stopped and shown as interrupted.',
   ),
   FLIGHTIQ_ALERT_CHANNEL: optional(
     z.string().regex(/^[CG][A-Z0-9]{2,}$/, { error: 'must be a Slack channel ID (C… or G…)' }),
@@ -254,6 +284,9 @@ const configSchema = ({ requireSlack = true, requireKeys = true }: LoadOptions) 
         approvalChannel: env.FLIGHTIQ_APPROVAL_CHANNEL,
         protectedEnvironments: env.FLIGHTIQ_PROTECTED_ENVS,
         approvalTtlMs: env.FLIGHTIQ_APPROVAL_TTL,
+        requiredApprovals: env.FLIGHTIQ_REQUIRED_APPROVALS,
+        rollbackWindowMs: env.FLIGHTIQ_ROLLBACK_WINDOW,
+        lease: { leaseMs: env.FLIGHTIQ_RUN_LEASE, renewMs: Math.floor(env.FLIGHTIQ_RUN_LEASE / 4) },
       },
       pingone: { authBaseUrl: env.PINGONE_AUTH_BASE_URL, apiBaseUrl: env.PINGONE_API_BASE_URL },
       /** Unset only with the embedded database, which then keeps a generated key in its data directory. */

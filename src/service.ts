@@ -79,7 +79,9 @@ export async function startService(
       firstDelivery: (deliveryId) => recordDelivery(database.pool, deliveryId),
       ...(options.handlers ? { handlers: options.handlers } : {}),
     });
-    sweeper = startPromotionSweeper(services.promotions, logger, { liveLocks: database.kind === 'postgres' });
+    sweeper = startPromotionSweeper(services.promotions, logger, {
+      intervalMs: Math.min(30_000, config.promotions.lease.leaseMs / 2),
+    });
     if (!options.jobs?.disabled) {
       credentialChecks = await startCredentialChecks({
         database,

@@ -5,6 +5,7 @@ import { AuditTrail } from './core/audit-trail.js';
 import { CredentialCheck } from './core/credential-check.js';
 import { type AlertNotifier, CredentialMonitor } from './core/credential-monitor.js';
 import { EnvironmentDirectory } from './core/environments.js';
+import { ProtectionPolicy } from './core/promotion-protection.js';
 import { type PromotionNotifier, PromotionService } from './core/promotions.js';
 import type { CoreServices } from './core/services.js';
 import { TenantService } from './core/tenants.js';
@@ -65,6 +66,10 @@ export function createCoreServices(parts: {
       tenants,
       environments,
       access,
+      protection: new ProtectionPolicy({
+        pool: database.pool,
+        listed: config.promotions.protectedEnvironments,
+      }),
       logger,
       settings: { ...config.promotions, singleUser: Boolean(singleUser) },
       ...(parts.promotionNotifier ? { notifier: parts.promotionNotifier } : {}),

@@ -205,10 +205,15 @@ async function promoteCommand(args: string[], session: Session): Promise<void> {
     say('Cancelled; nothing was written.');
     return;
   }
-  const decided = promotion.protected
+  let decided = promotion.protected
     ? await services.promotions.approve(actor, promotion.id)
     : await services.promotions.run(actor, promotion.id);
+  if (decided.outcome === 'now_protected') {
+    say(`${promotion.toEnvName} is protected now; as its only approver here, you approve it in place.`);
+    decided = await services.promotions.approve(actor, promotion.id);
+  }
   if (decided.outcome === 'not_found') say('That promotion no longer exists.');
+  else if (decided.outcome === 'failed') say(problemText(decided.problem));
   else say(promotionText(decided.promotion));
 }
 

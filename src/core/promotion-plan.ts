@@ -908,7 +908,12 @@ function fingerprintOf(
         current?.publishedVersion ?? null,
       ];
     }),
-    namesTaken: destinationFlows.map((flow) => flow.name.toLowerCase()).sort(),
+    // Destination names this plan depends on (a match to update, a copy's name to avoid); others belong
+    // to other promotions, which must not invalidate this one.
+    namesTaken: destinationFlows
+      .map((flow) => flow.name.toLowerCase())
+      .filter((name) => sourceFlows.some((flow) => name.startsWith(flow.name.toLowerCase())))
+      .sort(),
     connectors: connectors.map((c) => [c.sourceId, c.destinationId]),
     forms: forms.map((f) => [f.sourceId, f.destinationId]),
     // What is to be written is part of what is approved: a change to it makes a new plan.

@@ -1,84 +1,63 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type pg from 'pg';
 import type { Logger } from '../logger.js';
 import type { PingOneClient, WorkerCredentials } from '../pingone/client.js';
 import { recordAuditEvent } from '../store/audit-events.js';
 import {
-  backupsOf,
+  approve,
+  approveRollback,
+  claimRun,
+  dropRollbackRequest,
   expirePromotions,
   findPromotion,
-  finishStep,
   insertPromotion,
+  interruptStoppedRuns,
   type PromotionRecord,
   type PromotionStatus,
   type PromotionStep,
   promotionsInStatus,
   recentPromotions,
-  saveBackup,
-  saveVariableChange,
+  requestRollback,
   setPromotionMessage,
-  startStep,
   stepsOf,
   transitionPromotion,
-  tryLockPromotion,
-  unlockPromotion,
-  variableChangesOf,
 } from '../store/promotions.js';
 import { forgetOldDeliveries } from '../store/slack-deliveries.js';
 import type { AccessPolicy, Actor } from './access.js';
 import { type Problem, problemOf } from './credential-check.js';
 import type { CredentialMonitor } from './credential-monitor.js';
-import { variableRequest } from './davinci-variables.js';
-import { DestinationWriter, type Written } from './destination-writes.js';
 import { type EnvironmentMatch, matchEnvironment } from './environment-match.js';
 import type { EnvironmentDirectory, EnvironmentSummary } from './environments.js';
 import { promotionWorkMs, withCallContext } from './pingone-work.js';
 import {
-  type ComputedPlan,
   type EnvironmentRef,
-  type FlowDefinition,
   type FlowLookup,
-  type PlannedVariable,
   type PlanOptions,
   type PromotionPlan,
   PromotionPlanner,
-  rewrittenDefinition,
-  variableKey,
 } from './promotion-plan.js';
+import type { ProtectionPolicy } from './promotion-protection.js';
+import {
+  type LeaseSettings,
+  messageOf,
+  type Promotion,
+  type PromotionResult,
+  PromotionRunner,
+  type RunHooks,
+} from './promotion-run.js';
 import type { Tenant, TenantService } from './tenants.js';
 
-export interface Promotion extends Omit<PromotionRecord, 'plan' | 'result'> {
-  plan: PromotionPlan;
-  result: PromotionResult | null;
-  steps: PromotionStep[];
-}
-
-export interface PromotionResult {
-  flows: {
-    name: string;
-    action: 'created' | 'updated' | 'restored';
-    destinationId: string;
-    version: number | null;
-    deployedVersion: number | null;
-  }[];
-  /** Variables written: created or updated by the promotion, removed or restored by its rollback. */
-  variables?: {
-    name: string;
-    context: string;
-    /** For flow variables: the flow they belong to. */
-    flowName?: string;
-    action: 'created' | 'updated' | 'removed' | 'restored';
-    destinationId: string;
-  }[];
-  /** Flows a rollback leaves in place (they did not exist before the promotion). */
-  leftInPlace?: string[];
-}
+export type { Promotion, PromotionResult, RunHooks };
 
 export interface PromotionSettings {
   approvalTtlMs: number;
-  /** Lower-cased environment names and IDs that need approval besides PRODUCTION ones. */
-  protectedEnvironments: readonly string[];
   approvalChannel: string | undefined;
+  /** Distinct approvers a protected promotion (and its rollback) needs, none of them the requester. */
+  requiredApprovals: number;
+  /** How long after a promotion ends its Rollback is offered. */
+  rollbackWindowMs: number;
+  lease: LeaseSettings;
   /**
    * A single-user setup (the local console): the one person approves in place, no channel is needed,
    * and approving one's own request is allowed (and audited as such), since nobody else could.
@@ -117,29 +96,47 @@ export type RequestOutcome =
   | { outcome: 'failed'; problem: Problem }
   | { outcome: 'planned'; promotion: Promotion };
 
-export type Refusal = 'not_approver' | 'own_request' | 'not_requester' | 'not_allowed';
+export type Refusal =
+  | 'not_approver'
+  | 'own_request'
+  | 'own_rollback_request'
+  | 'already_approved'
+  | 'not_requester'
+  | 'not_allowed'
+  | 'too_late'
+  | 'nothing_to_undo'
+  | 'changed_since';
 
 export type DecisionOutcome =
   | { outcome: 'not_found' }
-  | { outcome: 'refused'; reason: Refusal; promotion: Promotion }
+  | { outcome: 'refused'; reason: Refusal; promotion: Promotion; details?: string[] }
   /** Someone else (or an earlier click) already moved it on; nothing was done now. */
   | { outcome: 'already'; promotion: Promotion }
   | { outcome: 'expired'; promotion: Promotion }
+  /** An approval was counted; `remaining` more approvers are needed before it runs. */
+  | { outcome: 'approved'; promotion: Promotion; remaining: number }
+  /** The destination is protected now: the promotion waits for approvers instead of running. */
+  | { outcome: 'now_protected'; promotion: Promotion }
+  /** A rollback of a protected destination was asked for, and waits for approvers. */
+  | { outcome: 'rollback_requested'; promotion: Promotion }
+  | { outcome: 'failed'; problem: Problem; promotion: Promotion }
   | { outcome: 'done'; promotion: Promotion };
 
-export interface ExecutionHooks {
-  /** Called once the promotion is claimed, before the first write: to show "running" at once. */
-  started?: (promotion: Promotion) => Promise<void>;
-}
+/** What ended promotions may be rolled back from. */
+const rollbackable: PromotionStatus[] = ['succeeded', 'failed', 'interrupted'];
 
 /**
  * Promotions, DESIGN §6: plan → (approval) → execute → result, each step persisted. Every move of a
- * promotion is one conditional UPDATE, and whoever executes holds a session advisory lock on it for
- * the whole run, so a promotion runs once whatever the clicks, retries or replicas, and a run whose
- * process died is recognised (its lock is gone) and shown as interrupted, never re-run.
+ * promotion is one conditional UPDATE; a run is claimed with a lease its process renews, so it runs
+ * once whatever the clicks, retries or replicas, and a run whose process stopped is recognised (its
+ * lease ran out) and shown as interrupted, never re-run. The rules of who decides are checked at every
+ * click, with the destination's protection as it is at that moment.
  */
 export class PromotionService {
   private readonly planner: PromotionPlanner;
+  private readonly runner: PromotionRunner;
+  /** Names this process's runs: the lease owner other replicas see. */
+  private readonly processId = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
 
   constructor(
     private readonly deps: {
@@ -148,6 +145,7 @@ export class PromotionService {
       tenants: TenantService;
       environments: EnvironmentDirectory;
       access: AccessPolicy;
+      protection: ProtectionPolicy;
       settings: PromotionSettings;
       logger: Logger;
       notifier?: PromotionNotifier;
@@ -155,6 +153,16 @@ export class PromotionService {
     },
   ) {
     this.planner = new PromotionPlanner(deps.pingone);
+    this.runner = new PromotionRunner({
+      pool: deps.pool,
+      pingone: deps.pingone,
+      tenants: deps.tenants,
+      planner: this.planner,
+      logger: deps.logger,
+      lease: deps.settings.lease,
+      load: (record) => this.load(record),
+      reload: (id) => this.reload(id),
+    });
   }
 
   set notifier(notifier: PromotionNotifier) {
@@ -163,6 +171,15 @@ export class PromotionService {
 
   get approvalChannel(): string | undefined {
     return this.deps.settings.approvalChannel;
+  }
+
+  /** Approvals a protected promotion or rollback needs. */
+  get requiredApprovals(): number {
+    return this.deps.settings.singleUser ? 1 : this.deps.settings.requiredApprovals;
+  }
+
+  get rollbackWindowMs(): number {
+    return this.deps.settings.rollbackWindowMs;
   }
 
   async request(actor: Actor, request: PromotionRequest): Promise<RequestOutcome> {
@@ -182,7 +199,7 @@ export class PromotionService {
       if (!to.ok) return { outcome: 'environment_not_matched', which: 'to', match: to };
       if (from.environment.id === to.environment.id)
         return { outcome: 'same_environment', environment: to.environment };
-      const isProtected = this.isProtected(to.environment);
+      const isProtected = await this.deps.protection.isProtected(to.environment);
       if (isProtected && !this.deps.settings.approvalChannel && !this.deps.settings.singleUser) {
         return { outcome: 'no_approval_channel', environment: to.environment };
       }
@@ -241,88 +258,216 @@ export class PromotionService {
     return record ? this.load(record) : null;
   }
 
-  /** Approve (protected destinations): an approver other than the requester; then it runs. */
-  async approve(actor: Actor, id: string, hooks: ExecutionHooks = {}): Promise<DecisionOutcome> {
-    return this.decide(
-      actor,
-      id,
-      'approve',
-      async (promotion) => {
-        if (!promotion.protected) return 'not_allowed';
-        if (promotion.requestedBy === actor.userId && !this.deps.settings.singleUser) return 'own_request';
-        return (await this.deps.access.isApprover(actor)) ? undefined : 'not_approver';
-      },
-      hooks,
+  /**
+   * Approve (protected destinations): each approver once, never the requester; it runs when
+   * FLIGHTIQ_REQUIRED_APPROVALS distinct approvers have approved.
+   */
+  async approve(actor: Actor, id: string, hooks: RunHooks = {}): Promise<DecisionOutcome> {
+    const promotion = await this.find(id);
+    if (!promotion) return { outcome: 'not_found' };
+    const refusal = !promotion.protected
+      ? 'not_allowed'
+      : promotion.requestedBy === actor.userId && !this.deps.settings.singleUser
+        ? 'own_request'
+        : (await this.deps.access.isApprover(actor))
+          ? promotion.approvals.some((approval) => approval.userId === actor.userId)
+            ? 'already_approved'
+            : undefined
+          : 'not_approver';
+    if (refusal) return this.refuse(actor, 'promotion.approve', promotion, refusal);
+    const expired = await this.expireIfDue(promotion);
+    if (expired) return expired;
+    const approved = await approve(this.deps.pool, id, actor.userId, {
+      required: this.requiredApprovals,
+      owner: this.processId,
+      leaseMs: this.deps.settings.lease.leaseMs,
+    });
+    if (!approved) return { outcome: 'already', promotion: await this.reload(id) };
+    await this.audit(actor, 'promotion.approve', promotion.tenantName, 'succeeded', {
+      promotion: id,
+      approvals: approved.approvals.length,
+    });
+    if (approved.status !== 'running') {
+      const remaining = this.requiredApprovals - approved.approvals.length;
+      return { outcome: 'approved', promotion: await this.load(approved), remaining };
+    }
+    return this.started(await this.load(approved), (running) =>
+      this.runner.execute(running, this.processId, hooks),
     );
   }
 
-  /** Run (unprotected destinations): only the requester. */
-  async run(actor: Actor, id: string, hooks: ExecutionHooks = {}): Promise<DecisionOutcome> {
-    return this.decide(
-      actor,
-      id,
-      'run',
-      async (promotion) => {
-        if (promotion.protected) return 'not_allowed';
-        if (promotion.requestedBy !== actor.userId) return 'not_requester';
-        return (await this.deps.access.canPromote(actor)) ? undefined : 'not_allowed';
-      },
-      hooks,
+  /**
+   * Run (unprotected destinations): only the requester, and only while the destination is still
+   * unprotected; one that became protected meanwhile goes to the approvers instead.
+   */
+  async run(actor: Actor, id: string, hooks: RunHooks = {}): Promise<DecisionOutcome> {
+    const promotion = await this.find(id);
+    if (!promotion) return { outcome: 'not_found' };
+    const refusal = promotion.protected
+      ? 'not_allowed'
+      : promotion.requestedBy !== actor.userId
+        ? 'not_requester'
+        : (await this.deps.access.canPromote(actor))
+          ? undefined
+          : 'not_allowed';
+    if (refusal) return this.refuse(actor, 'promotion.run', promotion, refusal);
+    const expired = await this.expireIfDue(promotion);
+    if (expired) return expired;
+    const protectedNow = await this.protectedNow(promotion);
+    if ('problem' in protectedNow) return { outcome: 'failed', problem: protectedNow.problem, promotion };
+    if (protectedNow.protected) {
+      const moved = await transitionPromotion(this.deps.pool, id, ['pending'], 'pending', {
+        protected: true,
+      });
+      if (!moved) return { outcome: 'already', promotion: await this.reload(id) };
+      await this.audit(actor, 'promotion.run', promotion.tenantName, 'refused', {
+        promotion: id,
+        reason: 'the destination became protected: approvers decide',
+      });
+      return { outcome: 'now_protected', promotion: await this.load(moved) };
+    }
+    const claimed = await claimRun(this.deps.pool, id, {
+      from: ['pending'],
+      to: 'running',
+      owner: this.processId,
+      leaseMs: this.deps.settings.lease.leaseMs,
+      decidedBy: actor.userId,
+    });
+    if (!claimed) return { outcome: 'already', promotion: await this.reload(id) };
+    await this.audit(actor, 'promotion.run', promotion.tenantName, 'succeeded', { promotion: id });
+    return this.started(await this.load(claimed), (running) =>
+      this.runner.execute(running, this.processId, hooks),
     );
   }
 
   async reject(actor: Actor, id: string): Promise<DecisionOutcome> {
-    return this.decide(actor, id, 'reject', async (promotion) => {
-      if (!promotion.protected) return 'not_allowed';
-      // The requester may withdraw (Cancel); rejecting is an approver's decision on someone else's request.
-      if (promotion.requestedBy === actor.userId) return 'own_request';
-      return (await this.deps.access.isApprover(actor)) ? undefined : 'not_approver';
-    });
+    const promotion = await this.find(id);
+    if (!promotion) return { outcome: 'not_found' };
+    // The requester may withdraw (Cancel); rejecting is an approver's decision on someone else's request.
+    const refusal = !promotion.protected
+      ? 'not_allowed'
+      : promotion.requestedBy === actor.userId
+        ? 'own_request'
+        : (await this.deps.access.isApprover(actor))
+          ? undefined
+          : 'not_approver';
+    if (refusal) return this.refuse(actor, 'promotion.reject', promotion, refusal);
+    return this.end(actor, promotion, 'reject', ['pending'], 'rejected');
   }
 
   async cancel(actor: Actor, id: string): Promise<DecisionOutcome> {
-    return this.decide(actor, id, 'cancel', async (promotion) =>
-      promotion.requestedBy === actor.userId ? undefined : 'not_requester',
-    );
+    const promotion = await this.find(id);
+    if (!promotion) return { outcome: 'not_found' };
+    if (promotion.requestedBy !== actor.userId)
+      return this.refuse(actor, 'promotion.cancel', promotion, 'not_requester');
+    return this.end(actor, promotion, 'cancel', ['pending', 'blocked'], 'cancelled');
   }
 
-  /** Restores the backups of a run (and deploys them). Approvers only for protected destinations. */
-  async rollback(actor: Actor, id: string, hooks: ExecutionHooks = {}): Promise<DecisionOutcome> {
-    const record = await findPromotion(this.deps.pool, id);
-    if (!record) return { outcome: 'not_found' };
-    const promotion = await this.load(record);
-    const allowed = promotion.protected
-      ? await this.deps.access.isApprover(actor)
-      : promotion.requestedBy === actor.userId ||
-        (await this.deps.access.isApprover(actor)) ||
-        (await this.deps.access.isAdmin(actor));
-    if (!allowed) {
-      await this.audit(actor, 'promotion.rollback', record.tenantName, 'refused', { promotion: id });
-      return {
-        outcome: 'refused',
-        reason: promotion.protected ? 'not_approver' : 'not_requester',
-        promotion,
-      };
+  /**
+   * Rollback. Into an unprotected destination, the requester (or an approver or admin) rolls back at
+   * once. Into a protected one a rollback is a change to production like the promotion was: the click
+   * asks for it, and approvers other than the person who asked decide. Either way it is offered only
+   * for FLIGHTIQ_ROLLBACK_WINDOW after the promotion ended, and refused, naming what changed, when the
+   * destination changed since the promotion wrote it.
+   */
+  async rollback(actor: Actor, id: string, hooks: RunHooks = {}): Promise<DecisionOutcome> {
+    const promotion = await this.find(id);
+    if (!promotion) return { outcome: 'not_found' };
+    const mayAsk =
+      promotion.requestedBy === actor.userId ||
+      (await this.deps.access.isApprover(actor)) ||
+      (await this.deps.access.isAdmin(actor));
+    if (!mayAsk) return this.refuse(actor, 'promotion.rollback', promotion, 'not_requester');
+    if (!rollbackable.includes(promotion.status)) return { outcome: 'already', promotion };
+    const offered = this.rollbackOffered(promotion);
+    if (offered) return this.refuse(actor, 'promotion.rollback', promotion, offered);
+    if (promotion.rollbackRequestedBy && !this.rollbackRequestExpired(promotion))
+      return { outcome: 'already', promotion };
+    const protectedNow = promotion.protected ? { protected: true } : await this.protectedNow(promotion);
+    if ('problem' in protectedNow) return { outcome: 'failed', problem: protectedNow.problem, promotion };
+    const changed = await this.changedSince(promotion);
+    if ('problem' in changed) return { outcome: 'failed', problem: changed.problem, promotion };
+    if (changed.list.length > 0)
+      return this.refuse(actor, 'promotion.rollback', promotion, 'changed_since', changed.list);
+    if (protectedNow.protected && !this.deps.settings.singleUser) {
+      if (promotion.rollbackRequestedBy) await dropRollbackRequest(this.deps.pool, id);
+      const asked = await requestRollback(this.deps.pool, id, actor.userId, rollbackable);
+      if (!asked) return { outcome: 'already', promotion: await this.reload(id) };
+      await this.audit(actor, 'promotion.rollback.request', promotion.tenantName, 'succeeded', {
+        promotion: id,
+      });
+      return { outcome: 'rollback_requested', promotion: await this.load(asked) };
     }
-    return this.withLock(id, async () => {
-      const claimed = await transitionPromotion(
-        this.deps.pool,
-        id,
-        ['succeeded', 'failed', 'interrupted'],
-        'rolling_back',
-        {
-          rolledBackBy: actor.userId,
-        },
-      );
-      if (!claimed) return { outcome: 'already', promotion: await this.reload(id) };
-      await this.audit(actor, 'promotion.rollback', record.tenantName, 'succeeded', { promotion: id });
-      const running = await this.load(claimed);
-      await hooks.started?.(running);
-      return {
-        outcome: 'done',
-        promotion: await withCallContext({ timeoutMs: promotionWorkMs }, () => this.restore(running)),
-      };
+    return this.startRollback(actor, promotion, hooks);
+  }
+
+  /** An approver's yes to a rollback someone else asked for; it runs once enough approvers agree. */
+  async approveRollback(actor: Actor, id: string, hooks: RunHooks = {}): Promise<DecisionOutcome> {
+    const promotion = await this.find(id);
+    if (!promotion) return { outcome: 'not_found' };
+    if (!promotion.rollbackRequestedBy || !rollbackable.includes(promotion.status))
+      return { outcome: 'already', promotion };
+    const refusal = !(await this.deps.access.isApprover(actor))
+      ? 'not_approver'
+      : promotion.rollbackRequestedBy === actor.userId && !this.deps.settings.singleUser
+        ? 'own_rollback_request'
+        : promotion.rollbackApprovals.some((approval) => approval.userId === actor.userId)
+          ? 'already_approved'
+          : undefined;
+    if (refusal) return this.refuse(actor, 'promotion.rollback.approve', promotion, refusal);
+    if (this.rollbackRequestExpired(promotion)) {
+      await dropRollbackRequest(this.deps.pool, id);
+      return { outcome: 'expired', promotion: await this.reload(id) };
+    }
+    // Checked before the approval that would start it: a rollback over someone's later change is refused.
+    const changed = await this.changedSince(promotion);
+    if ('problem' in changed) return { outcome: 'failed', problem: changed.problem, promotion };
+    if (changed.list.length > 0)
+      return this.refuse(actor, 'promotion.rollback.approve', promotion, 'changed_since', changed.list);
+    const approved = await approveRollback(this.deps.pool, id, actor.userId, {
+      required: this.requiredApprovals,
+      owner: this.processId,
+      leaseMs: this.deps.settings.lease.leaseMs,
+      from: rollbackable,
     });
+    if (!approved) return { outcome: 'already', promotion: await this.reload(id) };
+    await this.audit(actor, 'promotion.rollback.approve', promotion.tenantName, 'succeeded', {
+      promotion: id,
+      approvals: approved.rollbackApprovals.length,
+    });
+    if (approved.status !== 'rolling_back') {
+      const remaining = this.requiredApprovals - approved.rollbackApprovals.length;
+      return { outcome: 'approved', promotion: await this.load(approved), remaining };
+    }
+    return this.rolledBack(promotion, await this.load(approved), hooks);
+  }
+
+  /** An approver's no to a rollback asked for (or its asker withdrawing it): nothing is written. */
+  async rejectRollback(actor: Actor, id: string): Promise<DecisionOutcome> {
+    const promotion = await this.find(id);
+    if (!promotion) return { outcome: 'not_found' };
+    if (!promotion.rollbackRequestedBy) return { outcome: 'already', promotion };
+    const mayDecide =
+      promotion.rollbackRequestedBy === actor.userId || (await this.deps.access.isApprover(actor));
+    if (!mayDecide) return this.refuse(actor, 'promotion.rollback.reject', promotion, 'not_approver');
+    const dropped = await dropRollbackRequest(this.deps.pool, id);
+    if (!dropped) return { outcome: 'already', promotion: await this.reload(id) };
+    await this.audit(actor, 'promotion.rollback.reject', promotion.tenantName, 'succeeded', {
+      promotion: id,
+    });
+    return { outcome: 'done', promotion: await this.load(dropped) };
+  }
+
+  /** Whether Rollback is still offered for a promotion, and why not: its window passed, or it wrote nothing. */
+  rollbackOffered(promotion: Promotion, now = Date.now()): Refusal | undefined {
+    const ended = promotion.finishedAt?.getTime() ?? promotion.updatedAt.getTime();
+    if (now > ended + this.deps.settings.rollbackWindowMs) return 'too_late';
+    // Something to undo: a write that was made, or may have been (started, outcome unknown).
+    const wrote = promotion.steps.some((step) => step.action !== 'backup' && step.status !== 'failed');
+    const undoable =
+      promotion.plan.flows.some((flow) => flow.action === 'update') ||
+      promotion.plan.variables.some((v) => v.action === 'create' || v.action === 'update');
+    return wrote && undoable ? undefined : 'nothing_to_undo';
   }
 
   /** What this person can act on now (approve, or run their own), and what they asked for lately. */
@@ -332,7 +477,9 @@ export class PromotionService {
     const actionable = pending
       .filter((p) => p.expiresAt.getTime() > Date.now())
       .filter((p) =>
-        p.protected ? approver && p.requestedBy !== actor.userId : p.requestedBy === actor.userId,
+        p.protected
+          ? approver && p.requestedBy !== actor.userId && !p.approvals.some((a) => a.userId === actor.userId)
+          : p.requestedBy === actor.userId,
       )
       .slice(0, limit);
     const mine = await recentPromotions(this.deps.pool, limit, actor.userId);
@@ -351,449 +498,140 @@ export class PromotionService {
   }
 
   /**
-   * Expires pending promotions whose time ran out, and marks as interrupted the runs nobody holds any
-   * more (their process died). `live` is false for the embedded database, whose connections share one
-   * session and so cannot see each other's locks: there only a start-up sweep is meaningful.
+   * Expires pending promotions whose time ran out, and marks as interrupted the runs whose process
+   * stopped (their lease ran out). Safe on every replica at once: each is a conditional UPDATE.
    */
-  async sweep({ interrupted = true } = {}): Promise<void> {
+  async sweep(): Promise<void> {
     for (const record of await expirePromotions(this.deps.pool)) await this.notify(await this.load(record));
     await forgetOldDeliveries(this.deps.pool);
-    if (!interrupted) return;
-    for (const record of await promotionsInStatus(this.deps.pool, ['running', 'rolling_back'], 100)) {
-      await this.withLock(record.id, async (client) => {
-        const to: PromotionStatus = record.status === 'running' ? 'interrupted' : 'rollback_failed';
-        const marked = await transitionPromotion(client, record.id, [record.status], to, {
-          outcome:
-            'The process running it stopped before it finished. Check the steps below; nothing is re-run on its own.',
-        });
-        if (marked) {
-          this.deps.logger.warn(
-            { promotion: record.id, status: to },
-            'promotion interrupted: its process stopped',
-          );
-          await this.notify(await this.load(marked));
-        }
-        return { outcome: 'not_found' };
-      });
-    }
-  }
-
-  private isProtected(environment: EnvironmentSummary): boolean {
-    const listed = this.deps.settings.protectedEnvironments;
-    return (
-      environment.type === 'PRODUCTION' ||
-      listed.includes(environment.id.toLowerCase()) ||
-      listed.includes(environment.name.toLowerCase())
+    const stopped = await interruptStoppedRuns(
+      this.deps.pool,
+      'The process running it stopped before it finished. Check the steps below; nothing is re-run on its own.',
     );
+    for (const record of stopped) {
+      this.deps.logger.warn(
+        { promotion: record.id, status: record.status },
+        'promotion interrupted: its process stopped',
+      );
+      await this.notify(await this.load(record));
+    }
   }
 
-  private async decide(
-    actor: Actor,
-    id: string,
-    decision: 'approve' | 'run' | 'reject' | 'cancel',
-    refusal: (promotion: Promotion) => Promise<Refusal | undefined>,
-    hooks: ExecutionHooks = {},
+  /** Runs a run this process has claimed, within a promotion's time. */
+  private async started(
+    running: Promotion,
+    work: (running: Promotion) => Promise<Promotion>,
   ): Promise<DecisionOutcome> {
-    const record = await findPromotion(this.deps.pool, id);
-    if (!record) return { outcome: 'not_found' };
-    const promotion = await this.load(record);
-    const refused = await refusal(promotion);
-    const action = `promotion.${decision}`;
-    if (refused) {
-      await this.audit(actor, action, record.tenantName, 'refused', { promotion: id, reason: refused });
-      return { outcome: 'refused', reason: refused, promotion };
-    }
-    if (record.status === 'pending' && record.expiresAt.getTime() <= Date.now()) {
-      const expired = await transitionPromotion(this.deps.pool, id, ['pending'], 'expired');
-      return { outcome: expired ? 'expired' : 'already', promotion: await this.reload(id) };
-    }
-    if (decision === 'reject' || decision === 'cancel') {
-      const to = decision === 'reject' ? 'rejected' : 'cancelled';
-      const from: PromotionStatus[] = decision === 'cancel' ? ['pending', 'blocked'] : ['pending'];
-      const decided = await transitionPromotion(this.deps.pool, id, from, to, { decidedBy: actor.userId });
-      if (!decided) return { outcome: 'already', promotion: await this.reload(id) };
-      await this.audit(actor, action, record.tenantName, 'succeeded', { promotion: id });
-      return { outcome: 'done', promotion: await this.load(decided) };
-    }
-    return this.withLock(id, async () => {
-      const claimed = await transitionPromotion(
-        this.deps.pool,
-        id,
-        ['pending'],
-        'running',
-        { decidedBy: actor.userId },
-        { unexpiredOnly: true },
-      );
-      if (!claimed) return { outcome: 'already', promotion: await this.reload(id) };
-      await this.audit(actor, action, record.tenantName, 'succeeded', { promotion: id });
-      const running = await this.load(claimed);
-      await hooks.started?.(running);
-      return {
-        outcome: 'done',
-        promotion: await withCallContext({ timeoutMs: promotionWorkMs }, () => this.execute(running)),
-      };
-    });
-  }
-
-  /**
-   * Runs `work` holding the promotion's advisory lock on a connection of its own, which `work` uses for
-   * its claim. When another session holds the lock, or `work` claims nothing (null), the promotion is
-   * reported as it stands, read after the connection is released: never hold one connection while
-   * waiting for a second, or a burst of clicks empties the pool.
-   */
-  private async withLock(
-    id: string,
-    work: (client: pg.PoolClient) => Promise<DecisionOutcome | null>,
-  ): Promise<DecisionOutcome> {
-    const client = await this.deps.pool.connect();
-    let outcome: DecisionOutcome | null = null;
-    try {
-      if (await tryLockPromotion(client, id)) {
-        try {
-          outcome = await work(client);
-        } finally {
-          await unlockPromotion(client, id);
-        }
-      }
-    } finally {
-      client.release();
-    }
-    return outcome ?? { outcome: 'already', promotion: await this.reload(id) };
-  }
-
-  private async execute(promotion: Promotion): Promise<Promotion> {
-    const tenant = await this.deps.tenants.findById(promotion.tenantId);
-    if (!tenant) return this.finish(promotion, 'failed', 'The tenant was removed after the request.', null);
-    const credentials = this.deps.tenants.credentialsOf(tenant);
-    const main = promotion.plan.flows.find((flow) => flow.role === 'main');
-    let fresh: ComputedPlan;
-    try {
-      fresh = await this.planner.plan(
-        credentials,
-        promotion.plan.from,
-        promotion.plan.to,
-        main?.sourceId ?? '',
-        promotion.options,
-      );
-    } catch (error) {
-      return this.finish(promotion, 'failed', `Could not check the plan again: ${messageOf(error)}`, null);
-    }
-    if (fresh.plan.fingerprint !== promotion.fingerprint) {
-      return this.finish(
-        promotion,
-        'failed',
-        'The source or the destination changed since this plan was made; nothing was written. Request the promotion again.',
-        null,
-      );
-    }
-
-    const { pool } = this.deps;
-    const writer = new DestinationWriter(this.deps.pingone, credentials, promotion.toEnvId);
-    const result: PromotionResult = { flows: [], variables: [] };
-    const variables = result.variables ?? [];
-    const step = <T>(
-      action: string,
-      subject: string,
-      destinationId: string | null,
-      write: () => Promise<Written<T>>,
-    ) => this.step(promotion.id, { action, subject, destinationId }, write);
-    try {
-      // Backups first: nothing is written unless every flow it overwrites can be put back.
-      for (const entry of fresh.plan.flows.filter((flow) => flow.action === 'update' && flow.destinationId)) {
-        const flowId = entry.destinationId ?? '';
-        const version = entry.destinationVersions?.current ?? 1;
-        await step('backup', entry.destinationName, flowId, async () => {
-          const definition = await writer.backup(flowId, version, entry.destinationName);
-          await saveBackup(pool, promotion.id, { flowId, flowName: definition.name, version, definition });
-          return { value: { version }, readBack: false };
-        });
-      }
-
-      // Variables of the environment the flows need, before the flows that read them.
-      for (const planned of toWrite(fresh.plan.variables, (v) => v.context !== 'flow')) {
-        const source = fresh.variables.get(variableKey(planned))?.source;
-        if (!source) continue;
-        const { value } = await step('create variable', variableLabel(planned), null, () =>
-          writer.createVariable(variableRequest(source)),
-        );
-        await saveVariableChange(pool, promotion.id, {
-          variableId: value.id,
-          name: planned.name,
-          context: planned.context,
-          flowId: null,
-          change: 'created',
-          before: null,
-        });
-        variables.push({
-          name: planned.name,
-          context: planned.context,
-          action: 'created',
-          destinationId: value.id,
-        });
-      }
-
-      const flows = new Map<string, { id: string; name: string }>();
-      for (const entry of fresh.plan.flows) {
-        if (entry.destinationId)
-          flows.set(entry.sourceId, { id: entry.destinationId, name: entry.destinationName });
-      }
-      const existing = new Set([...flows.values()].map((flow) => flow.id));
-      const written: { name: string; id: string; action: 'created' | 'updated'; version: number | null }[] =
-        [];
-      for (const entry of fresh.plan.flows) {
-        if (entry.action === 'unchanged') continue;
-        const source = fresh.definitions.get(entry.sourceId);
-        if (!source) throw new Error(`no definition for ${entry.name}`);
-        const body = {
-          ...rewrittenDefinition(source, { flows, ...fresh.maps }),
-          name: entry.destinationName,
-        };
-        const creating = entry.action === 'create';
-        const { value } = await step(
-          creating ? 'create' : 'update',
-          entry.destinationName,
-          entry.destinationId,
-          async () => {
-            if (creating) return writer.createFlow(body, existing);
-            const replaced = await writer.replaceFlow(entry.destinationId ?? '', body);
-            return { ...replaced, value: { id: entry.destinationId ?? '', ...replaced.value } };
-          },
-        );
-        flows.set(entry.sourceId, { id: value.id, name: entry.destinationName });
-        written.push({
-          name: entry.destinationName,
-          id: value.id,
-          action: creating ? 'created' : 'updated',
-          version: value.version,
-        });
-      }
-
-      // Flow variables belong to the destination's flow, so they follow it.
-      for (const planned of toWrite(fresh.plan.variables, (v) => v.context === 'flow')) {
-        const pair = fresh.variables.get(variableKey(planned));
-        const flow = planned.flow ? flows.get(planned.flow.sourceId) : undefined;
-        if (!pair?.source || !flow) continue;
-        if (planned.action === 'create') {
-          const { value } = await step('create variable', variableLabel(planned), null, () =>
-            writer.createVariable(
-              variableRequest(pair.source as NonNullable<typeof pair.source>, { flowId: flow.id }),
-            ),
-          );
-          await saveVariableChange(pool, promotion.id, {
-            variableId: value.id,
-            name: planned.name,
-            context: 'flow',
-            flowId: flow.id,
-            change: 'created',
-            before: null,
-          });
-          variables.push({
-            name: planned.name,
-            context: 'flow',
-            flowName: flow.name,
-            action: 'created',
-            destinationId: value.id,
-          });
-        } else if (pair.destination?.id) {
-          const before = pair.destination;
-          const variableId = before.id ?? '';
-          // Values are per environment: the destination keeps its own.
-          await step('update variable', variableLabel(planned), variableId, () =>
-            writer.replaceVariable(
-              variableId,
-              variableRequest(pair.source as NonNullable<typeof pair.source>, {
-                flowId: flow.id,
-                value: before.value,
-              }),
-            ),
-          );
-          await saveVariableChange(pool, promotion.id, {
-            variableId,
-            name: planned.name,
-            context: 'flow',
-            flowId: flow.id,
-            change: 'updated',
-            before: variableRequest(before, { flowId: flow.id }),
-          });
-          variables.push({
-            name: planned.name,
-            context: 'flow',
-            flowName: flow.name,
-            action: 'updated',
-            destinationId: variableId,
-          });
-        }
-      }
-
-      for (const flow of written) {
-        const deployed = await this.deploy(writer, promotion.id, flow);
-        result.flows.push({
-          name: flow.name,
-          action: flow.action,
-          destinationId: flow.id,
-          version: flow.version,
-          deployedVersion: deployed.version,
-        });
-      }
-    } catch (error) {
-      return this.finish(promotion, 'failed', `Stopped: ${messageOf(error)}`, result);
-    }
-    const changed = result.flows.length + variables.length;
-    const parts = [
-      result.flows.length > 0 ? `${result.flows.length} flow(s) written and deployed` : '',
-      variables.length > 0 ? `${variables.length} variable(s) created or updated` : '',
-    ].filter(Boolean);
-    return this.finish(
-      promotion,
-      'succeeded',
-      changed === 0 ? 'Nothing to change: the destination already matches.' : `${parts.join('; ')}.`,
-      result,
-    );
-  }
-
-  /**
-   * Undoes what a promotion wrote: flows back to their backups (and deployed), variables it changed
-   * back to what they were, variables it created removed. Flows it created stay, with their variables.
-   */
-  private async restore(promotion: Promotion): Promise<Promotion> {
-    const tenant = await this.deps.tenants.findById(promotion.tenantId);
-    const backups = await backupsOf(this.deps.pool, promotion.id);
-    const createdFlows = (promotion.result?.flows ?? []).filter((flow) => flow.action === 'created');
-    const result: PromotionResult = {
-      flows: [],
-      variables: [],
-      leftInPlace: createdFlows.map((flow) => flow.name),
+    return {
+      outcome: 'done',
+      promotion: await withCallContext({ timeoutMs: promotionWorkMs }, () => work(running)),
     };
-    const variables = result.variables ?? [];
-    if (!tenant)
-      return this.finish(
-        promotion,
-        'rollback_failed',
-        'The tenant was removed; nothing was restored.',
-        result,
-      );
-    const credentials = this.deps.tenants.credentialsOf(tenant);
-    const writer = new DestinationWriter(this.deps.pingone, credentials, promotion.toEnvId);
-    const keptWith = new Set(createdFlows.map((flow) => flow.destinationId));
-    const flowNames = new Map([
-      ...promotion.plan.flows.flatMap((flow) =>
-        flow.destinationId ? [[flow.destinationId, flow.destinationName] as const] : [],
-      ),
-      ...(promotion.result?.flows ?? []).map((flow) => [flow.destinationId, flow.name] as const),
-    ]);
-    try {
-      for (const backup of backups) {
-        const { value } = await this.step(
-          promotion.id,
-          { action: 'restore', subject: backup.flowName, destinationId: backup.flowId },
-          () => writer.replaceFlow(backup.flowId, backup.definition as FlowDefinition),
-        );
-        const deployed = await this.deploy(writer, promotion.id, {
-          id: backup.flowId,
-          name: backup.flowName,
-        });
-        result.flows.push({
-          name: backup.flowName,
-          action: 'restored',
-          destinationId: backup.flowId,
-          version: value.version,
-          deployedVersion: deployed.version,
-        });
-      }
-      for (const change of (await variableChangesOf(this.deps.pool, promotion.id)).reverse()) {
-        if (change.flowId && keptWith.has(change.flowId)) continue;
-        const flowName = change.flowId ? flowNames.get(change.flowId) : undefined;
-        const subject = `${change.name} (${change.context === 'flow' ? `flow variable of ${flowName ?? 'its flow'}` : change.context})`;
-        if (change.change === 'created') {
-          await this.step(
-            promotion.id,
-            { action: 'remove variable', subject, destinationId: change.variableId },
-            () => writer.deleteVariable(change.variableId),
-          );
-        } else if (change.before) {
-          const before = change.before;
-          await this.step(
-            promotion.id,
-            { action: 'restore variable', subject, destinationId: change.variableId },
-            () => writer.replaceVariable(change.variableId, before),
-          );
-        }
-        variables.push({
-          name: change.name,
-          context: change.context,
-          ...(flowName ? { flowName } : {}),
-          action: change.change === 'created' ? 'removed' : 'restored',
-          destinationId: change.variableId,
-        });
-      }
-    } catch (error) {
-      return this.finish(promotion, 'rollback_failed', `Rollback stopped: ${messageOf(error)}`, result);
-    }
-    const parts = [
-      `${result.flows.length} flow(s) restored to their backed-up version and deployed`,
-      variables.length > 0 ? `${variables.length} variable(s) removed or restored` : '',
-    ].filter(Boolean);
-    return this.finish(promotion, 'rolled_back', `${parts.join('; ')}.`, result);
   }
 
-  /** Deploys a destination flow (its current version becomes the published one), as a recorded step. */
-  private async deploy(
-    writer: DestinationWriter,
-    promotionId: string,
-    flow: { id: string; name: string },
-  ): Promise<{ version: number | null }> {
-    const { value } = await this.step(
-      promotionId,
-      { action: 'deploy', subject: flow.name, destinationId: flow.id },
-      () => writer.deploy(flow.id),
+  /** Claims a rollback that needs no approvers (unprotected destination) and runs it. */
+  private async startRollback(actor: Actor, promotion: Promotion, hooks: RunHooks): Promise<DecisionOutcome> {
+    const claimed = await claimRun(this.deps.pool, promotion.id, {
+      from: rollbackable,
+      to: 'rolling_back',
+      owner: this.processId,
+      leaseMs: this.deps.settings.lease.leaseMs,
+      rolledBackBy: actor.userId,
+    });
+    if (!claimed) return { outcome: 'already', promotion: await this.reload(promotion.id) };
+    await this.audit(actor, 'promotion.rollback', promotion.tenantName, 'succeeded', {
+      promotion: promotion.id,
+    });
+    return this.rolledBack(promotion, await this.load(claimed), hooks);
+  }
+
+  /** Runs a claimed rollback; `before` is the promotion as it stood, to return to if it is refused. */
+  private async rolledBack(before: Promotion, running: Promotion, hooks: RunHooks): Promise<DecisionOutcome> {
+    const { promotion, refused } = await withCallContext({ timeoutMs: promotionWorkMs }, () =>
+      this.runner.rollback(running, this.processId, hooks, {
+        status: before.status,
+        outcome: before.outcome,
+      }),
     );
-    return value;
+    if (refused) return { outcome: 'refused', reason: 'changed_since', promotion, details: refused };
+    return { outcome: 'done', promotion };
   }
 
-  /**
-   * Records a write as started before sending it and done (or failed) after, so a crash shows where it
-   * stopped; a write PingOne answered too late but read back as made is done, and says so.
-   */
-  private async step<T>(
-    promotionId: string,
-    step: { action: string; subject: string; destinationId?: string | null },
-    write: () => Promise<Written<T>>,
-  ): Promise<Written<T>> {
-    const stepId = await startStep(this.deps.pool, promotionId, step);
+  /** Reject and Cancel: one conditional move, audited. */
+  private async end(
+    actor: Actor,
+    promotion: Promotion,
+    decision: 'reject' | 'cancel',
+    from: PromotionStatus[],
+    to: PromotionStatus,
+  ): Promise<DecisionOutcome> {
+    const expired = await this.expireIfDue(promotion);
+    if (expired) return expired;
+    const decided = await transitionPromotion(this.deps.pool, promotion.id, from, to, {
+      decidedBy: actor.userId,
+    });
+    if (!decided) return { outcome: 'already', promotion: await this.reload(promotion.id) };
+    await this.audit(actor, `promotion.${decision}`, promotion.tenantName, 'succeeded', {
+      promotion: promotion.id,
+    });
+    return { outcome: 'done', promotion: await this.load(decided) };
+  }
+
+  private async expireIfDue(promotion: Promotion): Promise<DecisionOutcome | undefined> {
+    if (promotion.status !== 'pending' || promotion.expiresAt.getTime() > Date.now()) return undefined;
+    const expired = await transitionPromotion(this.deps.pool, promotion.id, ['pending'], 'expired');
+    return { outcome: expired ? 'expired' : 'already', promotion: await this.reload(promotion.id) };
+  }
+
+  private rollbackRequestExpired(promotion: Promotion): boolean {
+    const asked = promotion.rollbackRequestedAt?.getTime();
+    return asked !== undefined && asked + this.deps.settings.approvalTtlMs <= Date.now();
+  }
+
+  /** Whether the promotion's destination needs an approver now, as PingOne and the settings say today. */
+  private async protectedNow(promotion: Promotion): Promise<{ protected: boolean } | { problem: Problem }> {
+    const tenant = await this.deps.tenants.findById(promotion.tenantId);
+    if (!tenant) return { protected: promotion.protected };
     try {
-      const outcome = await write();
-      const value = (outcome.value ?? {}) as { id?: unknown; version?: unknown };
-      await finishStep(this.deps.pool, stepId, {
-        status: 'done',
-        destinationId: typeof value.id === 'string' ? value.id : null,
-        version: typeof value.version === 'number' ? value.version : null,
-        ...(outcome.readBack
-          ? { detail: 'PingOne answered too late; reading back showed the change was made' }
-          : {}),
-      });
-      return outcome;
+      const { environments } = await this.deps.environments.list(tenant);
+      const destination = environments.find((environment) => environment.id === promotion.toEnvId);
+      if (!destination) return { protected: true };
+      return { protected: await this.deps.protection.isProtected(destination) };
     } catch (error) {
-      this.deps.logger.error(
-        { err: error, promotion: promotionId, step: step.action },
-        'promotion step failed',
-      );
-      await finishStep(this.deps.pool, stepId, { status: 'failed', detail: messageOf(error).slice(0, 500) });
-      throw error;
+      const problem = problemOf(error);
+      if (!problem) throw error;
+      return {
+        problem: {
+          ...problem,
+          message: `FlightIQ could not check whether ${promotion.toEnvName} is protected now, so nothing was done. ${problem.message}`,
+        },
+      };
     }
   }
 
-  private async finish(
+  private async changedSince(promotion: Promotion): Promise<{ list: string[] } | { problem: Problem }> {
+    try {
+      return { list: await this.runner.changedSince(promotion) };
+    } catch (error) {
+      const problem = problemOf(error);
+      if (!problem) throw error;
+      return {
+        problem: {
+          ...problem,
+          message: `FlightIQ could not check ${promotion.toEnvName} before rolling back, so nothing was done. ${problem.message}`,
+        },
+      };
+    }
+  }
+
+  private async refuse(
+    actor: Actor,
+    action: string,
     promotion: Promotion,
-    status: 'succeeded' | 'failed' | 'rolled_back' | 'rollback_failed',
-    outcome: string,
-    result: PromotionResult | null,
-  ): Promise<Promotion> {
-    const from: PromotionStatus = status === 'succeeded' || status === 'failed' ? 'running' : 'rolling_back';
-    const changes = result ? { outcome, result } : { outcome };
-    const finished = await transitionPromotion(this.deps.pool, promotion.id, [from], status, changes);
-    if (!finished)
-      this.deps.logger.warn({ promotion: promotion.id, status }, 'promotion moved on while it ran');
-    return this.reload(promotion.id);
+    reason: Refusal,
+    details?: string[],
+  ): Promise<DecisionOutcome> {
+    await this.audit(actor, action, promotion.tenantName, 'refused', { promotion: promotion.id, reason });
+    return { outcome: 'refused', reason, promotion, ...(details ? { details } : {}) };
   }
 
   private async reload(id: string): Promise<Promotion> {
@@ -803,12 +641,17 @@ export class PromotionService {
   }
 
   private async load(record: PromotionRecord): Promise<Promotion> {
-    return {
+    const loaded = {
       ...record,
       plan: record.plan as PromotionPlan,
       result: (record.result as PromotionResult | null) ?? null,
       steps: await stepsOf(this.deps.pool, record.id),
+      requiredApprovals: this.requiredApprovals,
+      rollbackUntil: null,
     };
+    const ended = loaded.finishedAt ?? loaded.updatedAt;
+    const offered = rollbackable.includes(loaded.status) && !this.rollbackOffered(loaded);
+    return { ...loaded, rollbackUntil: offered ? new Date(ended.getTime() + this.rollbackWindowMs) : null };
   }
 
   private async notify(promotion: Promotion): Promise<void> {
@@ -840,27 +683,9 @@ export class PromotionService {
   }
 }
 
-/** The variables a plan writes (created or updated), of the contexts `which` picks. */
-function toWrite(
-  variables: PlannedVariable[],
-  which: (variable: PlannedVariable) => boolean,
-): PlannedVariable[] {
-  return variables.filter((v) => which(v) && (v.action === 'create' || v.action === 'update'));
-}
-
-function variableLabel(variable: PlannedVariable): string {
-  return variable.context === 'flow'
-    ? `${variable.name} (flow variable of ${variable.flow?.name ?? 'its flow'})`
-    : `${variable.name} (${variable.context})`;
-}
-
 function ref(environment: EnvironmentSummary): EnvironmentRef {
   return { id: environment.id, name: environment.name, type: environment.type };
 }
 
-/** What to tell people about a failure: PingOne's cause, or (for our own bugs) only that it is logged. */
-function messageOf(error: unknown): string {
-  return problemOf(error)?.message ?? 'an unexpected error in FlightIQ (the log has the details)';
-}
-
 export type { PromotionPlan, PromotionStatus, PromotionStep, WorkerCredentials };
+export { messageOf };

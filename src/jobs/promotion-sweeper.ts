@@ -3,33 +3,32 @@ import type { Logger } from '../logger.js';
 
 /**
  * Expires promotions nobody decided on in time (so their message says so) and finds runs whose process
- * died (so they show as interrupted). Safe on every replica at once: each change is a conditional
- * UPDATE that only one of them wins.
+ * stopped (their lease ran out, so they show as interrupted). Safe on every replica at once: each change
+ * is a conditional UPDATE that only one of them wins. Sweeps at least as often as a lease lasts.
  */
 export function startPromotionSweeper(
   promotions: PromotionService,
   logger: Logger,
-  { intervalMs = 30_000, liveLocks }: { intervalMs?: number; liveLocks: boolean },
+  { intervalMs }: { intervalMs: number },
 ): { stop(): void; sweep(): Promise<void> } {
   let running: Promise<void> | undefined;
-  const sweep = async (interrupted: boolean) => {
+  const sweep = async () => {
     running ??= promotions
-      .sweep({ interrupted })
+      .sweep()
       .catch((error: unknown) => logger.warn({ err: error }, 'promotion sweep failed'))
       .finally(() => {
         running = undefined;
       });
     return running;
   };
-  // At start-up no run of this process can be alive, whatever the database.
-  const first = sweep(true);
-  const timer = setInterval(() => void sweep(liveLocks), intervalMs);
+  const first = sweep();
+  const timer = setInterval(() => void sweep(), intervalMs);
   timer.unref();
   return {
     stop: () => clearInterval(timer),
     sweep: async () => {
       await first;
-      await sweep(liveLocks);
+      await sweep();
     },
   };
 }

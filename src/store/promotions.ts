@@ -43,6 +43,20 @@ export interface PromotionRecord {
   createdAt: Date;
   updatedAt: Date;
   expiresAt: Date;
+  /** Who runs it now (a process's lease), if it is running or rolling back. */
+  leaseOwner: string | null;
+  /** True while it writes into its destination (it waited its turn, if another one was writing). */
+  writing: boolean;
+  finishedAt: Date | null;
+  approvals: Approval[];
+  rollbackRequestedBy: string | null;
+  rollbackRequestedAt: Date | null;
+  rollbackApprovals: Approval[];
+}
+
+export interface Approval {
+  userId: string;
+  at: string;
 }
 
 export interface PromotionStep {
@@ -65,19 +79,34 @@ export interface PromotionBackup {
 
 const columns = `id, tenant_id, tenant_name, requested_by, team_id, flow_name, from_env_id, from_env_name,
   to_env_id, to_env_name, options, protected, plan, fingerprint, status, channel_id, message_ts,
-  decided_by, decided_at, rolled_back_by, outcome, result, created_at, updated_at, expires_at`;
+  decided_by, decided_at, rolled_back_by, outcome, result, created_at, updated_at, expires_at,
+  lease_owner, writing, finished_at, approvals, rollback_requested_by, rollback_requested_at,
+  rollback_approvals`;
 
-export type NewPromotion = Omit<
+/** The same columns of `promotions p`, for statements that join another row source with an `id`. */
+const columnsOfP = columns.replace(/(^|,\s*)(\w+)/g, '$1p.$2');
+
+/** Where a run or a rollback is running: the statuses a lease belongs to. */
+const runningStatuses = ['running', 'rolling_back'];
+
+export type NewPromotion = Pick<
   PromotionRecord,
-  | 'channelId'
-  | 'messageTs'
-  | 'decidedBy'
-  | 'decidedAt'
-  | 'rolledBackBy'
-  | 'outcome'
-  | 'result'
-  | 'createdAt'
-  | 'updatedAt'
+  | 'id'
+  | 'tenantId'
+  | 'tenantName'
+  | 'requestedBy'
+  | 'teamId'
+  | 'flowName'
+  | 'fromEnvId'
+  | 'fromEnvName'
+  | 'toEnvId'
+  | 'toEnvName'
+  | 'options'
+  | 'protected'
+  | 'plan'
+  | 'fingerprint'
+  | 'status'
+  | 'expiresAt'
 >;
 
 export async function insertPromotion(db: Queryable, promotion: NewPromotion): Promise<PromotionRecord> {
@@ -133,13 +162,14 @@ export async function setPromotionMessage(
 /**
  * Moves a promotion from one of `from` to `to`, only if it is still in one of them (and, for a
  * pending one, not expired): the single conditional write that decides who acts. Null when it was not.
+ * Runs are claimed with `claimRun` instead, which also takes the lease.
  */
 export async function transitionPromotion(
   db: Queryable,
   id: string,
   from: readonly PromotionStatus[],
   to: PromotionStatus,
-  changes: { decidedBy?: string; rolledBackBy?: string; outcome?: string; result?: unknown } = {},
+  changes: { decidedBy?: string; outcome?: string; protected?: boolean } = {},
   { unexpiredOnly = false } = {},
 ): Promise<PromotionRecord | null> {
   const { rows } = await db.query(
@@ -147,22 +177,268 @@ export async function transitionPromotion(
         SET status = $3,
             decided_by = COALESCE($4, decided_by),
             decided_at = CASE WHEN $4::text IS NULL THEN decided_at ELSE now() END,
-            rolled_back_by = COALESCE($5, rolled_back_by),
-            outcome = COALESCE($6, outcome),
-            result = COALESCE($7::jsonb, result),
+            outcome = COALESCE($5, outcome),
+            protected = COALESCE($7, protected),
             updated_at = now()
-      WHERE id = $1 AND status = ANY($2::text[]) AND (NOT $8 OR expires_at > now())
+      WHERE id = $1 AND status = ANY($2::text[]) AND (NOT $6 OR expires_at > now())
       RETURNING ${columns}`,
     [
       id,
       from,
       to,
       changes.decidedBy ?? null,
-      changes.rolledBackBy ?? null,
       changes.outcome ?? null,
-      changes.result === undefined ? null : JSON.stringify(changes.result),
       unexpiredOnly,
+      changes.protected ?? null,
     ],
+  );
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+/**
+ * Claims a run (`running`) or a rollback (`rolling_back`) for one process without approvers (an
+ * unprotected destination): the conditional write that decides who runs it, and the lease that says the
+ * process is alive. A pending promotion must not be expired.
+ */
+export async function claimRun(
+  db: Queryable,
+  id: string,
+  claim: {
+    from: readonly PromotionStatus[];
+    to: 'running' | 'rolling_back';
+    owner: string;
+    leaseMs: number;
+    decidedBy?: string;
+    rolledBackBy?: string;
+  },
+): Promise<PromotionRecord | null> {
+  const { rows } = await db.query(
+    `UPDATE promotions
+        SET status = $3,
+            decided_by = COALESCE($4, decided_by),
+            decided_at = CASE WHEN $4::text IS NULL THEN decided_at ELSE now() END,
+            rolled_back_by = COALESCE($5, rolled_back_by),
+            lease_owner = $6,
+            lease_expires_at = now() + make_interval(secs => $7 / 1000.0),
+            queued_at = now(),
+            outcome = NULL,
+            updated_at = now()
+      WHERE id = $1 AND status = ANY($2::text[])
+        AND (status <> 'pending' OR expires_at > now())
+      RETURNING ${columns}`,
+    [
+      id,
+      claim.from,
+      claim.to,
+      claim.decidedBy ?? null,
+      claim.rolledBackBy ?? null,
+      claim.owner,
+      claim.leaseMs,
+    ],
+  );
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+/** Keeps a run's lease alive; false when the run is no longer this owner's (it was marked interrupted). */
+export async function renewLease(
+  db: Queryable,
+  id: string,
+  owner: string,
+  leaseMs: number,
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE promotions SET lease_expires_at = now() + make_interval(secs => $3 / 1000.0)
+      WHERE id = $1 AND lease_owner = $2 AND status = ANY($4::text[])`,
+    [id, owner, leaseMs, runningStatuses],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/**
+ * Takes the run's destination for writing: only when no other promotion writes there, and none waiting
+ * for it (with a live lease) was claimed earlier. The unique index on writers settles a tie.
+ */
+export async function takeDestination(db: Queryable, id: string, owner: string): Promise<boolean> {
+  try {
+    const { rowCount } = await db.query(
+      `UPDATE promotions p SET writing = true
+        WHERE p.id = $1 AND p.lease_owner = $2 AND p.status = ANY($3::text[])
+          AND NOT EXISTS (
+            SELECT 1 FROM promotions o
+             WHERE o.to_env_id = p.to_env_id AND o.id <> p.id AND o.status = ANY($3::text[])
+               AND (o.writing OR (o.lease_expires_at > now() AND o.queued_at < p.queued_at)))`,
+      [id, owner, runningStatuses],
+    );
+    return (rowCount ?? 0) > 0;
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505') return false;
+    throw error;
+  }
+}
+
+/** The promotion writing into an environment now, if any. */
+export async function writerOf(db: Queryable, environmentId: string): Promise<PromotionRecord | null> {
+  const { rows } = await db.query(
+    `SELECT ${columns} FROM promotions WHERE to_env_id = $1 AND writing LIMIT 1`,
+    [environmentId],
+  );
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+/**
+ * Ends a run held by `owner`: its outcome, its destination freed, its lease given up. Null when the run
+ * was no longer this owner's.
+ */
+export async function finishRun(
+  db: Queryable,
+  id: string,
+  owner: string,
+  to: PromotionStatus,
+  changes: { outcome: string; result?: unknown },
+): Promise<PromotionRecord | null> {
+  const { rows } = await db.query(
+    `UPDATE promotions
+        SET status = $3, outcome = $4, result = COALESCE($5::jsonb, result), writing = false,
+            lease_owner = NULL, lease_expires_at = NULL, finished_at = now(),
+            rollback_requested_by = NULL, rollback_requested_at = NULL, rollback_approvals = '[]',
+            updated_at = now()
+      WHERE id = $1 AND lease_owner = $2
+      RETURNING ${columns}`,
+    [id, owner, to, changes.outcome, changes.result === undefined ? null : JSON.stringify(changes.result)],
+  );
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+/**
+ * Gives a claimed run back without running it (a rollback found the destination changed): its status
+ * and outcome as they were, its destination and lease freed. Its end and result are kept.
+ */
+export async function releaseRun(
+  db: Queryable,
+  id: string,
+  owner: string,
+  to: PromotionStatus,
+  outcome: string | null,
+): Promise<void> {
+  await db.query(
+    `UPDATE promotions
+        SET status = $3, outcome = $4, writing = false, lease_owner = NULL, lease_expires_at = NULL,
+            rollback_requested_by = NULL, rollback_requested_at = NULL, rollback_approvals = '[]',
+            updated_at = now()
+      WHERE id = $1 AND lease_owner = $2`,
+    [id, owner, to, outcome],
+  );
+}
+
+/**
+ * Runs whose process stopped (their lease ran out), marked so once: a run as interrupted, a rollback as
+ * failed. What they wrote is in their steps; nothing is re-run on its own.
+ */
+export async function interruptStoppedRuns(db: Queryable, outcome: string): Promise<PromotionRecord[]> {
+  const { rows } = await db.query(
+    `UPDATE promotions
+        SET status = CASE status WHEN 'running' THEN 'interrupted' ELSE 'rollback_failed' END,
+            outcome = $2, writing = false, lease_owner = NULL, lease_expires_at = NULL,
+            finished_at = now(), updated_at = now()
+      WHERE status = ANY($1::text[]) AND lease_expires_at < now()
+      RETURNING ${columns}`,
+    [runningStatuses, outcome],
+  );
+  return rows.map(toRecord);
+}
+
+/**
+ * Counts an approver's approval of a pending, unexpired promotion (each approver once). The approval
+ * that makes `required` also claims the run for `owner` in the same write, so exactly one approval
+ * starts it however many arrive at once. Null when it was not counted (not pending, expired, or this
+ * approver had approved already).
+ */
+export async function approve(
+  db: Queryable,
+  id: string,
+  userId: string,
+  run: { required: number; owner: string; leaseMs: number },
+): Promise<PromotionRecord | null> {
+  const { rows } = await db.query(
+    `WITH counted AS (
+       SELECT id, jsonb_array_length(approvals) + 1 >= $3 AS enough FROM promotions
+        WHERE id = $1 AND status = 'pending' AND expires_at > now()
+          AND NOT approvals @> jsonb_build_array(jsonb_build_object('userId', $2::text))
+        FOR UPDATE)
+     UPDATE promotions p
+        SET approvals = p.approvals || jsonb_build_array(jsonb_build_object('userId', $2::text, 'at', now())),
+            status = CASE WHEN counted.enough THEN 'running' ELSE p.status END,
+            decided_by = CASE WHEN counted.enough THEN $2 ELSE p.decided_by END,
+            decided_at = CASE WHEN counted.enough THEN now() ELSE p.decided_at END,
+            lease_owner = CASE WHEN counted.enough THEN $4 ELSE NULL END,
+            lease_expires_at = CASE WHEN counted.enough THEN now() + make_interval(secs => $5 / 1000.0) END,
+            queued_at = CASE WHEN counted.enough THEN now() END,
+            updated_at = now()
+       FROM counted WHERE p.id = counted.id
+     RETURNING ${columnsOfP}`,
+    [id, userId, run.required, run.owner, run.leaseMs],
+  );
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+/** Records that someone asks for a promotion's rollback (one request at a time). */
+export async function requestRollback(
+  db: Queryable,
+  id: string,
+  userId: string,
+  from: readonly PromotionStatus[],
+): Promise<PromotionRecord | null> {
+  const { rows } = await db.query(
+    `UPDATE promotions
+        SET rollback_requested_by = $2, rollback_requested_at = now(), rollback_approvals = '[]',
+            updated_at = now()
+      WHERE id = $1 AND status = ANY($3::text[]) AND rollback_requested_by IS NULL
+      RETURNING ${columns}`,
+    [id, userId, from],
+  );
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+/**
+ * Counts an approver's approval of a rollback someone else asked for; the one that makes `required`
+ * claims the rollback for `owner` in the same write. Null when it was not counted.
+ */
+export async function approveRollback(
+  db: Queryable,
+  id: string,
+  userId: string,
+  run: { required: number; owner: string; leaseMs: number; from: readonly PromotionStatus[] },
+): Promise<PromotionRecord | null> {
+  const { rows } = await db.query(
+    `WITH counted AS (
+       SELECT id, jsonb_array_length(rollback_approvals) + 1 >= $3 AS enough FROM promotions
+        WHERE id = $1 AND status = ANY($6::text[]) AND rollback_requested_by IS NOT NULL
+          AND rollback_requested_by <> $2
+          AND NOT rollback_approvals @> jsonb_build_array(jsonb_build_object('userId', $2::text))
+        FOR UPDATE)
+     UPDATE promotions p
+        SET rollback_approvals = p.rollback_approvals || jsonb_build_array(jsonb_build_object('userId', $2::text, 'at', now())),
+            status = CASE WHEN counted.enough THEN 'rolling_back' ELSE p.status END,
+            rolled_back_by = CASE WHEN counted.enough THEN $2 ELSE p.rolled_back_by END,
+            lease_owner = CASE WHEN counted.enough THEN $4 ELSE NULL END,
+            lease_expires_at = CASE WHEN counted.enough THEN now() + make_interval(secs => $5 / 1000.0) END,
+            queued_at = CASE WHEN counted.enough THEN now() END,
+            updated_at = now()
+       FROM counted WHERE p.id = counted.id
+     RETURNING ${columnsOfP}`,
+    [id, userId, run.required, run.owner, run.leaseMs, run.from],
+  );
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+/** Withdraws a rollback request (rejected, or expired); the record, or null when there was none. */
+export async function dropRollbackRequest(db: Queryable, id: string): Promise<PromotionRecord | null> {
+  const { rows } = await db.query(
+    `UPDATE promotions SET rollback_requested_by = NULL, rollback_requested_at = NULL,
+            rollback_approvals = '[]', updated_at = now()
+      WHERE id = $1 AND rollback_requested_by IS NOT NULL
+      RETURNING ${columns}`,
+    [id],
   );
   return rows[0] ? toRecord(rows[0]) : null;
 }
@@ -202,17 +478,24 @@ export async function recentPromotions(
   return rows.map(toRecord);
 }
 
+/**
+ * Records a write as started, only while `owner` still holds the run: a process that lost its lease
+ * (it was taken for stopped) must not write on. Null when it no longer holds it.
+ */
 export async function startStep(
   db: Queryable,
   promotionId: string,
+  owner: string,
   step: { action: string; subject: string; destinationId?: string | null },
-): Promise<number> {
+): Promise<number | null> {
   const { rows } = await db.query(
     `INSERT INTO promotion_steps (promotion_id, action, subject, destination_id, status)
-     VALUES ($1, $2, $3, $4, 'started') RETURNING id`,
-    [promotionId, step.action, step.subject, step.destinationId ?? null],
+     SELECT $1, $2, $3, $4, 'started' FROM promotions
+      WHERE id = $1 AND lease_owner = $5 AND status = ANY($6::text[])
+     RETURNING id`,
+    [promotionId, step.action, step.subject, step.destinationId ?? null, owner, runningStatuses],
   );
-  return Number(rows[0].id);
+  return rows[0] ? Number(rows[0].id) : null;
 }
 
 export async function finishStep(
@@ -281,6 +564,8 @@ export interface PromotionVariableChange {
   change: 'created' | 'updated';
   /** The variable as it was before (for `updated`), as a replace request would send it. */
   before: Record<string, unknown> | null;
+  /** What the promotion wrote, to tell whether someone changed it since. */
+  after: Record<string, unknown> | null;
 }
 
 export async function saveVariableChange(
@@ -289,8 +574,8 @@ export async function saveVariableChange(
   change: PromotionVariableChange,
 ): Promise<void> {
   await db.query(
-    `INSERT INTO promotion_variable_changes (promotion_id, variable_id, name, context, flow_id, change, before)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (promotion_id, variable_id) DO NOTHING`,
+    `INSERT INTO promotion_variable_changes (promotion_id, variable_id, name, context, flow_id, change, before, after)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (promotion_id, variable_id) DO NOTHING`,
     [
       promotionId,
       change.variableId,
@@ -299,6 +584,7 @@ export async function saveVariableChange(
       change.flowId,
       change.change,
       change.before === null ? null : JSON.stringify(change.before),
+      change.after === null ? null : JSON.stringify(change.after),
     ],
   );
 }
@@ -308,7 +594,7 @@ export async function variableChangesOf(
   promotionId: string,
 ): Promise<PromotionVariableChange[]> {
   const { rows } = await db.query(
-    `SELECT variable_id, name, context, flow_id, change, before FROM promotion_variable_changes
+    `SELECT variable_id, name, context, flow_id, change, before, after FROM promotion_variable_changes
       WHERE promotion_id = $1 ORDER BY created_at, variable_id`,
     [promotionId],
   );
@@ -319,6 +605,7 @@ export async function variableChangesOf(
     flowId: row.flow_id,
     change: row.change,
     before: row.before,
+    after: row.after,
   }));
 }
 
@@ -349,20 +636,32 @@ function toRecord(row: Record<string, unknown>): PromotionRecord {
     createdAt: row.created_at as Date,
     updatedAt: row.updated_at as Date,
     expiresAt: row.expires_at as Date,
+    leaseOwner: row.lease_owner as string | null,
+    writing: row.writing as boolean,
+    finishedAt: row.finished_at as Date | null,
+    approvals: (row.approvals as Approval[] | null) ?? [],
+    rollbackRequestedBy: row.rollback_requested_by as string | null,
+    rollbackRequestedAt: row.rollback_requested_at as Date | null,
+    rollbackApprovals: (row.rollback_approvals as Approval[] | null) ?? [],
   };
 }
 
-/**
- * A session-level advisory lock on one promotion, held by whoever runs it for the whole run: it goes
- * away with the connection, so a run whose process died is recognisable. True when taken.
- */
-export async function tryLockPromotion(client: Queryable, id: string): Promise<boolean> {
-  const { rows } = await client.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [id]);
-  return Boolean(rows[0]?.locked);
+/** Environment IDs remembered for names in FLIGHTIQ_PROTECTED_ENVS, with the name each was listed as. */
+export async function rememberedProtectedEnvironments(db: Queryable): Promise<Map<string, string>> {
+  const { rows } = await db.query('SELECT environment_id, listed_as FROM protected_environments');
+  return new Map(rows.map((row) => [row.environment_id as string, row.listed_as as string]));
 }
 
-export async function unlockPromotion(client: Queryable, id: string): Promise<void> {
-  await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [id]);
+export async function rememberProtectedEnvironment(
+  db: Queryable,
+  environmentId: string,
+  listedAs: string,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO protected_environments (environment_id, listed_as) VALUES ($1, $2)
+     ON CONFLICT (environment_id) DO UPDATE SET listed_as = $2, seen_at = now()`,
+    [environmentId, listedAs],
+  );
 }
 
 export async function countPromotionsByStatus(db: Queryable): Promise<Map<PromotionStatus, number>> {

@@ -160,12 +160,18 @@ async function driveEveryOperation(): Promise<void> {
   await run('envs', 'Staging');
   for (const kind of listedKinds) await run(`list ${kind} --env Staging`, 'in Staging');
 
-  // Into Production: an approver runs it (backup export, create, replace, deploy), then rolls it back.
+  // Into Production: an approver runs it (backup export, create, replace, deploy); the requester asks
+  // for a rollback, which the approver approves.
   await run('promote Checkout --from Staging --to Production', 'is waiting for an approver');
   const promotion = await latestPromotionId();
   await click('promotion_approve', promotion, approver);
   await waitForStatus(promotion, 'succeeded');
-  await click('promotion_rollback', promotion, approver);
+  await click('promotion_rollback', promotion, operator);
+  await fakeSlack.waitFor(
+    () => JSON.stringify(fakeSlack.callsOf('chat.update').at(-1)?.args.blocks).includes('Rollback asked for'),
+    20_000,
+  );
+  await click('promotion_rollback_approve', promotion, approver);
   await waitForStatus(promotion, 'rolled_back');
 
   // Into QA with a read-only role on the source (no export: flows are read one by one), run by the

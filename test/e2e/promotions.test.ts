@@ -76,6 +76,7 @@ async function promotionRow() {
     channel_id: string;
     message_ts: string;
     decided_by: string | null;
+    protected: boolean;
   };
 }
 
@@ -260,6 +261,124 @@ describe('/flightiq promote options', () => {
       expect(await approvalMessageWith('promotion_approve')).toContain(':lock: protected destination');
     } finally {
       await strict.stop();
+    }
+  });
+});
+
+describe('protection, decided at every decision', () => {
+  it('a pending promotion into an environment that became PRODUCTION is not run: it goes to the approvers', async () => {
+    const plan = await run('promote Checkout --from Staging --to QA');
+    expect(JSON.stringify(plan)).toContain('promotion_run');
+    const row = await promotionRow();
+    sim.environment('QA').type = 'PRODUCTION';
+    const clicked = await app.slack.blockAction(
+      { action_id: 'promotion_run', value: row.id },
+      { user: operator },
+    );
+    await fakeSlack.waitFor(() =>
+      fakeSlack
+        .responsesTo(clicked.responseUrl)
+        .some((answer) =>
+          (answer as Shown).text.includes(
+            '*QA* is protected: the plan to promote *Checkout* into it is waiting for an approver in <#C0APPROVALS>',
+          ),
+        ),
+    );
+    const moved = await promotionRow();
+    expect(moved).toMatchObject({ status: 'pending', protected: true, channel_id: approvals });
+    expect(sim.writes).toHaveLength(0);
+    expect(await approvalMessageWith('promotion_approve')).toContain(':lock: protected destination');
+    await click('promotion_approve', row.id, approver);
+    await waitForStatus(row.id, 'succeeded');
+  });
+
+  it('keeps protecting an environment FLIGHTIQ_PROTECTED_ENVS names, after it is renamed', async () => {
+    const strict = await startTestApp({
+      fakeSlack,
+      database,
+      env: {
+        FLIGHTIQ_ADMINS: admin,
+        FLIGHTIQ_OPERATORS: operator,
+        FLIGHTIQ_APPROVERS: approver,
+        FLIGHTIQ_APPROVAL_CHANNEL: approvals,
+        FLIGHTIQ_PROTECTED_ENVS: 'qa',
+        ...sim.env,
+      },
+      jobs: { disabled: true },
+    });
+    try {
+      const ask = async (to: string) => {
+        const reply = await strict.slack.command(`promote Checkout --from Staging --to ${to}`, {
+          user: operator,
+        });
+        return JSON.stringify(
+          await fakeSlack.waitFor(() => fakeSlack.responsesTo(reply.responseUrl).at(-1), 20_000),
+        );
+      };
+      expect(await ask('QA')).toContain('is waiting for an approver');
+      sim.environment('QA').name = 'Quality';
+      expect(await ask('Quality')).toContain('is waiting for an approver');
+      expect((await promotionRow()).protected).toBe(true);
+    } finally {
+      await strict.stop();
+    }
+  });
+});
+
+describe('two-person rule', () => {
+  it('with FLIGHTIQ_REQUIRED_APPROVALS=2 runs only once two distinct approvers, not the requester, approved', async () => {
+    const twoPerson = await startTestApp({
+      fakeSlack,
+      database,
+      env: {
+        FLIGHTIQ_ADMINS: admin,
+        FLIGHTIQ_OPERATORS: operator,
+        FLIGHTIQ_APPROVERS: `${approver},${secondApprover}`,
+        FLIGHTIQ_APPROVAL_CHANNEL: approvals,
+        FLIGHTIQ_REQUIRED_APPROVALS: '2',
+        ...sim.env,
+      },
+      jobs: { disabled: true },
+    });
+    try {
+      const reply = await twoPerson.slack.command('promote Checkout --from Staging --to Production', {
+        user: operator,
+      });
+      expect(
+        JSON.stringify(
+          await fakeSlack.waitFor(() => fakeSlack.responsesTo(reply.responseUrl).at(-1), 20_000),
+        ),
+      ).toContain('waiting for 2 approvers');
+      const { id } = await promotionRow();
+      expect(await approvalMessageWith('Needs 2 approvers other than the requester.')).toContain(
+        'promotion_approve',
+      );
+      const clickAs = async (user: string) => {
+        const clicked = await twoPerson.slack.blockAction(
+          { action_id: 'promotion_approve', value: id },
+          { user, channel: approvals },
+        );
+        return (await fakeSlack.waitFor(
+          () => fakeSlack.responsesTo(clicked.responseUrl).at(-1),
+          15_000,
+        )) as Shown;
+      };
+      expect((await clickAs(approver)).text).toContain(
+        'Your approval is counted. 1 more approver is needed before it runs.',
+      );
+      expect(
+        await approvalMessageWith('Approved by <@U0APPROVER1> (1 of 2); 1 more approver needed'),
+      ).toContain('promotion_approve');
+      expect((await clickAs(approver)).text).toContain('You have approved this already');
+      expect(sim.writes).toHaveLength(0);
+      await twoPerson.slack.blockAction(
+        { action_id: 'promotion_approve', value: id },
+        { user: secondApprover, channel: approvals },
+      );
+      await waitForStatus(id, 'succeeded');
+      expect(await approvalMessageWith('*Done.*')).toContain('Approved by <@U0APPROVER1> and <@U0APPROVER2>');
+    } finally {
+      await twoPerson.stop();
     }
   });
 });
@@ -472,21 +591,33 @@ describe('backups', () => {
 });
 
 describe('rollback', () => {
-  it('restores the backed-up destination flow and deploys it, once, approvers only', async () => {
+  it('on a protected destination asks first; an approver other than the asker decides; then it restores once', async () => {
     const before = structuredClone(productionFlow('Collect address')?.graphData);
     const { id } = await requestIntoProduction();
     await click('promotion_approve', id, approver);
     await waitForStatus(id, 'succeeded');
-    await approvalMessageWith('*Done.*');
+    expect(await approvalMessageWith('*Done.*')).toContain('Rollback is offered until');
     expect(productionFlow('Collect address')?.graphData).not.toEqual(before);
 
-    expect((await clickForReply('promotion_rollback', id, operator)).text).toContain(
+    // The requester may ask; nothing is written before approvers decide.
+    const writesAtAsk = sim.writes.length;
+    expect((await clickForReply('promotion_rollback', id, operator)).text).toContain('Rollback asked for');
+    const asked = await approvalMessageWith('*Rollback asked for* by <@U0OPERATOR1>');
+    expect(asked).toContain('1 more approver needed, none of them <@U0OPERATOR1>');
+    expect(asked).toContain('"action_id":"promotion_rollback_approve"');
+    expect(asked).not.toContain('"action_id":"promotion_rollback"}');
+    expect(sim.writes.length).toBe(writesAtAsk);
+    expect((await clickForReply('promotion_rollback_approve', id, operator)).text).toContain(
       'Only FlightIQ approvers',
     );
+    expect((await clickForReply('promotion_rollback_approve', id, bystander)).text).toContain(
+      'Only FlightIQ approvers',
+    );
+    expect(sim.writes.length).toBe(writesAtAsk);
     const writesBefore = sim.writes.length;
     await Promise.all([
-      click('promotion_rollback', id, secondApprover),
-      click('promotion_rollback', id, approver),
+      click('promotion_rollback_approve', id, secondApprover),
+      click('promotion_rollback_approve', id, approver),
     ]);
     await waitForStatus(id, 'rolled_back');
     expect(productionFlow('Collect address')?.graphData).toEqual(before);
@@ -517,6 +648,78 @@ describe('rollback', () => {
     expect(message).toContain('removed *greeting* (company)');
     expect(message).toContain('restored *lookupTimeout* (flow variable of Collect address)');
     expect(message).toContain('left in place');
+  });
+
+  it('never lets the approver who asked for a rollback approve it; a rejected request writes nothing', async () => {
+    const { id } = await requestIntoProduction();
+    await click('promotion_approve', id, approver);
+    await waitForStatus(id, 'succeeded');
+    await approvalMessageWith('*Done.*');
+    const writes = sim.writes.length;
+    await clickForReply('promotion_rollback', id, approver);
+    expect((await clickForReply('promotion_rollback_approve', id, approver)).text).toContain(
+      'You asked for this rollback, so another approver must decide on it.',
+    );
+    await click('promotion_rollback_reject', id, secondApprover);
+    const message = await approvalMessageWith('Rollback is offered until');
+    expect(message).not.toContain('Rollback asked for');
+    expect((await promotionRow()).status).toBe('succeeded');
+    expect(sim.writes.length).toBe(writes);
+  });
+
+  it('refuses a rollback that would lose a later change, naming the flow and the versions', async () => {
+    const { id: first } = await requestIntoProduction();
+    await click('promotion_approve', first, approver);
+    await waitForStatus(first, 'succeeded');
+    await approvalMessageWith('*Done.*');
+    // A hotfix to "Collect address" in Staging, promoted on top: Production's flow moves on.
+    sim.editFlow(staging, ids.collect, { description: 'hotfix' });
+    const { id: second } = await requestIntoProduction();
+    await click('promotion_approve', second, secondApprover);
+    await waitForStatus(second, 'succeeded');
+    const writes = sim.writes.length;
+    const answer = await clickForReply('promotion_rollback', first, approver);
+    expect(answer.text).toContain(
+      "Not rolled back, and nothing was written: Production's Collect address is at version 4; this promotion wrote version 3; rolling back would lose version 4.",
+    );
+    expect(sim.writes.length).toBe(writes);
+    const { rows } = await app.service.database.pool.query('SELECT status FROM promotions WHERE id = $1', [
+      first,
+    ]);
+    expect(rows[0].status).toBe('succeeded');
+    expect(productionFlow('Collect address')?.description).toBe('hotfix');
+  });
+
+  it('offers Rollback only for FLIGHTIQ_ROLLBACK_WINDOW after the promotion ended', async () => {
+    const { id } = await requestIntoProduction();
+    await click('promotion_approve', id, approver);
+    await waitForStatus(id, 'succeeded');
+    expect(await approvalMessageWith('*Done.*')).toContain('"action_id":"promotion_rollback"');
+    await app.service.database.pool.query(
+      "UPDATE promotions SET finished_at = now() - interval '8 days' WHERE id = $1",
+      [id],
+    );
+    expect((await clickForReply('promotion_rollback', id, approver)).text).toContain(
+      'Rollback is no longer offered for this promotion',
+    );
+    const listed = JSON.stringify((await app.service.services.promotions.find(id))?.rollbackUntil);
+    expect(listed).toBe('null');
+  });
+
+  it('into an unprotected destination, the requester rolls back at once', async () => {
+    const plan = await run('promote Checkout --from Staging --to QA');
+    expect(JSON.stringify(plan)).toContain('promotion_run');
+    const row = await promotionRow();
+    await click('promotion_run', row.id, operator);
+    await waitForStatus(row.id, 'succeeded');
+    // QA had none of the flows: created ones stay with their own variables; the others it created go.
+    await click('promotion_rollback', row.id, operator);
+    await waitForStatus(row.id, 'rolled_back');
+    expect(sim.data.collections[qa]?.variables?.map((v) => v.name).sort()).toEqual([
+      'lookupTimeout',
+      'retries',
+      'smtpPassword',
+    ]);
   });
 });
 

@@ -108,8 +108,16 @@ it('never lets the client secret out, except sealed', async () => {
     { user: approver, channel: approvals },
   );
   await until(async () => (await app.service.services.promotions.find(rows[0].id))?.status === 'succeeded');
+  // The requester asks for the rollback; the approver decides.
   await app.slack.blockAction(
     { action_id: 'promotion_rollback', value: rows[0].id },
+    { user: admin, channel: approvals },
+  );
+  await until(async () =>
+    Boolean((await app.service.services.promotions.find(rows[0].id))?.rollbackRequestedBy),
+  );
+  await app.slack.blockAction(
+    { action_id: 'promotion_rollback_approve', value: rows[0].id },
     { user: approver, channel: approvals },
   );
   await until(async () => (await app.service.services.promotions.find(rows[0].id))?.status === 'rolled_back');

@@ -209,6 +209,21 @@ export class PingOneSimulator {
     return this.exchanges;
   }
 
+  /**
+   * Changes a flow as a person saving it in the DaVinci designer would: a new current version, saved
+   * with its content (not deployed), so exports of that version show the change.
+   */
+  editFlow(environmentId: string, flowId: string, changes: Record<string, unknown>): Record<string, unknown> {
+    const flow = this.flowsOf(environmentId).find((candidate) => candidate.id === flowId);
+    if (!flow) throw new Error(`simulator: no flow ${flowId} in ${environmentId}`);
+    Object.assign(flow, changes, {
+      currentVersion: Number(flow.currentVersion ?? 0) + 1,
+      updatedAt: new Date().toISOString(),
+    });
+    this.saveVersion(flow);
+    return flow;
+  }
+
   /** Drops faults not used up yet, so one test's leftovers do not reach the next. */
   clearFaults(): void {
     this.faults.length = 0;

@@ -56,6 +56,35 @@ describe('configuration', () => {
     expect(set.promotions.protectedEnvironments).toEqual(['staging', 'bb22bb22-0000-4000-8000-000000000002']);
     expect(set.promotions.approvers).toEqual(['U0A1', 'S0GROUP1']);
     expect(set.alerts.checkIntervalMs).toBe(172_800_000);
+    expect(defaults.promotions).toMatchObject({
+      requiredApprovals: 1,
+      rollbackWindowMs: 7 * 86_400_000,
+      lease: { leaseMs: 20_000, renewMs: 5_000 },
+    });
+    const strict = loadConfig({
+      ...slack,
+      FLIGHTIQ_REQUIRED_APPROVALS: '2',
+      FLIGHTIQ_ROLLBACK_WINDOW: '24h',
+      FLIGHTIQ_RUN_LEASE: '1m',
+    });
+    expect(strict.promotions).toMatchObject({
+      requiredApprovals: 2,
+      rollbackWindowMs: 86_400_000,
+      lease: { leaseMs: 60_000, renewMs: 15_000 },
+    });
+  });
+
+  it('refuses a pool too small for the app, in one line saying the minimum', () => {
+    const said = problem({ ...slack, DATABASE_POOL_MAX: '1' });
+    expect(said).toBe(
+      'Configuration error: DATABASE_POOL_MAX must be at least 3: background jobs, running promotions and Slack requests each need a connection at the same moment.',
+    );
+    expect(problem({ ...slack, FLIGHTIQ_REQUIRED_APPROVALS: '0' })).toContain(
+      'FLIGHTIQ_REQUIRED_APPROVALS must be 1 to 5 approvers',
+    );
+    expect(problem({ ...slack, FLIGHTIQ_RUN_LEASE: '1s' })).toContain(
+      'FLIGHTIQ_RUN_LEASE must be between 5s and 10m',
+    );
   });
 
   it('names a malformed duration, channel or approver list', () => {

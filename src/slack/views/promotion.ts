@@ -9,6 +9,8 @@ export const promotionActions = {
   run: 'promotion_run',
   cancel: 'promotion_cancel',
   rollback: 'promotion_rollback',
+  approveRollback: 'promotion_rollback_approve',
+  rejectRollback: 'promotion_rollback_reject',
 } as const;
 
 /** Where a promotion message is shown: the approval channel gets Approve/Reject, the requester Run/Cancel. */
@@ -178,7 +180,16 @@ function statusText(promotion: Promotion, waiting: string | undefined): string {
   const lines = [statusLines[promotion.status]];
   const running = promotion.status === 'running' || promotion.status === 'rolling_back';
   if (waiting && running) lines.push(`:hourglass_flowing_sand: ${escapeMrkdwn(waiting)}`);
-  if (promotion.decidedBy && promotion.decidedAt) {
+  const approvers = promotion.approvals.map((approval) => `<@${approval.userId}>`);
+  if (promotion.status === 'pending' && promotion.protected) {
+    const more = promotion.requiredApprovals - promotion.approvals.length;
+    lines.push(
+      approvers.length > 0
+        ? `Approved by ${people(approvers)} (${approvers.length} of ${promotion.requiredApprovals}); ${more} more approver${more === 1 ? '' : 's'} needed, none of them the requester.`
+        : `Needs ${promotion.requiredApprovals === 1 ? 'an approver' : `${promotion.requiredApprovals} approvers`} other than the requester.`,
+    );
+  }
+  if (promotion.decidedBy && promotion.decidedAt && promotion.status !== 'pending') {
     const verb =
       promotion.status === 'rejected'
         ? 'Rejected'
@@ -187,13 +198,27 @@ function statusText(promotion: Promotion, waiting: string | undefined): string {
           : promotion.protected
             ? 'Approved'
             : 'Run';
-    lines.push(`${verb} by <@${promotion.decidedBy}> ${slackDate(promotion.decidedAt)}.`);
+    const who = verb === 'Approved' && approvers.length > 1 ? people(approvers) : `<@${promotion.decidedBy}>`;
+    lines.push(`${verb} by ${who} ${slackDate(promotion.decidedAt)}.`);
   }
   if (promotion.status === 'pending') lines.push(`Expires ${slackDate(promotion.expiresAt)}.`);
   if (promotion.status === 'expired') lines.push(`Expired ${slackDate(promotion.expiresAt)}.`);
   if (promotion.rolledBackBy) lines.push(`Rollback by <@${promotion.rolledBackBy}>.`);
   if (promotion.outcome) lines.push(escapeMrkdwn(shorten(promotion.outcome, 1500)));
+  if (promotion.rollbackRequestedBy && promotion.rollbackRequestedAt) {
+    const yes = promotion.rollbackApprovals.map((approval) => `<@${approval.userId}>`);
+    const more = promotion.requiredApprovals - yes.length;
+    lines.push(
+      `:rewind: *Rollback asked for* by <@${promotion.rollbackRequestedBy}> ${slackDate(promotion.rollbackRequestedAt)}: ${more} more approver${more === 1 ? '' : 's'} needed, none of them <@${promotion.rollbackRequestedBy}>.${yes.length > 0 ? ` Approved so far by ${people(yes)}.` : ''} Nothing is written before.`,
+    );
+  } else if (promotion.rollbackUntil) {
+    lines.push(`Rollback is offered until ${slackDate(promotion.rollbackUntil)}.`);
+  }
   return lines.join('\n');
+}
+
+function people(users: string[]): string {
+  return users.length <= 1 ? (users[0] ?? '') : `${users.slice(0, -1).join(', ')} and ${users.at(-1)}`;
 }
 
 function flowLine(flow: PlannedFlow): string {
@@ -250,28 +275,37 @@ function buttonsFor(promotion: Promotion, surface: PromotionSurface): ActionsBlo
   if (promotion.status === 'pending' && surface === 'requester' && !promotion.protected) {
     elements.push(button('Run', promotionActions.run, 'primary'), button('Cancel', promotionActions.cancel));
   }
-  // Something to undo: a write that was made, or may have been (started, outcome unknown).
-  const wrote = promotion.steps.some((step) => step.action !== 'backup' && step.status !== 'failed');
-  const restorable =
-    wrote &&
-    (promotion.plan.flows.some((flow) => flow.action === 'update') ||
-      promotion.plan.variables.some((v) => v.action === 'create' || v.action === 'update'));
-  if (restorable && surface !== 'copy' && ['succeeded', 'failed', 'interrupted'].includes(promotion.status)) {
+  if (promotion.rollbackRequestedBy && surface === 'approval') {
+    elements.push(
+      button('Approve rollback', promotionActions.approveRollback, 'danger'),
+      button('Reject rollback', promotionActions.rejectRollback),
+    );
+  } else if (promotion.rollbackUntil && !promotion.rollbackRequestedBy && surface !== 'copy') {
     elements.push(button('Rollback', promotionActions.rollback, 'danger'));
   }
   return elements.length > 0 ? { type: 'actions', block_id: 'promotion_actions', elements } : undefined;
 }
 
-export function refusalText(reason: Refusal): string {
+export function refusalText(reason: Refusal, details: readonly string[] = []): string {
   switch (reason) {
     case 'own_request':
       return 'You requested this promotion, so someone else must approve or reject it.';
+    case 'own_rollback_request':
+      return 'You asked for this rollback, so another approver must decide on it.';
+    case 'already_approved':
+      return 'You have approved this already; it waits for another approver.';
     case 'not_approver':
       return 'Only FlightIQ approvers can decide on promotions into protected environments. Ask one of them (FLIGHTIQ_APPROVERS).';
     case 'not_requester':
-      return 'Only the person who requested this promotion can do that.';
+      return 'Only the person who requested this promotion (or an approver or admin) can do that.';
     case 'not_allowed':
       return 'That is not possible for this promotion.';
+    case 'too_late':
+      return 'Rollback is no longer offered for this promotion: its window (FLIGHTIQ_ROLLBACK_WINDOW) has passed. Promote the earlier version again instead.';
+    case 'nothing_to_undo':
+      return 'This promotion wrote nothing that a rollback could undo.';
+    case 'changed_since':
+      return `Not rolled back, and nothing was written: ${details.join(' ')} Promote the version you want instead.`;
   }
 }
 

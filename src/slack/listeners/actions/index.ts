@@ -30,7 +30,7 @@ export function register(
   app.action(auditActions.csv, auditCsvClicked(services, logger));
   app.action(homeActions.addTenant, homeTenantButton(services, 'add'));
   app.action(homeActions.editTenant, homeTenantButton(services, 'edit'));
-  for (const decision of ['approve', 'reject', 'run', 'cancel', 'rollback'] as const) {
+  for (const decision of Object.keys(promotionActions) as (keyof typeof promotionActions)[]) {
     app.action(
       promotionActions[decision],
       promotionButton(services, logger, decisions[decision], publishHome),

@@ -1,19 +1,21 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { type PingOneWait, waitText, withCallContext } from '../../../core/pingone-work.js';
-import type { DecisionOutcome, Promotion, PromotionNotifier } from '../../../core/promotions.js';
+import { problemHeadline } from '../../../core/problem-headlines.js';
+import type { DecisionOutcome, Promotion, PromotionNotifier, RunHooks } from '../../../core/promotions.js';
 import type { CoreServices } from '../../../core/services.js';
 import type { Logger } from '../../../logger.js';
+import { sendForApproval } from '../../approval-channel.js';
 import type { HomePublisher } from '../../home.js';
 import { notice } from '../../views/notices.js';
-import { alreadyText, promotionMessage, refusalText } from '../../views/promotion.js';
+import { alreadyText, type promotionActions, promotionMessage, refusalText } from '../../views/promotion.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 type Decide = (
   services: CoreServices,
   actor: { userId: string; teamId?: string },
   id: string,
-  show: (p: Promotion) => Promise<void>,
+  hooks: RunHooks,
 ) => Promise<DecisionOutcome>;
 
 /**
@@ -49,15 +51,18 @@ export function promotionButton(
       return updates;
     };
     let running: Promotion | undefined;
-    const started = (promotion: Promotion) => {
-      running = promotion;
-      return show(promotion);
+    const hooks: RunHooks = {
+      started: (promotion) => {
+        running = promotion;
+        return show(promotion);
+      },
+      waiting: (promotion, note) => void show(promotion, note),
     };
     const onWait = (wait: PingOneWait) => {
       if (running) void show(running, waitText(wait));
     };
     const result = await withCallContext({ onWait }, () =>
-      decide(services, actor, action.value ?? '', started),
+      decide(services, actor, action.value ?? '', hooks),
     );
     const tell = async (text: string) => {
       if (fromMessage)
@@ -74,11 +79,30 @@ export function promotionButton(
         await tell('That promotion no longer exists.');
         return;
       case 'refused':
-        await tell(refusalText(result.reason));
+        await tell(refusalText(result.reason, result.details));
         return;
       case 'already':
         // Whoever moved it on shows the outcome; re-rendering here could overwrite theirs with a stale state.
         await tell(alreadyText(result.promotion));
+        return;
+      case 'failed':
+        await tell(`${problemHeadline(result.problem.code)}. ${result.problem.message}`);
+        return;
+      case 'approved':
+        await show(result.promotion);
+        await tell(
+          `Your approval is counted. ${result.remaining} more approver${result.remaining === 1 ? ' is' : 's are'} needed before it runs.`,
+        );
+        return;
+      case 'rollback_requested':
+        await show(result.promotion);
+        await tell(
+          `Rollback asked for. An approver other than you decides on it${result.promotion.channelId ? ` in <#${result.promotion.channelId}>` : ''}; nothing is written before.`,
+        );
+        return;
+      case 'now_protected':
+        await show(result.promotion);
+        await tell(await sendForApproval(client, services, result.promotion, logger));
         return;
       case 'expired':
       case 'done':
@@ -87,12 +111,14 @@ export function promotionButton(
   };
 }
 
-export const decisions: Record<'approve' | 'reject' | 'run' | 'cancel' | 'rollback', Decide> = {
-  approve: (services, actor, id, show) => services.promotions.approve(actor, id, { started: show }),
-  run: (services, actor, id, show) => services.promotions.run(actor, id, { started: show }),
+export const decisions: Record<keyof typeof promotionActions, Decide> = {
+  approve: (services, actor, id, hooks) => services.promotions.approve(actor, id, hooks),
+  run: (services, actor, id, hooks) => services.promotions.run(actor, id, hooks),
   reject: (services, actor, id) => services.promotions.reject(actor, id),
   cancel: (services, actor, id) => services.promotions.cancel(actor, id),
-  rollback: (services, actor, id, show) => services.promotions.rollback(actor, id, { started: show }),
+  rollback: (services, actor, id, hooks) => services.promotions.rollback(actor, id, hooks),
+  approveRollback: (services, actor, id, hooks) => services.promotions.approveRollback(actor, id, hooks),
+  rejectRollback: (services, actor, id) => services.promotions.rejectRollback(actor, id),
 };
 
 /** The approval-channel message is updated with chat.update; the requester's ephemeral one through response_url. */

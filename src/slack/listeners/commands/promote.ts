@@ -3,12 +3,13 @@ import { slashCommand } from '../../../commands/subcommands.js';
 import type { RequestOutcome } from '../../../core/promotions.js';
 import type { CoreServices } from '../../../core/services.js';
 import { chooseTenant } from '../../../core/tenant-choice.js';
+import { sendForApproval } from '../../approval-channel.js';
 import { environmentNotMatchedMessage } from '../../views/artifact-list.js';
 import { escapeMrkdwn, shorten } from '../../views/mrkdwn.js';
 import { notice } from '../../views/notices.js';
 import { problemMessage } from '../../views/pingone-problem.js';
 import { promotionMessage } from '../../views/promotion.js';
-import type { SubcommandHandler, SubcommandRequest } from './flightiq.js';
+import type { SubcommandHandler } from './flightiq.js';
 import { tenantChoiceText } from './read-preamble.js';
 
 const usage = `\`${slashCommand} promote <flow> --from <env> --to <env> [--tenant <t>] [--as-new] [--no-subflows]\``;
@@ -71,45 +72,9 @@ export function promoteSubcommand(services: CoreServices): SubcommandHandler {
       await reply(promotionMessage(promotion, 'requester'));
       return;
     }
-    await postForApproval(request, services, promotion.id);
+    const told = await sendForApproval(request.client, services, promotion, request.logger);
+    await request.respond({ response_type: 'ephemeral', replace_original: true, ...notice(told) });
   };
-}
-
-async function postForApproval(
-  request: SubcommandRequest,
-  services: CoreServices,
-  id: string,
-): Promise<void> {
-  const promotion = await services.promotions.find(id);
-  const channel = services.promotions.approvalChannel;
-  if (!promotion || !channel) return;
-  try {
-    const posted = await request.client.chat.postMessage({
-      channel,
-      ...promotionMessage(promotion, 'approval'),
-    });
-    if (!posted.ts) throw new Error('chat.postMessage returned no ts');
-    await services.promotions.attachMessage(id, channel, posted.ts);
-  } catch (error) {
-    const slackError = (error as { data?: { error?: string } }).data?.error ?? 'unknown error';
-    request.logger.error({ err: error, promotion: id, channel }, 'could not post the promotion for approval');
-    await services.promotions.cancel({ userId: promotion.requestedBy }, id);
-    await request.respond({
-      response_type: 'ephemeral',
-      replace_original: true,
-      ...notice(
-        `:warning: Could not post the plan to the approval channel <#${channel}> (Slack said \`${escapeMrkdwn(slackError)}\`), so the request is cancelled. Invite the app to that channel (\`/invite @FlightIQ\`) and request again.`,
-      ),
-    });
-    return;
-  }
-  await request.respond({
-    response_type: 'ephemeral',
-    replace_original: true,
-    ...notice(
-      `:inbox_tray: The plan to promote *${escapeMrkdwn(promotion.flowName)}* into *${escapeMrkdwn(promotion.toEnvName)}* is waiting for an approver in <#${channel}>. You cannot approve your own request.`,
-    ),
-  });
 }
 
 function requestProblem(outcome: Exclude<RequestOutcome, { outcome: 'planned' }>) {

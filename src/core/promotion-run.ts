@@ -1,0 +1,678 @@
+import type pg from 'pg';
+import type { Logger } from '../logger.js';
+import { currentCallContext } from '../pingone/call-context.js';
+import type { PingOneClient } from '../pingone/client.js';
+import { PingOneError } from '../pingone/errors.js';
+import {
+  backupsOf,
+  finishRun,
+  finishStep,
+  type PromotionRecord,
+  type PromotionStatus,
+  type PromotionStep,
+  releaseRun,
+  renewLease,
+  saveBackup,
+  saveVariableChange,
+  startStep,
+  takeDestination,
+  variableChangesOf,
+  writerOf,
+} from '../store/promotions.js';
+import { problemOf } from './credential-check.js';
+import {
+  definitionFromResource,
+  isSecret,
+  sameShape,
+  type VariableDefinition,
+  variableRequest,
+  variableResourceSchema,
+} from './davinci-variables.js';
+import { DestinationWriter, type Written } from './destination-writes.js';
+import {
+  type ComputedPlan,
+  type FlowDefinition,
+  type PlannedVariable,
+  type PromotionPlan,
+  type PromotionPlanner,
+  rewrittenDefinition,
+  stableJson,
+  variableKey,
+} from './promotion-plan.js';
+import type { TenantService } from './tenants.js';
+
+/** A promotion as core shows it: the record, its plan and result as types, and its steps. */
+export interface Promotion extends Omit<PromotionRecord, 'plan' | 'result'> {
+  plan: PromotionPlan;
+  result: PromotionResult | null;
+  steps: PromotionStep[];
+  /** Approvals it (and a rollback of it) needs: FLIGHTIQ_REQUIRED_APPROVALS, where it is protected. */
+  requiredApprovals: number;
+  /** Until when Rollback is offered; null when it is not (not ended, nothing to undo, window passed). */
+  rollbackUntil: Date | null;
+}
+
+export interface PromotionResult {
+  flows: {
+    name: string;
+    action: 'created' | 'updated' | 'restored';
+    destinationId: string;
+    version: number | null;
+    deployedVersion: number | null;
+  }[];
+  /** Variables written: created or updated by the promotion, removed or restored by its rollback. */
+  variables?: {
+    name: string;
+    context: string;
+    /** For flow variables: the flow they belong to. */
+    flowName?: string;
+    action: 'created' | 'updated' | 'removed' | 'restored';
+    destinationId: string;
+  }[];
+  /** Flows a rollback leaves in place (they did not exist before the promotion). */
+  leftInPlace?: string[];
+}
+
+export interface RunHooks {
+  /** Called once the run is claimed, before anything else: to show "running" at once. */
+  started?: (promotion: Promotion) => Promise<void>;
+  /** Told while the run waits for another promotion to finish writing into the same destination. */
+  waiting?: (promotion: Promotion, note: string) => void;
+}
+
+/** How long a run's process may go without renewing its lease before it is taken for stopped. */
+export interface LeaseSettings {
+  leaseMs: number;
+  renewMs: number;
+}
+
+/** The running process's hold on one promotion; `lost` once the lease was not renewed in time. */
+interface Lease {
+  owner: string;
+  lost: boolean;
+  stop(): void;
+}
+
+/** Thrown by a step when the run's lease was lost: another replica took it for stopped. */
+class LeaseLost extends Error {
+  override name = 'LeaseLost';
+}
+
+/** How often a run waiting for its destination asks again. */
+const turnPollMs = 1_000;
+
+/**
+ * Running a claimed promotion (DESIGN §6, step 3) and its rollback: under a lease the process renews
+ * every few seconds, only while no other promotion writes into the same destination, each write
+ * recorded as started and done. A run whose lease is taken away stops before its next write.
+ */
+export class PromotionRunner {
+  constructor(
+    private readonly deps: {
+      pool: pg.Pool;
+      pingone: PingOneClient;
+      tenants: TenantService;
+      planner: PromotionPlanner;
+      logger: Logger;
+      lease: LeaseSettings;
+      load: (record: PromotionRecord) => Promise<Promotion>;
+      reload: (id: string) => Promise<Promotion>;
+    },
+  ) {}
+
+  /** Runs a promotion claimed by `owner` to its end: plan again, back up, write, deploy. */
+  async execute(promotion: Promotion, owner: string, hooks: RunHooks): Promise<Promotion> {
+    return this.held(promotion, owner, 'running', hooks, (lease) => this.write(promotion, lease));
+  }
+
+  /**
+   * Rolls back a promotion claimed by `owner` for it: what it wrote, put back, once. `before` is how it
+   * stood when claimed, to return to if the destination turns out to have changed since (then nothing
+   * is written, and `refused` says why).
+   */
+  async rollback(
+    promotion: Promotion,
+    owner: string,
+    hooks: RunHooks,
+    before: { status: PromotionStatus; outcome: string | null },
+  ): Promise<{ promotion: Promotion; refused?: string[] }> {
+    let refused: string[] | undefined;
+    const done = await this.held(promotion, owner, 'rolling_back', hooks, async (lease) => {
+      const changed = await this.changedSince(promotion).catch((error: unknown) => [
+        `FlightIQ could not check the destination first: ${messageOf(error)}`,
+      ]);
+      if (changed.length === 0) return this.restore(promotion, lease);
+      refused = changed;
+      await releaseRun(this.deps.pool, promotion.id, owner, before.status, before.outcome);
+      return this.deps.reload(promotion.id);
+    });
+    return refused ? { promotion: done, refused } : { promotion: done };
+  }
+
+  /**
+   * What has changed in the destination since the promotion wrote it, so that rolling back would lose
+   * someone's later change (or cannot put a variable back): empty when it is safe to roll back.
+   */
+  async changedSince(promotion: Promotion): Promise<string[]> {
+    const tenant = await this.deps.tenants.findById(promotion.tenantId);
+    if (!tenant) return ['The tenant was removed.'];
+    const credentials = this.deps.tenants.credentialsOf(tenant);
+    const where = promotion.toEnvName;
+    const problems: string[] = [];
+    const written = new Map<string, { name: string; version: number | null }>();
+    for (const step of promotion.steps) {
+      if (step.action === 'update' && step.destinationId && step.status !== 'failed') {
+        written.set(step.destinationId, { name: step.subject, version: step.version });
+      }
+    }
+    for (const [flowId, flow] of written) {
+      const current = (await this.deps.pingone.get(
+        credentials,
+        `/environments/${encodeURIComponent(promotion.toEnvId)}/flows/${encodeURIComponent(flowId)}`,
+      )) as { currentVersion?: number };
+      const now = current.currentVersion;
+      if (flow.version === null || now === undefined) {
+        problems.push(`FlightIQ cannot tell which version of ${where}'s ${flow.name} this promotion wrote.`);
+      } else if (now !== flow.version) {
+        const lost = now === flow.version + 1 ? `version ${now}` : `versions ${flow.version + 1}–${now}`;
+        problems.push(
+          `${where}'s ${flow.name} is at version ${now}; this promotion wrote version ${flow.version}; rolling back would lose ${lost}.`,
+        );
+      }
+    }
+    for (const change of await variableChangesOf(this.deps.pool, promotion.id)) {
+      const label = `${where}'s variable ${change.name}`;
+      let current: VariableDefinition | undefined;
+      try {
+        const read = variableResourceSchema.safeParse(
+          await this.deps.pingone.get(
+            credentials,
+            `/environments/${encodeURIComponent(promotion.toEnvId)}/variables/${encodeURIComponent(change.variableId)}`,
+          ),
+        );
+        if (read.success) current = definitionFromResource(read.data);
+      } catch (error) {
+        if (!(error instanceof PingOneError && error.code === 'not_found')) throw error;
+      }
+      const after = change.after ? variableFromRequest(change.variableId, change.after) : undefined;
+      if (!current) {
+        if (change.change === 'updated')
+          problems.push(`${label} was deleted since this promotion changed it.`);
+      } else if (after && !sameVariable(current, after)) {
+        problems.push(
+          `${label} was changed since this promotion ${change.change === 'created' ? 'created' : 'changed'} it.`,
+        );
+      }
+    }
+    return problems;
+  }
+
+  /** Holds the lease while waiting for the destination and while `work` runs; always ends the run. */
+  private async held(
+    promotion: Promotion,
+    owner: string,
+    status: 'running' | 'rolling_back',
+    hooks: RunHooks,
+    work: (lease: Lease) => Promise<Promotion>,
+  ): Promise<Promotion> {
+    const lease = this.heartbeat(promotion.id, owner);
+    const failed: PromotionStatus = status === 'running' ? 'failed' : 'rollback_failed';
+    try {
+      await hooks.started?.(promotion);
+      if (!(await this.turn(promotion, lease, hooks))) {
+        if (lease.lost) return this.deps.reload(promotion.id);
+        return this.finish(
+          promotion,
+          lease,
+          failed,
+          `Another promotion kept writing into ${promotion.toEnvName} for as long as this one could wait; nothing was written. Try again later.`,
+          null,
+        );
+      }
+      return await work(lease);
+    } catch (error) {
+      if (error instanceof LeaseLost) return this.deps.reload(promotion.id);
+      throw error;
+    } finally {
+      lease.stop();
+    }
+  }
+
+  /** Renews the lease every few seconds until stopped; marks it lost the first time renewing fails. */
+  private heartbeat(id: string, owner: string): Lease {
+    const { leaseMs, renewMs } = this.deps.lease;
+    const lease: Lease = { owner, lost: false, stop: () => clearInterval(timer) };
+    const timer = setInterval(() => {
+      renewLease(this.deps.pool, id, owner, leaseMs)
+        .then((held) => {
+          if (!held && !lease.lost) {
+            lease.lost = true;
+            this.deps.logger.warn(
+              { promotion: id },
+              'promotion lease lost: another replica took its run for stopped',
+            );
+          }
+        })
+        .catch((error: unknown) =>
+          this.deps.logger.warn({ err: error, promotion: id }, 'could not renew the promotion lease'),
+        );
+    }, renewMs);
+    timer.unref();
+    return lease;
+  }
+
+  /**
+   * Waits until this run may write into its destination: no other promotion writes there, and none
+   * that was claimed earlier is still waiting. Tells the hooks once, saying who it waits for.
+   */
+  private async turn(promotion: Promotion, lease: Lease, hooks: RunHooks): Promise<boolean> {
+    let told = false;
+    for (;;) {
+      if (lease.lost) return false;
+      if (await takeDestination(this.deps.pool, promotion.id, lease.owner)) return true;
+      if (Date.now() + turnPollMs > currentCallContext().deadline) return false;
+      if (!told) {
+        told = true;
+        const writer = await writerOf(this.deps.pool, promotion.toEnvId);
+        const who = writer
+          ? `the promotion of ${writer.flowName} from ${writer.fromEnvName} is writing into ${promotion.toEnvName} now`
+          : `another promotion into ${promotion.toEnvName} was approved first`;
+        hooks.waiting?.(promotion, `Waiting for its turn: ${who}. This one starts when it ends.`);
+      }
+      await new Promise((done) => setTimeout(done, turnPollMs));
+    }
+  }
+
+  private async write(promotion: Promotion, lease: Lease): Promise<Promotion> {
+    const tenant = await this.deps.tenants.findById(promotion.tenantId);
+    if (!tenant)
+      return this.finish(promotion, lease, 'failed', 'The tenant was removed after the request.', null);
+    const credentials = this.deps.tenants.credentialsOf(tenant);
+    const main = promotion.plan.flows.find((flow) => flow.role === 'main');
+    let fresh: ComputedPlan;
+    try {
+      fresh = await this.deps.planner.plan(
+        credentials,
+        promotion.plan.from,
+        promotion.plan.to,
+        main?.sourceId ?? '',
+        promotion.options,
+      );
+    } catch (error) {
+      return this.finish(
+        promotion,
+        lease,
+        'failed',
+        `Could not check the plan again: ${messageOf(error)}`,
+        null,
+      );
+    }
+    if (fresh.plan.fingerprint !== promotion.fingerprint) {
+      return this.finish(
+        promotion,
+        lease,
+        'failed',
+        'The source or the destination changed since this plan was made; nothing was written. Request the promotion again.',
+        null,
+      );
+    }
+
+    const { pool } = this.deps;
+    const writer = new DestinationWriter(this.deps.pingone, credentials, promotion.toEnvId);
+    const result: PromotionResult = { flows: [], variables: [] };
+    const variables = result.variables ?? [];
+    const step = <T>(
+      action: string,
+      subject: string,
+      destinationId: string | null,
+      write: () => Promise<Written<T>>,
+    ) => this.step(promotion.id, lease, { action, subject, destinationId }, write);
+    try {
+      // Backups first: nothing is written unless every flow it overwrites can be put back.
+      for (const entry of fresh.plan.flows.filter((flow) => flow.action === 'update' && flow.destinationId)) {
+        const flowId = entry.destinationId ?? '';
+        const version = entry.destinationVersions?.current ?? 1;
+        await step('backup', entry.destinationName, flowId, async () => {
+          const definition = await writer.backup(flowId, version, entry.destinationName);
+          await saveBackup(pool, promotion.id, { flowId, flowName: definition.name, version, definition });
+          return { value: { version }, readBack: false };
+        });
+      }
+
+      // Variables of the environment the flows need, before the flows that read them.
+      for (const planned of toWrite(fresh.plan.variables, (v) => v.context !== 'flow')) {
+        const source = fresh.variables.get(variableKey(planned))?.source;
+        if (!source) continue;
+        const body = variableRequest(source);
+        const { value } = await step('create variable', variableLabel(planned), null, () =>
+          writer.createVariable(body),
+        );
+        await saveVariableChange(pool, promotion.id, {
+          variableId: value.id,
+          name: planned.name,
+          context: planned.context,
+          flowId: null,
+          change: 'created',
+          before: null,
+          after: body,
+        });
+        variables.push({
+          name: planned.name,
+          context: planned.context,
+          action: 'created',
+          destinationId: value.id,
+        });
+      }
+
+      const flows = new Map<string, { id: string; name: string }>();
+      for (const entry of fresh.plan.flows) {
+        if (entry.destinationId)
+          flows.set(entry.sourceId, { id: entry.destinationId, name: entry.destinationName });
+      }
+      const existing = new Set([...flows.values()].map((flow) => flow.id));
+      const written: { name: string; id: string; action: 'created' | 'updated'; version: number | null }[] =
+        [];
+      for (const entry of fresh.plan.flows) {
+        if (entry.action === 'unchanged') continue;
+        const source = fresh.definitions.get(entry.sourceId);
+        if (!source) throw new Error(`no definition for ${entry.name}`);
+        const body = {
+          ...rewrittenDefinition(source, { flows, ...fresh.maps }),
+          name: entry.destinationName,
+        };
+        const creating = entry.action === 'create';
+        const { value } = await step(
+          creating ? 'create' : 'update',
+          entry.destinationName,
+          entry.destinationId,
+          async () => {
+            if (creating) return writer.createFlow(body, existing);
+            const replaced = await writer.replaceFlow(entry.destinationId ?? '', body);
+            return { ...replaced, value: { id: entry.destinationId ?? '', ...replaced.value } };
+          },
+        );
+        flows.set(entry.sourceId, { id: value.id, name: entry.destinationName });
+        written.push({
+          name: entry.destinationName,
+          id: value.id,
+          action: creating ? 'created' : 'updated',
+          version: value.version,
+        });
+      }
+
+      // Flow variables belong to the destination's flow, so they follow it.
+      for (const planned of toWrite(fresh.plan.variables, (v) => v.context === 'flow')) {
+        const pair = fresh.variables.get(variableKey(planned));
+        const flow = planned.flow ? flows.get(planned.flow.sourceId) : undefined;
+        const source = pair?.source;
+        if (!source || !flow) continue;
+        if (planned.action === 'create') {
+          const body = variableRequest(source, { flowId: flow.id });
+          const { value } = await step('create variable', variableLabel(planned), null, () =>
+            writer.createVariable(body),
+          );
+          await saveVariableChange(pool, promotion.id, {
+            variableId: value.id,
+            name: planned.name,
+            context: 'flow',
+            flowId: flow.id,
+            change: 'created',
+            before: null,
+            after: body,
+          });
+          variables.push({
+            name: planned.name,
+            context: 'flow',
+            flowName: flow.name,
+            action: 'created',
+            destinationId: value.id,
+          });
+        } else if (pair.destination?.id) {
+          const before = pair.destination;
+          const variableId = before.id ?? '';
+          // Values are per environment: the destination keeps its own.
+          const body = variableRequest(source, { flowId: flow.id, value: before.value });
+          await step('update variable', variableLabel(planned), variableId, () =>
+            writer.replaceVariable(variableId, body),
+          );
+          await saveVariableChange(pool, promotion.id, {
+            variableId,
+            name: planned.name,
+            context: 'flow',
+            flowId: flow.id,
+            change: 'updated',
+            before: variableRequest(before, { flowId: flow.id }),
+            after: body,
+          });
+          variables.push({
+            name: planned.name,
+            context: 'flow',
+            flowName: flow.name,
+            action: 'updated',
+            destinationId: variableId,
+          });
+        }
+      }
+
+      for (const flow of written) {
+        const deployed = await this.deploy(writer, promotion.id, lease, flow);
+        result.flows.push({
+          name: flow.name,
+          action: flow.action,
+          destinationId: flow.id,
+          version: flow.version,
+          deployedVersion: deployed.version,
+        });
+      }
+    } catch (error) {
+      if (error instanceof LeaseLost) throw error;
+      return this.finish(promotion, lease, 'failed', `Stopped: ${messageOf(error)}`, result);
+    }
+    const changed = result.flows.length + variables.length;
+    const parts = [
+      result.flows.length > 0 ? `${result.flows.length} flow(s) written and deployed` : '',
+      variables.length > 0 ? `${variables.length} variable(s) created or updated` : '',
+    ].filter(Boolean);
+    return this.finish(
+      promotion,
+      lease,
+      'succeeded',
+      changed === 0 ? 'Nothing to change: the destination already matches.' : `${parts.join('; ')}.`,
+      result,
+    );
+  }
+
+  /**
+   * Undoes what a promotion wrote: flows back to their backups (and deployed), variables it changed
+   * back to what they were, variables it created removed. Flows it created stay, with their variables.
+   */
+  private async restore(promotion: Promotion, lease: Lease): Promise<Promotion> {
+    const tenant = await this.deps.tenants.findById(promotion.tenantId);
+    const backups = await backupsOf(this.deps.pool, promotion.id);
+    const createdFlows = (promotion.result?.flows ?? []).filter((flow) => flow.action === 'created');
+    const result: PromotionResult = {
+      flows: [],
+      variables: [],
+      leftInPlace: createdFlows.map((flow) => flow.name),
+    };
+    const variables = result.variables ?? [];
+    if (!tenant) {
+      return this.finish(
+        promotion,
+        lease,
+        'rollback_failed',
+        'The tenant was removed; nothing was restored.',
+        result,
+      );
+    }
+    const credentials = this.deps.tenants.credentialsOf(tenant);
+    const writer = new DestinationWriter(this.deps.pingone, credentials, promotion.toEnvId);
+    const keptWith = new Set(createdFlows.map((flow) => flow.destinationId));
+    const flowNames = new Map([
+      ...promotion.plan.flows.flatMap((flow) =>
+        flow.destinationId ? [[flow.destinationId, flow.destinationName] as const] : [],
+      ),
+      ...(promotion.result?.flows ?? []).map((flow) => [flow.destinationId, flow.name] as const),
+    ]);
+    try {
+      for (const backup of backups) {
+        const { value } = await this.step(
+          promotion.id,
+          lease,
+          { action: 'restore', subject: backup.flowName, destinationId: backup.flowId },
+          () => writer.replaceFlow(backup.flowId, backup.definition as FlowDefinition),
+        );
+        const deployed = await this.deploy(writer, promotion.id, lease, {
+          id: backup.flowId,
+          name: backup.flowName,
+        });
+        result.flows.push({
+          name: backup.flowName,
+          action: 'restored',
+          destinationId: backup.flowId,
+          version: value.version,
+          deployedVersion: deployed.version,
+        });
+      }
+      for (const change of (await variableChangesOf(this.deps.pool, promotion.id)).reverse()) {
+        if (change.flowId && keptWith.has(change.flowId)) continue;
+        const flowName = change.flowId ? flowNames.get(change.flowId) : undefined;
+        const subject = `${change.name} (${change.context === 'flow' ? `flow variable of ${flowName ?? 'its flow'}` : change.context})`;
+        if (change.change === 'created') {
+          await this.step(
+            promotion.id,
+            lease,
+            { action: 'remove variable', subject, destinationId: change.variableId },
+            () => writer.deleteVariable(change.variableId),
+          );
+        } else if (change.before) {
+          const before = change.before;
+          await this.step(
+            promotion.id,
+            lease,
+            { action: 'restore variable', subject, destinationId: change.variableId },
+            () => writer.replaceVariable(change.variableId, before),
+          );
+        }
+        variables.push({
+          name: change.name,
+          context: change.context,
+          ...(flowName ? { flowName } : {}),
+          action: change.change === 'created' ? 'removed' : 'restored',
+          destinationId: change.variableId,
+        });
+      }
+    } catch (error) {
+      if (error instanceof LeaseLost) throw error;
+      return this.finish(
+        promotion,
+        lease,
+        'rollback_failed',
+        `Rollback stopped: ${messageOf(error)}`,
+        result,
+      );
+    }
+    const parts = [
+      `${result.flows.length} flow(s) restored to their backed-up version and deployed`,
+      variables.length > 0 ? `${variables.length} variable(s) removed or restored` : '',
+    ].filter(Boolean);
+    return this.finish(promotion, lease, 'rolled_back', `${parts.join('; ')}.`, result);
+  }
+
+  /** Deploys a destination flow (its current version becomes the published one), as a recorded step. */
+  private async deploy(
+    writer: DestinationWriter,
+    promotionId: string,
+    lease: Lease,
+    flow: { id: string; name: string },
+  ): Promise<{ version: number | null }> {
+    const { value } = await this.step(
+      promotionId,
+      lease,
+      { action: 'deploy', subject: flow.name, destinationId: flow.id },
+      () => writer.deploy(flow.id),
+    );
+    return value;
+  }
+
+  /**
+   * Records a write as started before sending it and done (or failed) after, so a crash shows where it
+   * stopped; a write PingOne answered too late but read back as made is done, and says so. Nothing is
+   * sent once the lease is lost.
+   */
+  private async step<T>(
+    promotionId: string,
+    lease: Lease,
+    step: { action: string; subject: string; destinationId?: string | null },
+    write: () => Promise<Written<T>>,
+  ): Promise<Written<T>> {
+    const stepId = lease.lost ? null : await startStep(this.deps.pool, promotionId, lease.owner, step);
+    if (stepId === null) throw new LeaseLost(`promotion ${promotionId} is no longer this process's to run`);
+    try {
+      const outcome = await write();
+      const value = (outcome.value ?? {}) as { id?: unknown; version?: unknown };
+      await finishStep(this.deps.pool, stepId, {
+        status: 'done',
+        destinationId: typeof value.id === 'string' ? value.id : null,
+        version: typeof value.version === 'number' ? value.version : null,
+        ...(outcome.readBack
+          ? { detail: 'PingOne answered too late; reading back showed the change was made' }
+          : {}),
+      });
+      return outcome;
+    } catch (error) {
+      this.deps.logger.error(
+        { err: error, promotion: promotionId, step: step.action },
+        'promotion step failed',
+      );
+      await finishStep(this.deps.pool, stepId, { status: 'failed', detail: messageOf(error).slice(0, 500) });
+      throw error;
+    }
+  }
+
+  private async finish(
+    promotion: Promotion,
+    lease: Lease,
+    status: 'succeeded' | 'failed' | 'rolled_back' | 'rollback_failed',
+    outcome: string,
+    result: PromotionResult | null,
+  ): Promise<Promotion> {
+    const finished = await finishRun(this.deps.pool, promotion.id, lease.owner, status, {
+      outcome,
+      ...(result ? { result } : {}),
+    });
+    if (!finished)
+      this.deps.logger.warn({ promotion: promotion.id, status }, 'promotion was taken over while it ran');
+    return this.deps.reload(promotion.id);
+  }
+}
+
+/** The variables a plan writes (created or updated), of the contexts `which` picks. */
+function toWrite(
+  variables: PlannedVariable[],
+  which: (variable: PlannedVariable) => boolean,
+): PlannedVariable[] {
+  return variables.filter((v) => which(v) && (v.action === 'create' || v.action === 'update'));
+}
+
+function variableLabel(variable: PlannedVariable): string {
+  return variable.context === 'flow'
+    ? `${variable.name} (flow variable of ${variable.flow?.name ?? 'its flow'})`
+    : `${variable.name} (${variable.context})`;
+}
+
+function variableFromRequest(id: string, request: Record<string, unknown>): VariableDefinition | undefined {
+  const parsed = variableResourceSchema.safeParse({ ...request, id });
+  return parsed.success ? definitionFromResource(parsed.data) : undefined;
+}
+
+/** Same type, limits and (where PingOne shows it) value: a secret's value reads back masked. */
+function sameVariable(current: VariableDefinition, written: VariableDefinition): boolean {
+  if (!sameShape(current, written)) return false;
+  return isSecret(written) || stableJson(current.value ?? null) === stableJson(written.value ?? null);
+}
+
+/** What to tell people about a failure: PingOne's cause, or (for our own bugs) only that it is logged. */
+export function messageOf(error: unknown): string {
+  return problemOf(error)?.message ?? 'an unexpected error in FlightIQ (the log has the details)';
+}
