@@ -81,12 +81,17 @@ export const round = (n: number, digits = 1) => Number(n.toFixed(digits));
 /** Progress notes go to stderr through the app's own logger; the results table alone goes to stdout. */
 export const benchLogger = createLogger({ level: 'info', pretty: false }, process.stderr);
 
-/** The real service (HTTP mode, no background jobs) against the fakes, as each benchmark needs it. */
+/**
+ * The real service (HTTP mode) against the fakes, as each benchmark needs it: without background jobs
+ * unless asked for, with any settings of its own.
+ */
 export function startBenchService(parts: {
   fakeSlack: FakeSlack;
   sim: PingOneSimulator;
   database: { env: Record<string, string> };
   signingSecret: string;
+  env?: Record<string, string>;
+  jobs?: boolean;
 }) {
   const config = loadConfig({
     PORT: '0',
@@ -99,8 +104,11 @@ export function startBenchService(parts: {
     FLIGHTIQ_ADMINS: 'U0BENCH001',
     ...parts.sim.env,
     ...parts.database.env,
+    ...parts.env,
   });
-  return startService(config, createLogger({ level: 'warn', pretty: false }), { jobs: { disabled: true } });
+  return startService(config, createLogger({ level: 'warn', pretty: false }), {
+    jobs: { disabled: !parts.jobs },
+  });
 }
 
 /** The results: a title and a Markdown table on stdout, ready to paste into the README. */

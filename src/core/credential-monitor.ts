@@ -2,10 +2,10 @@ import type pg from 'pg';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { PingOneClient } from '../pingone/client.js';
-import { PingOneError } from '../pingone/errors.js';
 import {
   claimAlertPosting,
   claimCertificateWarning,
+  claimExpiryScan,
   dropCertificateWarning,
   type HealthChange,
   listTenantHealth,
@@ -15,6 +15,7 @@ import {
 } from '../store/tenant-health.js';
 import { type Problem, problemOf } from './credential-check.js';
 import type { EnvironmentDirectory } from './environments.js';
+import { withCallContext } from './pingone-work.js';
 import type { Tenant, TenantService } from './tenants.js';
 
 /** What the alert channel is told about a tenant. */
@@ -57,6 +58,9 @@ export interface AlertNotifier {
   certificate(warning: CertificateWarning): Promise<void>;
 }
 
+/** A background check must not wait long on PingOne: the next one comes in minutes. */
+const checkWorkMs = 60_000;
+
 /** Causes that mean the stored credentials themselves do not work (not a missing role somewhere). */
 const credentialCauses = new Set<Problem['code']>([
   'client_authentication_failed',
@@ -82,6 +86,8 @@ const expiringKinds = [
 
 const maxEnvironmentsForCertificates = 20;
 const dayMs = 24 * 60 * 60 * 1000;
+/** How often each tenant's certificates and keys are read for expiry: they change over days, not minutes. */
+export const expiryScanMs = 6 * 60 * 60 * 1000;
 
 /**
  * DESIGN §7: whether each tenant's stored credentials work, and the alert channel told once per
@@ -108,27 +114,26 @@ export class CredentialMonitor {
     return new Map((await listTenantHealth(this.deps.pool)).map((health) => [health.tenantId, health]));
   }
 
-  /** The scheduled check: mint a token (through the token cache) and read the worker's role assignments. */
+  /**
+   * The scheduled check, with the fewest PingOne calls it needs: one newly minted token proves the
+   * stored credentials work. Every few hours (`expiryScanMs`), also the certificates and keys of the
+   * environments the worker reaches, for expiry warnings.
+   */
   async checkTenant(tenantId: string): Promise<void> {
     const tenant = await this.deps.tenants.findById(tenantId);
     if (!tenant) return;
     const credentials = this.deps.tenants.credentialsOf(tenant);
     let problem: Problem | undefined;
     try {
-      await this.deps.pingone.freshToken(credentials);
-      await this.deps.pingone.get(
-        credentials,
-        `/environments/${tenant.environmentId}/applications/${encodeURIComponent(tenant.clientId)}/roleAssignments`,
-      );
+      await withCallContext({ timeoutMs: checkWorkMs }, () => this.deps.pingone.freshToken(credentials));
     } catch (error) {
-      // Not being allowed to read its own roles is a role matter, not broken credentials.
-      if (!(error instanceof PingOneError && error.code === 'missing_role')) {
-        problem = problemOf(error);
-        if (!problem) throw error;
-      }
+      problem = problemOf(error);
+      if (!problem) throw error;
     }
     await this.observe(tenant, problem);
-    if (!problem) await this.warnAboutCertificates(tenant);
+    if (problem || !this.deps.alertChannel) return;
+    if (!(await claimExpiryScan(this.deps.pool, tenant.id, expiryScanMs))) return;
+    await withCallContext({ timeoutMs: checkWorkMs }, () => this.warnAboutCertificates(tenant));
   }
 
   /** A command saw this: a problem with the credentials themselves, or a token that worked (undefined). */

@@ -306,6 +306,7 @@ export class PromotionPlanner {
         forms,
         variables.planned,
         variables.definitions,
+        options.asNew,
       ),
     };
     const definitions = new Map(source.flows.map((flow) => [flow.id, definitionOf(flow)]));
@@ -888,6 +889,7 @@ function fingerprintOf(
   forms: PromotionPlan['forms'],
   variables: PlannedVariable[],
   definitions: ComputedPlan['variables'],
+  asNew: boolean,
 ): string {
   const state = {
     source: sourceFlows
@@ -912,7 +914,12 @@ function fingerprintOf(
     // to other promotions, which must not invalidate this one.
     namesTaken: destinationFlows
       .map((flow) => flow.name.toLowerCase())
-      .filter((name) => sourceFlows.some((flow) => name.startsWith(flow.name.toLowerCase())))
+      .filter((name) =>
+        sourceFlows.some((flow) => {
+          const own = flow.name.toLowerCase();
+          return name === own || (asNew && name.startsWith(`${own} (copy`));
+        }),
+      )
       .sort(),
     connectors: connectors.map((c) => [c.sourceId, c.destinationId]),
     forms: forms.map((f) => [f.sourceId, f.destinationId]),

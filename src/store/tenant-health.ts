@@ -115,6 +115,20 @@ export async function listTenantHealth(db: Queryable): Promise<TenantHealth[]> {
   return rows.map(toHealth);
 }
 
+/**
+ * Claims a tenant's certificate and key expiry scan when the last one is older than `everyMs`: true for
+ * one caller per period, whatever the replicas.
+ */
+export async function claimExpiryScan(db: Queryable, tenantId: string, everyMs: number): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE tenant_health SET expiry_scanned_at = now()
+      WHERE tenant_id = $1
+        AND (expiry_scanned_at IS NULL OR expiry_scanned_at < now() - make_interval(secs => $2 / 1000.0))`,
+    [tenantId, everyMs],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
 /** Records a certificate warning; true only for the first caller, so each certificate is warned about once. */
 export async function claimCertificateWarning(
   db: Queryable,

@@ -193,6 +193,23 @@ describe('credential alerts', () => {
     expect(String(warnings[0]?.args.text)).toContain('Certificate SAML encryption in Staging expires in');
   });
 
+  it('makes one PingOne call a check, and reads certificates and keys only every few hours', async () => {
+    const before = sim.requests.length;
+    await check();
+    const first = sim.requests.slice(before).map((r) => `${r.method} ${r.path.replace(/\?.*$/, '')}`);
+    // A token, then (the first time) the environments and each one's certificates and keys.
+    expect(first[0]).toMatch(/^POST \/.*\/as\/token$/);
+    expect(first.filter((r) => r.endsWith('/certificates'))).toHaveLength(4);
+    expect(first.filter((r) => r.endsWith('/keys'))).toHaveLength(4);
+    const again = sim.requests.length;
+    await check();
+    await check();
+    expect(sim.requests.slice(again).map((r) => r.path)).toEqual([
+      expect.stringMatching(/\/as\/token$/),
+      expect.stringMatching(/\/as\/token$/),
+    ]);
+  });
+
   it('warns once about a signing key that expires soon, as a key', async () => {
     const soon = new Date(Date.now() + 5 * 86_400_000).toISOString();
     sim.data.collections[staging]?.keys?.push({

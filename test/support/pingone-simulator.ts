@@ -128,8 +128,8 @@ export const simulatorSeed = resolve(import.meta.dirname, '../fixtures/pingone/d
 
 export class PingOneSimulator {
   data: SimData;
-  /** Every request received: method, path (with query) and the token's client, for assertions. */
-  readonly requests: { method: string; path: string; clientId?: string }[] = [];
+  /** Every request received: method, path (with query), the token's client and when, for assertions. */
+  readonly requests: { method: string; path: string; clientId?: string; at: number }[] = [];
   /** Added to every answer, to model a distant PingOne. */
   latencyMs = 0;
   /** Added again to every change (create, replace, delete, deploy): DaVinci takes its time to save. */
@@ -253,6 +253,7 @@ export class PingOneSimulator {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const session = token ? this.tokens.get(token) : undefined;
     this.requests.push({
+      at: Date.now(),
       method: req.method ?? 'GET',
       path: url.pathname + url.search,
       ...(session ? { clientId: session.clientId } : {}),
