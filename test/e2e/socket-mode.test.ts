@@ -6,6 +6,8 @@ import { createLogger } from '../../src/logger.js';
 import { type RunningService, startService } from '../../src/service.js';
 import { createEmbeddedTestDatabase, type TestDatabase } from '../support/database.js';
 import { FakeSlack, fakeTeamId } from '../support/fake-slack.js';
+import { formState, validTenant } from '../support/tenant-form.js';
+import { testEncryptionKeys } from '../support/test-app.js';
 
 let fakeSlack: FakeSlack;
 let database: TestDatabase;
@@ -24,7 +26,11 @@ afterEach(async () => {
   await fakeSlack.stop();
 });
 
-async function startSocketMode(options: { productionRetries?: boolean } = {}) {
+const logs: string[] = [];
+
+async function startSocketMode(
+  options: { productionRetries?: boolean; logLevel?: string; env?: Record<string, string> } = {},
+) {
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
@@ -33,10 +39,17 @@ async function startSocketMode(options: { productionRetries?: boolean } = {}) {
     SLACK_APP_TOKEN: fakeSlack.appToken,
     SLACK_API_URL: fakeSlack.apiUrl,
     ...database.env,
+    ...options.env,
   });
+  logs.length = 0;
   const logger = createLogger(
-    { level: 'silent', pretty: false },
-    new Writable({ write: (_chunk, _encoding, done) => done() }),
+    { level: options.logLevel ?? 'silent', pretty: false },
+    new Writable({
+      write: (chunk, _encoding, done) => {
+        logs.push(String(chunk));
+        done();
+      },
+    }),
   );
   service = await startService(
     config,
@@ -48,6 +61,50 @@ async function startSocketMode(options: { productionRetries?: boolean } = {}) {
 }
 
 describe('Socket Mode (SLACK_APP_TOKEN set)', () => {
+  it('never logs a payload, at trace level either: a secret typed into the tenant form stays out of the log', async () => {
+    const canary = 'CANARY-socket-7f1e2d3c-4b5a-6978-a1b2-c3d4e5f6';
+    await startSocketMode({
+      logLevel: 'trace',
+      env: { FLIGHTIQ_ADMINS: 'U0ADMIN0001', FLIGHTIQ_ENCRYPTION_KEYS: testEncryptionKeys },
+    });
+    await fakeSlack.sendEnvelope('slash_commands', {
+      team_id: fakeTeamId,
+      user_id: 'U0ADMIN0001',
+      channel_id: 'C0CHANNEL1',
+      command: '/flightiq',
+      text: 'tenant add',
+      response_url: fakeSlack.issueResponseUrl(),
+      trigger_id: fakeSlack.issueTriggerId(),
+    });
+    const form = (await fakeSlack.waitFor(() =>
+      fakeSlack.views.find((view) => view.callback_id === 'tenant_form'),
+    )) as {
+      id: string;
+      private_metadata: string;
+    };
+    await fakeSlack.sendEnvelope('interactive', {
+      type: 'view_submission',
+      team: { id: fakeTeamId, domain: 'fake' },
+      user: { id: 'U0ADMIN0001', username: 'admin', team_id: fakeTeamId },
+      api_app_id: 'A0FAKEAPP1',
+      trigger_id: fakeSlack.issueTriggerId(),
+      view: {
+        id: form.id,
+        type: 'modal',
+        callback_id: 'tenant_form',
+        private_metadata: form.private_metadata,
+        state: { values: formState({ ...validTenant, clientSecret: canary }, false) },
+      },
+    });
+    await fakeSlack.waitFor(
+      () => fakeSlack.calls.some((call) => JSON.stringify(call.args).includes('Tenant saved')) || undefined,
+    );
+    const written = logs.join('');
+    expect(written).toContain('[payload not logged]');
+    expect(written.length).toBeGreaterThan(1_000);
+    expect(written).not.toContain(canary);
+  });
+
   it('connects through apps.connections.open with the app token and answers /flightiq help in the ack', async () => {
     const running = await startSocketMode();
     expect(running.mode).toBe('socket');
