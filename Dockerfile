@@ -17,8 +17,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
-# The embedded database (used only without DATABASE_URL) lives in a volume owned by the app user.
-RUN mkdir -p /data && chown node:node /data
+# The embedded database (used only without DATABASE_URL) lives in a volume only the app user can read:
+# its server has no password, so the file system is what keeps other users out.
+RUN mkdir -p /data && chown node:node /data && chmod 700 /data
 VOLUME ["/data"]
 USER node
 EXPOSE 3000

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
@@ -109,6 +109,27 @@ describe('the embedded database', () => {
       writer.release();
       reader.release();
     }
+  });
+
+  it('serves even a deep data directory on a private Unix socket, never TCP, and makes the directory private', async () => {
+    const base = (await fresh('embedded')).env.FLIGHTIQ_DATA_DIR ?? '';
+    const dataDir = join(base, 'a'.repeat(60), 'b'.repeat(60));
+    expect(dataDir.length).toBeGreaterThan(120);
+    // As an older version, a copy or a loose umask may have left it: readable by everyone.
+    mkdirSync(dataDir, { recursive: true, mode: 0o755 });
+    chmodSync(dataDir, 0o755);
+    writeFileSync(join(dataDir, 'flightiq.key'), 'not a real key', { mode: 0o644 });
+    const db = await openDatabase({ ...settings({ env: {} } as TestDatabase), dataDir }, logger);
+    cleanup.push(() => db.close());
+    await expect(db.ping()).resolves.toBeUndefined();
+
+    const host = String((db.pool as unknown as { options: { host: string } }).options.host);
+    expect(host.startsWith('/')).toBe(true);
+    expect(statSync(host).mode & 0o777).toBe(0o700);
+    expect(statSync(join(host, '.s.PGSQL.5432')).isSocket()).toBe(true);
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dataDir, 'flightiq.key')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dataDir, 'pgdata')).mode & 0o777).toBe(0o700);
   });
 
   it('refuses a second process on the same directory, naming it', async () => {
