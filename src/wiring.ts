@@ -40,7 +40,13 @@ export function createCoreServices(parts: {
     teamId: parts.teamId,
   });
   const pingone = new PingOneClient({ overrides: config.pingone, logger });
-  const tenants = new TenantService({ pool: database.pool, keys: parts.keys, access, logger });
+  const tenants = new TenantService({
+    pool: database.pool,
+    keys: parts.keys,
+    access,
+    logger,
+    credentialsChanged: (tenantId) => pingone.tokens.forgetTenant(tenantId),
+  });
   const environments = new EnvironmentDirectory({ pingone, tenants });
   const monitor = new CredentialMonitor({
     pool: database.pool,

@@ -62,6 +62,8 @@ export interface TenantServiceDeps {
   keys: KeyRing;
   access: AccessPolicy;
   logger: Logger;
+  /** Told when a tenant's credentials change or go, so tokens minted with the old ones are dropped. */
+  credentialsChanged?: (tenantId: string) => void;
 }
 
 /**
@@ -109,7 +111,9 @@ export class TenantService {
   /** How to act as this tenant's worker app; the secret is opened only when a token is minted. */
   credentialsOf(tenant: Tenant): WorkerCredentials {
     return {
-      cacheKey: tenant.id,
+      // The row's version changes with every edit, so a token minted with the credentials before an
+      // edit is never used after it, on any replica (each reads the tenant anew per command).
+      cacheKey: `${tenant.id}#${tenant.version}`,
       region: tenant.region,
       environmentId: tenant.environmentId,
       clientId: tenant.clientId,
@@ -244,6 +248,7 @@ export class TenantService {
         const now = await findTenantById(this.deps.pool, current.id);
         return now ? { outcome: 'conflict', tenant: withoutSecret(now) } : { outcome: 'not_found' };
       }
+      this.deps.credentialsChanged?.(result.id);
       return { outcome: 'saved', tenant: withoutSecret(result), changed };
     } catch (error) {
       if (isUniqueViolation(error)) return nameTaken(input.name);
@@ -268,7 +273,9 @@ export class TenantService {
       }
       return deleted;
     });
-    return removed ? { outcome: 'removed', tenant: withoutSecret(removed) } : { outcome: 'not_found' };
+    if (!removed) return { outcome: 'not_found' };
+    this.deps.credentialsChanged?.(removed.id);
+    return { outcome: 'removed', tenant: withoutSecret(removed) };
   }
 
   /**

@@ -94,10 +94,6 @@ export class PingOneClient {
     return this.tokens.refresh(credentials.cacheKey, () => this.mint(credentials));
   }
 
-  forget(credentials: WorkerCredentials): void {
-    if (credentials.cacheKey) this.tokens.invalidate(credentials.cacheKey);
-  }
-
   /** Reads one resource (a path under /v1, like `/environments/{id}`) as the worker app. */
   async get(credentials: WorkerCredentials, path: string): Promise<unknown> {
     const url = `${this.hosts(credentials.region).api}/v1${path}`;

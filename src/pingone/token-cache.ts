@@ -65,8 +65,13 @@ export class TokenCache {
     return this.get(key, mint);
   }
 
-  /** Forgets a tenant's token: PingOne rejected it, or the tenant's credentials changed. */
+  /** Forgets a token: PingOne rejected it. */
   invalidate(key: string, token?: WorkerToken): void {
     if (!token || this.tokens.get(key) === token) this.tokens.delete(key);
+  }
+
+  /** Forgets every token of a tenant (keys `tenantId#version`): its credentials changed or were removed. */
+  forgetTenant(tenantId: string): void {
+    for (const key of this.tokens.keys()) if (key.startsWith(`${tenantId}#`)) this.tokens.delete(key);
   }
 }

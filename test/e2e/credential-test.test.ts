@@ -213,6 +213,46 @@ describe('the tenant form with "test before saving"', () => {
   });
 });
 
+describe('worker tokens after a tenant edit', () => {
+  it('uses the new worker app at once, on every replica, and never the old one again', async () => {
+    const second = await startTestApp({
+      fakeSlack,
+      database,
+      env: { FLIGHTIQ_ADMINS: admin, ...sim.env },
+      jobs: { disabled: true },
+    });
+    try {
+      const tenant = await addTenant('Acme');
+      const [before, after] = [sim.data.applications[0], sim.data.applications[1]];
+      if (!before || !after) throw new Error('the seed has two worker apps');
+      // Both replicas hold a token of the first worker app.
+      await run('envs');
+      const onSecond = await second.slack.command('envs', { user: member });
+      await fakeSlack.waitFor(() => fakeSlack.responsesTo(onSecond.responseUrl).at(-1), 15_000);
+      const edited = await app.service.services.tenants.edit({ userId: admin }, tenant.id, tenant.version, {
+        name: 'Acme',
+        region: 'eu',
+        environmentId: after.environmentId,
+        clientId: after.clientId,
+        clientSecret: after.clientSecret,
+        authMethod: after.authMethod,
+      });
+      expect(edited.outcome).toBe('saved');
+      // The old worker app is disabled in PingOne: only a stale token could still use it.
+      before.enabled = false;
+      const mark = sim.requests.length;
+      await run('envs');
+      const again = await second.slack.command('envs', { user: member });
+      await fakeSlack.waitFor(() => fakeSlack.responsesTo(again.responseUrl).at(-1), 15_000);
+      const used = sim.requests.slice(mark).filter((r) => r.path.startsWith('/v1/environments'));
+      expect(used.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(used.map((r) => r.clientId))).toEqual(new Set([after.clientId]));
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
 describe('/flightiq envs', () => {
   it('lists the environments the worker can see, with type, region and ID', async () => {
     await addTenant('Acme');
