@@ -48,18 +48,26 @@ export interface AccessPolicyOptions {
 export class AccessPolicy {
   constructor(private readonly options: AccessPolicyOptions) {}
 
+  /**
+   * Admins: FLIGHTIQ_ADMINS when set, else the workspace's admins and owners. Either way a guest or a
+   * deactivated account is refused: being listed once does not outlast the workspace's own verdict.
+   */
   async isAdmin(actor: Actor): Promise<boolean> {
-    if (this.options.admins.length > 0) return this.options.admins.includes(actor.userId);
+    if (this.options.admins.length > 0) {
+      return this.options.admins.includes(actor.userId) && (await this.fullMember(actor, { unknown: true }));
+    }
     const entry = await this.options.directory.lookUp(actor.userId);
     if (!entry || entry.deleted || entry.isBot || entry.isRestricted) return false;
     if (entry.teamId !== undefined && entry.teamId !== this.options.teamId) return false;
     return entry.isAdmin || entry.isOwner;
   }
 
-  /** May run read commands (test, envs, list): admins, listed readers, or every full member when none are listed. */
+  /**
+   * May run read commands (test, envs, list, tenant list): admins, listed readers (never a guest or a
+   * deactivated account), or every full member when none are listed.
+   */
   async canRead(actor: Actor): Promise<boolean> {
     const readers = this.options.readers ?? [];
-    if (readers.includes(actor.userId)) return true;
     if (await this.isAdmin(actor)) return true;
     if (readers.length === 0) {
       const entry = await this.options.directory.lookUp(actor.userId);
@@ -91,9 +99,16 @@ export class AccessPolicy {
       if (named) break;
       named = (await this.options.directory.groupMembers(group)).includes(actor.userId);
     }
-    if (!named) return false;
+    return named && (await this.fullMember(actor, { unknown: true }));
+  }
+
+  /**
+   * Not a guest, a bot or a deactivated account, as the workspace says now. `unknown` is the answer for
+   * someone the directory does not know (tools without Slack cannot say they became a guest).
+   */
+  private async fullMember(actor: Actor, { unknown }: { unknown: boolean }): Promise<boolean> {
     const entry = await this.options.directory.lookUp(actor.userId);
-    // A directory that does not know the user (tools without Slack) cannot say they became a guest.
-    return !entry || !(entry.deleted || entry.isBot || entry.isRestricted);
+    if (!entry) return unknown;
+    return !(entry.deleted || entry.isBot || entry.isRestricted);
   }
 }

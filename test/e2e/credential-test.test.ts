@@ -17,6 +17,7 @@ let seed: string;
 
 beforeAll(async () => {
   fakeSlack = await FakeSlack.start();
+  fakeSlack.users.set(admin, { id: admin });
   fakeSlack.users.set(member, { id: member });
   fakeSlack.users.set(guest, { id: guest, is_restricted: true });
   sim = await PingOneSimulator.start();
@@ -141,6 +142,34 @@ describe('/flightiq test', () => {
     await addTenant('Acme');
     await addTenant('Poster', 1);
     expect(await run('test')).toContain('Which tenant? Name one with `--tenant <name>`: `Acme`, `Poster`.');
+  });
+
+  it('shows the tenant list only to readers: a single-channel guest gets no client or environment IDs', async () => {
+    await addTenant('Acme');
+    const shown = await run('tenant list', guest);
+    expect(shown).toContain('You are not allowed to run FlightIQ read commands');
+    expect(shown).not.toContain(sim.app().clientId);
+    expect(await run('tenant list', member)).toContain(sim.app().clientId);
+  });
+
+  it('refuses a guest listed by name in FLIGHTIQ_READERS', async () => {
+    const listed = await startTestApp({
+      fakeSlack,
+      database,
+      env: { FLIGHTIQ_ADMINS: admin, FLIGHTIQ_READERS: `${guest},${member}`, ...sim.env },
+      jobs: { disabled: true },
+    });
+    try {
+      await addTenant('Acme');
+      const reply = await listed.slack.command('envs', { user: guest });
+      const answer = JSON.stringify(
+        await fakeSlack.waitFor(() => fakeSlack.responsesTo(reply.responseUrl).at(-1), 15_000),
+      );
+      expect(answer).toContain('You are not allowed to run FlightIQ read commands');
+      expect(answer).not.toContain('Staging');
+    } finally {
+      await listed.stop();
+    }
   });
 
   it('refuses guests, and audits the attempt', async () => {

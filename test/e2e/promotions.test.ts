@@ -21,7 +21,9 @@ let seed: string;
 
 beforeAll(async () => {
   fakeSlack = await FakeSlack.start();
-  for (const user of [operator, approver, secondApprover, bystander]) fakeSlack.users.set(user, { id: user });
+  for (const user of [admin, operator, approver, secondApprover, bystander]) {
+    fakeSlack.users.set(user, { id: user });
+  }
   sim = await PingOneSimulator.start();
   seed = JSON.stringify(sim.data);
   database = await createTestDatabase();

@@ -15,6 +15,8 @@ let db: pg.Pool;
 
 beforeAll(async () => {
   fakeSlack = await FakeSlack.start();
+  fakeSlack.users.set(admin, { id: admin });
+  fakeSlack.users.set(member, { id: member });
   database = await createTestDatabase();
   app = await startTestApp({ fakeSlack, database, env: { FLIGHTIQ_ADMINS: admin } });
   db = app.service.database.pool;

@@ -7,11 +7,12 @@ import { tenantFormModal } from '../../views/tenant-form.js';
 import { tenantListMessage } from '../../views/tenant-list.js';
 import { confirmRemoveMessage } from '../../views/tenant-remove.js';
 import type { SubcommandHandler, SubcommandRequest } from './flightiq.js';
+import { readersOnlyText } from './read-preamble.js';
 
 const usage = `Usage: \`${slashCommand} tenant add\`, \`${slashCommand} tenant edit <tenant>\`, \`${slashCommand} tenant remove <tenant>\` or \`${slashCommand} tenant list\`.`;
 
 /** `/flightiq tenant add | edit <tenant> | remove <tenant> | list` */
-export function tenantSubcommand({ tenants }: CoreServices): SubcommandHandler {
+export function tenantSubcommand({ access, tenants }: CoreServices): SubcommandHandler {
   return async (request) => {
     const [action = '', ...rest] = request.args;
     const name = rest.join(' ');
@@ -22,6 +23,11 @@ export function tenantSubcommand({ tenants }: CoreServices): SubcommandHandler {
     switch (action.toLowerCase()) {
       case 'list': {
         await request.ack();
+        // Client and environment IDs are for readers, not for any guest who can type the command.
+        if (!(await access.canRead(actor))) {
+          await tenants.auditRefusal(actor, 'tenant.list', undefined, 'not a reader');
+          return void (await reply(readersOnlyText));
+        }
         await request.respond({ response_type: 'ephemeral', ...tenantListMessage(await tenants.list()) });
         return;
       }
