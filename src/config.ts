@@ -25,6 +25,19 @@ const httpUrl = (what: string) =>
     return z.NEVER;
   });
 
+/**
+ * A PingOne base URL for tests and the simulator: https anywhere, plain http only to this machine, so a
+ * worker's secret is never sent in the clear over a network.
+ */
+const pingOneBaseUrl = (what: string) =>
+  httpUrl(what).refine(
+    (value) => {
+      const url = new URL(value);
+      return url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    },
+    { error: 'must be https, or http to a loopback address (127.0.0.1, ::1, localhost)' },
+  );
+
 const port = z.coerce
   .number({ error: 'must be a port number' })
   .int({ error: 'must be a whole port number' })
@@ -214,10 +227,10 @@ const configShape = {
   ).describe(
     'Certificates and keys expiring within this many days get one warning each in the alert channel.',
   ),
-  PINGONE_AUTH_BASE_URL: optional(httpUrl('a PingOne auth server')).describe(
+  PINGONE_AUTH_BASE_URL: optional(pingOneBaseUrl('a PingOne auth server')).describe(
     'Replaces `https://auth.pingone.<region>` for every region (tests, the simulator). A warning is logged when set.',
   ),
-  PINGONE_API_BASE_URL: optional(httpUrl('a PingOne API server')).describe(
+  PINGONE_API_BASE_URL: optional(pingOneBaseUrl('a PingOne API server')).describe(
     'Replaces `https://api.pingone.<region>` for every region (tests, the simulator). A warning is logged when set.',
   ),
   FLIGHTIQ_DATA_DIR: withDefault(z.string().min(1), '.flightiq').describe(

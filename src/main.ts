@@ -1,12 +1,12 @@
 import { ConfigError, loadConfig } from './config.js';
-import { startConsole } from './console/start.js';
+import { ConsoleRefusedError, startConsole } from './console/start.js';
 import { EmbeddedDatabaseBusyError } from './db/embedded.js';
 import { createLogger, type Logger } from './logger.js';
 import { type RunningService, startService } from './service.js';
 import { SlackStartupError } from './slack/bot-identity.js';
 
 /** Errors whose message already tells the operator what to fix: printed as one line, no stack. */
-const explainedErrors = [ConfigError, SlackStartupError, EmbeddedDatabaseBusyError];
+const explainedErrors = [ConfigError, SlackStartupError, EmbeddedDatabaseBusyError, ConsoleRefusedError];
 
 let config: ReturnType<typeof loadConfig>;
 // The local console: asked for (`npm run console`), or a person at a terminal with no Slack app set up.
@@ -27,10 +27,14 @@ if (consoleMode) {
   const level = config.logLevel === 'info' ? 'warn' : config.logLevel;
   const consoleLogger = createLogger({ level, pretty: true }, process.stderr);
   try {
-    await startConsole(config, consoleLogger);
+    await startConsole(config, consoleLogger, undefined, undefined, {
+      localAdmin: process.argv.includes('--local-admin'),
+    });
     process.exit(0);
   } catch (error) {
-    consoleLogger.fatal({ err: error }, 'the console stopped');
+    if (!explainedErrors.some((kind) => error instanceof kind)) {
+      consoleLogger.fatal({ err: error }, 'the console stopped');
+    }
     fail(error);
   }
 }

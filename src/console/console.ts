@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { splitWords } from '../commands/command-line.js';
 import { parseOptions } from '../commands/command-options.js';
 import { subcommandCatalog } from '../commands/subcommands.js';
@@ -23,8 +24,19 @@ import {
   tenantsText,
 } from './render.js';
 
-/** The one person at the terminal: admin, reader, operator and approver of a single-user setup. */
-export const consoleUser = 'ULOCALCONSOLE';
+/**
+ * The one person at the terminal: admin, reader, operator and approver of a single-user setup, named in
+ * the audit trail by the machine's user name.
+ */
+export const consoleUser = `local:${localUserName()}`;
+
+function localUserName(): string {
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
+}
 
 const listShown = 100;
 

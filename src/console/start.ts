@@ -19,9 +19,21 @@ const noAlerts: AlertNotifier = {
   certificate: async () => {},
 };
 
+/** The console was started on a shared database without saying that its user may act as an admin there. */
+export class ConsoleRefusedError extends Error {
+  override name = 'ConsoleRefusedError';
+  constructor() {
+    super(
+      `the console acts as a FlightIQ admin and approver, and DATABASE_URL is a shared database: run it with --local-admin to do that on purpose (its actions are audited as ${consoleUser})`,
+    );
+  }
+}
+
 /**
  * `npm run console` (or `npm start` on a terminal with no Slack tokens): the same database (embedded
- * by default) and the same core as the Slack app, with one local user.
+ * by default) and the same core as the Slack app, with one local user. On a shared database
+ * (DATABASE_URL) that user would approve promotions alone, so it must be asked for with
+ * `localAdmin` (`--local-admin`).
  */
 export async function startConsole(
   config: Config,
@@ -29,7 +41,12 @@ export async function startConsole(
   prompter: Prompter = streamPrompter(process.stdin, process.stdout),
   /** Runs before the first prompt (the demo adds its tenant here). */
   setup?: (services: CoreServices) => Promise<void>,
+  { localAdmin = false }: { localAdmin?: boolean } = {},
 ): Promise<void> {
+  if (config.database.url && !localAdmin) {
+    prompter.close();
+    throw new ConsoleRefusedError();
+  }
   const database = await openDatabase(config.database, logger);
   try {
     const keys = config.encryptionKeys ?? (await loadOrCreateKeyFile(config.database.dataDir, logger));

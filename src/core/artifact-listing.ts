@@ -56,6 +56,9 @@ const snapshotLifetimeMs = 24 * 60 * 60 * 1000;
 const maxCountedItems = 200;
 const parallelCounts = 4;
 
+/** More pages than any stored list has: a list holds at most 200 PingOne pages of 500 items. */
+const maxPage = 100_000;
+
 const snapshotIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const parentSchema = z.looseObject({ id: z.string() });
@@ -142,7 +145,9 @@ export class ArtifactListing {
     const refusal = await this.refusal(actor);
     if (refusal) return refusal;
     if (!snapshotIdPattern.test(snapshotId)) return { outcome: 'expired' };
-    const wanted = Math.max(0, Math.floor(page));
+    // A page number comes from a button value, which can be forged: anything past the last page (even
+    // 1e300) is the last page.
+    const wanted = Number.isFinite(page) ? Math.min(Math.max(0, Math.floor(page)), maxPage) : 0;
     const found = await readListSnapshotRows(this.deps.pool, snapshotId, wanted * pageSize, pageSize);
     const checked = this.owned(actor, found?.snapshot);
     if (checked || !found) return checked ?? { outcome: 'expired' };

@@ -1,11 +1,12 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { streamPrompter } from '../../src/console/prompter.js';
-import { startConsole } from '../../src/console/start.js';
+import { ConsoleRefusedError, startConsole } from '../../src/console/start.js';
 import { createLogger } from '../../src/logger.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { PingOneSimulator } from '../support/pingone-simulator.js';
@@ -49,6 +50,8 @@ async function session(lines: string[]): Promise<{ output: string; logs: string 
     config,
     createLogger({ level: 'debug', pretty: false }, logStream),
     streamPrompter(input, output, { terminal: true }),
+    undefined,
+    { localAdmin: true },
   );
   // Answers are typed one at a time, each after its prompt has appeared.
   for (const line of lines) {
@@ -137,6 +140,31 @@ describe('local console', () => {
     expect(output).toContain('The worker app sees no environment named "Nowhere"');
     expect(output).toContain('Workforce has no DaVinci');
     expect(output).toContain('"frobnicate" is not a FlightIQ command');
+  });
+
+  it('refuses to act as the admin of a shared database unless asked to, and audits as the local user', async () => {
+    const config = loadConfig(
+      { ...database.env, ...sim.env, FLIGHTIQ_ENCRYPTION_KEYS: testEncryptionKeys, METRICS_PORT: '0' },
+      { requireSlack: false },
+    );
+    if (config.database.url) {
+      const refused = await startConsole(
+        config,
+        createLogger({ level: 'silent', pretty: false }),
+        streamPrompter(new PassThrough(), new PassThrough(), { terminal: false }),
+      ).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(ConsoleRefusedError);
+      expect(String(refused)).toContain('run it with --local-admin');
+    }
+    await session(['test Local', 'quit']);
+    const admin = new pg.Pool({ connectionString: config.database.url ?? '' });
+    if (config.database.url) {
+      const { rows } = await admin.query(
+        "SELECT DISTINCT actor_id FROM audit_events WHERE actor_id LIKE 'local:%'",
+      );
+      expect(rows.map((row) => row.actor_id)).toEqual([`local:${userInfo().username}`]);
+    }
+    await admin.end();
   });
 
   it("says when it waits for PingOne's rate limit, then answers", async () => {

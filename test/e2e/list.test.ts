@@ -208,6 +208,31 @@ describe('/flightiq list, choosing the environment', () => {
     );
   });
 
+  it('reads what Slack escaped in the command: --env "R&D" finds the environment named R&D', async () => {
+    sim.environment('Staging').name = 'R&D';
+    const shown = await run('list variables --env "R&D"');
+    expect(shown.text).toContain('in R&amp;D');
+    expect(items(shown)).toHaveLength(5);
+  });
+
+  it('clamps a forged page number (1e300) to the last page instead of failing', async () => {
+    sim.data.collections[staging] = { ...sim.data.collections[staging], variables: variables(120) };
+    const first = await run('list variables --env Staging');
+    const next = button(first, 'list_page_next');
+    const forged = JSON.stringify({ ...JSON.parse(next.value), p: 1e300 });
+    const reply = await app.slack.blockAction(
+      { action_id: 'list_page_next', value: forged },
+      { user: member },
+    );
+    const shown = (await fakeSlack.waitFor(
+      () => fakeSlack.responsesTo(reply.responseUrl).at(-1),
+      15_000,
+    )) as Shown;
+    expect(JSON.stringify(shown.blocks)).toContain('page 3 of 3');
+    expect(items(shown)).toHaveLength(20);
+    expect(JSON.stringify(shown)).not.toContain('Sorry, FlightIQ failed');
+  });
+
   it('reads the bill of materials at the top level too (the generated spec), and says so in one line', async () => {
     sim.variants = { ...sim.variants, billOfMaterials: 'top-level' };
     const shown = await run('list flows --env Workforce');

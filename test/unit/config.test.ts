@@ -74,6 +74,24 @@ describe('configuration', () => {
     });
   });
 
+  it('takes PingOne base URLs only over https, or plain http to this machine', () => {
+    expect(problem({ ...slack, PINGONE_API_BASE_URL: 'http://pingone.example.com' })).toContain(
+      'PINGONE_API_BASE_URL must be https, or http to a loopback address',
+    );
+    expect(problem({ ...slack, PINGONE_AUTH_BASE_URL: 'http://10.0.0.5:8080' })).toContain(
+      'PINGONE_AUTH_BASE_URL must be https',
+    );
+    const fine = loadConfig({
+      ...slack,
+      PINGONE_API_BASE_URL: 'https://api.pingone.example.com',
+      PINGONE_AUTH_BASE_URL: 'http://127.0.0.1:9999',
+    });
+    expect(fine.pingone).toEqual({
+      apiBaseUrl: 'https://api.pingone.example.com/',
+      authBaseUrl: 'http://127.0.0.1:9999/',
+    });
+  });
+
   it('refuses a pool too small for the app, in one line saying the minimum', () => {
     const said = problem({ ...slack, DATABASE_POOL_MAX: '1' });
     expect(said).toBe(
