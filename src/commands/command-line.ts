@@ -12,3 +12,12 @@ export function splitWords(text: string): string[] {
   }
   return words;
 }
+
+/**
+ * Slack escapes `&`, `<` and `>` in the text of a slash command (`R&D` arrives as `R&amp;D`); the
+ * words a person typed are read after undoing that. Mentions and channels Slack itself wrote (`<@U…>`)
+ * carry real angle brackets and are left as they are.
+ */
+export function unescapeSlackText(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}

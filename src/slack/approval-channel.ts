@@ -2,8 +2,8 @@ import type { WebClient } from '@slack/web-api';
 import type { Promotion } from '../core/promotions.js';
 import type { CoreServices } from '../core/services.js';
 import type { Logger } from '../logger.js';
+import { sendPromotionCard } from './promotion-card.js';
 import { escapeMrkdwn } from './views/mrkdwn.js';
-import { promotionMessage } from './views/promotion.js';
 
 /**
  * Posts a protected promotion's plan in the approval channel, with Approve and Reject, and records
@@ -24,7 +24,9 @@ export async function sendForApproval(
     return `*${into}* is protected, so promotions into it need an approver, but no approval channel is configured, so the request is cancelled. A FlightIQ admin must set FLIGHTIQ_APPROVAL_CHANNEL.`;
   }
   try {
-    const posted = await client.chat.postMessage({ channel, ...promotionMessage(promotion, 'approval') });
+    const posted = await sendPromotionCard(promotion, 'approval', (message) =>
+      client.chat.postMessage({ channel, ...message }),
+    );
     if (!posted.ts) throw new Error('chat.postMessage returned no ts');
     await services.promotions.attachMessage(promotion.id, channel, posted.ts);
   } catch (error) {

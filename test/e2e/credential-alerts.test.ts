@@ -193,6 +193,22 @@ describe('credential alerts', () => {
     expect(String(warnings[0]?.args.text)).toContain('Certificate SAML encryption in Staging expires in');
   });
 
+  it('cannot ping the channel through a tenant name: "<!channel> Acme" is escaped in the alert and the recovery', async () => {
+    const named = await addTenant('<!channel> Acme', 1);
+    const checkNamed = () => app.service.services.monitor.checkTenant(named);
+    const worker = sim.app(sim.data.applications[1]?.clientId);
+    worker.clientSecret = 'rotated-in-pingone';
+    await checkNamed();
+    worker.clientSecret = 'sim-post-secret-ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210';
+    await checkNamed();
+    const sent = fakeSlack.calls.filter(
+      (call) => call.method === 'chat.postMessage' || call.method === 'chat.update',
+    );
+    expect(sent.length).toBeGreaterThanOrEqual(2);
+    for (const call of sent) expect(JSON.stringify(call.args)).not.toContain('<!channel>');
+    expect(sent.some((call) => String(call.args.text).includes('&lt;!channel&gt; Acme'))).toBe(true);
+  });
+
   it('makes one PingOne call a check, and reads certificates and keys only every few hours', async () => {
     const before = sim.requests.length;
     await check();

@@ -213,6 +213,27 @@ describe('/flightiq promote into production: the plan', () => {
   });
 });
 
+describe('names from PingOne in Slack', () => {
+  it('cannot ping a channel: a flow named "Checkout <!channel>" is escaped everywhere, fallback text included', async () => {
+    sim.editFlow(staging, ids.checkout, { name: 'Checkout <!channel>' });
+    const earlier = fakeSlack.calls.length;
+    const { requester } = await requestIntoProduction('"Checkout <!channel>"');
+    expect(requester.text).toContain('Checkout &lt;!channel&gt;');
+    const posted = fakeSlack.calls
+      .slice(earlier)
+      .filter((call) => call.method === 'chat.postMessage' && call.args.channel === approvals);
+    expect(posted.length).toBeGreaterThan(0);
+    for (const call of posted) {
+      // The header is plain text, which Slack never reads as a mention; everything else is mrkdwn.
+      const blocks = (call.args.blocks as { type: string }[]).filter((block) => block.type !== 'header');
+      expect(JSON.stringify({ ...call.args, blocks })).not.toContain('<!channel>');
+      expect(String(call.args.text)).toContain(
+        'Promote Checkout &lt;!channel&gt; from Staging to Production',
+      );
+    }
+  });
+});
+
 describe('/flightiq promote options', () => {
   it('--as-new creates copies, renamed where the destination has the name, and leaves the existing flow alone', async () => {
     const before = structuredClone(productionFlow('Collect address'));
@@ -649,7 +670,7 @@ describe('rollback', () => {
     expect(message).toContain('restored *Collect address*');
     expect(message).toContain('removed *greeting* (company)');
     expect(message).toContain('restored *lookupTimeout* (flow variable of Collect address)');
-    expect(message).toContain('left in place');
+    expect(message).toContain('*Left in place*: flows the promotion created');
   });
 
   it('never lets the approver who asked for a rollback approve it; a rejected request writes nothing', async () => {

@@ -75,7 +75,8 @@ export class SlackClientSimulator {
       user_id: user,
       user_name: user.toLowerCase(),
       command,
-      text,
+      // Slack escapes these in what a person typed before it sends the command.
+      text: text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
       api_app_id: 'A0FAKEAPP1',
       is_enterprise_install: 'false',
       response_url: responseUrl,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitWords } from '../../src/commands/command-line.js';
+import { splitWords, unescapeSlackText } from '../../src/commands/command-line.js';
 
 describe('splitting a slash command into words', () => {
   it.each([
@@ -19,5 +19,18 @@ describe('splitting a slash command into words', () => {
 
   it('keeps an unbalanced quote as part of a word rather than failing', () => {
     expect(splitWords('promote "Sign On')).toEqual(['promote', '"Sign', 'On']);
+  });
+});
+
+describe('reading what Slack escaped', () => {
+  it('undoes the escaping of &, < and > that Slack applies to command text', () => {
+    expect(splitWords(unescapeSlackText('list flows --env "R&amp;D" a&lt;b&gt;c'))).toEqual([
+      'list',
+      'flows',
+      '--env',
+      'R&D',
+      'a<b>c',
+    ]);
+    expect(unescapeSlackText('&amp;lt;')).toBe('&lt;');
   });
 });

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { CertificateWarning, CredentialAlert } from '../../core/credential-monitor.js';
 import { problemHeadline } from '../../core/problem-headlines.js';
-import { escapeMrkdwn, shorten, slackDate } from './mrkdwn.js';
+import { escapedShort, escapeMrkdwn, shorten, slackDate } from './mrkdwn.js';
 
 export const alertActions = { testAgain: 'alert_test_again' } as const;
 
@@ -25,7 +25,7 @@ export function credentialAlertMessage(alert: CredentialAlert): { text: string; 
         ],
       });
     }
-    return { text: `Resolved: tenant ${alert.tenantName} credentials work again`, blocks };
+    return { text: `Resolved: tenant ${escapeMrkdwn(alert.tenantName)} credentials work again`, blocks };
   }
   const problem = alert.problem;
   const headline = problem ? problemHeadline(problem.code) : 'The credentials stopped working';
@@ -65,12 +65,15 @@ export function credentialAlertMessage(alert: CredentialAlert): { text: string; 
       },
     ],
   });
-  return { text: `FlightIQ cannot use the credentials of tenant ${alert.tenantName}: ${headline}`, blocks };
+  return {
+    text: `FlightIQ cannot use the credentials of tenant ${escapeMrkdwn(alert.tenantName)}: ${headline}`,
+    blocks,
+  };
 }
 
 export function recoveryReply(alert: CredentialAlert): { text: string } {
   return {
-    text: `:white_check_mark: Recovered: tenant ${alert.tenantName} can mint tokens again (checked ${alert.lastCheckedAt.toISOString()}).`,
+    text: `:white_check_mark: Recovered: tenant ${escapeMrkdwn(alert.tenantName)} can mint tokens again (checked ${alert.lastCheckedAt.toISOString()}).`,
   };
 }
 
@@ -88,10 +91,10 @@ export function certificateWarningMessage(
   const what =
     warning.kind === 'certificate'
       ? 'Certificate'
-      : `${warning.usageType ? `${capitalized(warning.usageType.toLowerCase())} key` : 'Key'}`;
-  const text = `:warning: ${what} *${escapeMrkdwn(shorten(warning.name, 200))}* in *${escapeMrkdwn(warning.environmentName)}* (tenant *${escapeMrkdwn(warning.tenantName)}*) ${when}: ${slackDate(warning.expiresAt)}.${warning.subject ? ` Subject: ${escapeMrkdwn(shorten(warning.subject, 300))}.` : ''} ${warning.kind === 'certificate' ? 'Replace it' : 'Rotate it'} in PingOne before then.`;
+      : `${warning.usageType ? `${capitalized(escapedShort(warning.usageType.toLowerCase(), 100))} key` : 'Key'}`;
+  const text = `:warning: ${what} *${escapedShort(warning.name, 200)}* in *${escapeMrkdwn(warning.environmentName)}* (tenant *${escapeMrkdwn(warning.tenantName)}*) ${when}: ${slackDate(warning.expiresAt)}.${warning.subject ? ` Subject: ${escapedShort(warning.subject, 300)}.` : ''} ${warning.kind === 'certificate' ? 'Replace it' : 'Rotate it'} in PingOne before then.`;
   return {
-    text: `${what} ${warning.name} in ${warning.environmentName} ${when}`,
+    text: `${what} ${escapeMrkdwn(warning.name)} in ${escapeMrkdwn(warning.environmentName)} ${when}`,
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text: shorten(text, 3000) } }],
   };
 }

@@ -11,7 +11,7 @@ import {
 import type { ListPage } from '../../core/artifact-listing.js';
 import type { EnvironmentMatch } from '../../core/environment-match.js';
 import type { EnvironmentSummary } from '../../core/environments.js';
-import { escapeMrkdwn, packLines, shorten, slackDate } from './mrkdwn.js';
+import { escapedShort, escapeMrkdwn, packLines, shorten, slackDate } from './mrkdwn.js';
 
 /** Items per message. At most ~300 characters a line, 50 lines fill a handful of sections. */
 export const listPageSize = 50;
@@ -44,7 +44,7 @@ export function artifactListMessage(list: ListPage, now: Date): { text: string; 
     { type: 'context', elements: [{ type: 'mrkdwn', text: summaryLine(list) }] },
   ];
   if (rows.length === 0) {
-    const matching = snapshot.filter ? ` matching "${escapeMrkdwn(shorten(snapshot.filter, 200))}"` : '';
+    const matching = snapshot.filter ? ` matching "${escapedShort(snapshot.filter, 200)}"` : '';
     blocks.push({
       type: 'section',
       text: { type: 'mrkdwn', text: `No ${kindNoun(kind)} in *${env}*${matching}.` },
@@ -67,7 +67,7 @@ export function artifactListMessage(list: ListPage, now: Date): { text: string; 
   const buttons = navigation(list);
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'list_navigation', elements: buttons });
   return {
-    text: `${snapshot.total} ${kindNoun(kind)} in ${snapshot.environmentName}`,
+    text: `${snapshot.total} ${kindNoun(kind)} in ${escapeMrkdwn(snapshot.environmentName)}`,
     blocks,
   };
 }
@@ -77,7 +77,7 @@ function summaryLine({ snapshot, page, pageCount }: ListPage): string {
     `Tenant *${escapeMrkdwn(snapshot.tenantName)}*`,
     `${snapshot.total.toLocaleString('en-US')} item${snapshot.total === 1 ? '' : 's'}`,
   ];
-  if (snapshot.filter) parts.push(`matching "${escapeMrkdwn(shorten(snapshot.filter, 200))}"`);
+  if (snapshot.filter) parts.push(`matching "${escapedShort(snapshot.filter, 200)}"`);
   if (pageCount > 1) parts.push(`page ${page + 1} of ${pageCount}`);
   parts.push(`read ${slackDate(snapshot.createdAt)}`);
   return parts.join('  ·  ');
@@ -115,7 +115,7 @@ function navigation({ snapshot, page, pageCount }: ListPage) {
 
 function line(kind: ArtifactKind, row: ArtifactRow, now: Date): string {
   const name = row.cells.name;
-  const parts = [`*${escapeMrkdwn(shorten(typeof name === 'string' ? name : row.id, nameLimit))}*`];
+  const parts = [`*${escapedShort(typeof name === 'string' ? name : row.id, nameLimit)}*`];
   for (const column of kind.columns) {
     if (column.csvOnly || column.key === 'name') continue;
     const shown = cellText(column, row.cells[column.key], now);
@@ -128,18 +128,17 @@ function cellText(column: Column, cell: Cell | undefined, now: Date): string | u
   const label = column.title.toLowerCase();
   if (cell === null || cell === undefined) return column.empty;
   if (Array.isArray(cell))
-    return cell.length > 0 ? `${label} ${escapeMrkdwn(shorten(cell.join(', '), cellLimit))}` : undefined;
+    return cell.length > 0 ? `${label} ${escapedShort(cell.join(', '), cellLimit)}` : undefined;
   if (typeof cell === 'object') return `${label} _${escapeMrkdwn(cell.withheld)}, not shown_`;
   if (typeof cell === 'boolean')
     return column.labels ? column.labels[cell ? 0 : 1] : `${label} ${cell ? 'yes' : 'no'}`;
   if (column.format === 'date' || column.format === 'expiry') return dateText(column, String(cell), now);
-  return `${label} ${escapeMrkdwn(shorten(String(cell), cellLimit))}`;
+  return `${label} ${escapedShort(String(cell), cellLimit)}`;
 }
 
 function dateText(column: Column, iso: string, now: Date): string {
   const at = new Date(iso);
-  if (Number.isNaN(at.getTime()))
-    return `${column.title.toLowerCase()} ${escapeMrkdwn(shorten(iso, cellLimit))}`;
+  if (Number.isNaN(at.getTime())) return `${column.title.toLowerCase()} ${escapedShort(iso, cellLimit)}`;
   if (column.format === 'date') return `${column.title.toLowerCase()} ${slackDate(at)}`;
   const days = Math.floor((at.getTime() - now.getTime()) / dayMs);
   if (at.getTime() <= now.getTime()) return `:x: *expired* ${slackDate(at)}`;
@@ -150,7 +149,7 @@ function dateText(column: Column, iso: string, now: Date): string {
 }
 
 export function environmentNotMatchedMessage(match: Extract<EnvironmentMatch, { ok: false }>) {
-  const asked = escapeMrkdwn(shorten(match.asked, 100));
+  const asked = escapedShort(match.asked, 100);
   const shown = match.candidates.slice(0, 25);
   const names = shown.map((env) => `• *${escapeMrkdwn(env.name)}* (${escapeMrkdwn(env.type)}) \`${env.id}\``);
   if (match.candidates.length > shown.length)

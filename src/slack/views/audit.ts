@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { AuditEvent } from '../../store/audit-events.js';
-import { escapeMrkdwn, packLines, shorten, slackDate } from './mrkdwn.js';
+import { escapedShort, escapeMrkdwn, packLines, slackDate } from './mrkdwn.js';
 
 export const auditActions = { csv: 'audit_csv' } as const;
 
@@ -14,7 +14,7 @@ export function auditMessage(events: readonly AuditEvent[]): { text: string; blo
   const lines = events.map((event) => {
     const details =
       event.details && Object.keys(event.details).length > 0
-        ? `  ·  ${escapeMrkdwn(shorten(JSON.stringify(event.details), 200))}`
+        ? `  ·  ${escapedShort(JSON.stringify(event.details), 200)}`
         : '';
     return `${outcomeMarks[event.outcome]} ${slackDate(event.occurredAt)}  <@${event.actorId}>  \`${escapeMrkdwn(event.action)}\`${event.tenant ? `  ·  ${escapeMrkdwn(event.tenant)}` : ''}  ·  ${event.outcome}${details}`;
   });

@@ -76,5 +76,5 @@ export function credentialCheckMessage(report: CheckReport): { text: string; blo
       { type: 'mrkdwn', text: 'Next: test write operations in a non-production environment first.' },
     ],
   });
-  return { text: `Credential test of ${report.tenant}: ${report.passed ? 'passed' : 'failed'}`, blocks };
+  return { text: `Credential test of ${name}: ${report.passed ? 'passed' : 'failed'}`, blocks };
 }

@@ -45,5 +45,5 @@ export function environmentListMessage(
       ],
     });
   }
-  return { text: `${environments.length} environment(s) of ${tenant}`, blocks };
+  return { text: `${environments.length} environment(s) of ${escapeMrkdwn(tenant)}`, blocks };
 }

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { type SubcommandInfo, slashCommand } from '../../commands/subcommands.js';
+import { shorten } from './mrkdwn.js';
 
 export interface HelpMessage {
   text: string;
@@ -15,7 +16,10 @@ export function helpMessage(subcommands: readonly SubcommandInfo[], intro?: stri
   return {
     text: intro ?? `${slashCommand} commands`,
     blocks: [
-      ...(intro ? [{ type: 'section', text: { type: 'mrkdwn', text: intro } } satisfies KnownBlock] : []),
+      // The introduction can quote what people typed: it must never push the message past Slack's limits.
+      ...(intro
+        ? [{ type: 'section', text: { type: 'mrkdwn', text: shorten(intro, 3000) } } satisfies KnownBlock]
+        : []),
       { type: 'header', text: { type: 'plain_text', text: 'FlightIQ commands' } },
       { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n\n') } },
       {

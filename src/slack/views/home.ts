@@ -3,7 +3,7 @@ import type { SubcommandInfo } from '../../commands/subcommands.js';
 import type { TenantHealth } from '../../core/credential-monitor.js';
 import type { Promotion } from '../../core/promotions.js';
 import type { Tenant } from '../../core/tenants.js';
-import { escapeMrkdwn, shorten, slackDate } from './mrkdwn.js';
+import { escapedShort, escapeMrkdwn, shorten, slackDate } from './mrkdwn.js';
 import { promotionActions } from './promotion.js';
 
 export const homeActions = { addTenant: 'home_tenant_add', editTenant: 'home_tenant_edit' } as const;
@@ -63,7 +63,7 @@ function tenantBlocks({ isAdmin, tenants, health }: HomeContents): KnownBlock[] 
       ? ':white_circle: not checked yet'
       : seen.state === 'healthy'
         ? `:large_green_circle: credentials work (checked ${slackDate(seen.lastCheckedAt)})`
-        : `:red_circle: failing since ${seen.failingSince ? slackDate(seen.failingSince) : 'recently'}: ${escapeMrkdwn(shorten(seen.causeMessage ?? '', 300))}`;
+        : `:red_circle: failing since ${seen.failingSince ? slackDate(seen.failingSince) : 'recently'}: ${escapedShort(seen.causeMessage ?? '', 300)}`;
     const test = tenant.lastTest
       ? `last test ${tenant.lastTest.outcome} ${slackDate(tenant.lastTest.at)}`
       : 'never tested';

@@ -10,6 +10,16 @@ export function slackDate(at: Date): string {
   return `<!date^${seconds}^{date_short_pretty} at {time}|${fallback}>`;
 }
 
+/**
+ * Text shown as mrkdwn, escaped and then cut to `max`: escaping can make text up to five times longer,
+ * so cutting first would let it overflow a Block Kit limit. A cut never leaves half an entity.
+ */
+export function escapedShort(text: string, max: number): string {
+  const escaped = escapeMrkdwn(text);
+  if (escaped.length <= max) return escaped;
+  return `${escaped.slice(0, max - 1).replace(/&[a-z]*$/, '')}…`;
+}
+
 export function shorten(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

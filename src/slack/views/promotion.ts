@@ -1,7 +1,7 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import type { PlannedFlow, PlannedVariable } from '../../core/promotion-plan.js';
 import type { Promotion, Refusal } from '../../core/promotions.js';
-import { escapeMrkdwn, packLines, shorten, slackDate } from './mrkdwn.js';
+import { escapedShort, escapeMrkdwn, packLines, shorten, slackDate } from './mrkdwn.js';
 
 export const promotionActions = {
   approve: 'promotion_approve',
@@ -38,6 +38,8 @@ const actionText: Record<PlannedFlow['action'], string> = {
 };
 
 const maxListed = 40;
+/** Section blocks a card may use besides its header, context, status and buttons. */
+const maxSections = 44;
 
 export function promotionMessage(
   promotion: Promotion,
@@ -125,55 +127,123 @@ export function promotionMessage(
       ),
     );
   }
+  // What happened (steps, result) matters more than the plan once it has run: it is never the part cut.
+  // Its lines stay under ~330 characters, so nine fill a section and each of its four lists takes at
+  // most five of the 22 sections it is sure of: a long list never pushes the ones after it off the card.
+  const outcome: string[] = [];
   if (promotion.steps.length > 0) {
-    sections.push(
+    outcome.push(
       ...packLines(
         listed(
           '*Steps*',
           promotion.steps.map(
             (step) =>
-              `${step.status === 'done' ? ':white_check_mark:' : step.status === 'failed' ? ':x:' : ':grey_question: (started, outcome unknown)'} ${step.action} ${escapeMrkdwn(step.subject)}${step.version === null ? '' : ` v${step.version}`}${step.detail ? ` — ${escapeMrkdwn(shorten(step.detail, 200))}` : ''}`,
+              `${step.status === 'done' ? ':white_check_mark:' : step.status === 'failed' ? ':x:' : ':grey_question: (started, outcome unknown)'} ${step.action} ${escapedShort(step.subject, 100)}${step.version === null ? '' : ` v${step.version}`}${step.detail ? ` — ${escapedShort(step.detail, 150)}` : ''}`,
           ),
         ),
       ),
     );
   }
   if (promotion.result && promotion.result.flows.length > 0) {
-    sections.push(
+    outcome.push(
       ...packLines(
         listed(
           '*Result*',
           promotion.result.flows.map(
             (f) =>
-              `• ${f.action} *${escapeMrkdwn(f.name)}* \`${f.destinationId}\`${f.version === null ? '' : `, version ${f.version}`}${f.deployedVersion === null ? '' : `, deployed version ${f.deployedVersion}`}`,
+              `• ${f.action} *${escapedShort(f.name, 150)}* \`${f.destinationId}\`${f.version === null ? '' : `, version ${f.version}`}${f.deployedVersion === null ? '' : `, deployed version ${f.deployedVersion}`}`,
           ),
         ),
       ),
     );
   }
   if (promotion.result?.variables && promotion.result.variables.length > 0) {
-    sections.push(
+    outcome.push(
       ...packLines(
         listed(
           '*Variables written*',
           promotion.result.variables.map(
             (v) =>
-              `• ${v.action} *${escapeMrkdwn(v.name)}* (${v.context === 'flow' ? `flow variable of ${escapeMrkdwn(v.flowName ?? 'its flow')}` : escapeMrkdwn(v.context)}) \`${v.destinationId}\``,
+              `• ${v.action} *${escapedShort(v.name, 100)}* (${v.context === 'flow' ? `flow variable of ${escapedShort(v.flowName ?? 'its flow', 100)}` : escapeMrkdwn(v.context)}) \`${v.destinationId}\``,
           ),
         ),
       ),
     );
   }
   if (promotion.result?.leftInPlace && promotion.result.leftInPlace.length > 0) {
-    sections.push(
-      `Flows the promotion created are left in place (delete them in PingOne if unwanted): ${promotion.result.leftInPlace.map(escapeMrkdwn).join(', ')}`,
+    outcome.push(
+      ...packLines(
+        listed(
+          '*Left in place*: flows the promotion created (delete them in PingOne if unwanted)',
+          promotion.result.leftInPlace.map((name) => `• ${escapedShort(name, 200)}`),
+        ),
+      ),
     );
   }
-  // Keep room for the header, context, status and buttons within Slack's 50 blocks.
-  for (const text of sections.slice(0, 44)) blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
+  // Slack allows 50 blocks: header, context, status and buttons take 4, the rest is shared with the
+  // outcome first. A plan too long for what is left says so instead of silently ending.
+  const room = maxSections - Math.min(outcome.length, maxSections / 2);
+  const shownPlan =
+    sections.length <= room
+      ? sections
+      : [
+          ...sections.slice(0, room - 1),
+          `…the plan goes on (${sections.length - room + 1} more part${sections.length - room + 1 === 1 ? '' : 's'}); Slack cannot show all of it in one message.`,
+        ];
+  const shownOutcome = outcome.slice(0, maxSections - shownPlan.length);
+  for (const text of [...shownPlan, ...shownOutcome]) {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
+  }
   const buttons = buttonsFor(promotion, surface);
   if (buttons) blocks.push(buttons);
-  return { text: `${title}: ${promotion.status}`, blocks };
+  // The fallback text notifies, so names from PingOne must not be able to say <!channel> in it.
+  return { text: `${escapedShort(title, 3000)}: ${promotion.status}`, blocks };
+}
+
+/**
+ * The card without its lists, for when Slack refuses the full one: the status, the counts and the
+ * buttons, so a decision or a rollback is still possible from it.
+ */
+export function compactPromotionMessage(
+  promotion: Promotion,
+  surface: PromotionSurface,
+  waiting?: string,
+): { text: string; blocks: KnownBlock[] } {
+  const title = `Promote ${promotion.flowName} from ${promotion.fromEnvName} to ${promotion.toEnvName}`;
+  const done = promotion.steps.filter((step) => step.status === 'done').length;
+  const failed = promotion.steps.filter((step) => step.status === 'failed').length;
+  const counts = [
+    `${promotion.plan.flows.length} flow${promotion.plan.flows.length === 1 ? '' : 's'}`,
+    `${promotion.plan.variables.length} variable${promotion.plan.variables.length === 1 ? '' : 's'}`,
+    `${promotion.plan.blockers.length} blocker${promotion.plan.blockers.length === 1 ? '' : 's'}`,
+    ...(promotion.steps.length > 0 ? [`steps: ${done} done, ${failed} failed`] : []),
+  ].join('  ·  ');
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: shorten(title, 150) } },
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: shorten(
+            `Tenant *${escapeMrkdwn(promotion.tenantName)}*  ·  requested by <@${promotion.requestedBy}>  ·  plan \`${promotion.fingerprint}\``,
+            3000,
+          ),
+        },
+      ],
+    },
+    { type: 'section', text: { type: 'mrkdwn', text: statusText(promotion, waiting) } },
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `${counts}\nSlack refused the full card as too large, so this is a summary of it.`,
+      },
+    },
+  ];
+  const buttons = buttonsFor(promotion, surface);
+  if (buttons) blocks.push(buttons);
+  return { text: `${escapedShort(title, 3000)}: ${promotion.status}`, blocks };
 }
 
 function statusText(promotion: Promotion, waiting: string | undefined): string {
@@ -204,7 +274,7 @@ function statusText(promotion: Promotion, waiting: string | undefined): string {
   if (promotion.status === 'pending') lines.push(`Expires ${slackDate(promotion.expiresAt)}.`);
   if (promotion.status === 'expired') lines.push(`Expired ${slackDate(promotion.expiresAt)}.`);
   if (promotion.rolledBackBy) lines.push(`Rollback by <@${promotion.rolledBackBy}>.`);
-  if (promotion.outcome) lines.push(escapeMrkdwn(shorten(promotion.outcome, 1500)));
+  if (promotion.outcome) lines.push(escapedShort(promotion.outcome, 1500));
   if (promotion.rollbackRequestedBy && promotion.rollbackRequestedAt) {
     const yes = promotion.rollbackApprovals.map((approval) => `<@${approval.userId}>`);
     const more = promotion.requiredApprovals - yes.length;
@@ -214,7 +284,7 @@ function statusText(promotion: Promotion, waiting: string | undefined): string {
   } else if (promotion.rollbackUntil) {
     lines.push(`Rollback is offered until ${slackDate(promotion.rollbackUntil)}.`);
   }
-  return lines.join('\n');
+  return shorten(lines.join('\n'), 3000);
 }
 
 function people(users: string[]): string {
@@ -227,7 +297,7 @@ function flowLine(flow: PlannedFlow): string {
     : '';
   const renamed = flow.destinationName !== flow.name ? ` as "${escapeMrkdwn(flow.destinationName)}"` : '';
   const role = flow.role === 'main' ? 'main flow' : `subflow, level ${flow.depth}`;
-  return `• *${escapeMrkdwn(shorten(flow.name, 100))}* v${flow.sourceVersion ?? '?'} (${role}): ${actionText[flow.action]}${renamed}${versions}`;
+  return `• *${escapedShort(flow.name, 100)}* v${flow.sourceVersion ?? '?'} (${role}): ${actionText[flow.action]}${renamed}${versions}`;
 }
 
 /** What the promotion does about one variable, in words an approver can check. */
@@ -305,7 +375,8 @@ export function refusalText(reason: Refusal, details: readonly string[] = []): s
     case 'nothing_to_undo':
       return 'This promotion wrote nothing that a rollback could undo.';
     case 'changed_since':
-      return `Not rolled back, and nothing was written: ${details.join(' ')} Promote the version you want instead.`;
+      // The details name flows as PingOne has them, and the answer is a notification: escaped.
+      return `Not rolled back, and nothing was written: ${details.map(escapeMrkdwn).join(' ')} Promote the version you want instead.`;
   }
 }
 
@@ -326,7 +397,7 @@ export function promotionListMessage(
 ) {
   const lines = promotions.map((p) => {
     const link = messageLink(workspaceUrl, p);
-    return `${statusLines[p.status].split(' ')[0]} *${escapeMrkdwn(shorten(p.flowName, 80))}* ${escapeMrkdwn(p.fromEnvName)} → ${escapeMrkdwn(p.toEnvName)}  ·  ${p.status.replace('_', ' ')}  ·  <@${p.requestedBy}> ${slackDate(p.createdAt)}${link ? `  ·  <${link}|message>` : ''}`;
+    return `${statusLines[p.status].split(' ')[0]} *${escapedShort(p.flowName, 80)}* ${escapeMrkdwn(p.fromEnvName)} → ${escapeMrkdwn(p.toEnvName)}  ·  ${p.status.replace('_', ' ')}  ·  <@${p.requestedBy}> ${slackDate(p.createdAt)}${link ? `  ·  <${link}|message>` : ''}`;
   });
   const heading = which === 'pending' ? 'Promotions waiting or running' : 'Recent promotions';
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: heading } }];

@@ -3,6 +3,7 @@ import type { Problem } from '../../core/credential-check.js';
 import { authMethodNames, regionNames, type TenantField } from '../../core/tenant-input.js';
 import type { Tenant } from '../../core/tenants.js';
 import { authMethods, regions } from '../../store/tenants.js';
+import { shorten } from './mrkdwn.js';
 import { problemBlocks } from './pingone-problem.js';
 
 export const tenantFormCallbackId = 'tenant_form';
@@ -147,6 +148,10 @@ export function tenantFormModal(tenant?: Tenant): ModalView {
 }
 
 /** Shown while the credentials are tried, after the form was answered (Slack waits 3 s at most). */
+export function savingModal(): ModalView {
+  return noticeModal('Saving', ':hourglass_flowing_sand: Saving the tenant…');
+}
+
 export function testingModal(): ModalView {
   return noticeModal(
     'Testing credentials',
@@ -181,6 +186,7 @@ export function noticeModal(title: string, text: string): ModalView {
     type: 'modal',
     title: { type: 'plain_text', text: title.slice(0, 24) },
     close: { type: 'plain_text', text: 'Close' },
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
+    // It can quote what people typed and list every tenant: Slack refuses a section over 3,000 characters.
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: shorten(text, 3000) } }],
   };
 }

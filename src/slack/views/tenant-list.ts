@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { authMethodNames, regionNames } from '../../core/tenant-input.js';
 import type { Tenant } from '../../core/tenants.js';
-import { escapeMrkdwn, shorten, slackDate } from './mrkdwn.js';
+import { escapedShort, escapeMrkdwn, slackDate } from './mrkdwn.js';
 
 // A message holds 50 blocks: a header, one section per tenant, and a closing note if some are left out.
 const maxShown = 47;
@@ -29,7 +29,7 @@ export function tenantListMessage(tenants: readonly Tenant[]): { text: string; b
 
 function describe(tenant: Tenant): string {
   const test = tenant.lastTest
-    ? `${tenant.lastTest.outcome === 'passed' ? ':white_check_mark: passed' : ':x: failed'} ${slackDate(tenant.lastTest.at)}${tenant.lastTest.summary ? `: ${escapeMrkdwn(shorten(tenant.lastTest.summary, 300))}` : ''}`
+    ? `${tenant.lastTest.outcome === 'passed' ? ':white_check_mark: passed' : ':x: failed'} ${slackDate(tenant.lastTest.at)}${tenant.lastTest.summary ? `: ${escapedShort(tenant.lastTest.summary, 300)}` : ''}`
     : 'not tested yet';
   return [
     `*${escapeMrkdwn(tenant.name)}*  ·  ${regionNames[tenant.region]} (\`${tenant.region}\`)`,

@@ -11,7 +11,7 @@ export const removeTenantActions = {
 export function confirmRemoveMessage(tenant: Tenant): { text: string; blocks: KnownBlock[] } {
   const text = `Remove tenant *${escapeMrkdwn(tenant.name)}*? FlightIQ forgets its credentials; the worker app in PingOne is not changed.`;
   return {
-    text: `Remove tenant ${tenant.name}?`,
+    text: `Remove tenant ${escapeMrkdwn(tenant.name)}?`,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text } },
       {

@@ -3,7 +3,7 @@ import { slashCommand } from '../../../commands/subcommands.js';
 import { problemOf } from '../../../core/credential-check.js';
 import type { CoreServices } from '../../../core/services.js';
 import { environmentListMessage } from '../../views/environment-list.js';
-import { escapeMrkdwn, shorten } from '../../views/mrkdwn.js';
+import { escapedShort } from '../../views/mrkdwn.js';
 import { notice } from '../../views/notices.js';
 import { problemMessage } from '../../views/pingone-problem.js';
 import type { SubcommandHandler } from './flightiq.js';
@@ -16,7 +16,7 @@ export function envsSubcommand(services: CoreServices): SubcommandHandler {
     if (options.problems.length > 0 || options.positional.length > 0) {
       const problems = [
         ...options.problems,
-        ...options.positional.map((word) => `"${escapeMrkdwn(shorten(word, 40))}" is not expected`),
+        ...options.positional.map((word) => `"${escapedShort(word, 40)}" is not expected`),
       ];
       await request.ack({
         response_type: 'ephemeral',

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, RespondArguments, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { splitWords } from '../../../commands/command-line.js';
+import { splitWords, unescapeSlackText } from '../../../commands/command-line.js';
 import { type SubcommandInfo, slashCommand } from '../../../commands/subcommands.js';
 import { commandWorkMs, type PingOneWait, waitText, withCallContext } from '../../../core/pingone-work.js';
 import type { Logger } from '../../../logger.js';
@@ -30,7 +30,7 @@ export interface FlightiqCommandDeps {
 export function flightiqCommand({ catalog, handlers, logger }: FlightiqCommandDeps) {
   return async ({ command, ack, respond, client }: CommandArgs): Promise<void> => {
     const received = performance.now();
-    const [name = 'help', ...args] = splitWords(command.text);
+    const [name = 'help', ...args] = splitWords(unescapeSlackText(command.text));
     const sub = catalog.find((candidate) => candidate.name === name.toLowerCase());
     const handler = sub ? handlers[sub.name] : undefined;
     if (!sub) {

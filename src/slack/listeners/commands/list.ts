@@ -9,7 +9,7 @@ import {
   listPageSize,
   noDavinciMessage,
 } from '../../views/artifact-list.js';
-import { escapeMrkdwn, shorten } from '../../views/mrkdwn.js';
+import { escapedShort } from '../../views/mrkdwn.js';
 import { notice } from '../../views/notices.js';
 import { problemMessage } from '../../views/pingone-problem.js';
 import type { SubcommandHandler } from './flightiq.js';
@@ -25,7 +25,7 @@ export function listSubcommand(services: CoreServices): SubcommandHandler {
     const kind = kindWord ? artifactKindNamed(kindWord) : undefined;
     const problems = [...options.problems];
     if (!kindWord) problems.push('Say what to list');
-    else if (!kind) problems.push(`"${escapeMrkdwn(shorten(kindWord, 40))}" is not something FlightIQ lists`);
+    else if (!kind) problems.push(`"${escapedShort(kindWord, 40)}" is not something FlightIQ lists`);
     if (options.values.env === undefined) {
       problems.push(`Name the environment with \`--env <name or ID>\` (\`${slashCommand} envs\` lists them)`);
     }

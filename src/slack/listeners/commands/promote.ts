@@ -4,11 +4,11 @@ import type { RequestOutcome } from '../../../core/promotions.js';
 import type { CoreServices } from '../../../core/services.js';
 import { chooseTenant } from '../../../core/tenant-choice.js';
 import { sendForApproval } from '../../approval-channel.js';
+import { sendPromotionCard } from '../../promotion-card.js';
 import { environmentNotMatchedMessage } from '../../views/artifact-list.js';
-import { escapeMrkdwn, shorten } from '../../views/mrkdwn.js';
+import { escapedShort, escapeMrkdwn, shorten } from '../../views/mrkdwn.js';
 import { notice } from '../../views/notices.js';
 import { problemMessage } from '../../views/pingone-problem.js';
-import { promotionMessage } from '../../views/promotion.js';
 import type { SubcommandHandler } from './flightiq.js';
 import { tenantChoiceText } from './read-preamble.js';
 
@@ -69,7 +69,7 @@ export function promoteSubcommand(services: CoreServices): SubcommandHandler {
     }
     const { promotion } = outcome;
     if (promotion.status === 'blocked' || !promotion.protected) {
-      await reply(promotionMessage(promotion, 'requester'));
+      await sendPromotionCard(promotion, 'requester', reply);
       return;
     }
     const told = await sendForApproval(request.client, services, promotion, request.logger);
@@ -95,13 +95,11 @@ function requestProblem(outcome: Exclude<RequestOutcome, { outcome: 'planned' }>
         `*${escapeMrkdwn(outcome.environment.name)}* is protected, so promotions into it need an approver, but no approval channel is configured. A FlightIQ admin must set FLIGHTIQ_APPROVAL_CHANNEL.`,
       );
     case 'flow_not_found': {
-      const shown = outcome.lookup.candidates
-        .slice(0, 20)
-        .map((name) => `• ${escapeMrkdwn(shorten(name, 120))}`);
+      const shown = outcome.lookup.candidates.slice(0, 20).map((name) => `• ${escapedShort(name, 120)}`);
       const intro =
         outcome.lookup.reason === 'ambiguous'
-          ? `*${escapeMrkdwn(outcome.environment.name)}* has more than one flow named "${escapeMrkdwn(shorten(outcome.asked, 100))}"; name it by ID:`
-          : `*${escapeMrkdwn(outcome.environment.name)}* has no flow named "${escapeMrkdwn(shorten(outcome.asked, 100))}".${shown.length > 0 ? ' Flows there:' : ''}`;
+          ? `*${escapeMrkdwn(outcome.environment.name)}* has more than one flow named "${escapedShort(outcome.asked, 100)}"; name it by ID:`
+          : `*${escapeMrkdwn(outcome.environment.name)}* has no flow named "${escapedShort(outcome.asked, 100)}".${shown.length > 0 ? ' Flows there:' : ''}`;
       return notice(shorten([intro, ...shown].join('\n'), 3000));
     }
     case 'failed':

@@ -3,7 +3,7 @@ import type { Actor } from '../../../core/access.js';
 import type { CoreServices } from '../../../core/services.js';
 import { chooseTenant, type TenantChoice } from '../../../core/tenant-choice.js';
 import type { Tenant } from '../../../core/tenants.js';
-import { escapeMrkdwn, shorten } from '../../views/mrkdwn.js';
+import { escapedShort, escapeMrkdwn } from '../../views/mrkdwn.js';
 import { notice } from '../../views/notices.js';
 import type { SubcommandRequest } from './flightiq.js';
 
@@ -42,5 +42,5 @@ export function tenantChoiceText(choice: Extract<TenantChoice, { ok: false }>): 
     return `No tenant is configured yet. A FlightIQ admin can add one with \`${slashCommand} tenant add\`.`;
   }
   if (choice.reason === 'name_needed') return `Which tenant? Name one with \`--tenant <name>\`: ${names}.`;
-  return `There is no tenant named "${escapeMrkdwn(shorten(choice.asked ?? '', 100))}". Tenants: ${names || 'none yet'}.`;
+  return `There is no tenant named "${escapedShort(choice.asked ?? '', 100)}". Tenants: ${names || 'none yet'}.`;
 }
