@@ -159,6 +159,25 @@ export class TenantService {
     };
   }
 
+  /**
+   * Whether another tenant already has this name, if the database says so within `withinMs`; undefined
+   * when it does not answer in time (the save's own uniqueness check still holds then).
+   */
+  async nameTaken(
+    name: string,
+    exceptTenantId: string | undefined,
+    withinMs: number,
+  ): Promise<boolean | undefined> {
+    const lookup = findTenantByName(this.deps.pool, name).then((found) =>
+      Boolean(found && found.id !== exceptTenantId),
+    );
+    lookup.catch(() => undefined);
+    return Promise.race([
+      lookup,
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), withinMs).unref()),
+    ]);
+  }
+
   /** True for admins; for anyone else, audits the refused attempt and returns false. */
   async authorizeAdmin(actor: Actor, action: string, tenant?: string): Promise<boolean> {
     if (await this.deps.access.isAdmin(actor)) return true;
@@ -348,9 +367,10 @@ function changedFields(current: TenantRecord, input: TenantInput): TenantField[]
   return fields;
 }
 
+export function nameTakenText(name: string): string {
+  return `A tenant named "${name}" already exists: choose another name.`;
+}
+
 function nameTaken(name: string): Invalid {
-  return {
-    outcome: 'invalid',
-    errors: { name: `A tenant named "${name}" already exists: choose another name.` },
-  };
+  return { outcome: 'invalid', errors: { name: nameTakenText(name) } };
 }

@@ -840,8 +840,31 @@ describe('App Home', () => {
     await click(operator, 'home_tenant_edit');
     const refused = await fakeSlack.waitFor(() => fakeSlack.callsOf('views.open')[opened]);
     expect(JSON.stringify(refused.args.view)).toContain('Only FlightIQ admins');
+    // The modal opens at once ("Loading…") and the form replaces it once the tenant is read.
+    const updates = fakeSlack.callsOf('views.update').length;
     await click(admin, 'home_tenant_edit');
-    const form = await fakeSlack.waitFor(() => fakeSlack.callsOf('views.open')[opened + 1]);
+    const loading = await fakeSlack.waitFor(() => fakeSlack.callsOf('views.open')[opened + 1]);
+    expect(JSON.stringify(loading.args.view)).toContain('Loading');
+    const form = await fakeSlack.waitFor(() => fakeSlack.callsOf('views.update')[updates]);
+    expect(JSON.stringify(form.args.view)).toContain('"callback_id":"tenant_form"');
     expect(JSON.stringify(form.args.view)).toContain('Acme');
+  });
+
+  it('tells the person in their messages when Slack let the Home click expire', async () => {
+    const posted = fakeSlack.callsOf('chat.postMessage').length;
+    fakeSlack.failNext('views.open', { error: 'expired_trigger_id' });
+    await app.slack.interaction({
+      type: 'block_actions',
+      team: { id: 'T0FAKE0001', domain: 'fake' },
+      user: { id: admin, username: 'admin', team_id: 'T0FAKE0001' },
+      api_app_id: 'A0FAKEAPP1',
+      trigger_id: fakeSlack.issueTriggerId(),
+      container: { type: 'view', view_id: 'V0HOME' },
+      view: { id: 'V0HOME', type: 'home' },
+      actions: [{ type: 'button', action_id: 'home_tenant_add', block_id: 'b', action_ts: '1' }],
+    });
+    const told = await fakeSlack.waitFor(() => fakeSlack.callsOf('chat.postMessage')[posted]);
+    expect(told.args.channel).toBe(`D${admin.slice(1)}`);
+    expect(told.args.text).toContain('Slack closed the window for opening the form');
   });
 });

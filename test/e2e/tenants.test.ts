@@ -62,7 +62,7 @@ describe('an admin adds a tenant', () => {
 
     const saved = await submitTenantForm(app.slack, view, validTenant, admin);
     expect(saved.body?.response_action).toBe('update');
-    expect(JSON.stringify(saved.body)).toContain('Tenant *Acme production* added');
+    expect(saved.outcome).toContain('Tenant *Acme production* added');
 
     const list = await app.slack.command('tenant list', { user: member });
     const shown = await lastResponse(list.responseUrl);
@@ -147,7 +147,7 @@ describe('someone who is not an admin', () => {
   it('is refused when submitting a form an admin opened (a forged view_submission)', async () => {
     const { view } = await openTenantForm(app.slack, fakeSlack, 'tenant add', admin);
     const reply = await submitTenantForm(app.slack, view, validTenant, member);
-    expect(JSON.stringify(reply.body)).toContain('Only FlightIQ admins');
+    expect(reply.outcome).toContain('Only FlightIQ admins');
     expect((await db.query('SELECT count(*)::int AS n FROM tenants')).rows[0].n).toBe(0);
     expect(await auditRows()).toEqual([
       expect.objectContaining({ actor_id: member, action: 'tenant.add', outcome: 'refused' }),
@@ -158,7 +158,7 @@ describe('someone who is not an admin', () => {
     await addTenant();
     const { view } = await openTenantForm(app.slack, fakeSlack, 'tenant edit Acme production', admin);
     const reply = await submitTenantForm(app.slack, view, { ...validTenant, region: 'com' }, member);
-    expect(JSON.stringify(reply.body)).toContain('Only FlightIQ admins');
+    expect(reply.outcome).toContain('Only FlightIQ admins');
     expect((await db.query('SELECT region FROM tenants')).rows).toEqual([{ region: 'eu' }]);
   });
 
@@ -201,7 +201,7 @@ describe('an admin edits or removes a tenant', () => {
       { ...validTenant, clientSecret: '', region: 'ca' },
       admin,
     );
-    expect(JSON.stringify(reply.body)).toContain('updated');
+    expect(reply.outcome).toContain('updated');
     const after = (
       await db.query('SELECT region, secret_ciphertext, secret_fingerprint, version FROM tenants')
     ).rows[0];
@@ -222,16 +222,23 @@ describe('an admin edits or removes a tenant', () => {
     const second = await openTenantForm(app.slack, fakeSlack, 'tenant edit Acme production', admin);
     await submitTenantForm(app.slack, second.view, { ...validTenant, region: 'ca' }, admin);
     const stale = await submitTenantForm(app.slack, first.view, { ...validTenant, region: 'sg' }, admin);
-    expect(JSON.stringify(stale.body)).toContain('while this form was open, so nothing was saved');
+    expect(stale.outcome).toContain('while this form was open, so nothing was saved');
     expect((await db.query('SELECT region FROM tenants')).rows).toEqual([{ region: 'ca' }]);
   });
 
   it('says which tenants exist when the name is unknown', async () => {
     await addTenant();
-    const reply = await app.slack.command('tenant edit Globex', { user: admin });
-    expect(await lastResponse(reply.responseUrl)).toContain(
-      'There is no tenant named \\"Globex\\". Tenants: `Acme production`.',
+    const before = fakeSlack.views.length;
+    await app.slack.command('tenant edit Globex', { user: admin });
+    const shown = await fakeSlack.waitFor(() =>
+      fakeSlack.views
+        .slice(before)
+        .map((view) => JSON.stringify(view))
+        .find((view) => view.includes('There is no tenant named')),
     );
+    expect(shown).toContain('There is no tenant named \\"Globex\\". Tenants: `Acme production`.');
+    const removal = await app.slack.command('tenant remove Globex', { user: admin });
+    expect(await lastResponse(removal.responseUrl)).toContain('There is no tenant named \\"Globex\\".');
   });
 
   it('removes a tenant after confirmation, and the message says so', async () => {

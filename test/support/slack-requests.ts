@@ -37,7 +37,7 @@ export class SlackClientSimulator {
   constructor(
     private readonly appUrl: string,
     private readonly signingSecret: string,
-    private readonly slack: FakeSlack,
+    readonly slack: FakeSlack,
   ) {}
 
   async post(body: string, contentType: string, options: SignOptions = {}): Promise<SlackReply> {

@@ -7,6 +7,8 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   private down = false;
+  /** Added to every answer of the server: a database that is slow, not gone. */
+  latencyMs = 0;
 
   private constructor(private readonly server: Server) {}
 
@@ -27,7 +29,16 @@ export class TcpProxy {
           upstream.destroy();
         });
       }
-      client.pipe(upstream).pipe(client);
+      client.pipe(upstream);
+      // Answers keep their order whatever the latency was when each arrived.
+      let releaseAt = 0;
+      upstream.on('data', (chunk: Buffer) => {
+        releaseAt = Math.max(Date.now() + proxy.latencyMs, releaseAt);
+        const wait = releaseAt - Date.now();
+        if (wait <= 0) client.write(chunk);
+        else setTimeout(() => client.writable && client.write(chunk), wait);
+      });
+      upstream.on('end', () => setTimeout(() => client.end(), Math.max(0, releaseAt - Date.now())));
     });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     return proxy;

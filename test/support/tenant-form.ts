@@ -53,6 +53,11 @@ export async function openTenantForm(
     view: opened as { id: string; private_metadata: string; callback_id: string; blocks: unknown[] },
   };
 }
+/**
+ * Submits the tenant form as Slack would. The app answers at once (errors on fields, or a "Saving…" /
+ * "Testing…" view) and shows the outcome later with views.update: `outcome` is that final answer as
+ * text (the field errors, or the last view shown in place of the form).
+ */
 export async function submitTenantForm(
   slack: SlackClientSimulator,
   view: { id?: string; private_metadata: string; callback_id: string },
@@ -60,7 +65,10 @@ export async function submitTenantForm(
   user: string,
   testFirst?: boolean,
 ) {
-  return slack.viewSubmission(
+  const fake = slack.slack;
+  const viewId = view.id ?? 'V0SUBMITTED';
+  const before = fake.views.length;
+  const reply = await slack.viewSubmission(
     {
       callback_id: view.callback_id,
       private_metadata: view.private_metadata,
@@ -69,4 +77,20 @@ export async function submitTenantForm(
     },
     { user },
   );
+  const answered = JSON.stringify(reply.body ?? reply.text);
+  if (!pending(answered)) return { ...reply, outcome: answered };
+  const final = await fake.waitFor(() => {
+    const shown = fake.views
+      .slice(before)
+      .filter((shownView) => (shownView as { id?: string }).id === viewId)
+      .map((shownView) => JSON.stringify(shownView));
+    const last = shown.at(-1);
+    return last !== undefined && !pending(last) && last;
+  }, 15_000);
+  return { ...reply, outcome: final };
+}
+
+/** The views shown while the app is still working on a submission. */
+function pending(text: string): boolean {
+  return text.includes('Saving the tenant') || text.includes('Minting a worker token with these');
 }

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { CoreServices } from '../../../core/services.js';
 import type { Logger } from '../../../logger.js';
-import { sendFileToUser } from '../../file-delivery.js';
+import { sendFileToUser } from '../../direct-messages.js';
 import { reportFailure } from '../../report-failure.js';
 import { notice } from '../../views/notices.js';
 import { auditAdminsOnlyText } from '../commands/audit.js';

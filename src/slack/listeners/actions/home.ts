@@ -1,32 +1,38 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { CoreServices } from '../../../core/services.js';
-import { adminOnlyText } from '../../views/notices.js';
+import { sendMessageToUser } from '../../direct-messages.js';
+import { deadTriggerText, openModal, openThenFill } from '../../modal-opening.js';
+import { adminOnlyText, notice } from '../../views/notices.js';
 import { noticeModal, tenantFormModal } from '../../views/tenant-form.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
-/** Add tenant / Edit on the App Home tab: the same admin check and the same modal as `/flightiq tenant`. */
+/**
+ * Add tenant / Edit on the App Home tab: the same admin check and the same modal as `/flightiq tenant`.
+ * A Home tab has no channel to answer in, so when the click's trigger died before the modal could
+ * open, the person is told in their messages with the app rather than left with a click that did nothing.
+ */
 export function homeTenantButton({ access, tenants }: CoreServices, mode: 'add' | 'edit') {
   return async ({ ack, body, action, client }: ButtonArgs): Promise<void> => {
     await ack();
     const actor = { userId: body.user.id, ...(body.user.team_id ? { teamId: body.user.team_id } : {}) };
-    const open = (view: Parameters<typeof client.views.open>[0]['view']) =>
-      client.views.open({ trigger_id: body.trigger_id, view });
+    let opened: boolean;
     if (!(await access.isAdmin(actor))) {
+      opened = await openModal(client, body.trigger_id, noticeModal('FlightIQ', adminOnlyText));
       await tenants.auditRefusal(
         actor,
         mode === 'add' ? 'tenant.add' : 'tenant.edit',
         undefined,
         'not an admin',
       );
-      await open(noticeModal('FlightIQ', adminOnlyText));
-      return;
+    } else if (mode === 'add') {
+      opened = await openModal(client, body.trigger_id, tenantFormModal());
+    } else {
+      opened = await openThenFill(client, body.trigger_id, 'Edit tenant', async () => {
+        const tenant = await tenants.findById(action.value ?? '');
+        return tenant ? tenantFormModal(tenant) : noticeModal('FlightIQ', 'That tenant no longer exists.');
+      });
     }
-    if (mode === 'add') {
-      await open(tenantFormModal());
-      return;
-    }
-    const tenant = await tenants.findById(action.value ?? '');
-    await open(tenant ? tenantFormModal(tenant) : noticeModal('FlightIQ', 'That tenant no longer exists.'));
+    if (!opened) await sendMessageToUser(client, body.user.id, notice(deadTriggerText));
   };
 }

@@ -1,12 +1,13 @@
 import { slashCommand } from '../../../commands/subcommands.js';
 import type { CoreServices } from '../../../core/services.js';
 import type { Tenant } from '../../../core/tenants.js';
-import { escapeMrkdwn, shorten } from '../../views/mrkdwn.js';
+import { deadTriggerText, openModal, openThenFill } from '../../modal-opening.js';
+import { escapedShort, escapeMrkdwn } from '../../views/mrkdwn.js';
 import { adminOnlyText, notice } from '../../views/notices.js';
-import { tenantFormModal } from '../../views/tenant-form.js';
+import { noticeModal, tenantFormModal } from '../../views/tenant-form.js';
 import { tenantListMessage } from '../../views/tenant-list.js';
 import { confirmRemoveMessage } from '../../views/tenant-remove.js';
-import type { SubcommandHandler, SubcommandRequest } from './flightiq.js';
+import type { SubcommandHandler } from './flightiq.js';
 import { readersOnlyText } from './read-preamble.js';
 
 const usage = `Usage: \`${slashCommand} tenant add\`, \`${slashCommand} tenant edit <tenant>\`, \`${slashCommand} tenant remove <tenant>\` or \`${slashCommand} tenant list\`.`;
@@ -35,7 +36,9 @@ export function tenantSubcommand({ access, tenants }: CoreServices): SubcommandH
         // The trigger ID dies 3 s after the command: acknowledge, check, and open the form at once.
         await request.ack();
         if (!(await tenants.authorizeAdmin(actor, 'tenant.add'))) return void (await reply(adminOnlyText));
-        await openForm(request, undefined, reply);
+        if (!(await openModal(request.client, request.command.trigger_id, tenantFormModal()))) {
+          await reply(deadTriggerText);
+        }
         return;
       }
       case 'edit':
@@ -45,14 +48,29 @@ export function tenantSubcommand({ access, tenants }: CoreServices): SubcommandH
           return;
         }
         await request.ack();
-        const tenant = await tenants.findByName(name);
         const auditAction = action.toLowerCase() === 'edit' ? 'tenant.edit' : 'tenant.remove';
-        if (!(await tenants.authorizeAdmin(actor, auditAction, tenant?.name ?? name))) {
+        // The admin check is a cached directory read; the tenant is a database read, which may be slow,
+        // so the form is opened (as "Loading…") before it and filled in after.
+        if (!(await tenants.authorizeAdmin(actor, auditAction, name)))
           return void (await reply(adminOnlyText));
+        if (auditAction === 'tenant.edit') {
+          const opened = await openThenFill(
+            request.client,
+            request.command.trigger_id,
+            'Edit tenant',
+            async () => {
+              const tenant = await tenants.findByName(name);
+              return tenant
+                ? tenantFormModal(tenant)
+                : noticeModal('Unknown tenant', await unknownTenantText(name, await tenants.list()));
+            },
+          );
+          if (!opened) await reply(deadTriggerText);
+          return;
         }
+        const tenant = await tenants.findByName(name);
         if (!tenant) return void (await reply(await unknownTenantText(name, await tenants.list())));
-        if (auditAction === 'tenant.edit') await openForm(request, tenant, reply);
-        else await request.respond({ response_type: 'ephemeral', ...confirmRemoveMessage(tenant) });
+        await request.respond({ response_type: 'ephemeral', ...confirmRemoveMessage(tenant) });
         return;
       }
       default:
@@ -61,26 +79,7 @@ export function tenantSubcommand({ access, tenants }: CoreServices): SubcommandH
   };
 }
 
-async function openForm(
-  request: SubcommandRequest,
-  tenant: Tenant | undefined,
-  reply: (text: string) => Promise<unknown>,
-) {
-  try {
-    await request.client.views.open({
-      trigger_id: request.command.trigger_id,
-      view: tenantFormModal(tenant),
-    });
-  } catch (error) {
-    const code = (error as { data?: { error?: string } }).data?.error;
-    if (code !== 'expired_trigger_id' && code !== 'exchanged_trigger_id') throw error;
-    await reply(
-      'Slack closed the window for opening the form before it was ready. Please run the command again.',
-    );
-  }
-}
-
 async function unknownTenantText(name: string, all: Tenant[]): Promise<string> {
   const known = all.map((tenant) => `\`${escapeMrkdwn(tenant.name)}\``).join(', ');
-  return `There is no tenant named "${escapeMrkdwn(shorten(name, 100))}". ${all.length > 0 ? `Tenants: ${known}.` : 'No tenants exist yet.'}`;
+  return `There is no tenant named "${escapedShort(name, 100)}". ${all.length > 0 ? `Tenants: ${known}.` : 'No tenants exist yet.'}`;
 }

@@ -8,13 +8,14 @@ import type {
 import type { ModalView } from '@slack/types';
 import { z } from 'zod';
 import type { CoreServices } from '../../../core/services.js';
-import type { RawTenantInput, TenantField } from '../../../core/tenant-input.js';
-import type { AddResult, EditResult } from '../../../core/tenants.js';
+import { type RawTenantInput, type TenantField, validateTenantInput } from '../../../core/tenant-input.js';
+import { type AddResult, type EditResult, nameTakenText } from '../../../core/tenants.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import { adminOnlyText } from '../../views/notices.js';
 import {
   inputActionId,
   noticeModal,
+  savingModal,
   tenantFormBlocks,
   testFailedModal,
   testFirstBlock,
@@ -32,8 +33,10 @@ type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 /**
  * Saves the tenant form. Who is saving comes from the signed payload (`body.user`), checked again here:
  * the form may have been opened by an admin who since lost the right, or forged by someone who never had it.
- * With "test before saving" ticked, the form is answered at once with a "testing" view, and the result
- * replaces it when PingOne has answered.
+ * Slack waits 3 s for the answer to a submission, and only that answer can put an error on a field: so
+ * the fields are checked first (and the name, if the database answers quickly), then the form is
+ * answered at once with a "saving" (or "testing") view, and the outcome of the admin check, the
+ * credential test and the save replaces it when it is known.
  */
 export function tenantFormSubmitted({ tenants, checks }: CoreServices) {
   return async ({ ack, body, view, client, logger }: Args): Promise<void> => {
@@ -48,23 +51,33 @@ export function tenantFormSubmitted({ tenants, checks }: CoreServices) {
     const target = metadata.data;
     const actor = { userId: body.user.id, teamId: body.user.team_id ?? undefined };
     const raw = readForm(view.state.values);
+    const checked = validateTenantInput(raw, target.mode);
+    if (!checked.ok) {
+      await ack(answer({ outcome: 'invalid', errors: checked.errors }));
+      return;
+    }
+    const except = target.mode === 'edit' ? target.tenantId : undefined;
+    if (await tenants.nameTaken(checked.value.name, except, nameCheckMs)) {
+      await ack(answer({ outcome: 'invalid', errors: { name: nameTakenText(checked.value.name) } }));
+      return;
+    }
+    const testing = testFirst(view.state.values);
+    await ack({ response_action: 'update', view: testing ? testingModal() : savingModal() });
+    const show = (next: ModalView) => client.views.update({ view_id: view.id, view: next });
     const save = () =>
       target.mode === 'add'
         ? tenants.add(actor, raw)
         : tenants.edit(actor, target.tenantId, target.version, raw);
-
-    if (!testFirst(view.state.values)) {
-      await ack(answer(await save()));
-      return;
-    }
-    const prepared = await tenants.prepare(actor, raw, target);
-    if (prepared.outcome !== 'ready') {
-      await ack(answer(prepared));
-      return;
-    }
-    await ack({ response_action: 'update', view: testingModal() });
-    const show = (next: ModalView) => client.views.update({ view_id: view.id, view: next });
     try {
+      if (!testing) {
+        await show(finalView(await save()));
+        return;
+      }
+      const prepared = await tenants.prepare(actor, raw, target);
+      if (prepared.outcome !== 'ready') {
+        await show(finalView(prepared));
+        return;
+      }
       const minted = await checks.tryToMint(prepared.credentials);
       if (!minted.ok) {
         await tenants.auditRefusal(
@@ -85,15 +98,7 @@ export function tenantFormSubmitted({ tenants, checks }: CoreServices) {
           `token in ${minted.mintedInMs} ms (tested before saving)`,
         );
       }
-      const answered = answer(result);
-      await show(
-        answered.response_action === 'update'
-          ? answered.view
-          : noticeModal(
-              'Not saved',
-              Object.values(answered.response_action === 'errors' ? answered.errors : {}).join('\n'),
-            ),
-      );
+      await show(finalView(result));
     } catch (error) {
       logger.error({ err: error }, 'tenant form could not be completed');
       await show(
@@ -104,6 +109,20 @@ export function tenantFormSubmitted({ tenants, checks }: CoreServices) {
       ).catch(() => undefined);
     }
   };
+}
+
+/** How long the name check may hold up the form's answer before it is left to the save. */
+const nameCheckMs = 500;
+
+/** What replaces the "saving" view: the outcome, or (once the form is gone) its errors as a notice. */
+function finalView(result: Parameters<typeof answer>[0]): ModalView {
+  const answered = answer(result);
+  return answered.response_action === 'update'
+    ? answered.view
+    : noticeModal(
+        'Not saved',
+        `${Object.values(answered.errors).join('\n')}\nNothing was saved; run the command again.`,
+      );
 }
 
 function answer(
