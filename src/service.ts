@@ -10,6 +10,7 @@ import { registerDatabaseGauges, startMetricsServer } from './metrics.js';
 import { slackAlertNotifier } from './slack/alert-notifier.js';
 import { createSlackApp, type SlackRuntime, webApiRetryPolicy, webClientOptions } from './slack/app.js';
 import { fetchBotIdentity } from './slack/bot-identity.js';
+import { ChannelPacer } from './slack/channel-pacer.js';
 import { slackPromotionNotifier } from './slack/listeners/actions/promotion.js';
 import type { SubcommandHandler } from './slack/listeners/commands/flightiq.js';
 import { slackWorkspaceDirectory } from './slack/workspace-directory.js';
@@ -59,6 +60,10 @@ export async function startService(
   try {
     const keys = config.encryptionKeys ?? (await loadOrCreateKeyFile(config.database.dataDir, logger));
     const slackClient = new WebClient(config.slack.botToken, clientOptions);
+    // Posts nobody waits on get their own client: on a 429 the SDK pauses every call of a client,
+    // and the one that looks people up for access checks must not be held up by a burst of alerts.
+    const backgroundClient = new WebClient(config.slack.botToken, clientOptions);
+    const pacer = new ChannelPacer();
     services = createCoreServices({
       config,
       database,
@@ -66,8 +71,8 @@ export async function startService(
       logger,
       directory: slackWorkspaceDirectory(slackClient),
       teamId: identity.teamId,
-      alerts: slackAlertNotifier(slackClient, config.alerts.channel),
-      promotionNotifier: slackPromotionNotifier(slackClient),
+      alerts: slackAlertNotifier(backgroundClient, pacer, config.alerts.channel),
+      promotionNotifier: slackPromotionNotifier(backgroundClient, pacer),
     });
     slack = createSlackApp({
       config,

@@ -152,6 +152,46 @@ describe('credential alerts', () => {
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
   });
 
+  it('does not hold up access checks while an alert waits out a rate limit', async () => {
+    sim.app().clientSecret = 'rotated-in-pingone';
+    fakeSlack.failNext('chat.postMessage', { status: 429, retryAfter: 6 });
+    const checking = check();
+    const limited = await fakeSlack.waitFor(() =>
+      fakeSlack.calls.find((call) => call.method === 'chat.postMessage' && call.args.channel === alerts),
+    );
+    // Someone not looked up before: their access check needs users.info while the alert is paused.
+    const newcomer = 'U0NEWCOMER1';
+    fakeSlack.users.set(newcomer, { id: newcomer });
+    const reply = await app.slack.command('tenant list', { user: newcomer });
+    const answer = await fakeSlack.waitFor(() => fakeSlack.responsesTo(reply.responseUrl).at(-1), 15_000);
+    expect(JSON.stringify(answer)).toContain('Acme');
+    const lookup = fakeSlack.calls.find(
+      (call) => call.method === 'users.info' && call.args.user === newcomer,
+    );
+    expect(lookup).toBeDefined();
+    expect((lookup?.at ?? Infinity) - limited.at).toBeLessThan(3_000);
+    await checking;
+  }, 20_000);
+
+  it('posts a burst of certificate warnings at most one a second into the channel', async () => {
+    const soon = new Date(Date.now() + 10 * 86_400_000).toISOString();
+    for (const n of [1, 2, 3]) {
+      sim.data.collections[staging]?.certificates?.push({
+        id: `77777777-0000-4000-8000-00000000010${n}`,
+        name: `Burst ${n}`,
+        subjectDN: `CN=burst${n}.example.com`,
+        expiresAt: soon,
+        status: 'EXPIRING',
+      });
+    }
+    await check();
+    const warnings = alertPosts().filter((call) => String(call.args.text).includes('Burst'));
+    expect(warnings).toHaveLength(3);
+    for (let i = 1; i < warnings.length; i++) {
+      expect((warnings[i]?.at ?? 0) - (warnings[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(990);
+    }
+  }, 20_000);
+
   it('feeds failures seen by /flightiq test into the same state', async () => {
     sim.app().clientSecret = 'rotated-in-pingone';
     const reply = await app.slack.command('test', { user: member });

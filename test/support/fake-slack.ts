@@ -16,6 +16,8 @@ export interface SlackCall {
   method: string;
   args: Record<string, unknown>;
   token: string | undefined;
+  /** When it arrived (ms since the epoch). */
+  at: number;
 }
 
 export interface SharedFile {
@@ -225,7 +227,7 @@ export class FakeSlack {
     const args = parseArgs(req.headers['content-type'], raw);
     const token =
       /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? (args.token as string | undefined);
-    this.calls.push({ method, args, token });
+    this.calls.push({ method, args, token, at: Date.now() });
     this.wake();
     const answer = await this.answer(method, args, token);
     if (answer.body.ok === false) {

@@ -6,9 +6,12 @@ import type { DecisionOutcome, Promotion, PromotionNotifier, RunHooks } from '..
 import type { CoreServices } from '../../../core/services.js';
 import type { Logger } from '../../../logger.js';
 import { sendForApproval } from '../../approval-channel.js';
+import type { ChannelPacer } from '../../channel-pacer.js';
 import type { HomePublisher } from '../../home.js';
+import { sendPromotionCard } from '../../promotion-card.js';
+import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import { notice } from '../../views/notices.js';
-import { alreadyText, type promotionActions, promotionMessage, refusalText } from '../../views/promotion.js';
+import { alreadyText, type promotionActions, refusalText } from '../../views/promotion.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 type Decide = (
@@ -86,7 +89,7 @@ export function promotionButton(
         await tell(alreadyText(result.promotion));
         return;
       case 'failed':
-        await tell(`${problemHeadline(result.problem.code)}. ${result.problem.message}`);
+        await tell(`${problemHeadline(result.problem.code)}. ${escapeMrkdwn(result.problem.message)}`);
         return;
       case 'approved':
         await show(result.promotion);
@@ -130,35 +133,48 @@ async function showPromotion(
   waiting?: string,
 ): Promise<void> {
   try {
-    if (promotion.channelId && promotion.messageTs) {
-      await client.chat.update({
-        channel: promotion.channelId,
-        ts: promotion.messageTs,
-        ...promotionMessage(promotion, 'approval', waiting),
-      });
+    const { channelId, messageTs } = promotion;
+    if (channelId && messageTs) {
+      await sendPromotionCard(
+        promotion,
+        'approval',
+        (message) => client.chat.update({ channel: channelId, ts: messageTs, ...message }),
+        waiting,
+      );
     } else if (respond) {
-      await respond({ replace_original: true, ...promotionMessage(promotion, 'requester', waiting) });
+      await sendPromotionCard(
+        promotion,
+        'requester',
+        (message) => respond({ replace_original: true, ...message }),
+        waiting,
+      );
     } else {
-      await client.chat.postMessage({
-        channel: promotion.requestedBy,
-        ...promotionMessage(promotion, 'copy'),
-      });
+      await sendPromotionCard(promotion, 'copy', (message) =>
+        client.chat.postMessage({ channel: promotion.requestedBy, ...message }),
+      );
     }
   } catch (error) {
     logger.warn({ err: error, promotion: promotion.id }, 'could not update the promotion message');
   }
 }
 
-/** For changes nobody clicked (expiry, an interrupted run found after a restart). */
-export function slackPromotionNotifier(client: WebClient): PromotionNotifier {
+/**
+ * For changes nobody clicked (expiry, an interrupted run found after a restart): background posts, on
+ * their own client and paced per channel; a card changed again before its turn is sent once.
+ */
+export function slackPromotionNotifier(client: WebClient, pacer: ChannelPacer): PromotionNotifier {
   return {
     async changed(promotion) {
-      if (!promotion.channelId || !promotion.messageTs) return;
-      await client.chat.update({
-        channel: promotion.channelId,
-        ts: promotion.messageTs,
-        ...promotionMessage(promotion, 'approval'),
-      });
+      const { channelId, messageTs } = promotion;
+      if (!channelId || !messageTs) return;
+      await pacer.send(
+        channelId,
+        () =>
+          sendPromotionCard(promotion, 'approval', (message) =>
+            client.chat.update({ channel: channelId, ts: messageTs, ...message }),
+          ),
+        messageTs,
+      );
     },
   };
 }
