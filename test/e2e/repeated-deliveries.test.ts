@@ -19,6 +19,23 @@ afterAll(async () => {
   await fakeSlack?.stop();
 });
 
+describe('slash commands', () => {
+  it('are acknowledged without recording their delivery first: Slack never sends a command again', async () => {
+    const { rows: before } = await app.service.database.pool.query(
+      'SELECT count(*)::int AS n FROM slack_deliveries',
+    );
+    const reply = await app.slack.command('help', { user: 'U0MEMBER001' });
+    expect(reply.status).toBe(200);
+    expect(reply.text).toContain('/flightiq');
+    const { rows: after } = await app.service.database.pool.query(
+      'SELECT count(*)::int AS n FROM slack_deliveries WHERE delivery_id = $1',
+      [reply.triggerId],
+    );
+    expect(after[0].n).toBe(0);
+    expect(before[0].n).toBeGreaterThanOrEqual(0);
+  });
+});
+
 describe('a delivery Slack sends again', () => {
   it('is acknowledged and acted on once (a button click sent twice with the same trigger)', async () => {
     const payload = {
