@@ -165,6 +165,16 @@ const configShape = {
   ).describe(
     'Slack user IDs and user-group IDs (comma-separated) who may run `test`, `envs` and `list`. Empty: every full member of the workspace (never guests). Admins always may.',
   ),
+  FLIGHTIQ_COMMANDS_PER_PERSON: withDefault(
+    z.coerce
+      .number({ error: 'must be a number of commands' })
+      .int({ error: 'must be a whole number of commands' })
+      .min(1, { error: 'must be 1 to 20 commands' })
+      .max(20, { error: 'must be 1 to 20 commands' }),
+    3,
+  ).describe(
+    'How many commands that call PingOne (`test`, `envs`, `list`, `promote`) one person may have running at once on a replica; more get "busy, try again in a moment", so one person cannot spend the PingOne rate limit that promotions share.',
+  ),
   FLIGHTIQ_OPERATORS: slackPrincipals('who may request promotions').describe(
     'Slack user IDs and user-group IDs (comma-separated) who may request promotions (`promote`). Admins and approvers always may; empty: only they may.',
   ),
@@ -286,6 +296,7 @@ const configSchema = ({ requireSlack = true, requireKeys = true }: LoadOptions) 
       },
       admins: env.FLIGHTIQ_ADMINS,
       readers: env.FLIGHTIQ_READERS,
+      commandsPerPerson: env.FLIGHTIQ_COMMANDS_PER_PERSON,
       alerts: {
         channel: env.FLIGHTIQ_ALERT_CHANNEL,
         checkIntervalMs: Math.max(env.FLIGHTIQ_CHECK_INTERVAL, 60_000),

@@ -5,6 +5,7 @@ import { AuditTrail } from './core/audit-trail.js';
 import { CredentialCheck } from './core/credential-check.js';
 import { type AlertNotifier, CredentialMonitor } from './core/credential-monitor.js';
 import { EnvironmentDirectory } from './core/environments.js';
+import { CommandSlots } from './core/fair-use.js';
 import { ProtectionPolicy } from './core/promotion-protection.js';
 import { type PromotionNotifier, PromotionService } from './core/promotions.js';
 import type { CoreServices } from './core/services.js';
@@ -65,6 +66,7 @@ export function createCoreServices(parts: {
     environments,
     monitor,
     audit: new AuditTrail({ pool: database.pool, access }),
+    commandSlots: new CommandSlots(config.commandsPerPerson),
     listing: new ArtifactListing({ pool: database.pool, pingone, tenants, environments, access, monitor }),
     promotions: new PromotionService({
       pool: database.pool,

@@ -7,6 +7,8 @@ export interface SubcommandInfo {
   name: string;
   usage: string;
   summary: string;
+  /** It calls PingOne, so it counts against the person's FLIGHTIQ_COMMANDS_PER_PERSON. */
+  callsPingOne?: boolean;
   /** Whether this version has a handler for it; set by `withAvailability`. */
   available: boolean;
 }
@@ -23,22 +25,26 @@ export const subcommandCatalog: readonly Omit<SubcommandInfo, 'available'>[] = [
   },
   {
     name: 'test',
+    callsPingOne: true,
     usage: 'test [<tenant>]',
     summary: "Mint a worker token and check the worker app's roles and environments.",
   },
   {
     name: 'envs',
+    callsPingOne: true,
     usage: 'envs [--tenant <t>]',
     summary: 'List the environments the worker app can reach.',
   },
   {
     name: 'list',
+    callsPingOne: true,
     usage: 'list <kind> --env <env> [--tenant <t>] [filter words]',
     summary:
       'List flows, variables, connectors, apps, forms, templates, attributes or certificates of an environment.',
   },
   {
     name: 'promote',
+    callsPingOne: true,
     usage: 'promote <flow> --from <env> --to <env> [--tenant <t>] [--as-new] [--no-subflows]',
     summary: 'Plan a flow promotion; production needs an approver.',
   },

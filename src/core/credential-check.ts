@@ -73,9 +73,30 @@ export class CredentialCheck {
     },
   ) {}
 
-  /** `/flightiq test`: runs the checklist for a saved tenant, stores the outcome on it, and audits it. */
+  /** Checklists running now, by tenant and credentials version: a second test of the same joins it. */
+  private readonly running = new Map<string, Promise<CheckReport>>();
+
+  /**
+   * `/flightiq test`: runs the checklist for a saved tenant, stores the outcome on it, and audits it.
+   * A test of a tenant already being tested (by anyone) waits for that one and gets its report: the
+   * answer would be the same, and PingOne's rate limit is spent once.
+   */
   async run(actor: Actor, tenant: Tenant): Promise<CheckReport> {
-    const report = await this.checklist(tenant.name, this.deps.tenants.credentialsOf(tenant));
+    const key = `${tenant.id}#${tenant.version}`;
+    const running = this.running.get(key);
+    if (running) {
+      const report = await running;
+      await this.audit(actor, tenant, report.passed ? 'passed' : 'failed', { joined: true });
+      return report;
+    }
+    const work = this.checklist(tenant.name, this.deps.tenants.credentialsOf(tenant));
+    this.running.set(key, work);
+    let report: CheckReport;
+    try {
+      report = await work;
+    } finally {
+      this.running.delete(key);
+    }
     await this.record(actor, tenant, report.passed ? 'passed' : 'failed', summarize(report));
     await this.deps.monitor?.observe(tenant, report.token.status === 'passed' ? undefined : report.problem);
     return report;
@@ -103,13 +124,22 @@ export class CredentialCheck {
     code?: string,
   ): Promise<void> {
     await recordTenantTest(this.deps.pool, tenant.id, outcome, summary);
+    await this.audit(actor, tenant, outcome, code ? { cause: code } : undefined);
+  }
+
+  private async audit(
+    actor: Actor,
+    tenant: Pick<Tenant, 'name'>,
+    outcome: 'passed' | 'failed',
+    details: Record<string, unknown> | undefined,
+  ): Promise<void> {
     await recordAuditEvent(this.deps.pool, {
       actorId: actor.userId,
       teamId: actor.teamId,
       action: 'tenant.test',
       tenant: tenant.name,
       outcome: outcome === 'passed' ? 'succeeded' : 'failed',
-      ...(code ? { details: { cause: code } } : {}),
+      ...(details ? { details } : {}),
     });
   }
 

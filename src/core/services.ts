@@ -4,6 +4,7 @@ import type { AuditTrail } from './audit-trail.js';
 import type { CredentialCheck } from './credential-check.js';
 import type { CredentialMonitor } from './credential-monitor.js';
 import type { EnvironmentDirectory } from './environments.js';
+import type { CommandSlots } from './fair-use.js';
 import type { PromotionService } from './promotions.js';
 import type { TenantService } from './tenants.js';
 
@@ -17,4 +18,6 @@ export interface CoreServices {
   listing: ArtifactListing;
   promotions: PromotionService;
   audit: AuditTrail;
+  /** Commands that call PingOne, per person at once. */
+  commandSlots: CommandSlots;
 }

@@ -347,9 +347,10 @@ describe('/flightiq envs', () => {
   it('200 concurrent commands for one tenant make exactly one token request', async () => {
     await addTenant('Acme');
     const before = sim.tokenRequests();
-    const replies = await Promise.all(
-      Array.from({ length: 200 }, () => app.slack.command('envs', { user: member })),
-    );
+    // Two hundred people: one person may only have a few commands running at once.
+    const people = Array.from({ length: 200 }, (_, i) => `U0CROWD${String(i).padStart(4, '0')}`);
+    for (const person of people) fakeSlack.users.set(person, { id: person });
+    const replies = await Promise.all(people.map((user) => app.slack.command('envs', { user })));
     await fakeSlack.waitFor(
       () => replies.every((reply) => fakeSlack.responsesTo(reply.responseUrl).length >= 1),
       60_000,
@@ -358,6 +359,66 @@ describe('/flightiq envs', () => {
     expect(answers.filter((answer) => answer.includes('*Staging*'))).toHaveLength(200);
     expect(sim.tokenRequests() - before).toBe(1);
   }, 90_000);
+});
+
+describe('fair use of PingOne', () => {
+  const pingoneCalls = () => sim.requests.length;
+
+  it("answers one person's 200 concurrent tests with one checklist, and tells the rest to try again", async () => {
+    await addTenant('Acme');
+    const once = pingoneCalls();
+    const single = await app.slack.command('test', { user: member });
+    await fakeSlack.waitFor(() => fakeSlack.responsesTo(single.responseUrl).at(-1), 15_000);
+    const perChecklist = pingoneCalls() - once;
+
+    sim.latencyMs = 150;
+    try {
+      const before = pingoneCalls();
+      const replies = await Promise.all(
+        Array.from({ length: 200 }, () => app.slack.command('test', { user: member })),
+      );
+      const busy = replies.filter((reply) => reply.text.includes('Busy: try again in a moment'));
+      const running = replies.filter((reply) => !busy.includes(reply));
+      expect(running.length).toBeGreaterThanOrEqual(1);
+      expect(running.length).toBeLessThanOrEqual(3 * 2);
+      expect(busy[0]?.text).toContain('You already have 3 FlightIQ commands running that call PingOne');
+      const answers = await fakeSlack.waitFor(
+        () =>
+          running.every((reply) =>
+            JSON.stringify(fakeSlack.responsesTo(reply.responseUrl).at(-1) ?? '').includes('*Passed.*'),
+          ) && running,
+        30_000,
+      );
+      expect(answers).toHaveLength(running.length);
+      // The ones that ran joined one checklist (two at most, if one arrived after the first ended).
+      expect(pingoneCalls() - before).toBeLessThanOrEqual(perChecklist * 2);
+    } finally {
+      sim.latencyMs = 0;
+    }
+  }, 60_000);
+
+  it('frees the slots when the commands end, and counts each person apart', async () => {
+    await addTenant('Acme');
+    const other = 'U0OTHER0001';
+    fakeSlack.users.set(other, { id: other });
+    sim.latencyMs = 150;
+    try {
+      const first = await Promise.all(
+        Array.from({ length: 4 }, () => app.slack.command('envs', { user: member })),
+      );
+      expect(first.filter((reply) => reply.text.includes('Busy'))).toHaveLength(1);
+      const theirs = await app.slack.command('envs', { user: other });
+      expect(theirs.text).not.toContain('Busy');
+      for (const reply of [...first.filter((r) => !r.text.includes('Busy')), theirs]) {
+        await fakeSlack.waitFor(() => fakeSlack.responsesTo(reply.responseUrl).at(-1), 15_000);
+      }
+      const again = await app.slack.command('envs', { user: member });
+      expect(again.text).not.toContain('Busy');
+      await fakeSlack.waitFor(() => fakeSlack.responsesTo(again.responseUrl).at(-1), 15_000);
+    } finally {
+      sim.latencyMs = 0;
+    }
+  }, 30_000);
 });
 
 describe('a canary client secret', () => {

@@ -25,7 +25,7 @@ export function registerListeners(
 ): void {
   const handlers = { ...commands.builtInHandlers(deps.services, deps.workspaceUrl), ...deps.handlers };
   const catalog = withAvailability((name) => name === 'help' || name in handlers);
-  commands.register(app, { logger: deps.logger, catalog, handlers });
+  commands.register(app, { logger: deps.logger, catalog, handlers, slots: deps.services.commandSlots });
   const publishHome = homePublisher(deps.services, catalog, deps.logger);
   actions.register(app, deps.services, deps.logger, publishHome);
   views.register(app, deps.services, publishHome);

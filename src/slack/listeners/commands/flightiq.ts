@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, RespondArguments, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { splitWords, unescapeSlackText } from '../../../commands/command-line.js';
 import { type SubcommandInfo, slashCommand } from '../../../commands/subcommands.js';
+import type { CommandSlots } from '../../../core/fair-use.js';
 import { commandWorkMs, type PingOneWait, waitText, withCallContext } from '../../../core/pingone-work.js';
 import type { Logger } from '../../../logger.js';
 import { ackLatency, commandsTotal } from '../../../metrics.js';
@@ -24,10 +25,11 @@ export interface FlightiqCommandDeps {
   catalog: readonly SubcommandInfo[];
   handlers: Readonly<Record<string, SubcommandHandler>>;
   logger: Logger;
+  slots: CommandSlots;
 }
 
 /** `/flightiq <sub-command> …`: finds the sub-command and runs it; anything unknown gets the usage. */
-export function flightiqCommand({ catalog, handlers, logger }: FlightiqCommandDeps) {
+export function flightiqCommand({ catalog, handlers, logger, slots }: FlightiqCommandDeps) {
   return async ({ command, ack, respond, client }: CommandArgs): Promise<void> => {
     const received = performance.now();
     const [name = 'help', ...args] = splitWords(unescapeSlackText(command.text));
@@ -39,6 +41,14 @@ export function flightiqCommand({ catalog, handlers, logger }: FlightiqCommandDe
     }
     if (!handler) {
       await ack({ response_type: 'ephemeral', ...notAvailableMessage(sub) });
+      return;
+    }
+
+    // Taken before anything else, so a burst is turned away at once and never reaches PingOne.
+    const release = sub.callsPingOne ? slots.take(command.user_id) : () => undefined;
+    if (!release) {
+      commandsTotal.inc({ command: sub.name, outcome: 'busy' });
+      await ack({ response_type: 'ephemeral', ...notice(busyText(slots.perPerson)) });
       return;
     }
 
@@ -79,8 +89,14 @@ export function flightiqCommand({ catalog, handlers, logger }: FlightiqCommandDe
       const message = reportFailure(log, error, {});
       if (!acked) await ack({ response_type: 'ephemeral', ...message });
       else await ordered({ response_type: 'ephemeral', replace_original: false, ...message });
+    } finally {
+      release();
     }
   };
+}
+
+function busyText(perPerson: number): string {
+  return `:hourglass: You already have ${perPerson === 1 ? 'a FlightIQ command' : `${perPerson} FlightIQ commands`} running that call${perPerson === 1 ? 's' : ''} PingOne. Busy: try again in a moment, once ${perPerson === 1 ? 'it has' : 'one has'} answered.`;
 }
 
 function unknownIntro(word: string): string {

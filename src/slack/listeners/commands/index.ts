@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import { type SubcommandInfo, slashCommand } from '../../../commands/subcommands.js';
+import type { CommandSlots } from '../../../core/fair-use.js';
 import type { CoreServices } from '../../../core/services.js';
 import type { Logger } from '../../../logger.js';
 import { auditSubcommand } from './audit.js';
@@ -30,8 +31,16 @@ export function builtInHandlers(
 
 export function register(
   app: Pick<App, 'command'>,
-  deps: { logger: Logger; catalog: readonly SubcommandInfo[]; handlers: Record<string, SubcommandHandler> },
+  deps: {
+    logger: Logger;
+    catalog: readonly SubcommandInfo[];
+    handlers: Record<string, SubcommandHandler>;
+    slots: CommandSlots;
+  },
 ): void {
   const handlers = { help: helpSubcommand(deps.catalog), ...deps.handlers };
-  app.command(slashCommand, flightiqCommand({ catalog: deps.catalog, handlers, logger: deps.logger }));
+  app.command(
+    slashCommand,
+    flightiqCommand({ catalog: deps.catalog, handlers, logger: deps.logger, slots: deps.slots }),
+  );
 }
