@@ -38,6 +38,14 @@ const pingOneBaseUrl = (what: string) =>
     { error: 'must be https, or http to a loopback address (127.0.0.1, ::1, localhost)' },
   );
 
+/** A whole number of something within bounds, with messages that name it ("must be 1 to 5 approvers"). */
+const count = (noun: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `must be a number of ${noun}` })
+    .int({ error: `must be a whole number of ${noun}` })
+    .min(min, { error: `must be ${min} to ${max} ${noun}` })
+    .max(max, { error: `must be ${min} to ${max} ${noun}` });
+
 const port = z.coerce
   .number({ error: 'must be a port number' })
   .int({ error: 'must be a whole port number' })
@@ -165,14 +173,7 @@ const configShape = {
   ).describe(
     'Slack user IDs and user-group IDs (comma-separated) who may run `test`, `envs` and `list`. Empty: every full member of the workspace (never guests). Admins always may.',
   ),
-  FLIGHTIQ_COMMANDS_PER_PERSON: withDefault(
-    z.coerce
-      .number({ error: 'must be a number of commands' })
-      .int({ error: 'must be a whole number of commands' })
-      .min(1, { error: 'must be 1 to 20 commands' })
-      .max(20, { error: 'must be 1 to 20 commands' }),
-    3,
-  ).describe(
+  FLIGHTIQ_COMMANDS_PER_PERSON: withDefault(count('commands', 1, 20), 3).describe(
     'How many commands that call PingOne (`test`, `envs`, `list`, `promote`) one person may have running at once on a replica; more get "busy, try again in a moment", so one person cannot spend the PingOne rate limit that promotions share.',
   ),
   FLIGHTIQ_OPERATORS: slackPrincipals('who may request promotions').describe(
@@ -200,14 +201,7 @@ const configShape = {
   FLIGHTIQ_APPROVAL_TTL: withDefault(duration, '24h').describe(
     'How long a promotion (or a rollback asked for) waits for approval before it expires (`90m`, `24h`, `2d`).',
   ),
-  FLIGHTIQ_REQUIRED_APPROVALS: withDefault(
-    z.coerce
-      .number({ error: 'must be a number of approvers' })
-      .int({ error: 'must be a whole number of approvers' })
-      .min(1, { error: 'must be 1 to 5 approvers' })
-      .max(5, { error: 'must be 1 to 5 approvers' }),
-    1,
-  ).describe(
+  FLIGHTIQ_REQUIRED_APPROVALS: withDefault(count('approvers', 1, 5), 1).describe(
     'How many distinct approvers, none of them the requester, a promotion into a protected environment (and its rollback) needs.',
   ),
   FLIGHTIQ_ROLLBACK_WINDOW: withDefault(duration, '7d').describe(

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, needsPostgres, type TestDatabase } from '../support/database.js';
 import { FakeSlack } from '../support/fake-slack.js';
-import { TcpProxy } from '../support/tcp-proxy.js';
+import { proxiedDatabaseUrl, type TcpProxy } from '../support/tcp-proxy.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** PostgreSQL going away under a running app (through a proxy the test cuts), and coming back. */
@@ -28,13 +28,12 @@ afterAll(async () => {
 describe('database outage', () => {
   it('answers within 3 s with a clear message, fails /readyz, and recovers with nothing lost', async () => {
     if (!needsPostgres('database outage through a proxy')) return;
-    const url = new URL(database.env.DATABASE_URL ?? '');
-    proxy = await TcpProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
-    url.host = `127.0.0.1:${proxy.port}`;
+    const proxied = await proxiedDatabaseUrl(database.env.DATABASE_URL ?? '');
+    proxy = proxied.proxy;
     app = await startTestApp({
       fakeSlack,
       database,
-      env: { FLIGHTIQ_ADMINS: admin, DATABASE_URL: url.toString() },
+      env: { FLIGHTIQ_ADMINS: admin, DATABASE_URL: proxied.url },
       jobs: { disabled: true },
     });
     const added = await app.service.services.tenants.add(

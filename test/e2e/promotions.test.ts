@@ -808,16 +808,7 @@ describe('App Home', () => {
 
     // Approving from the Home tab (no response URL) runs it once and refreshes the tab.
     const publishes = fakeSlack.callsOf('views.publish').length;
-    await app.slack.interaction({
-      type: 'block_actions',
-      team: { id: 'T0FAKE0001', domain: 'fake' },
-      user: { id: approver, username: 'approver', team_id: 'T0FAKE0001' },
-      api_app_id: 'A0FAKEAPP1',
-      trigger_id: fakeSlack.issueTriggerId(),
-      container: { type: 'view', view_id: 'V0HOME' },
-      view: { id: 'V0HOME', type: 'home' },
-      actions: [{ type: 'button', action_id: 'promotion_approve', block_id: 'b', value: id, action_ts: '1' }],
-    });
+    await app.slack.homeAction({ action_id: 'promotion_approve', value: id }, { user: approver });
     await waitForStatus(id, 'succeeded');
     await fakeSlack.waitFor(() => fakeSlack.callsOf('views.publish').length > publishes);
     await approvalMessageWith('Approved by <@U0APPROVER1>');
@@ -826,16 +817,7 @@ describe('App Home', () => {
   it('refuses a non-admin the tenant form from Home, and opens it for an admin', async () => {
     const tenant = (await app.service.services.tenants.list())[0];
     const click = (user: string, actionId: string) =>
-      app.slack.interaction({
-        type: 'block_actions',
-        team: { id: 'T0FAKE0001', domain: 'fake' },
-        user: { id: user, username: user, team_id: 'T0FAKE0001' },
-        api_app_id: 'A0FAKEAPP1',
-        trigger_id: fakeSlack.issueTriggerId(),
-        container: { type: 'view', view_id: 'V0HOME' },
-        view: { id: 'V0HOME', type: 'home' },
-        actions: [{ type: 'button', action_id: actionId, block_id: 'b', value: tenant?.id, action_ts: '1' }],
-      });
+      app.slack.homeAction({ action_id: actionId, value: tenant?.id }, { user });
     const opened = fakeSlack.callsOf('views.open').length;
     await click(operator, 'home_tenant_edit');
     const refused = await fakeSlack.waitFor(() => fakeSlack.callsOf('views.open')[opened]);
@@ -853,16 +835,7 @@ describe('App Home', () => {
   it('tells the person in their messages when Slack let the Home click expire', async () => {
     const posted = fakeSlack.callsOf('chat.postMessage').length;
     fakeSlack.failNext('views.open', { error: 'expired_trigger_id' });
-    await app.slack.interaction({
-      type: 'block_actions',
-      team: { id: 'T0FAKE0001', domain: 'fake' },
-      user: { id: admin, username: 'admin', team_id: 'T0FAKE0001' },
-      api_app_id: 'A0FAKEAPP1',
-      trigger_id: fakeSlack.issueTriggerId(),
-      container: { type: 'view', view_id: 'V0HOME' },
-      view: { id: 'V0HOME', type: 'home' },
-      actions: [{ type: 'button', action_id: 'home_tenant_add', block_id: 'b', action_ts: '1' }],
-    });
+    await app.slack.homeAction({ action_id: 'home_tenant_add' }, { user: admin });
     const told = await fakeSlack.waitFor(() => fakeSlack.callsOf('chat.postMessage')[posted]);
     expect(told.args.channel).toBe(`D${admin.slice(1)}`);
     expect(told.args.text).toContain('Slack closed the window for opening the form');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, needsPostgres, type TestDatabase } from '../support/database.js';
 import { FakeSlack } from '../support/fake-slack.js';
-import { TcpProxy } from '../support/tcp-proxy.js';
+import { proxiedDatabaseUrl, type TcpProxy } from '../support/tcp-proxy.js';
 import { formState, openTenantForm, validTenant } from '../support/tenant-form.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -21,13 +21,12 @@ beforeAll(async () => {
   fakeSlack.users.set(admin, { id: admin });
   database = await createTestDatabase();
   if (!needsPostgres('slow database through a proxy')) return;
-  const url = new URL(database.env.DATABASE_URL ?? '');
-  proxy = await TcpProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
-  url.host = `127.0.0.1:${proxy.port}`;
+  const proxied = await proxiedDatabaseUrl(database.env.DATABASE_URL ?? '');
+  proxy = proxied.proxy;
   app = await startTestApp({
     fakeSlack,
     database,
-    env: { FLIGHTIQ_ADMINS: admin, DATABASE_URL: url.toString() },
+    env: { FLIGHTIQ_ADMINS: admin, DATABASE_URL: proxied.url },
     jobs: { disabled: true },
   });
 });

@@ -136,6 +136,26 @@ export class SlackClientSimulator {
     return { ...reply, responseUrl, triggerId };
   }
 
+  /** A button clicked on the App Home tab: a trigger, but no channel and no response URL. */
+  async homeAction(
+    action: { action_id: string; value?: string | undefined },
+    { user = 'U0USER0001', ...options }: { user?: string } & SignOptions = {},
+  ): Promise<SlackReply> {
+    return this.interaction(
+      {
+        type: 'block_actions',
+        team: { id: fakeTeamId, domain: 'fake' },
+        user: { id: user, username: user.toLowerCase(), team_id: fakeTeamId },
+        api_app_id: 'A0FAKEAPP1',
+        trigger_id: this.slack.issueTriggerId(),
+        container: { type: 'view', view_id: 'V0HOME' },
+        view: { id: 'V0HOME', type: 'home' },
+        actions: [{ type: 'button', block_id: 'b', action_ts: String(Date.now() / 1000), ...action }],
+      },
+      options,
+    );
+  }
+
   async viewSubmission(
     view: { callback_id: string; private_metadata?: string; state: Record<string, unknown>; id?: string },
     { user = 'U0USER0001', ...options }: { user?: string } & SignOptions = {},

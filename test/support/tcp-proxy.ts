@@ -62,3 +62,11 @@ export class TcpProxy {
     await new Promise<void>((done) => this.server.close(() => done()));
   }
 }
+
+/** A proxy in front of the test database, and the DATABASE_URL that reaches the database through it. */
+export async function proxiedDatabaseUrl(databaseUrl: string): Promise<{ proxy: TcpProxy; url: string }> {
+  const url = new URL(databaseUrl);
+  const proxy = await TcpProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
+  url.host = `127.0.0.1:${proxy.port}`;
+  return { proxy, url: url.toString() };
+}
