@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { authMethodNames, regionNames } from '../../core/tenant-input.js';
 import type { Tenant } from '../../core/tenants.js';
-import { escapedShort, escapeMrkdwn, slackDate } from './mrkdwn.js';
+import { escapedShort, slackDate } from './mrkdwn.js';
 
 // A message holds 50 blocks: a header, one section per tenant, and a closing note if some are left out.
 const maxShown = 47;
@@ -32,7 +32,7 @@ function describe(tenant: Tenant): string {
     ? `${tenant.lastTest.outcome === 'passed' ? ':white_check_mark: passed' : ':x: failed'} ${slackDate(tenant.lastTest.at)}${tenant.lastTest.summary ? `: ${escapedShort(tenant.lastTest.summary, 300)}` : ''}`
     : 'not tested yet';
   return [
-    `*${escapeMrkdwn(tenant.name)}*  ·  ${regionNames[tenant.region]} (\`${tenant.region}\`)`,
+    `*${escapedShort(tenant.name, 200)}*  ·  ${regionNames[tenant.region]} (\`${tenant.region}\`)`,
     `Environment \`${tenant.environmentId}\`  ·  Client \`${tenant.clientId}\``,
     `${authMethodNames[tenant.authMethod]}  ·  secret ${tenant.secretFingerprint}`,
     `Last test: ${test}`,
