@@ -150,10 +150,10 @@ try {
   const flows = subflowCount + 1;
   const updates = existing;
   // Reads: environments, both flow lists, one export of the source flow with its subflows, both
-  // connector-instance lists, both variable lists, and (only when every flow already exists, so that
-  // nothing could be "unchanged" otherwise) each destination flow. Writes: a backup export per update,
-  // a write and a deploy per flow.
-  const minimalPlan = 1 + 2 + 1 + 2 + 2 + (updates === flows ? updates : 0);
+  // connector-instance lists, both variable lists, and each destination flow to update (its diff for
+  // the approver, and whether it is unchanged). Writes: a backup export per update, a write and a
+  // deploy per flow.
+  const minimalPlan = 1 + 2 + 1 + 2 + 2 + updates;
   const minimalExecution = updates + flows + flows;
   report(
     `Promotion of a flow with ${subflowCount} subflows (${updates} already in the destination), PingOne latency ${latencyMs} ms`,

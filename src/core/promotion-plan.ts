@@ -10,6 +10,7 @@ import {
   type VariableDefinition,
   variableResourceSchema,
 } from './davinci-variables.js';
+import { diffFlows, type FlowDiff } from './flow-diff.js';
 import {
   type ConnectionUse,
   connectionsOf,
@@ -20,6 +21,7 @@ import {
   type VariableContext,
   variableReferencesOf,
 } from './flow-graph.js';
+import { stableJson } from './stable-json.js';
 
 /**
  * FlightIQ Director's "Run Setup" step: what promoting a flow would do, computed from both
@@ -77,7 +79,16 @@ export interface PromotionPlan {
   variables: PlannedVariable[];
   blockers: string[];
   warnings: string[];
+  /** What each flow's write changes in it, in the order of `flows`; absent in plans stored before diffs. */
+  diffs?: PlannedDiff[];
   fingerprint: string;
+}
+
+/** A flow's diff in a plan: the destination now (or nothing, for a new flow) against what is written. */
+export interface PlannedDiff extends FlowDiff {
+  sourceId: string;
+  /** Set when the destination flow was changed outside FlightIQ since FlightIQ last wrote it. */
+  drift?: { promotionId: string; written: number; now: number };
 }
 
 /** What create and replace requests carry (DaVinciFlowCreateRequest, reference §4.3). */
@@ -131,7 +142,10 @@ const maxFlows = 100;
 /** Reads in flight at once for one plan: quick, without leaning on PingOne's rate limit. */
 const parallelReads = 4;
 
-const flowSummarySchema = z.looseObject({
+/** An environment's flows with just what a plan (and a drift check) compares: names and versions. */
+export const flowListQuery = 'flows?attributes=id,name,currentVersion,publishedVersion,updatedAt';
+
+export const flowSummarySchema = z.looseObject({
   id: z.string(),
   name: z.string(),
   currentVersion: z.number().optional(),
@@ -269,12 +283,13 @@ export class PromotionPlanner {
       ),
       forms: new Map(forms.flatMap((f) => (f.destinationId ? [[f.sourceId, f.destinationId] as const] : []))),
     };
-    const flows = await this.decideActions(
+    const { flows, diffs } = await this.decideActions(
       credentials,
       to,
       source,
       destinationFlows,
       maps,
+      connectors,
       options,
       blockers,
       warnings,
@@ -298,6 +313,7 @@ export class PromotionPlanner {
       variables: variables.planned,
       blockers,
       warnings,
+      diffs,
       fingerprint: fingerprintOf(
         source.flows,
         flows,
@@ -413,10 +429,11 @@ export class PromotionPlanner {
     source: SourceRead,
     destinationFlows: FlowSummary[],
     maps: Omit<IdMaps, 'flows'>,
+    connectorNames: PromotionPlan['connectors'],
     options: PlanOptions,
     blockers: string[],
     warnings: string[],
-  ): Promise<PlannedFlow[]> {
+  ): Promise<{ flows: PlannedFlow[]; diffs: PlannedDiff[] }> {
     const byName = groupBy(destinationFlows, (flow) => flow.name.toLowerCase());
     const takenNames = new Set(destinationFlows.map((flow) => flow.name.toLowerCase()));
     const planned: PlannedFlow[] = [];
@@ -477,22 +494,35 @@ export class PromotionPlanner {
       }
     }
 
-    // "Unchanged": the destination already holds exactly what would be written.
+    // Each flow to update is read as the destination has it now: for the approver's diff, and to call
+    // it "unchanged" when it already holds exactly what would be written (decidable only once every
+    // subflow it starts has a destination ID).
     const flowMap = destinationFlowMap(planned, source, byName, options.withSubflows);
-    if (flowMap.complete) {
-      const updates = planned.filter((entry) => entry.action === 'update' && entry.destinationId);
-      for (let i = 0; i < updates.length; i += parallelReads) {
-        await Promise.all(
-          updates.slice(i, i + parallelReads).map(async (entry) => {
-            const definition = source.flows.find((flow) => flow.id === entry.sourceId) as Flow;
-            const current = await this.readFlow(credentials, to.id, entry.destinationId ?? '');
-            const rewritten = rewrittenDefinition(definitionOf(definition), { flows: flowMap.map, ...maps });
-            if (sameContent(rewritten, definitionOf(current))) entry.action = 'unchanged';
-          }),
-        );
-      }
+    const rewrite = (entry: PlannedFlow) =>
+      rewrittenDefinition(definitionOf(source.flows.find((flow) => flow.id === entry.sourceId) as Flow), {
+        flows: flowMap.map,
+        ...maps,
+      });
+    const current = new Map<string, FlowDefinition>();
+    const updates = planned.filter((entry) => entry.action === 'update' && entry.destinationId);
+    for (let i = 0; i < updates.length; i += parallelReads) {
+      await Promise.all(
+        updates.slice(i, i + parallelReads).map(async (entry) => {
+          const now = definitionOf(await this.readFlow(credentials, to.id, entry.destinationId ?? ''));
+          current.set(entry.sourceId, now);
+          if (flowMap.complete && sameContent(rewrite(entry), now)) entry.action = 'unchanged';
+        }),
+      );
     }
-    return planned.sort((a, b) => b.depth - a.depth || a.name.localeCompare(b.name));
+    const sorted = planned.sort((a, b) => b.depth - a.depth || a.name.localeCompare(b.name));
+    const connectionNames = new Map(
+      connectorNames.flatMap((c) => (c.destinationId ? [[c.destinationId, c.name] as const] : [])),
+    );
+    const diffs = sorted.map((entry) => ({
+      sourceId: entry.sourceId,
+      ...diffFlows(current.get(entry.sourceId), rewrite(entry), entry.destinationName, { connectionNames }),
+    }));
+    return { flows: sorted, diffs };
   }
 
   /**
@@ -598,13 +628,7 @@ export class PromotionPlanner {
   }
 
   private async flowList(credentials: WorkerCredentials, envId: string): Promise<FlowSummary[]> {
-    return this.collect(
-      credentials,
-      { id: envId },
-      'flows?attributes=id,name,currentVersion,publishedVersion,updatedAt',
-      'flows',
-      flowSummarySchema,
-    );
+    return this.collect(credentials, { id: envId }, flowListQuery, 'flows', flowSummarySchema);
   }
 
   private async collect<T extends z.ZodType>(
@@ -859,19 +883,6 @@ export function rewrittenDefinition(definition: FlowDefinition, maps: IdMaps): F
 
 export function sameContent(a: FlowDefinition, b: FlowDefinition): boolean {
   return definitionKeys.every((key) => stableJson(a[key]) === stableJson(b[key]));
-}
-
-/** JSON with object keys sorted, so equal content compares equal whatever order PingOne returns. */
-export function stableJson(value: unknown): string {
-  return (
-    JSON.stringify(value, (_key, inner: unknown) =>
-      inner && typeof inner === 'object' && !Array.isArray(inner)
-        ? Object.fromEntries(
-            Object.entries(inner as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
-          )
-        : inner,
-    ) ?? 'null'
-  );
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

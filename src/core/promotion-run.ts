@@ -36,9 +36,9 @@ import {
   type PromotionPlan,
   type PromotionPlanner,
   rewrittenDefinition,
-  stableJson,
   variableKey,
 } from './promotion-plan.js';
+import { stableJson } from './stable-json.js';
 import type { TenantService } from './tenants.js';
 
 /** A promotion as core shows it: the record, its plan and result as types, and its steps. */

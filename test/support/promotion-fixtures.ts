@@ -69,7 +69,7 @@ const nodeFlags = {
 let column = 0;
 
 /** A node calling a connector, as the DaVinci designer saves it. */
-function connection(
+export function connection(
   id: string,
   data: {
     connectorId: string;
@@ -128,7 +128,7 @@ function edge(id: string, source: string, target: string) {
  * A rich-text property value as the designer stores it: a JSON string of Slate nodes, with each
  * variable as a link whose `data` is its template (`{{global.company.variables.greeting}}`).
  */
-function richText(...parts: (string | { variable: string; template: string })[]): { value: string } {
+export function richText(...parts: (string | { variable: string; template: string })[]): { value: string } {
   const children = parts.map((part) =>
     typeof part === 'string'
       ? { text: part }
@@ -144,7 +144,7 @@ function richText(...parts: (string | { variable: string; template: string })[])
   return { value: JSON.stringify([{ children: [...children, { text: '' }] }], null, 2) };
 }
 
-function startSubflow(nodeId: string, id: string, label: string) {
+export function startSubflow(nodeId: string, id: string, label: string) {
   return connection(nodeId, {
     connectorId: 'flowConnector',
     connectionId: builtIn.flow,
