@@ -4,6 +4,7 @@ import type { ListPage } from '../core/artifact-listing.js';
 import type { CheckReport, DavinciRead, Problem, StepStatus } from '../core/credential-check.js';
 import type { EnvironmentMatch } from '../core/environment-match.js';
 import type { EnvironmentSummary } from '../core/environments.js';
+import { diffText } from '../core/flow-diff-text.js';
 import { problemHeadline } from '../core/problem-headlines.js';
 import type { PlannedVariable } from '../core/promotion-plan.js';
 import type { Promotion } from '../core/promotions.js';
@@ -120,6 +121,9 @@ export function promotionText(promotion: Promotion): string {
         `  ${f.name} v${f.sourceVersion ?? '?'} (${f.role === 'main' ? 'main flow' : `subflow, level ${f.depth}`}): ${f.action}${f.destinationVersions ? ` (destination current v${f.destinationVersions.current ?? '?'}, published ${f.destinationVersions.published ?? 'never'})` : ''}`,
     ),
   ];
+  if (plan.diffs && plan.diffs.length > 0) {
+    lines.push('What changes:', ...indented(diffText(plan.diffs)));
+  }
   if (plan.connectors.length > 0) {
     lines.push(
       'Connector instances:',
@@ -201,4 +205,23 @@ export function auditText(events: readonly AuditEvent[]): string {
         `${e.occurredAt.toISOString()}  ${e.actorId}  ${e.action}${e.tenant ? `  ${e.tenant}` : ''}  ${e.outcome}${e.details && Object.keys(e.details).length > 0 ? `  ${JSON.stringify(e.details)}` : ''}`,
     )
     .join('\n');
+}
+
+function indented(text: string): string[] {
+  return text.split('\n').map((line) => `  ${line}`);
+}
+
+/** `diff`: what promoting would change, with the plan's warnings, nothing requested. */
+export function diffOutcomeText(
+  title: string,
+  plan: Pick<Promotion['plan'], 'diffs' | 'warnings' | 'blockers' | 'fingerprint'>,
+): string {
+  return [
+    `${title} (plan ${plan.fingerprint}; nothing was requested or written)`,
+    ...plan.warnings.map((warning) => `Warning: ${warning}`),
+    ...plan.blockers.map((blocker) => `Blocker: ${blocker}`),
+    ...indented(
+      plan.diffs && plan.diffs.length > 0 ? diffText(plan.diffs) : 'The plan has no flows to compare.',
+    ),
+  ].join('\n');
 }

@@ -1,6 +1,7 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import type { PlannedFlow, PlannedVariable } from '../../core/promotion-plan.js';
 import type { Promotion, Refusal } from '../../core/promotions.js';
+import { diffActions, diffSummaryLine } from './flow-diff.js';
 import { escapedShort, escapeMrkdwn, packLines, shorten, slackDate } from './mrkdwn.js';
 
 export const promotionActions = {
@@ -71,6 +72,11 @@ export function promotionMessage(
   ];
   const sections: string[] = [];
   sections.push(...packLines(listed('*Flows*', plan.flows.map(flowLine))));
+  if (plan.diffs && plan.diffs.length > 0) {
+    sections.push(
+      ...packLines(listed('*What changes* (Show diff has every change)', plan.diffs.map(diffSummaryLine))),
+    );
+  }
   if (plan.connectors.length > 0) {
     sections.push(
       ...packLines(
@@ -246,6 +252,36 @@ export function compactPromotionMessage(
   return { text: `${escapedShort(title, 3000)}: ${promotion.status}`, blocks };
 }
 
+/**
+ * What the requester of a protected promotion is told: where it waits (`told`), and what it changes,
+ * with Show diff, so the person who asked sees what the approvers see.
+ */
+export function sentForApprovalMessage(
+  told: string,
+  promotion: Promotion,
+): { text: string; blocks: KnownBlock[] } {
+  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: shorten(told, 3000) } }];
+  const diffs = promotion.plan.diffs ?? [];
+  if (diffs.length > 0) {
+    for (const text of packLines(listed('*What changes*', diffs.map(diffSummaryLine))).slice(0, 40)) {
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
+    }
+    blocks.push({
+      type: 'actions',
+      block_id: 'promotion_actions',
+      elements: [
+        {
+          type: 'button',
+          text: { type: 'plain_text', text: 'Show diff' },
+          action_id: diffActions.show,
+          value: promotion.id,
+        },
+      ],
+    });
+  }
+  return { text: shorten(told, 3000), blocks };
+}
+
 function statusText(promotion: Promotion, waiting: string | undefined): string {
   const lines = [statusLines[promotion.status]];
   const running = promotion.status === 'running' || promotion.status === 'rolling_back';
@@ -352,6 +388,10 @@ function buttonsFor(promotion: Promotion, surface: PromotionSurface): ActionsBlo
     );
   } else if (promotion.rollbackUntil && !promotion.rollbackRequestedBy && surface !== 'copy') {
     elements.push(button('Rollback', promotionActions.rollback, 'danger'));
+  }
+  // Whoever sees the card may see what it changes (the click is checked for reader rights).
+  if (promotion.plan.diffs && promotion.plan.diffs.length > 0) {
+    elements.push(button('Show diff', diffActions.show));
   }
   return elements.length > 0 ? { type: 'actions', block_id: 'promotion_actions', elements } : undefined;
 }

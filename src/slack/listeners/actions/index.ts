@@ -5,11 +5,13 @@ import type { HomePublisher } from '../../home.js';
 import { alertActions } from '../../views/alert.js';
 import { listActions } from '../../views/artifact-list.js';
 import { auditActions } from '../../views/audit.js';
+import { diffActions } from '../../views/flow-diff.js';
 import { homeActions } from '../../views/home.js';
 import { promotionActions } from '../../views/promotion.js';
 import { removeTenantActions } from '../../views/tenant-remove.js';
 import { alertTestAgain } from './alert.js';
 import { auditCsvClicked } from './audit.js';
+import { diffPageClicked, showDiffClicked } from './diff.js';
 import { homeTenantButton } from './home.js';
 import { listCsvClicked, listPageClicked } from './list-navigation.js';
 import { decisions, promotionButton } from './promotion.js';
@@ -30,6 +32,8 @@ export function register(
   app.action(auditActions.csv, auditCsvClicked(services, logger));
   app.action(homeActions.addTenant, homeTenantButton(services, 'add'));
   app.action(homeActions.editTenant, homeTenantButton(services, 'edit'));
+  app.action(diffActions.show, showDiffClicked(services));
+  app.action(new RegExp(`^${diffActions.page}_(previous|next)$`), diffPageClicked(services));
   for (const decision of Object.keys(promotionActions) as (keyof typeof promotionActions)[]) {
     app.action(
       promotionActions[decision],

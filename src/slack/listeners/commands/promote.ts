@@ -9,6 +9,7 @@ import { environmentNotMatchedMessage } from '../../views/artifact-list.js';
 import { escapedShort, escapeMrkdwn, shorten } from '../../views/mrkdwn.js';
 import { notice } from '../../views/notices.js';
 import { problemMessage } from '../../views/pingone-problem.js';
+import { sentForApprovalMessage } from '../../views/promotion.js';
 import type { SubcommandHandler } from './flightiq.js';
 import { tenantChoiceText } from './read-preamble.js';
 
@@ -73,14 +74,23 @@ export function promoteSubcommand(services: CoreServices): SubcommandHandler {
       return;
     }
     const told = await sendForApproval(request.client, services, promotion, request.logger);
-    await request.respond({ response_type: 'ephemeral', replace_original: true, ...notice(told) });
+    const sent = (await services.promotions.find(promotion.id))?.status === 'pending';
+    await request.respond({
+      response_type: 'ephemeral',
+      replace_original: true,
+      ...(sent ? sentForApprovalMessage(told, promotion) : notice(told)),
+    });
   };
 }
 
-function requestProblem(outcome: Exclude<RequestOutcome, { outcome: 'planned' }>) {
+/** What to tell someone whose request (or diff) did not get a plan. */
+export function requestProblem(
+  outcome: Exclude<RequestOutcome, { outcome: 'planned' }>,
+  refusedText = operatorsOnlyText,
+) {
   switch (outcome.outcome) {
     case 'refused':
-      return notice(operatorsOnlyText);
+      return notice(refusedText);
     case 'environment_not_matched': {
       const message = environmentNotMatchedMessage(outcome.match);
       const which = outcome.which === 'from' ? '`--from`' : '`--to`';
