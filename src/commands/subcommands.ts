@@ -49,6 +49,13 @@ export const subcommandCatalog: readonly Omit<SubcommandInfo, 'available'>[] = [
     summary: 'Plan a flow promotion; production needs an approver.',
   },
   {
+    name: 'diff',
+    callsPingOne: true,
+    usage: 'diff <flow> --from <env> --to <env> [--tenant <t>] [--no-subflows]',
+    summary:
+      'Show what promoting a flow would change in the destination, node by node, without requesting it.',
+  },
+  {
     name: 'promotions',
     usage: 'promotions [pending|recent]',
     summary: 'Show pending or recent promotions.',

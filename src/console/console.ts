@@ -7,6 +7,7 @@ import type { Actor } from '../core/access.js';
 import { artifactKindNamed, artifactKindNames, kindNoun } from '../core/artifact-kinds.js';
 import { problemOf } from '../core/credential-check.js';
 import { waitText, withCallContext } from '../core/pingone-work.js';
+import type { RequestOutcome } from '../core/promotions.js';
 import type { CoreServices } from '../core/services.js';
 import { chooseTenant } from '../core/tenant-choice.js';
 import { authMethodNames, regionNames, type TenantField } from '../core/tenant-input.js';
@@ -15,6 +16,7 @@ import type { Prompter } from './prompter.js';
 import {
   auditText,
   checkReportText,
+  diffOutcomeText,
   environmentMatchText,
   environmentsText,
   listText,
@@ -104,6 +106,8 @@ async function run(command: string, args: string[], session: Session): Promise<v
       return listCommand(args, session);
     case 'promote':
       return promoteCommand(args, session);
+    case 'diff':
+      return diffCommand(args, session);
     case 'promotions': {
       const which = args[0] === 'recent' ? 'recent' : 'pending';
       say(promotionsText(await services.promotions.list(which)));
@@ -172,6 +176,35 @@ async function listCommand(args: string[], session: Session): Promise<void> {
   }
 }
 
+async function diffCommand(args: string[], session: Session): Promise<void> {
+  const { services, actor, say } = session;
+  const options = parseOptions(args, { values: ['from', 'to', 'tenant'], flags: ['no-subflows'] });
+  const flow = options.positional.join(' ').trim();
+  if (!flow || !options.values.from || !options.values.to || options.problems.length > 0) {
+    say('Usage: diff <flow> --from <env> --to <env> [--tenant <t>] [--no-subflows]');
+    return;
+  }
+  const tenant = await pickTenant(session, options.values.tenant);
+  if (!tenant) return;
+  const outcome = await services.promotions.diff(actor, {
+    tenant,
+    flow,
+    from: options.values.from,
+    to: options.values.to,
+    options: { asNew: false, withSubflows: !options.flags.has('no-subflows') },
+  });
+  if (outcome.outcome === 'diff') {
+    say(
+      diffOutcomeText(
+        `What promoting ${outcome.flowName} from ${outcome.from.name} to ${outcome.to.name} would change`,
+        outcome.plan,
+      ),
+    );
+    return;
+  }
+  say(planProblemText(outcome));
+}
+
 async function promoteCommand(args: string[], session: Session): Promise<void> {
   const { services, actor, say, prompter } = session;
   const options = parseOptions(args, { values: ['from', 'to', 'tenant'], flags: ['as-new', 'no-subflows'] });
@@ -189,23 +222,9 @@ async function promoteCommand(args: string[], session: Session): Promise<void> {
     to: options.values.to,
     options: { asNew: options.flags.has('as-new'), withSubflows: !options.flags.has('no-subflows') },
   });
-  switch (outcome.outcome) {
-    case 'planned':
-      break;
-    case 'environment_not_matched':
-      say(`--${outcome.which}: ${environmentMatchText(outcome.match)}`);
-      return;
-    case 'flow_not_found':
-      say(
-        `${outcome.environment.name} has no flow named "${outcome.asked}". ${outcome.lookup.candidates.slice(0, 20).join(', ')}`,
-      );
-      return;
-    case 'failed':
-      say(problemText(outcome.problem));
-      return;
-    default:
-      say(`Cannot promote: ${outcome.outcome.replace(/_/g, ' ')}.`);
-      return;
+  if (outcome.outcome !== 'planned') {
+    say(planProblemText(outcome));
+    return;
   }
   const { promotion } = outcome;
   say(promotionText(promotion));
@@ -341,5 +360,19 @@ async function askField(
     }
     default:
       return withDefault(fieldPrompts[field], current?.[field]);
+  }
+}
+
+/** Why a promotion (or a diff) has no plan, in a line. */
+function planProblemText(outcome: Exclude<RequestOutcome, { outcome: 'planned' }>): string {
+  switch (outcome.outcome) {
+    case 'environment_not_matched':
+      return `--${outcome.which}: ${environmentMatchText(outcome.match)}`;
+    case 'flow_not_found':
+      return `${outcome.environment.name} has no flow named "${outcome.asked}". ${outcome.lookup.candidates.slice(0, 20).join(', ')}`;
+    case 'failed':
+      return problemText(outcome.problem);
+    default:
+      return `Cannot plan it: ${outcome.outcome.replace(/_/g, ' ')}.`;
   }
 }

@@ -13,6 +13,7 @@ import {
   findPromotion,
   insertPromotion,
   interruptStoppedRuns,
+  lastFlowWrites,
   type PromotionRecord,
   type PromotionStatus,
   type PromotionStep,
@@ -31,6 +32,7 @@ import { type EnvironmentMatch, matchEnvironment } from './environment-match.js'
 import type { EnvironmentDirectory, EnvironmentSummary } from './environments.js';
 import { promotionWorkMs, withCallContext } from './pingone-work.js';
 import {
+  type ComputedPlan,
   type EnvironmentRef,
   type FlowLookup,
   type PlanOptions,
@@ -95,6 +97,25 @@ export type RequestOutcome =
   | { outcome: 'no_approval_channel'; environment: EnvironmentSummary }
   | { outcome: 'failed'; problem: Problem }
   | { outcome: 'planned'; promotion: Promotion };
+
+export type DiffOutcome =
+  | Exclude<RequestOutcome, { outcome: 'planned' }>
+  | {
+      outcome: 'diff';
+      flowName: string;
+      from: EnvironmentSummary;
+      to: EnvironmentSummary;
+      plan: PromotionPlan;
+    };
+
+interface PreparedPlan {
+  outcome: 'ready';
+  from: EnvironmentSummary;
+  to: EnvironmentSummary;
+  flow: { id: string; name: string };
+  computed: ComputedPlan;
+  isProtected: boolean;
+}
 
 export type Refusal =
   | 'not_approver'
@@ -190,6 +211,65 @@ export class PromotionService {
       });
       return { outcome: 'refused' };
     }
+    const prepared = await this.preparePlan(request, { needsApprovalChannel: true });
+    if (prepared.outcome !== 'ready') return prepared;
+    const { from, to, flow, computed, isProtected } = prepared;
+    const record = await insertPromotion(this.deps.pool, {
+      id: randomUUID(),
+      tenantId: request.tenant.id,
+      tenantName: request.tenant.name,
+      requestedBy: actor.userId,
+      teamId: actor.teamId ?? null,
+      flowName: flow.name,
+      fromEnvId: from.id,
+      fromEnvName: from.name,
+      toEnvId: to.id,
+      toEnvName: to.name,
+      options: request.options,
+      protected: isProtected,
+      plan: computed.plan,
+      fingerprint: computed.plan.fingerprint,
+      status: computed.plan.blockers.length > 0 ? 'blocked' : 'pending',
+      expiresAt: new Date(Date.now() + this.deps.settings.approvalTtlMs),
+    });
+    await this.audit(actor, 'promotion.request', request.tenant.name, 'succeeded', {
+      promotion: record.id,
+      flow: record.flowName,
+      from: record.fromEnvName,
+      to: record.toEnvName,
+      blockers: computed.plan.blockers.length,
+    });
+    return { outcome: 'planned', promotion: await this.load(record) };
+  }
+
+  /**
+   * `/flightiq diff`: what promoting the flow would change, planned exactly as a promotion would be,
+   * without asking for anything. A read, so readers may run it.
+   */
+  async diff(actor: Actor, request: PromotionRequest): Promise<DiffOutcome> {
+    if (!(await this.deps.access.canRead(actor))) {
+      await this.audit(actor, 'promotion.diff', request.tenant.name, 'refused', {
+        flow: request.flow,
+        reason: 'not a reader',
+      });
+      return { outcome: 'refused' };
+    }
+    const prepared = await this.preparePlan(request, { needsApprovalChannel: false });
+    if (prepared.outcome !== 'ready') return prepared;
+    return {
+      outcome: 'diff',
+      flowName: prepared.flow.name,
+      from: prepared.from,
+      to: prepared.to,
+      plan: prepared.computed.plan,
+    };
+  }
+
+  /** The environments, the flow and the plan a request names, or why there is none. */
+  private async preparePlan(
+    request: PromotionRequest,
+    { needsApprovalChannel }: { needsApprovalChannel: boolean },
+  ): Promise<Exclude<RequestOutcome, { outcome: 'planned' | 'refused' }> | PreparedPlan> {
     const credentials = this.deps.tenants.credentialsOf(request.tenant);
     try {
       const { environments } = await this.deps.environments.list(request.tenant);
@@ -200,7 +280,12 @@ export class PromotionService {
       if (from.environment.id === to.environment.id)
         return { outcome: 'same_environment', environment: to.environment };
       const isProtected = await this.deps.protection.isProtected(to.environment);
-      if (isProtected && !this.deps.settings.approvalChannel && !this.deps.settings.singleUser) {
+      if (
+        needsApprovalChannel &&
+        isProtected &&
+        !this.deps.settings.approvalChannel &&
+        !this.deps.settings.singleUser
+      ) {
         return { outcome: 'no_approval_channel', environment: to.environment };
       }
       const source = ref(from.environment);
@@ -215,37 +300,40 @@ export class PromotionService {
         request.options,
         lookup.flows,
       );
-      const record = await insertPromotion(this.deps.pool, {
-        id: randomUUID(),
-        tenantId: request.tenant.id,
-        tenantName: request.tenant.name,
-        requestedBy: actor.userId,
-        teamId: actor.teamId ?? null,
-        flowName: lookup.flow.name,
-        fromEnvId: from.environment.id,
-        fromEnvName: from.environment.name,
-        toEnvId: to.environment.id,
-        toEnvName: to.environment.name,
-        options: request.options,
-        protected: isProtected,
-        plan: computed.plan,
-        fingerprint: computed.plan.fingerprint,
-        status: computed.plan.blockers.length > 0 ? 'blocked' : 'pending',
-        expiresAt: new Date(Date.now() + this.deps.settings.approvalTtlMs),
-      });
-      await this.audit(actor, 'promotion.request', request.tenant.name, 'succeeded', {
-        promotion: record.id,
-        flow: record.flowName,
-        from: record.fromEnvName,
-        to: record.toEnvName,
-        blockers: computed.plan.blockers.length,
-      });
-      return { outcome: 'planned', promotion: await this.load(record) };
+      await this.markDrift(request.tenant, to.environment, computed.plan);
+      return {
+        outcome: 'ready',
+        from: from.environment,
+        to: to.environment,
+        flow: lookup.flow,
+        computed,
+        isProtected,
+      };
     } catch (error) {
       const problem = problemOf(error);
       if (!problem) throw error;
       await this.deps.monitor?.observe(request.tenant, problem);
       return { outcome: 'failed', problem };
+    }
+  }
+
+  /**
+   * Flows the plan updates that were changed outside FlightIQ since FlightIQ last wrote them: the
+   * destination's version is not the one FlightIQ left. Approving overwrites that change, so the plan
+   * warns, and the flow's diff says its "was" values are what would be lost.
+   */
+  private async markDrift(tenant: Tenant, to: EnvironmentSummary, plan: PromotionPlan): Promise<void> {
+    const writes = await lastFlowWrites(this.deps.pool, tenant.id, to.id);
+    if (writes.size === 0) return;
+    for (const flow of plan.flows) {
+      const write = flow.destinationId ? writes.get(flow.destinationId) : undefined;
+      const now = flow.destinationVersions?.current;
+      if (!write || now === null || now === undefined || now === write.version) continue;
+      plan.warnings.push(
+        `${to.name}'s ${flow.destinationName} was changed outside FlightIQ since promotion ${write.promotionId.slice(0, 8)} (FlightIQ left version ${write.version}; it is version ${now} now): approving overwrites that change.`,
+      );
+      const diff = plan.diffs?.find((entry) => entry.sourceId === flow.sourceId);
+      if (diff) diff.drift = { promotionId: write.promotionId, written: write.version, now };
     }
   }
 

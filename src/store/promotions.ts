@@ -668,3 +668,61 @@ export async function countPromotionsByStatus(db: Queryable): Promise<Map<Promot
   const { rows } = await db.query('SELECT status, count(*)::int AS n FROM promotions GROUP BY status');
   return new Map(rows.map((row) => [row.status as PromotionStatus, Number(row.n)]));
 }
+
+/** The version FlightIQ last left a destination flow at, and by which promotion. */
+export interface FlowWrite {
+  flowId: string;
+  version: number;
+  promotionId: string;
+  flowName: string;
+  fromEnvName: string;
+}
+
+/**
+ * For each flow FlightIQ has written in an environment (created, updated, restored or deployed), the
+ * version its last write left it at. A flow whose version differs now was changed outside FlightIQ.
+ */
+export async function lastFlowWrites(
+  db: Queryable,
+  tenantId: string,
+  environmentId: string,
+): Promise<Map<string, FlowWrite>> {
+  const { rows } = await db.query(
+    `SELECT DISTINCT ON (s.destination_id)
+            s.destination_id, s.version, s.promotion_id, s.subject, p.from_env_name
+       FROM promotion_steps s JOIN promotions p ON p.id = s.promotion_id
+      WHERE p.tenant_id = $1 AND p.to_env_id = $2 AND s.status = 'done'
+        AND s.action = ANY($3::text[]) AND s.destination_id IS NOT NULL AND s.version IS NOT NULL
+      ORDER BY s.destination_id, s.finished_at DESC, s.id DESC`,
+    [tenantId, environmentId, ['create', 'update', 'restore', 'deploy']],
+  );
+  return new Map(
+    rows.map((row) => [
+      row.destination_id as string,
+      {
+        flowId: row.destination_id,
+        version: Number(row.version),
+        promotionId: row.promotion_id,
+        flowName: row.subject,
+        fromEnvName: row.from_env_name,
+      },
+    ]),
+  );
+}
+
+/** Environments of a tenant FlightIQ has written flows into, with the protection they had. */
+export async function environmentsWrittenTo(
+  db: Queryable,
+  tenantId: string,
+): Promise<{ id: string; name: string; protected: boolean }[]> {
+  const { rows } = await db.query(
+    `SELECT DISTINCT ON (p.to_env_id) p.to_env_id, p.to_env_name, p.protected
+       FROM promotions p
+      WHERE p.tenant_id = $1
+        AND EXISTS (SELECT 1 FROM promotion_steps s
+                     WHERE s.promotion_id = p.id AND s.status = 'done' AND s.version IS NOT NULL)
+      ORDER BY p.to_env_id, p.created_at DESC`,
+    [tenantId],
+  );
+  return rows.map((row) => ({ id: row.to_env_id, name: row.to_env_name, protected: row.protected }));
+}

@@ -4,6 +4,7 @@ import type { CommandSlots } from '../../../core/fair-use.js';
 import type { CoreServices } from '../../../core/services.js';
 import type { Logger } from '../../../logger.js';
 import { auditSubcommand } from './audit.js';
+import { diffSubcommand } from './diff.js';
 import { envsSubcommand } from './envs.js';
 import { flightiqCommand, type SubcommandHandler } from './flightiq.js';
 import { helpSubcommand } from './help.js';
@@ -24,6 +25,7 @@ export function builtInHandlers(
     envs: envsSubcommand(services),
     list: listSubcommand(services),
     promote: promoteSubcommand(services),
+    diff: diffSubcommand(services),
     promotions: promotionsSubcommand(services, workspaceUrl),
     audit: auditSubcommand(services),
   };

@@ -1,0 +1,70 @@
+import { parseOptions } from '../../../commands/command-options.js';
+import { slashCommand } from '../../../commands/subcommands.js';
+import { diffText } from '../../../core/flow-diff-text.js';
+import type { CoreServices } from '../../../core/services.js';
+import { chooseTenant } from '../../../core/tenant-choice.js';
+import { sendFileToUser } from '../../direct-messages.js';
+import { diffMessage } from '../../views/flow-diff.js';
+import { notice } from '../../views/notices.js';
+import type { SubcommandHandler } from './flightiq.js';
+import { requestProblem } from './promote.js';
+import { readersOnlyText, tenantChoiceText } from './read-preamble.js';
+
+const usage = `\`${slashCommand} diff <flow> --from <env> --to <env> [--tenant <t>] [--no-subflows]\``;
+
+/**
+ * `/flightiq diff`: what promoting a flow would change in the destination, flow by flow, planned the
+ * way a promotion is planned, without requesting anything. When the whole diff does not fit one
+ * message, it also goes to the person as a file.
+ */
+export function diffSubcommand(services: CoreServices): SubcommandHandler {
+  return async (request) => {
+    const options = parseOptions(request.args, {
+      values: ['from', 'to', 'tenant'],
+      flags: ['no-subflows'],
+    });
+    const flow = options.positional.join(' ').trim();
+    const problems = [...options.problems];
+    if (!flow) problems.push('Name the flow to compare');
+    if (!options.values.from) problems.push('Say where from with `--from <env>`');
+    if (!options.values.to) problems.push('Say where to with `--to <env>`');
+    if (problems.length > 0 || !options.values.from || !options.values.to) {
+      await request.ack({
+        response_type: 'ephemeral',
+        ...notice(`${problems.join('. ')}. Usage: ${usage}.`),
+      });
+      return;
+    }
+    await request.ack({
+      response_type: 'ephemeral',
+      ...notice(':hourglass_flowing_sand: Comparing the flows…'),
+    });
+    const actor = { userId: request.command.user_id, teamId: request.command.team_id };
+    const reply = (message: { text: string; blocks?: unknown[] }) =>
+      request.respond({
+        response_type: 'ephemeral',
+        replace_original: true,
+        ...(message as { text: string }),
+      });
+    const choice = await chooseTenant(services.tenants, options.values.tenant);
+    if (!choice.ok) return void (await reply(notice(tenantChoiceText(choice))));
+    const outcome = await services.promotions.diff(actor, {
+      tenant: choice.tenant,
+      flow,
+      from: options.values.from,
+      to: options.values.to,
+      options: { asNew: false, withSubflows: !options.flags.has('no-subflows') },
+    });
+    if (outcome.outcome !== 'diff') return void (await reply(requestProblem(outcome, readersOnlyText)));
+    const title = `What promoting ${outcome.flowName} from ${outcome.from.name} to ${outcome.to.name} would change`;
+    const { complete, ...message } = diffMessage(title, outcome.plan);
+    await reply(message);
+    if (!complete) {
+      await sendFileToUser(request.client, actor.userId, {
+        filename: `diff-${outcome.flowName.replace(/[^\w.-]+/g, '_').slice(0, 60)}.txt`,
+        content: `${title}\n\n${diffText(outcome.plan.diffs ?? [])}\n`,
+        comment: `The whole diff: ${outcome.flowName}, ${outcome.from.name} → ${outcome.to.name}.`,
+      });
+    }
+  };
+}
