@@ -94,6 +94,7 @@ const noAlerts = {
   update: async () => {},
   recovered: async () => {},
   certificate: async () => {},
+  drift: async () => {},
 } as AlertNotifier;
 try {
   const services = createCoreServices({

@@ -231,6 +231,12 @@ const configShape = {
   ).describe(
     'Certificates and keys expiring within this many days get one warning each in the alert channel.',
   ),
+  FLIGHTIQ_DRIFT_ALERTS: withDefault(
+    z.enum(['on', 'off'], { error: 'must be on or off' }).transform((value) => value === 'on'),
+    'on',
+  ).describe(
+    'Whether protected environments are compared, hourly, with what FlightIQ last wrote into them, and each flow changed outside FlightIQ gets one message in the alert channel (`on` or `off`).',
+  ),
   PINGONE_AUTH_BASE_URL: optional(pingOneBaseUrl('a PingOne auth server')).describe(
     'Replaces `https://auth.pingone.<region>` for every region (tests, the simulator). A warning is logged when set.',
   ),
@@ -295,6 +301,7 @@ const configSchema = ({ requireSlack = true, requireKeys = true }: LoadOptions) 
         channel: env.FLIGHTIQ_ALERT_CHANNEL,
         checkIntervalMs: Math.max(env.FLIGHTIQ_CHECK_INTERVAL, 60_000),
         certificateWarningDays: env.FLIGHTIQ_CERT_WARN_DAYS,
+        driftAlerts: env.FLIGHTIQ_DRIFT_ALERTS,
       },
       promotions: {
         operators: env.FLIGHTIQ_OPERATORS,

@@ -58,6 +58,7 @@ export function createCoreServices(parts: {
     alerts: parts.alerts,
     alertChannel: singleUser ? undefined : config.alerts.channel,
     certificateWarningDays: config.alerts.certificateWarningDays,
+    driftAlerts: config.alerts.driftAlerts,
   });
   return {
     access,

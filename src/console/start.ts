@@ -17,6 +17,7 @@ const noAlerts: AlertNotifier = {
   update: async () => {},
   recovered: async () => {},
   certificate: async () => {},
+  drift: async () => {},
 };
 
 /** The console was started on a shared database without saying that its user may act as an admin there. */

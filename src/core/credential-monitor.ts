@@ -2,11 +2,15 @@ import type pg from 'pg';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { PingOneClient } from '../pingone/client.js';
+import { environmentsWrittenTo, lastFlowWrites } from '../store/promotions.js';
 import {
   claimAlertPosting,
   claimCertificateWarning,
+  claimDriftAlert,
+  claimDriftScan,
   claimExpiryScan,
   dropCertificateWarning,
+  dropDriftAlert,
   type HealthChange,
   listTenantHealth,
   recordObservation,
@@ -16,6 +20,7 @@ import {
 import { type Problem, problemOf } from './credential-check.js';
 import type { EnvironmentDirectory } from './environments.js';
 import { withCallContext } from './pingone-work.js';
+import { flowListQuery, flowSummarySchema } from './promotion-plan.js';
 import type { Tenant, TenantService } from './tenants.js';
 
 /** What the alert channel is told about a tenant. */
@@ -56,6 +61,20 @@ export interface AlertNotifier {
   /** Posts the recovery in the alert's thread and marks the alert resolved. */
   recovered(ref: AlertMessageRef, alert: CredentialAlert): Promise<void>;
   certificate(warning: CertificateWarning): Promise<void>;
+  drift(warning: DriftWarning): Promise<void>;
+}
+
+/** A flow FlightIQ wrote into a protected environment, changed (or deleted) outside FlightIQ since. */
+export interface DriftWarning {
+  tenantName: string;
+  environmentName: string;
+  flowName: string;
+  /** The version FlightIQ's last write left it at, by which promotion, promoted from where. */
+  writtenVersion: number;
+  promotionId: string;
+  sourceEnvironmentName: string;
+  /** Its version now; null when the flow is gone. */
+  currentVersion: number | null;
 }
 
 /** A background check must not wait long on PingOne: the next one comes in minutes. */
@@ -88,6 +107,8 @@ const maxEnvironmentsForCertificates = 20;
 const dayMs = 24 * 60 * 60 * 1000;
 /** How often each tenant's certificates and keys are read for expiry: they change over days, not minutes. */
 export const expiryScanMs = 6 * 60 * 60 * 1000;
+/** How often protected environments are compared with what FlightIQ wrote: an edit there matters within the hour. */
+export const driftScanMs = 60 * 60 * 1000;
 
 /**
  * DESIGN §7: whether each tenant's stored credentials work, and the alert channel told once per
@@ -106,6 +127,8 @@ export class CredentialMonitor {
       alerts: AlertNotifier;
       alertChannel: string | undefined;
       certificateWarningDays: number;
+      /** FLIGHTIQ_DRIFT_ALERTS: compare protected environments with what FlightIQ wrote, and tell. */
+      driftAlerts?: boolean;
     },
   ) {}
 
@@ -132,8 +155,78 @@ export class CredentialMonitor {
     }
     await this.observe(tenant, problem);
     if (problem || !this.deps.alertChannel) return;
-    if (!(await claimExpiryScan(this.deps.pool, tenant.id, expiryScanMs))) return;
-    await withCallContext({ timeoutMs: checkWorkMs }, () => this.warnAboutCertificates(tenant));
+    if (await claimExpiryScan(this.deps.pool, tenant.id, expiryScanMs)) {
+      await withCallContext({ timeoutMs: checkWorkMs }, () => this.warnAboutCertificates(tenant));
+    }
+    if (this.deps.driftAlerts && (await claimDriftScan(this.deps.pool, tenant.id, driftScanMs))) {
+      await withCallContext({ timeoutMs: checkWorkMs }, () => this.warnAboutDrift(tenant));
+    }
+  }
+
+  /**
+   * Each protected environment FlightIQ has written flows into is compared with what it wrote: one
+   * flow list per environment, its versions against the version FlightIQ's last write left. A flow
+   * changed (or deleted) since gets one message; the next promotion would overwrite that change.
+   */
+  private async warnAboutDrift(tenant: Tenant): Promise<void> {
+    const credentials = this.deps.tenants.credentialsOf(tenant);
+    for (const environment of await environmentsWrittenTo(this.deps.pool, tenant.id)) {
+      if (!environment.protected) continue;
+      const writes = await lastFlowWrites(this.deps.pool, tenant.id, environment.id);
+      if (writes.size === 0) continue;
+      let flows: z.infer<typeof flowSummarySchema>[];
+      try {
+        ({ items: flows } = await this.deps.pingone.collect(
+          credentials,
+          `/environments/${environment.id}/${flowListQuery}`,
+          'flows',
+          flowSummarySchema,
+        ));
+      } catch (error) {
+        this.deps.logger.info(
+          { err: error, tenant: tenant.name, environment: environment.name },
+          'drift not checked: flows unreadable',
+        );
+        continue;
+      }
+      const versions = new Map(flows.map((flow) => [flow.id, flow.currentVersion ?? null]));
+      for (const write of writes.values()) {
+        const now = versions.has(write.flowId) ? (versions.get(write.flowId) ?? null) : null;
+        if (now === write.version || (versions.has(write.flowId) && now === null)) continue;
+        const key = {
+          tenantId: tenant.id,
+          environmentId: environment.id,
+          flowId: write.flowId,
+          writtenVersion: write.version,
+        };
+        if (
+          !(await claimDriftAlert(this.deps.pool, {
+            ...key,
+            currentVersion: now,
+            promotionId: write.promotionId,
+          }))
+        ) {
+          continue;
+        }
+        try {
+          await this.deps.alerts.drift({
+            tenantName: tenant.name,
+            environmentName: environment.name,
+            flowName: flows.find((flow) => flow.id === write.flowId)?.name ?? write.flowName,
+            writtenVersion: write.version,
+            promotionId: write.promotionId,
+            sourceEnvironmentName: write.fromEnvName,
+            currentVersion: now,
+          });
+        } catch (error) {
+          await dropDriftAlert(this.deps.pool, key);
+          this.deps.logger.error(
+            { err: error, tenant: tenant.name },
+            'could not post a drift warning; it is tried again at the next comparison',
+          );
+        }
+      }
+    }
   }
 
   /** A command saw this: a problem with the credentials themselves, or a token that worked (undefined). */

@@ -1,7 +1,12 @@
 import type { WebClient } from '@slack/web-api';
 import type { AlertNotifier } from '../core/credential-monitor.js';
 import type { ChannelPacer } from './channel-pacer.js';
-import { certificateWarningMessage, credentialAlertMessage, recoveryReply } from './views/alert.js';
+import {
+  certificateWarningMessage,
+  credentialAlertMessage,
+  driftWarningMessage,
+  recoveryReply,
+} from './views/alert.js';
 
 /**
  * The alert channel through the Web API: `client` is the one for background posts, never the one that
@@ -40,6 +45,11 @@ export function slackAlertNotifier(
         ref.channel,
         () => client.chat.update({ channel: ref.channel, ts: ref.ts, ...credentialAlertMessage(alert) }),
         ref.ts,
+      );
+    },
+    async drift(warning) {
+      await pacer.send(target(), () =>
+        client.chat.postMessage({ channel: target(), ...driftWarningMessage(warning) }),
       );
     },
     async certificate(warning) {

@@ -172,3 +172,50 @@ export async function countFailingTenants(db: Queryable): Promise<number> {
   const { rows } = await db.query("SELECT count(*)::int AS n FROM tenant_health WHERE state = 'failing'");
   return Number(rows[0]?.n ?? 0);
 }
+
+/** Claims this tenant's drift comparison if none ran within `everyMs`; false when another did. */
+export async function claimDriftScan(db: Queryable, tenantId: string, everyMs: number): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE tenant_health SET drift_scanned_at = now()
+      WHERE tenant_id = $1
+        AND (drift_scanned_at IS NULL OR drift_scanned_at < now() - make_interval(secs => $2 / 1000.0))`,
+    [tenantId, everyMs],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+export interface DriftKey {
+  tenantId: string;
+  environmentId: string;
+  flowId: string;
+  writtenVersion: number;
+}
+
+/** Records a drift message; true only for the first caller, so each drift is told once. */
+export async function claimDriftAlert(
+  db: Queryable,
+  drift: DriftKey & { currentVersion: number | null; promotionId: string },
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO drift_alerts (tenant_id, environment_id, flow_id, written_version, current_version, promotion_id)
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+    [
+      drift.tenantId,
+      drift.environmentId,
+      drift.flowId,
+      drift.writtenVersion,
+      drift.currentVersion,
+      drift.promotionId,
+    ],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/** Forgets a drift message that could not be posted, so the next comparison tries again. */
+export async function dropDriftAlert(db: Queryable, drift: DriftKey): Promise<void> {
+  await db.query(
+    `DELETE FROM drift_alerts
+      WHERE tenant_id = $1 AND environment_id = $2 AND flow_id = $3 AND written_version = $4`,
+    [drift.tenantId, drift.environmentId, drift.flowId, drift.writtenVersion],
+  );
+}

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { CertificateWarning, CredentialAlert } from '../../core/credential-monitor.js';
+import type { CertificateWarning, CredentialAlert, DriftWarning } from '../../core/credential-monitor.js';
 import { problemHeadline } from '../../core/problem-headlines.js';
 import { escapedShort, escapeMrkdwn, shorten, slackDate } from './mrkdwn.js';
 
@@ -101,4 +101,32 @@ export function certificateWarningMessage(
 
 function capitalized(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * A flow in a protected environment changed outside FlightIQ since FlightIQ wrote it: what, by how
+ * much, and how a reader sees what differs before anyone promotes over it.
+ */
+export function driftWarningMessage(warning: DriftWarning): { text: string; blocks: KnownBlock[] } {
+  const flow = escapedShort(warning.flowName, 200);
+  const environment = escapedShort(warning.environmentName, 100);
+  const what =
+    warning.currentVersion === null
+      ? 'was deleted outside FlightIQ'
+      : `was changed outside FlightIQ: it is version ${warning.currentVersion} now`;
+  const command = `/flightiq diff ${quoted(warning.flowName)} --from ${quoted(warning.sourceEnvironmentName)} --to ${quoted(warning.environmentName)}`;
+  const text = [
+    `:warning: *${flow}* in *${environment}* (tenant *${escapedShort(warning.tenantName, 100)}*) ${what}; FlightIQ left it at version ${warning.writtenVersion} (promotion \`${warning.promotionId.slice(0, 8)}\`).`,
+    'The next promotion of it overwrites that change. Readers see what differs from the source, without requesting anything, with:',
+    `\`${escapedShort(command, 600)}\``,
+  ].join('\n');
+  return {
+    text: `${escapedShort(warning.flowName, 200)} in ${environment} ${what}`,
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: shorten(text, 3000) } }],
+  };
+}
+
+/** A name as a command argument: in quotes when it has spaces. */
+function quoted(name: string): string {
+  return /\s/.test(name) ? `"${name.replace(/"/g, '')}"` : name;
 }
