@@ -1,10 +1,11 @@
 import { plainCell } from '../core/artifact-csv.js';
 import type { ArtifactRow } from '../core/artifact-kinds.js';
 import type { ListPage } from '../core/artifact-listing.js';
-import type { CheckReport, DavinciRead, Problem, StepStatus } from '../core/credential-check.js';
+import type { CheckReport, DavinciRead, StepStatus } from '../core/credential-check.js';
 import type { EnvironmentMatch } from '../core/environment-match.js';
 import type { EnvironmentSummary } from '../core/environments.js';
 import { diffText } from '../core/flow-diff-text.js';
+import type { Problem } from '../core/problem.js';
 import { problemHeadline } from '../core/problem-headlines.js';
 import type { PlannedVariable } from '../core/promotion-plan.js';
 import type { Promotion } from '../core/promotions.js';

@@ -13,10 +13,10 @@ import {
 import type { AccessPolicy, Actor } from './access.js';
 import { artifactCsv } from './artifact-csv.js';
 import { type ArtifactKind, type ArtifactRow, artifactKinds, type Cell, kindNoun } from './artifact-kinds.js';
-import { type Problem, problemOf } from './credential-check.js';
 import type { CredentialMonitor } from './credential-monitor.js';
 import { type EnvironmentMatch, looksLikeEnvironmentId, matchEnvironment } from './environment-match.js';
 import type { EnvironmentDirectory, EnvironmentSummary } from './environments.js';
+import { type Problem, problemOf } from './problem.js';
 import type { Tenant, TenantService } from './tenants.js';
 
 export interface ListRequest {

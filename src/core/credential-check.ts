@@ -6,19 +6,11 @@ import { roleAssignmentSchema, roleSchema } from '../pingone/schemas.js';
 import { recordAuditEvent } from '../store/audit-events.js';
 import { recordTenantTest } from '../store/tenants.js';
 import type { Actor } from './access.js';
-import type { CredentialMonitor } from './credential-monitor.js';
 import { type EnvironmentSummary, readEnvironments } from './environments.js';
-import { type Tenant, TenantSecretUnavailableError, type TenantService } from './tenants.js';
+import { type Problem, problemOf } from './problem.js';
+import type { Tenant, TenantService } from './tenants.js';
 
 export type StepStatus = 'passed' | 'failed' | 'not_checked';
-
-/** A cause a person can act on, as the front ends show it. */
-export interface Problem {
-  code: PingOneError['code'] | 'secret_unavailable';
-  message: string;
-  checks: readonly string[];
-  correlationId?: string | undefined;
-}
 
 /**
  * How reading DaVinci in one environment went. `not_licensed`: its bill of materials has no DaVinci, so
@@ -49,16 +41,9 @@ export interface CheckReport {
 const maxEnvironmentsChecked = 20;
 const parallelReads = 4;
 
-export function problemOf(error: unknown): Problem | undefined {
-  if (error instanceof TenantSecretUnavailableError)
-    return { code: 'secret_unavailable', message: error.message, checks: [] };
-  if (!(error instanceof PingOneError)) return undefined;
-  return {
-    code: error.code,
-    message: error.message,
-    checks: error.checks,
-    correlationId: error.details.correlationId,
-  };
+/** What is told of each test's outcome (the credential monitor), so tests and scheduled checks agree. */
+export interface HealthObserver {
+  observe(tenant: Tenant, problem: Problem | undefined): Promise<void>;
 }
 
 export class CredentialCheck {
@@ -69,7 +54,7 @@ export class CredentialCheck {
       tenants: TenantService;
       logger: Logger;
       /** Told what each test saw, so a test feeds the same health state (and alert) as scheduled checks. */
-      monitor?: Pick<CredentialMonitor, 'observe'>;
+      monitor?: HealthObserver;
     },
   ) {}
 

@@ -17,9 +17,9 @@ import {
   setAlertMessage,
   type TenantHealth,
 } from '../store/tenant-health.js';
-import { type Problem, problemOf } from './credential-check.js';
 import type { EnvironmentDirectory } from './environments.js';
 import { withCallContext } from './pingone-work.js';
+import { type Problem, problemOf } from './problem.js';
 import { flowListQuery, flowSummarySchema } from './promotion-plan.js';
 import type { Tenant, TenantService } from './tenants.js';
 

@@ -1,4 +1,4 @@
-import type { Problem } from './credential-check.js';
+import type { Problem } from './problem.js';
 
 /** What each cause means to a PingOne administrator, in a few words. */
 const headlines: Record<Problem['code'], string> = {

@@ -19,7 +19,6 @@ import {
   variableChangesOf,
   writerOf,
 } from '../store/promotions.js';
-import { problemOf } from './credential-check.js';
 import {
   definitionFromResource,
   isSecret,
@@ -29,6 +28,7 @@ import {
   variableResourceSchema,
 } from './davinci-variables.js';
 import { DestinationWriter, type Written } from './destination-writes.js';
+import { problemOf } from './problem.js';
 import {
   type ComputedPlan,
   type FlowDefinition,

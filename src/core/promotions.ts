@@ -26,11 +26,11 @@ import {
 } from '../store/promotions.js';
 import { forgetOldDeliveries } from '../store/slack-deliveries.js';
 import type { AccessPolicy, Actor } from './access.js';
-import { type Problem, problemOf } from './credential-check.js';
 import type { CredentialMonitor } from './credential-monitor.js';
 import { type EnvironmentMatch, matchEnvironment } from './environment-match.js';
 import type { EnvironmentDirectory, EnvironmentSummary } from './environments.js';
 import { promotionWorkMs, withCallContext } from './pingone-work.js';
+import { type Problem, problemOf } from './problem.js';
 import {
   type ComputedPlan,
   type EnvironmentRef,

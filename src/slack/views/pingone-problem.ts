@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { Problem } from '../../core/credential-check.js';
+import type { Problem } from '../../core/problem.js';
 import { problemHeadline } from '../../core/problem-headlines.js';
 import { escapeMrkdwn, shorten } from './mrkdwn.js';
 

@@ -1,5 +1,5 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import type { Problem } from '../../core/credential-check.js';
+import type { Problem } from '../../core/problem.js';
 import { authMethodNames, regionNames, type TenantField } from '../../core/tenant-input.js';
 import type { Tenant } from '../../core/tenants.js';
 import { authMethods, regions } from '../../store/tenants.js';

@@ -9,7 +9,7 @@ import {
   type Column,
 } from '../../../src/core/artifact-kinds.js';
 import type { ListPage } from '../../../src/core/artifact-listing.js';
-import type { CheckReport, Problem } from '../../../src/core/credential-check.js';
+import type { CheckReport } from '../../../src/core/credential-check.js';
 import type {
   CertificateWarning,
   CredentialAlert,
@@ -18,6 +18,7 @@ import type {
 import type { EnvironmentMatch } from '../../../src/core/environment-match.js';
 import type { EnvironmentSummary } from '../../../src/core/environments.js';
 import { variableContexts } from '../../../src/core/flow-graph.js';
+import type { Problem } from '../../../src/core/problem.js';
 import type { PlannedFlow, PlannedVariable, PromotionPlan } from '../../../src/core/promotion-plan.js';
 import type { Promotion, PromotionResult, Refusal } from '../../../src/core/promotions.js';
 import type { Tenant } from '../../../src/core/tenants.js';

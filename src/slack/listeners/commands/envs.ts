@@ -1,6 +1,6 @@
 import { parseOptions } from '../../../commands/command-options.js';
 import { slashCommand } from '../../../commands/subcommands.js';
-import { problemOf } from '../../../core/credential-check.js';
+import { problemOf } from '../../../core/problem.js';
 import type { CoreServices } from '../../../core/services.js';
 import { environmentListMessage } from '../../views/environment-list.js';
 import { escapedShort } from '../../views/mrkdwn.js';

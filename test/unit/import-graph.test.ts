@@ -1,0 +1,62 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * No module of src/ imports itself back through others (type imports included): a circle makes the
+ * order modules load in matter, and the layering of DESIGN §3 unreadable. Found by walking the
+ * relative imports of every file.
+ */
+
+const src = resolve(import.meta.dirname, '../../src');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? sourceFiles(join(dir, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(dir, entry.name)]
+        : [],
+  );
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/^(?:import|export)\b[^;]*?from '(\.[^']+)';/gms)].map((match) =>
+    resolve(dirname(file), (match[1] ?? '').replace(/\.js$/, '.ts')),
+  );
+}
+
+function circles(): string[][] {
+  const graph = new Map(sourceFiles(src).map((file) => [file, importsOf(file)]));
+  const found: string[][] = [];
+  const done = new Set<string>();
+  const walk = (file: string, path: string[]) => {
+    if (path.includes(file)) {
+      found.push([...path.slice(path.indexOf(file)), file].map((f) => relative(src, f)));
+      return;
+    }
+    if (done.has(file)) return;
+    for (const next of graph.get(file) ?? []) walk(next, [...path, file]);
+    done.add(file);
+  };
+  for (const file of graph.keys()) walk(file, []);
+  return found;
+}
+
+describe('the import graph of src/', () => {
+  it('has no circles', () => {
+    expect(circles()).toEqual([]);
+  });
+
+  it('keeps Slack out of core', () => {
+    const core = sourceFiles(join(src, 'core'));
+    const slackImports = core.flatMap((file) =>
+      importsOf(file)
+        .filter((target) => relative(src, target).startsWith('slack'))
+        .map((target) => `${relative(src, file)} → ${relative(src, target)}`),
+    );
+    const bolt = core.filter((file) => /from '@slack\//.test(readFileSync(file, 'utf8')));
+    expect([...slackImports, ...bolt.map((file) => relative(src, file))]).toEqual([]);
+  });
+});
