@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { Ajv } from 'ajv';
+import { createGenerator } from 'ts-json-schema-generator';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createLogger } from '../../src/logger.js';
 import { registerListeners } from '../../src/slack/listeners/index.js';
+import { appManifest, slackEventsUrl } from '../../src/slack/manifest.js';
 
 interface Manifest {
   features: {
@@ -61,7 +64,7 @@ describe('manifest.yml against the code', () => {
   });
 
   it('asks only for the bot scopes this version uses', () => {
-    expect(manifest.oauth_config.scopes.bot.sort()).toEqual([
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([
       'chat:write',
       'commands',
       'files:write',
@@ -69,5 +72,50 @@ describe('manifest.yml against the code', () => {
       'usergroups:read',
       'users:read',
     ]);
+  });
+});
+
+describe('the manifests, against the manifest type of @slack/web-api', () => {
+  // The type apps.manifest.create takes, as a JSON schema: nested objects allow only the fields the type
+  // names, so a key Slack does not know (a slash command's `request_url`) is an error, not ignored.
+  const schema = createGenerator({
+    path: resolve(import.meta.dirname, '../../node_modules/@slack/web-api/dist/types/request/manifest.d.ts'),
+    type: 'Manifest',
+    skipTypeCheck: true,
+    expose: 'all',
+  }).createSchema('Manifest');
+  const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
+  const problems = (candidate: unknown) =>
+    validate(candidate)
+      ? []
+      : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+
+  it('manifest.yml is the Socket Mode manifest the code builds', () => {
+    expect(manifest).toEqual(appManifest({ mode: 'socket' }));
+    expect(problems(manifest)).toEqual([]);
+  });
+
+  it('the HTTP-mode manifest sends commands, events and interactions to the app, and is valid', () => {
+    const url = slackEventsUrl('https://flightiq.example.com');
+    const http = appManifest({ mode: 'http', url });
+    expect(problems(http)).toEqual([]);
+    expect(url).toBe('https://flightiq.example.com/slack/events');
+    expect(http.features?.slash_commands?.[0]?.url).toBe(url);
+    expect(http.settings?.event_subscriptions?.request_url).toBe(url);
+    expect(http.settings?.interactivity?.request_url).toBe(url);
+    expect(http.settings?.socket_mode_enabled).toBe(false);
+  });
+
+  it('would catch the mistake the README once taught: request_url on a slash command', () => {
+    const wrong = structuredClone(appManifest({ mode: 'socket' })) as unknown as {
+      features: { slash_commands: Record<string, unknown>[] };
+    };
+    (wrong.features.slash_commands[0] as Record<string, unknown>).request_url =
+      'https://flightiq.example.com/slack/events';
+    expect(problems(wrong).join('\n')).toContain('must NOT have additional properties');
+  });
+
+  it('takes only https URLs for HTTP mode', () => {
+    expect(() => slackEventsUrl('http://flightiq.example.com')).toThrow('Slack only sends to https URLs');
   });
 });
