@@ -1,5 +1,6 @@
 import { type RetryOptions, WebClient } from '@slack/web-api';
 import type { Config } from './config.js';
+import { configWarnings } from './config-warnings.js';
 import type { CoreServices } from './core/services.js';
 import { loadOrCreateKeyFile } from './crypto/key-file.js';
 import { type Database, openDatabase } from './db/database.js';
@@ -50,6 +51,7 @@ export async function startService(
   const clientOptions = webClientOptions(config.slack, retryConfig);
   // Checked before the database is touched, so a wrong token leaves nothing behind on disk.
   const identity = await fetchBotIdentity(config.slack.botToken, clientOptions);
+  for (const warning of configWarnings(config)) logger.warn(warning);
   const database = await openDatabase(config.database, logger);
   let slack: SlackRuntime | undefined;
   let services: CoreServices;
