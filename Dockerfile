@@ -5,6 +5,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/check-node.mjs ./scripts/
 COPY src ./src
 RUN npm run build
 
@@ -26,4 +27,5 @@ EXPOSE 3000
 # /healthz answers in both modes (in Socket Mode it is the only HTTP endpoint).
 HEALTHCHECK --interval=30s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["npm", "start"]
+# node itself, not npm start: SIGTERM then reaches FlightIQ, which finishes what it is doing and stops.
+CMD ["node", "dist/main.js"]
