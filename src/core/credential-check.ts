@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { PingOneClient, WorkerCredentials } from '../pingone/client.js';
 import { PingOneError } from '../pingone/errors.js';
@@ -39,7 +40,6 @@ export interface CheckReport {
 
 /** Reading every environment of a large organization would make a test take minutes. */
 const maxEnvironmentsChecked = 20;
-const parallelReads = 4;
 
 /** What is told of each test's outcome (the credential monitor), so tests and scheduled checks agree. */
 export interface HealthObserver {
@@ -149,16 +149,24 @@ export class CredentialCheck {
       return this.fail(report, error);
     }
 
+    // The roles and the environments each need only the token, so they are read at the same time;
+    // the roles are named with the environments once both are in.
     let environments: EnvironmentSummary[] = [];
-    try {
-      ({ environments } = await readEnvironments(pingone, credentials));
+    const [listed, roleReads] = await Promise.all([
+      readEnvironments(pingone, credentials).then(
+        (read) => ({ ok: true as const, read }),
+        (error: unknown) => ({ ok: false as const, error }),
+      ),
+      this.readRoles(credentials),
+    ]);
+    if (listed.ok) {
+      ({ environments } = listed.read);
       report.environments = { status: 'passed', total: environments.length, checked: [] };
-    } catch (error) {
+    } else {
       report.environments.status = 'failed';
-      this.fail(report, error);
+      this.fail(report, listed.error);
     }
-
-    report.roles = await this.roles(credentials, environments);
+    report.roles = describeRoles(roleReads, environments);
     if (environments.length > 0) {
       report.environments.checked = await this.readEach(
         credentials,
@@ -181,10 +189,8 @@ export class CredentialCheck {
     return report;
   }
 
-  private async roles(
-    credentials: WorkerCredentials,
-    environments: EnvironmentSummary[],
-  ): Promise<CheckReport['roles']> {
+  /** The worker's role assignments and the roles' names, or why they could not be read. */
+  private async readRoles(credentials: WorkerCredentials): Promise<RoleReads> {
     const { pingone } = this.deps;
     try {
       const [assignments, roles] = await Promise.all([
@@ -196,43 +202,24 @@ export class CredentialCheck {
         ),
         pingone.collect(credentials, '/roles', 'roles', roleSchema),
       ]);
-      const roleNames = new Map(roles.items.map((role) => [role.id, role.name]));
-      const envNames = new Map(environments.map((env) => [env.id, env.name]));
-      return {
-        status: assignments.items.length > 0 ? 'passed' : 'failed',
-        assignments: assignments.items.map((assignment) => ({
-          role: roleNames.get(assignment.role.id) ?? `custom role ${assignment.role.id}`,
-          scope:
-            assignment.scope.type === 'ORGANIZATION'
-              ? 'the whole organization'
-              : `${assignment.scope.type.toLowerCase()} ${envNames.get(assignment.scope.id) ?? assignment.scope.id}`,
-        })),
-        ...(assignments.items.length === 0
-          ? { note: 'The worker app has no roles: add them on its Roles tab in PingOne.' }
-          : {}),
-      };
+      return { ok: true, assignments: assignments.items, roles: roles.items };
     } catch (error) {
       // Reading one's own role assignments needs a role of its own; not having it is not a failure of the credentials.
       const problem = problemOf(error);
       if (!problem) throw error;
-      return {
-        status: 'not_checked',
-        assignments: [],
-        note: `Could not read the worker app's role assignments: ${problem.message}`,
-      };
+      return { ok: false, problem };
     }
   }
 
+  /**
+   * Every environment's two probes at once: they depend on nothing but the token, and one round trip
+   * for all of them (at most 2 × maxEnvironmentsChecked reads) is the floor of a test's answer time.
+   */
   private async readEach(
     credentials: WorkerCredentials,
     environments: EnvironmentSummary[],
   ): Promise<EnvironmentCheck[]> {
-    const results: EnvironmentCheck[] = [];
-    for (let i = 0; i < environments.length; i += parallelReads) {
-      const batch = environments.slice(i, i + parallelReads);
-      results.push(...(await Promise.all(batch.map((env) => this.readOne(credentials, env)))));
-    }
-    return results;
+    return Promise.all(environments.map((env) => this.readOne(credentials, env)));
   }
 
   private async readOne(credentials: WorkerCredentials, env: EnvironmentSummary): Promise<EnvironmentCheck> {
@@ -279,4 +266,37 @@ export function summarize(report: CheckReport): string {
   const identity = report.environments.checked.filter((env) => env.identityRead === 'passed').length;
   const base = `token in ${report.token.mintedInMs} ms; ${report.environments.total} environment(s); DaVinci read in ${davinci}, Identity read in ${identity}`;
   return report.passed ? base : `${base}; ${report.problem?.message ?? 'no data could be read'}`;
+}
+
+type RoleReads =
+  | {
+      ok: true;
+      assignments: z.infer<typeof roleAssignmentSchema>[];
+      roles: z.infer<typeof roleSchema>[];
+    }
+  | { ok: false; problem: Problem };
+
+function describeRoles(reads: RoleReads, environments: EnvironmentSummary[]): CheckReport['roles'] {
+  if (!reads.ok) {
+    return {
+      status: 'not_checked',
+      assignments: [],
+      note: `Could not read the worker app's role assignments: ${reads.problem.message}`,
+    };
+  }
+  const roleNames = new Map(reads.roles.map((role) => [role.id, role.name]));
+  const envNames = new Map(environments.map((env) => [env.id, env.name]));
+  return {
+    status: reads.assignments.length > 0 ? 'passed' : 'failed',
+    assignments: reads.assignments.map((assignment) => ({
+      role: roleNames.get(assignment.role.id) ?? `custom role ${assignment.role.id}`,
+      scope:
+        assignment.scope.type === 'ORGANIZATION'
+          ? 'the whole organization'
+          : `${assignment.scope.type.toLowerCase()} ${envNames.get(assignment.scope.id) ?? assignment.scope.id}`,
+    })),
+    ...(reads.assignments.length === 0
+      ? { note: 'The worker app has no roles: add them on its Roles tab in PingOne.' }
+      : {}),
+  };
 }

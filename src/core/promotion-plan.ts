@@ -139,8 +139,6 @@ const builtInIds = new Set(Object.values(builtInConnections));
 
 /** Most flows one promotion walks: DaVinci allows 100 per environment (reference §4.6). */
 const maxFlows = 100;
-/** Reads in flight at once for one plan: quick, without leaning on PingOne's rate limit. */
-const parallelReads = 4;
 
 /** An environment's flows with just what a plan (and a drift check) compares: names and versions. */
 export const flowListQuery = 'flows?attributes=id,name,currentVersion,publishedVersion,updatedAt';
@@ -213,7 +211,7 @@ export class PromotionPlanner {
 
   /** The source flow a person named: its exact name (any case) or its ID. */
   async findFlow(credentials: WorkerCredentials, env: EnvironmentRef, asked: string): Promise<FlowLookup> {
-    const flows = await this.flowList(credentials, env.id);
+    const flows = await this.listFlows(credentials, env.id);
     const wanted = asked.trim().toLowerCase();
     const byId = flows.find((flow) => flow.id.toLowerCase() === wanted);
     if (byId) return { ok: true, flow: byId, flows };
@@ -236,26 +234,21 @@ export class PromotionPlanner {
     to: EnvironmentRef,
     mainFlowId: string,
     options: PlanOptions,
-    /** The source's flow list, when the caller has just read it. */
-    sourceFlows?: FlowSummary[],
+    /** The source's and the destination's flow lists, when the caller has them (or is reading them). */
+    lists: { source?: FlowSummary[]; destination?: Promise<FlowSummary[]> } = {},
   ): Promise<ComputedPlan> {
     const blockers: string[] = [];
     const warnings: string[] = [];
+    // Reads start as soon as what they need is known, never later: the flow lists; then the export,
+    // the connector instances and the variables together; then the forms and the destination's flows
+    // together. Four round trips with the environment list before it, whatever the flow's size.
     const [listed, destinationFlows] = await Promise.all([
-      sourceFlows ? Promise.resolve(sourceFlows) : this.flowList(credentials, from.id),
-      this.flowList(credentials, to.id),
+      lists.source ? Promise.resolve(lists.source) : this.listFlows(credentials, from.id),
+      lists.destination ?? this.listFlows(credentials, to.id),
     ]);
-    const source = await this.readSource(
-      credentials,
-      from,
-      mainFlowId,
-      listed,
-      options.withSubflows,
-      warnings,
-    );
-
-    const [[sourceInstances, destinationInstances], [sourceVariables, destinationVariables]] =
+    const [source, [sourceInstances, destinationInstances], [sourceVariables, destinationVariables]] =
       await Promise.all([
+        this.readSource(credentials, from, mainFlowId, listed, options.withSubflows, warnings),
         this.both(from, to, (env) =>
           this.collect(credentials, env, 'connectorInstances', 'connectorInstances', instanceSchema),
         ),
@@ -274,26 +267,28 @@ export class PromotionPlanner {
       warnings,
     );
     const formIds = new Set(source.flows.flatMap((flow) => formsOf(flow.graphData)));
-    const forms =
-      formIds.size === 0 ? [] : await this.mapForms(credentials, from, to, formIds, blockers, warnings);
-
-    const maps = {
+    const formsRead =
+      formIds.size === 0
+        ? Promise.resolve([])
+        : this.mapForms(credentials, from, to, formIds, blockers, warnings);
+    const mapsRead = formsRead.then((forms) => ({
       connections: new Map(
         connectors.flatMap((c) => (c.destinationId ? [[c.sourceId, c.destinationId] as const] : [])),
       ),
       forms: new Map(forms.flatMap((f) => (f.destinationId ? [[f.sourceId, f.destinationId] as const] : []))),
-    };
+    }));
     const { flows, diffs } = await this.decideActions(
       credentials,
       to,
       source,
       destinationFlows,
-      maps,
+      mapsRead,
       connectors,
       options,
       blockers,
       warnings,
     );
+    const [forms, maps] = await Promise.all([formsRead, mapsRead]);
     const variables = planVariables(
       source,
       flows,
@@ -355,8 +350,8 @@ export class PromotionPlanner {
     }
     let level = flows.has(mainFlowId) ? [] : [mainFlowId];
     if (withSubflows) level.push(...[...flows.values()].flatMap((flow) => subflowIds(flow)));
-    // Level by level, a few reads at a time: measured (bench/promotion), reading ten subflows one
-    // after the other made the plan wait ten round trips for no reason.
+    // Level by level, each level's flows at once: a flow's subflows are known only once it is read,
+    // so the levels are the only reads that must wait on each other.
     while (level.length > 0) {
       const unseen = [...new Set(level)].filter((id) => !flows.has(id));
       const room = maxFlows - flows.size;
@@ -366,14 +361,7 @@ export class PromotionPlanner {
         );
       }
       const batch = unseen.slice(0, Math.max(0, room));
-      const read: Flow[] = [];
-      for (let i = 0; i < batch.length; i += parallelReads) {
-        read.push(
-          ...(await Promise.all(
-            batch.slice(i, i + parallelReads).map((id) => this.readFlow(credentials, from.id, id)),
-          )),
-        );
-      }
+      const read = await Promise.all(batch.map((id) => this.readFlow(credentials, from.id, id)));
       for (const flow of read) flows.set(flow.id, flow);
       level = withSubflows ? read.flatMap((flow) => subflowIds(flow)) : [];
       if (batch.length < unseen.length) break;
@@ -428,7 +416,8 @@ export class PromotionPlanner {
     to: EnvironmentRef,
     source: SourceRead,
     destinationFlows: FlowSummary[],
-    maps: Omit<IdMaps, 'flows'>,
+    /** The connector-instance and form mappings: the forms may still be being read. */
+    mapsRead: Promise<Omit<IdMaps, 'flows'>>,
     connectorNames: PromotionPlan['connectors'],
     options: PlanOptions,
     blockers: string[],
@@ -498,21 +487,29 @@ export class PromotionPlanner {
     // it "unchanged" when it already holds exactly what would be written (decidable only once every
     // subflow it starts has a destination ID).
     const flowMap = destinationFlowMap(planned, source, byName, options.withSubflows);
+    const updates = planned.filter((entry) => entry.action === 'update' && entry.destinationId);
+    // All of them at once, and at the same time as the forms.
+    const [maps, read] = await Promise.all([
+      mapsRead,
+      Promise.all(
+        updates.map(
+          async (entry) =>
+            [
+              entry.sourceId,
+              definitionOf(await this.readFlow(credentials, to.id, entry.destinationId ?? '')),
+            ] as const,
+        ),
+      ),
+    ]);
+    const current = new Map<string, FlowDefinition>(read);
     const rewrite = (entry: PlannedFlow) =>
       rewrittenDefinition(definitionOf(source.flows.find((flow) => flow.id === entry.sourceId) as Flow), {
         flows: flowMap.map,
         ...maps,
       });
-    const current = new Map<string, FlowDefinition>();
-    const updates = planned.filter((entry) => entry.action === 'update' && entry.destinationId);
-    for (let i = 0; i < updates.length; i += parallelReads) {
-      await Promise.all(
-        updates.slice(i, i + parallelReads).map(async (entry) => {
-          const now = definitionOf(await this.readFlow(credentials, to.id, entry.destinationId ?? ''));
-          current.set(entry.sourceId, now);
-          if (flowMap.complete && sameContent(rewrite(entry), now)) entry.action = 'unchanged';
-        }),
-      );
+    for (const entry of updates) {
+      const now = current.get(entry.sourceId);
+      if (flowMap.complete && now && sameContent(rewrite(entry), now)) entry.action = 'unchanged';
     }
     const sorted = planned.sort((a, b) => b.depth - a.depth || a.name.localeCompare(b.name));
     const connectionNames = new Map(
@@ -627,7 +624,8 @@ export class PromotionPlanner {
     return parsed.data;
   }
 
-  private async flowList(credentials: WorkerCredentials, envId: string): Promise<FlowSummary[]> {
+  /** An environment's flows, names and versions only. */
+  async listFlows(credentials: WorkerCredentials, envId: string): Promise<FlowSummary[]> {
     return this.collect(credentials, { id: envId }, flowListQuery, 'flows', flowSummarySchema);
   }
 

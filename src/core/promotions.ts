@@ -289,6 +289,9 @@ export class PromotionService {
         return { outcome: 'no_approval_channel', environment: to.environment };
       }
       const source = ref(from.environment);
+      // The destination's flows are read while the source's are searched for the flow asked for.
+      const destinationFlows = this.planner.listFlows(credentials, to.environment.id);
+      destinationFlows.catch(() => undefined);
       const lookup = await this.planner.findFlow(credentials, source, request.flow);
       if (!lookup.ok)
         return { outcome: 'flow_not_found', lookup, asked: request.flow, environment: from.environment };
@@ -298,7 +301,7 @@ export class PromotionService {
         ref(to.environment),
         lookup.flow.id,
         request.options,
-        lookup.flows,
+        { source: lookup.flows, destination: destinationFlows },
       );
       await this.markDrift(request.tenant, to.environment, computed.plan);
       return {

@@ -129,7 +129,8 @@ export const simulatorSeed = resolve(import.meta.dirname, '../fixtures/pingone/d
 export class PingOneSimulator {
   data: SimData;
   /** Every request received: method, path (with query), the token's client and when, for assertions. */
-  readonly requests: { method: string; path: string; clientId?: string; at: number }[] = [];
+  /** Every request, with when it arrived and when its answer was sent (for counting round trips). */
+  readonly requests: { method: string; path: string; clientId?: string; at: number; endedAt?: number }[] = [];
   /** Added to every answer, to model a distant PingOne. */
   latencyMs = 0;
   /** Added again to every change (create, replace, delete, deploy): DaVinci takes its time to save. */
@@ -252,11 +253,15 @@ export class PingOneSimulator {
         : undefined;
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const session = token ? this.tokens.get(token) : undefined;
-    this.requests.push({
+    const entry: PingOneSimulator['requests'][number] = {
       at: Date.now(),
       method: req.method ?? 'GET',
       path: url.pathname + url.search,
       ...(session ? { clientId: session.clientId } : {}),
+    };
+    this.requests.push(entry);
+    res.on('finish', () => {
+      entry.endedAt = Date.now();
     });
     res.setHeader('correlation-id', randomUUID());
     if (this.latencyMs > 0) await sleep(this.latencyMs);
