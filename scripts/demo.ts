@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: FlightIQ's local console against a PingOne simulator with sample data (flows with
- * subflows, variables, connectors, forms, certificates in "Staging" and "Production"), in a throw-away
- * embedded database. Nothing but Node is needed, and nothing leaves the machine.
+ * subflows, variables, connectors, forms, certificates and keys in "Staging" and "Production", one of
+ * them expiring soon and one expired), in a throw-away embedded database. Nothing but Node is needed,
+ * and nothing leaves the machine.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,19 +12,20 @@ import { consoleUser } from '../src/console/console.js';
 import { startConsole } from '../src/console/start.js';
 import { createLogger } from '../src/logger.js';
 import { PingOneSimulator } from '../test/support/pingone-simulator.js';
-import { seedPromotionData } from '../test/support/promotion-fixtures.js';
+import { seedDemoData } from '../test/support/promotion-fixtures.js';
 
 const sim = await PingOneSimulator.start();
-seedPromotionData(sim);
+seedDemoData(sim);
 const dataDir = mkdtempSync(join(tmpdir(), 'flightiq-demo-'));
 try {
   const config = loadConfig(
     { ...sim.env, FLIGHTIQ_DATA_DIR: join(dataDir, 'data'), LOG_LEVEL: 'error' },
     { requireSlack: false },
   );
+  // Only errors, as lines of text (the console turns log entries for the terminal into text).
   const logger = createLogger({ level: 'error', pretty: false }, process.stderr);
   process.stdout.write(
-    'Demo: a simulated PingOne with environments Administrators, Staging, Production, Workforce and QA.\nTry: test · envs · list flows --env Staging · list variables --env stag · promote Checkout --from Staging --to Production\n',
+    'Demo: a simulated PingOne with environments Administrators, Staging, Production, Workforce and QA.\nTry: test · envs · list flows --env Staging · list variables --env stag · list certificates --env Production · promote Checkout --from Staging --to Production · promotions recent\n',
   );
   await startConsole(config, logger, undefined, async (services) => {
     const worker = sim.app();

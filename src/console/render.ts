@@ -1,12 +1,12 @@
 import { plainCell } from '../core/artifact-csv.js';
-import type { ArtifactRow } from '../core/artifact-kinds.js';
+import { type ArtifactRow, type Cell, type Column, certificateWarningDays } from '../core/artifact-kinds.js';
 import type { ListPage } from '../core/artifact-listing.js';
 import type { CheckReport, DavinciRead, StepStatus } from '../core/credential-check.js';
 import type { EnvironmentMatch } from '../core/environment-match.js';
 import type { EnvironmentSummary } from '../core/environments.js';
 import { diffText } from '../core/flow-diff-text.js';
 import type { Problem } from '../core/problem.js';
-import { problemHeadline } from '../core/problem-headlines.js';
+import { problemLine } from '../core/problem-headlines.js';
 import type { PlannedVariable } from '../core/promotion-plan.js';
 import type { Promotion } from '../core/promotions.js';
 import type { Tenant } from '../core/tenants.js';
@@ -29,7 +29,7 @@ const davinciText: Record<DavinciRead, string> = {
 };
 
 export function problemText(problem: Problem): string {
-  const lines = [`${problemHeadline(problem.code)}. ${problem.message}`];
+  const lines = [problemLine(problem)];
   if (problem.checks.length > 0) lines.push('Check:', ...problem.checks.map((check) => `  - ${check}`));
   if (problem.correlationId) lines.push(`PingOne correlation ID: ${problem.correlationId}`);
   return lines.join('\n');
@@ -78,13 +78,16 @@ export function environmentMatchText(match: Extract<EnvironmentMatch, { ok: fals
   );
 }
 
-/** A list as an aligned table of the columns the Slack list shows. */
-export function listText(list: ListPage, rows: readonly ArtifactRow[]): string {
+/**
+ * A list as an aligned table of the columns the Slack list shows, with expired and soon-expiring
+ * certificates and keys marked as the Slack list marks them.
+ */
+export function listText(list: ListPage, rows: readonly ArtifactRow[], now = new Date()): string {
   const { kind, snapshot } = list;
   const columns = kind.columns.filter((column) => !column.csvOnly);
   const table = [
     columns.map((column) => column.title),
-    ...rows.map((row) => columns.map((column) => plainCell(column, row.cells[column.key]).slice(0, 60))),
+    ...rows.map((row) => columns.map((column) => cellText(column, row.cells[column.key], now).slice(0, 60))),
   ];
   const widths = columns.map((_, i) => Math.max(...table.map((line) => (line[i] ?? '').length)));
   const lines = table.map((line) =>
@@ -102,6 +105,19 @@ export function listText(list: ListPage, rows: readonly ArtifactRow[]): string {
   ].join('\n');
 }
 
+function cellText(column: Column, cell: Cell | undefined, now: Date): string {
+  const text = plainCell(column, cell);
+  if (column.format !== 'expiry' || typeof cell !== 'string') return text;
+  const at = new Date(cell);
+  if (Number.isNaN(at.getTime())) return text;
+  if (at.getTime() <= now.getTime()) return `${text} EXPIRED`;
+  const days = Math.floor((at.getTime() - now.getTime()) / dayMs);
+  if (days >= certificateWarningDays) return text;
+  return `${text} EXPIRES in ${days === 0 ? 'less than a day' : `${days} day${days === 1 ? '' : 's'}`}`;
+}
+
+const dayMs = 24 * 60 * 60 * 1000;
+
 export function tenantsText(tenants: readonly Tenant[]): string {
   if (tenants.length === 0) return 'No tenants yet. Add one with: tenant add';
   return tenants
@@ -115,7 +131,7 @@ export function tenantsText(tenants: readonly Tenant[]): string {
 export function promotionText(promotion: Promotion): string {
   const { plan } = promotion;
   const lines = [
-    `Promote ${promotion.flowName} from ${promotion.fromEnvName} to ${promotion.toEnvName} (tenant ${promotion.tenantName}): ${promotion.status}${promotion.protected ? ', protected destination' : ''}`,
+    `Promote ${promotion.flowName} from ${promotion.fromEnvName} to ${promotion.toEnvName} (tenant ${promotion.tenantName}): ${promotion.status.replace('_', ' ')}${promotion.protected ? ', protected destination' : ''}`,
     'Flows:',
     ...plan.flows.map(
       (f) =>
@@ -167,7 +183,10 @@ export function promotionText(promotion: Promotion): string {
     );
   }
   if (promotion.outcome) lines.push(promotion.outcome);
-  lines.push(`Plan fingerprint ${promotion.fingerprint}`);
+  if (promotion.rolledBackBy) lines.push(`Rollback by ${promotion.rolledBackBy}.`);
+  const next = nextStepText(promotion, 'long');
+  if (next) lines.push(next);
+  lines.push(`Plan fingerprint ${promotion.fingerprint}; promotion ID ${shortId(promotion.id)}`);
   return lines.join('\n');
 }
 
@@ -188,14 +207,47 @@ function variableText(variable: PlannedVariable, from: string, to: string): stri
   return `${variable.name} (${owner}, ${variable.dataType}): ${what}`;
 }
 
+/** The short ID people type (`rollback 1a2b3c4d`): enough of the UUID to tell promotions apart. */
+export function shortId(id: string): string {
+  return id.slice(0, 8);
+}
+
 export function promotionsText(promotions: readonly Promotion[]): string {
   if (promotions.length === 0) return 'None.';
-  return promotions
-    .map(
+  return [
+    ...promotions.map(
       (p) =>
-        `${p.createdAt.toISOString()}  ${p.flowName}: ${p.fromEnvName} -> ${p.toEnvName}  ${p.status}  (${p.id})`,
-    )
-    .join('\n');
+        `${shortId(p.id)}  ${p.createdAt.toISOString()}  ${p.flowName}: ${p.fromEnvName} -> ${p.toEnvName}  ${p.status.replace('_', ' ')}${nextStepText(p, 'short')}`,
+    ),
+    'Act on one with approve, reject, run, cancel or rollback and its ID (the 8 characters shown are enough).',
+  ].join('\n');
+}
+
+/** What can be done with a promotion now, the commands that stand for Slack's buttons. */
+function nextStepText(p: Promotion, form: 'short' | 'long'): string {
+  const id = shortId(p.id);
+  const requested = p.status === 'succeeded' || p.status === 'failed' || p.status === 'interrupted';
+  if (p.rollbackRequestedBy && p.rollbackRequestedAt && requested) {
+    const more = p.requiredApprovals - p.rollbackApprovals.length;
+    return form === 'short'
+      ? `  (rollback asked for: approve ${id} or reject ${id})`
+      : `Rollback asked for by ${p.rollbackRequestedBy} ${p.rollbackRequestedAt.toISOString()}: ${more} more approver${more === 1 ? '' : 's'} needed. Nothing is written before. Decide with: approve ${id}, or reject ${id}.`;
+  }
+  if (p.rollbackUntil) {
+    return form === 'short'
+      ? `  (rollback ${id} until ${p.rollbackUntil.toISOString()})`
+      : `Rollback is offered until ${p.rollbackUntil.toISOString()}: type "rollback ${id}" to undo it.`;
+  }
+  if (p.status === 'pending') {
+    return p.protected
+      ? form === 'short'
+        ? `  (approve ${id}, reject ${id} or cancel ${id})`
+        : `Waits for an approver: approve ${id}, or reject ${id}; its requester may withdraw it with cancel ${id}.`
+      : form === 'short'
+        ? `  (run ${id} or cancel ${id})`
+        : `Waits for its requester: run ${id}, or cancel ${id}.`;
+  }
+  return '';
 }
 
 export function auditText(events: readonly AuditEvent[]): string {

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import { createCoreServices } from '../wiring.js';
 import { consoleUser, runConsole } from './console.js';
 import { type Prompter, streamPrompter } from './prompter.js';
+import { forTerminal } from './terminal-log.js';
 
 /** No alert channel on a terminal: a failing tenant is shown by `test`, and kept in the database. */
 const noAlerts: AlertNotifier = {
@@ -48,6 +49,8 @@ export async function startConsole(
     prompter.close();
     throw new ConsoleRefusedError();
   }
+  // The terminal shows people text: log entries bound for it come as lines of text, not JSON.
+  logger = forTerminal(logger);
   const database = await openDatabase(config.database, logger);
   try {
     const keys = config.encryptionKeys ?? (await loadOrCreateKeyFile(config.database.dataDir, logger));
@@ -62,7 +65,7 @@ export async function startConsole(
       singleUser: consoleUser,
     });
     await setup?.(services);
-    await runConsole(services, prompter);
+    await runConsole(services, prompter, logger);
   } finally {
     prompter.close();
     await database.close();

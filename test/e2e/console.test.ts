@@ -1,16 +1,18 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { subcommandCatalog } from '../../src/commands/subcommands.js';
 import { loadConfig } from '../../src/config.js';
 import { streamPrompter } from '../../src/console/prompter.js';
 import { ConsoleRefusedError, startConsole } from '../../src/console/start.js';
 import { createLogger } from '../../src/logger.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { PingOneSimulator } from '../support/pingone-simulator.js';
-import { seedPromotionData } from '../support/promotion-fixtures.js';
+import { ids, production, seedPromotionData, staging } from '../support/promotion-fixtures.js';
 import { testEncryptionKeys } from '../support/test-app.js';
 
 /**
@@ -32,7 +34,14 @@ afterAll(async () => {
   await sim?.stop();
 });
 
-async function session(lines: string[]): Promise<{ output: string; logs: string }> {
+interface Typing {
+  /** Types a line once the console asks for one; resolves to what it answered, up to its next question. */
+  type(line: string): Promise<string>;
+  /** Ends the input, as Ctrl-D does, and resolves once the console has stopped. */
+  end(): Promise<{ output: string; logs: string }>;
+}
+
+async function openSession(env: Record<string, string> = {}): Promise<Typing> {
   const input = new PassThrough();
   const output = new PassThrough();
   let text = '';
@@ -43,7 +52,7 @@ async function session(lines: string[]): Promise<{ output: string; logs: string 
   const logStream = new PassThrough();
   logStream.on('data', (chunk) => logs.push(String(chunk)));
   const config = loadConfig(
-    { ...database.env, ...sim.env, FLIGHTIQ_ENCRYPTION_KEYS: testEncryptionKeys, METRICS_PORT: '0' },
+    { ...database.env, ...sim.env, FLIGHTIQ_ENCRYPTION_KEYS: testEncryptionKeys, METRICS_PORT: '0', ...env },
     { requireSlack: false },
   );
   const done = startConsole(
@@ -53,16 +62,31 @@ async function session(lines: string[]): Promise<{ output: string; logs: string 
     undefined,
     { localAdmin: true },
   );
-  // Answers are typed one at a time, each after its prompt has appeared.
-  for (const line of lines) {
-    await waitFor(() => /(flightiq> |: |\] )$/.test(text));
-    const before = text.length;
-    input.write(`${line}\n`);
-    await waitFor(() => text.length > before + line.length || /Bye\.\n$/.test(text));
-  }
-  input.end();
-  await done;
-  return { output: text, logs: logs.join('') };
+  const asking = () => /(flightiq> |: |\] )$/.test(text);
+  return {
+    // Answers are typed one at a time, each after its prompt has appeared.
+    async type(line) {
+      await waitFor(asking);
+      const before = text.length;
+      input.write(`${line}\n`);
+      await waitFor(() => (text.length > before + line.length && asking()) || /Bye\.\n$/.test(text));
+      return text.slice(before);
+    },
+    async end() {
+      input.end();
+      await done;
+      return { output: text, logs: logs.join('') };
+    },
+  };
+}
+
+async function session(
+  lines: string[],
+  env: Record<string, string> = {},
+): Promise<{ output: string; logs: string }> {
+  const typing = await openSession(env);
+  for (const line of lines) await typing.type(line);
+  return typing.end();
 }
 
 async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
@@ -87,14 +111,19 @@ describe('local console', () => {
       secret(),
       'basic',
       worker().clientId,
+      '',
       'test',
       'list variables --env stag',
       'envs',
+      'tenant list',
       'quit',
     ]);
     expect(output).toContain('Client secret (input hidden): ');
-    expect(output).toContain('clientId:');
-    expect(output).toMatch(/Saved tenant Local \(secret …?.{4}\)/);
+    expect(output).toContain('Test the credentials by minting a token first? [Y/n]');
+    expect(output).toMatch(
+      /Saved tenant Local \(secret …?.{4}\)\. Its credentials minted a worker token in \d+ ms\./,
+    );
+    expect(output).toMatch(/Local {2}region eu .* last test: passed/);
     expect(output).toContain('Credential test of Local: PASSED');
     expect(output).toContain('DaVinci variables in Staging (tenant Local): 10 item(s)');
     expect(output).toMatch(/var1\s+company\s+string\s+v1/);
@@ -175,4 +204,224 @@ describe('local console', () => {
     );
     expect(output).toContain('Environments of Local:');
   });
+
+  it('rolls back a promotion by the short ID "promotions recent" shows, approved in place', async () => {
+    const collect = () => sim.data.collections[production]?.flows?.find((f) => f.name === 'Collect address');
+    const before = collect()?.description;
+    // A change in Staging for this promotion to bring into Production, and the rollback to take back out.
+    sim.editFlow(staging, ids.collect, { description: 'Collect address, with the new lookup' });
+    const terminal = await openSession();
+    await terminal.type('promote Checkout --from Staging --to Production');
+    expect(await terminal.type('y')).toContain('(tenant Local): succeeded, protected destination');
+    expect(collect()?.description).toBe('Collect address, with the new lookup');
+
+    const recent = await terminal.type('promotions recent');
+    const line = recent.split('\n').find((l) => /Checkout: Staging -> Production {2}succeeded/.test(l));
+    const id = /^([0-9a-f]{8}) /.exec(line ?? '')?.[1];
+    expect(id, recent).toBeDefined();
+    expect(line).toContain(`(rollback ${id} until `);
+    expect(recent).toContain('Act on one with approve, reject, run, cancel or rollback and its ID');
+
+    // The same rules and words as Slack's buttons.
+    expect(await terminal.type(`approve ${id}`)).toContain(
+      'Nothing done: this promotion is already succeeded by local:',
+    );
+    expect(await terminal.type('rollback 1234')).toContain('Type at least 8 characters of the promotion ID');
+    expect(await terminal.type('rollback 00000000')).toContain(
+      'No promotion has an ID starting with 00000000',
+    );
+
+    const writes = sim.writes.length;
+    const rolledBack = await terminal.type(`rollback ${id}`);
+    expect(rolledBack).toContain(
+      'Production is protected: a rollback there needs an approver; as its only approver here, you approve it in place.',
+    );
+    expect(rolledBack).toContain('Promote Checkout from Staging to Production (tenant Local): rolled back');
+    expect(rolledBack).toContain('Rollback by local:');
+    expect(sim.writes.length).toBeGreaterThan(writes);
+    expect(collect()?.description).toBe(before);
+
+    expect(await terminal.type(`rollback ${id}`)).toContain(
+      'Nothing done: this promotion is already rolled back',
+    );
+    const after = await terminal.type('promotions recent');
+    expect(after.split('\n').find((l) => l.startsWith(`${id} `))).toMatch(/ rolled back$/);
+    await terminal.end();
+  });
+
+  it('says in one line that a CSV file cannot be written, and goes on to the next command', async () => {
+    const missing = join(tmpdir(), `flightiq-missing-${Date.now()}`, 'x.csv');
+    const terminal = await openSession();
+    const answer = await terminal.type(`list variables --env Staging --csv ${missing}`);
+    expect(answer).toContain('DaVinci variables in Staging (tenant Local): 10 item(s)');
+    expect(answer).toContain(`Could not write ${missing}: the directory does not exist.`);
+    expect(answer).not.toContain('ENOENT');
+    expect(answer).not.toMatch(/^\s+at /m);
+    expect(await terminal.type(`list variables --env Staging --csv ${tmpdir()}`)).toContain(
+      `Could not write ${tmpdir()}: that is a directory; give a file name.`,
+    );
+    expect(await terminal.type('envs')).toContain('Environments of Local:');
+    const { output } = await terminal.end();
+    expect(output).toContain('Bye.');
+  });
+
+  it('does not save credentials that cannot mint a token, unless told to after seeing why', async () => {
+    const form = (name: string) => [
+      'tenant add',
+      name,
+      'eu',
+      worker().environmentId,
+      worker().clientId,
+      'not-the-secret',
+      'basic',
+    ];
+    const refused = await session([...form('Wrong secret'), '', 'n', 'tenant list', 'quit']);
+    expect(refused.output).toContain('Minting a worker token with these credentials…');
+    expect(refused.output).toContain("PingOne refused the worker app's");
+    expect(refused.output).toContain('Save anyway? [y/N]');
+    expect(refused.output).toContain('Nothing was saved. Fix the credentials and run "tenant add" again.');
+    expect(refused.output).not.toContain('Saved tenant');
+    expect(refused.output).not.toContain('Wrong secret  region');
+
+    const anyway = await session([...form('Saved anyway'), 'y', 'y', 'tenant list', 'quit']);
+    expect(anyway.output).toMatch(
+      /Saved tenant Saved anyway \(secret …?.{4}\)\. Its credentials could not mint a token/,
+    );
+    expect(anyway.output).toMatch(/Saved anyway {2}region eu .* last test: failed/);
+
+    const untested = await session([
+      ...form('Untested'),
+      'n',
+      'tenant remove Untested',
+      'y',
+      'tenant remove Saved anyway',
+      'y',
+      'quit',
+    ]);
+    expect(untested.output).not.toContain('Minting a worker token');
+    expect(untested.output).toContain('Saved tenant Untested');
+    expect(untested.output).toContain('Removed Saved anyway.');
+  });
+
+  it('names a wrong field by the label it was asked by, as the Slack form does', async () => {
+    const { output } = await session([
+      'tenant add',
+      'Labels',
+      'eu',
+      'not-a-uuid',
+      'also-not-a-uuid',
+      secret(),
+      'basic',
+      worker().environmentId,
+      worker().clientId,
+      'n',
+      'tenant remove Labels',
+      'y',
+      'quit',
+    ]);
+    expect(output).toContain('  Environment ID of the worker app: Enter the environment ID as a UUID');
+    expect(output).toContain("  Client ID: Enter the worker app's client ID as a UUID");
+    expect(output).not.toMatch(/environmentId:|clientId:/);
+    expect(output).toContain('Saved tenant Labels');
+  });
+
+  it('says once that PingOne could not be reached', async () => {
+    const { output } = await session(['test Local', 'quit'], {
+      PINGONE_AUTH_BASE_URL: 'http://127.0.0.1:9',
+    });
+    expect(output).toContain('Credential test of Local: FAILED');
+    expect(output).toMatch(/\nCould not reach PingOne for \/as\/token \(\w+\)\.\n/);
+    expect(output).not.toContain('PingOne could not be reached');
+    expect(output).toContain('Bye.');
+  }, 30_000);
+
+  it('marks expired certificates and keys as the Slack list does', async () => {
+    const { output } = await session(['list certificates --env Staging', 'quit']);
+    expect(output).toMatch(/Old TLS .*2021-01-01T00:00:00\.000Z EXPIRED/);
+    expect(output).toMatch(/SAML signing .*2036-01-01T00:00:00\.000Z\n/);
+  });
+
+  it('aligns help, and lists under their own heading the commands that stand for Slack buttons', async () => {
+    const { output } = await session(['help', 'quit']);
+    for (const sub of subcommandCatalog) expect(output).toContain(`  ${sub.usage}\n      ${sub.summary}\n`);
+    const buttons = output.split('Buttons in Slack, commands here:\n')[1] ?? '';
+    for (const command of ['approve', 'reject', 'run', 'cancel', 'rollback']) {
+      expect(buttons).toMatch(new RegExp(`^  ${command} <id>\\n {6}\\S`, 'm'));
+    }
+  });
+});
+
+/** The console as people start it: its own process, on a terminal of its own. */
+describe('local console process', () => {
+  const repo = resolve(import.meta.dirname, '../..');
+
+  async function runProcess(
+    script: string,
+    args: string[],
+    input: string,
+    env: Record<string, string>,
+  ): Promise<{ stdout: string; stderr: string; code: number | null }> {
+    const clean = Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([key]) => !/^(SLACK_|DATABASE_URL|FLIGHTIQ_|PINGONE_|LOG_LEVEL|NODE_ENV)/.test(key),
+      ),
+    );
+    const child = spawn(
+      process.execPath,
+      ['--import', import.meta.resolve('tsx'), join(repo, script), ...args],
+      {
+        cwd: mkdtempSync(join(tmpdir(), 'flightiq-cwd-')),
+        env: { ...clean, ...env },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += String(chunk);
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += String(chunk);
+    });
+    child.stdin.end(input);
+    const code = await new Promise<number | null>((done) => child.on('exit', done));
+    return { stdout, stderr, code };
+  }
+
+  const jsonLine = /^\s*\{.*\}\s*$/m;
+
+  it('shows only text on the terminal: start-up warnings as lines of text, no JSON', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'flightiq-console-')), 'data');
+    const { stdout, stderr, code } = await runProcess('src/main.ts', ['console'], 'help\nquit\n', {
+      ...sim.env,
+      FLIGHTIQ_DATA_DIR: dataDir,
+    });
+    expect(code).toBe(0);
+    expect(stdout).toContain('Buttons in Slack, commands here:');
+    expect(stderr).toContain('flightiq warning: FLIGHTIQ_ENCRYPTION_KEYS is not set');
+    expect(stderr).toContain('flightiq warning: PingOne hosts are overridden');
+    expect(stdout).not.toMatch(jsonLine);
+    expect(stderr).not.toMatch(jsonLine);
+  }, 60_000);
+
+  it('demo: Production has certificates, one expired and one expiring, and a plain promotion has no warnings', async () => {
+    const { stdout, stderr, code } = await runProcess(
+      'scripts/demo.ts',
+      [],
+      'list certificates --env Production\npromote Checkout --from Staging --to Production\nn\nquit\n',
+      {},
+    );
+    expect(code).toBe(0);
+    const certificates = stdout.split('Certificates and keys in Production')[1]?.split('flightiq> ')[0] ?? '';
+    expect(certificates).toContain('Production SAML signing');
+    expect(certificates).toMatch(/ EXPIRED\n/);
+    expect(certificates).toMatch(/ EXPIRES in \d+ days?\n/);
+    const plan = stdout.split('Promote Checkout from Staging to Production')[1] ?? '';
+    expect(plan).toContain('Collect address v7 (subflow, level 1): update');
+    expect(plan).not.toContain('Warnings:');
+    expect(plan).not.toContain('loop');
+    expect(plan).toContain('Cancelled; nothing was written.');
+    expect(stdout).not.toMatch(jsonLine);
+    expect(stderr).not.toMatch(jsonLine);
+  }, 60_000);
 });

@@ -8,8 +8,8 @@ import type { PingOneSimulator } from './pingone-simulator.js';
  * template forms and in the Variables connector's save nodes.
  *
  * Staging's main flow "Checkout" starts the subflow "Collect address", which starts "Validate address",
- * which starts "Collect address" again (a loop the planner must not follow forever). Production has an
- * older "Collect address", and lacks some of the variables the flows use.
+ * which (unless `loop: false`) starts "Collect address" again (a loop the planner must not follow
+ * forever). Production has an older "Collect address", and lacks some of the variables the flows use.
  */
 
 export const staging = 'bb22bb22-0000-4000-8000-000000000002';
@@ -328,9 +328,17 @@ function collectGraph() {
   );
 }
 
-function validateGraph() {
+function validateGraph(loop: boolean) {
   return graph(
-    startSubflow('v1startsub', ids.collect, 'Collect address'),
+    loop
+      ? startSubflow('v1startsub', ids.collect, 'Collect address')
+      : connection('v1validate', {
+          connectorId: 'httpConnector',
+          connectionId: ids.stagingHttp,
+          name: 'HTTP',
+          capabilityName: 'makeRestApiCall',
+          type: 'action',
+        }),
     connection('v2attemptx', {
       connectorId: 'httpConnector',
       connectionId: ids.stagingHttp,
@@ -405,14 +413,19 @@ function instance(
   return { id, name, connector: { id: connector }, environment: { id: envId }, properties };
 }
 
+export interface PromotionDataOptions {
+  /** "Validate address" starts "Collect address" again, a loop the planner warns about (default true). */
+  loop?: boolean;
+}
+
 /** Seeds Staging with the three flows, and Production and QA with what they need and some of what they lack. */
-export function seedPromotionData(sim: PingOneSimulator): void {
+export function seedPromotionData(sim: PingOneSimulator, { loop = true }: PromotionDataOptions = {}): void {
   column = 0;
   const stagingData = sim.data.collections[staging] ?? {};
   stagingData.flows = [
     flow(ids.checkout, 'Checkout', staging, checkoutGraph()),
     flow(ids.collect, 'Collect address', staging, collectGraph(), { currentVersion: 7, publishedVersion: 7 }),
-    flow(ids.validate, 'Validate address', staging, validateGraph()),
+    flow(ids.validate, 'Validate address', staging, validateGraph(loop)),
   ];
   stagingData.connectorInstances = [
     instance(ids.stagingHttp, staging, 'HTTP', 'httpConnector'),
@@ -549,4 +562,62 @@ export function seedPromotionData(sim: PingOneSimulator): void {
     role: { id: '11111111-0000-4000-8000-0000000000a4' },
     scope: { id: qa, type: 'ENVIRONMENT' },
   });
+}
+
+const dayMs = 24 * 60 * 60 * 1000;
+
+/**
+ * `npm run demo`'s data: the promotion data without the loop (a plain promotion of "Checkout" plans
+ * without warnings), and in Production, beside its valid certificate and key, a TLS certificate that
+ * expires within the month and a signing key that expired, dated from `now` so they are always so.
+ */
+export function seedDemoData(sim: PingOneSimulator, now = new Date()): void {
+  seedPromotionData(sim, { loop: false });
+  const productionData = sim.data.collections[production] ?? {};
+  const organization = { id: sim.data.organization.id };
+  const dates = (startDays: number, endDays: number) => ({
+    startsAt: new Date(now.getTime() + startDays * dayMs).toISOString(),
+    expiresAt: new Date(now.getTime() + endDays * dayMs).toISOString(),
+  });
+  productionData.certificates = [
+    ...(productionData.certificates ?? []),
+    {
+      id: '77777777-0000-4000-8000-000000000013',
+      name: 'Production TLS',
+      algorithm: 'RSA',
+      keyLength: 2048,
+      signatureAlgorithm: 'SHA256withRSA',
+      subjectDN: 'CN=auth.example.com, O=Example',
+      issuerDN: 'CN=Example CA',
+      serialNumber: 3002,
+      usageType: 'SSL/TLS',
+      ...dates(-353, 12),
+      status: 'VALID',
+      default: false,
+      environment: { id: production },
+      organization,
+      validityPeriod: 365,
+    },
+  ];
+  productionData.keys = [
+    ...(productionData.keys ?? []),
+    {
+      id: '88888888-0000-4000-8000-000000000013',
+      name: 'Old token signing',
+      algorithm: 'RSA',
+      keyLength: 2048,
+      signatureAlgorithm: 'SHA256withRSA',
+      subjectDN: 'CN=Old token signing, O=Example',
+      issuerDN: 'CN=Old token signing, O=Example',
+      serialNumber: 204,
+      usageType: 'SIGNING',
+      validityPeriod: 365,
+      ...dates(-385, -20),
+      status: 'EXPIRED',
+      default: false,
+      environment: { id: production },
+      organization,
+    },
+  ];
+  sim.data.collections[production] = productionData;
 }

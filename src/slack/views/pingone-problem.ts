@@ -1,16 +1,18 @@
 import type { KnownBlock } from '@slack/types';
 import type { Problem } from '../../core/problem.js';
-import { problemHeadline } from '../../core/problem-headlines.js';
+import { problemHeadline, problemLead } from '../../core/problem-headlines.js';
 import { escapeMrkdwn, shorten } from './mrkdwn.js';
 
 export function problemBlocks(problem: Problem): KnownBlock[] {
+  const { headline, message } = problemLead(problem);
+  const lead = headline ? `*${headline}.* ${escapeMrkdwn(message)}` : escapeMrkdwn(message);
   const checks = problem.checks.map((check) => `• ${check}`).join('\n');
   return [
     {
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: shorten(`:x: *${problemHeadline(problem.code)}.* ${escapeMrkdwn(problem.message)}`, 3000),
+        text: shorten(`:x: ${lead}`, 3000),
       },
     },
     ...(checks

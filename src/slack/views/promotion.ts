@@ -1,5 +1,10 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import type { PlannedFlow, PlannedVariable } from '../../core/promotion-plan.js';
+import {
+  alreadyText as coreAlreadyText,
+  refusalText as coreRefusalText,
+  type TextStyle,
+} from '../../core/promotion-texts.js';
 import type { Promotion, Refusal } from '../../core/promotions.js';
 import { diffActions, diffSummaryLine } from './flow-diff.js';
 import { escapedShort, escapeMrkdwn, packLines, shorten, slackDate } from './mrkdwn.js';
@@ -396,33 +401,15 @@ function buttonsFor(promotion: Promotion, surface: PromotionSurface): ActionsBlo
   return elements.length > 0 ? { type: 'actions', block_id: 'promotion_actions', elements } : undefined;
 }
 
+/** Core's wording, with people as mentions and PingOne's names escaped for mrkdwn. */
+const slackText: TextStyle = { person: (userId) => `<@${userId}>`, escape: escapeMrkdwn };
+
 export function refusalText(reason: Refusal, details: readonly string[] = []): string {
-  switch (reason) {
-    case 'own_request':
-      return 'You requested this promotion, so someone else must approve or reject it.';
-    case 'own_rollback_request':
-      return 'You asked for this rollback, so another approver must decide on it.';
-    case 'already_approved':
-      return 'You have approved this already; it waits for another approver.';
-    case 'not_approver':
-      return 'Only FlightIQ approvers can decide on promotions into protected environments. Ask one of them (FLIGHTIQ_APPROVERS).';
-    case 'not_requester':
-      return 'Only the person who requested this promotion (or an approver or admin) can do that.';
-    case 'not_allowed':
-      return 'That is not possible for this promotion.';
-    case 'too_late':
-      return 'Rollback is no longer offered for this promotion: its window (FLIGHTIQ_ROLLBACK_WINDOW) has passed. Promote the earlier version again instead.';
-    case 'nothing_to_undo':
-      return 'This promotion wrote nothing that a rollback could undo.';
-    case 'changed_since':
-      // The details name flows as PingOne has them, and the answer is a notification: escaped.
-      return `Not rolled back, and nothing was written: ${details.map(escapeMrkdwn).join(' ')} Promote the version you want instead.`;
-  }
+  return coreRefusalText(reason, details, slackText);
 }
 
 export function alreadyText(promotion: Promotion): string {
-  const by = promotion.decidedBy ? ` by <@${promotion.decidedBy}>` : '';
-  return `Nothing done: this promotion is already ${promotion.status.replace('_', ' ')}${by}.`;
+  return coreAlreadyText(promotion, slackText);
 }
 
 export function messageLink(workspaceUrl: string | undefined, promotion: Promotion): string | undefined {

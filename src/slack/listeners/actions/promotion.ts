@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { type PingOneWait, waitText, withCallContext } from '../../../core/pingone-work.js';
-import { problemHeadline } from '../../../core/problem-headlines.js';
+import { problemLine } from '../../../core/problem-headlines.js';
 import type { DecisionOutcome, Promotion, PromotionNotifier, RunHooks } from '../../../core/promotions.js';
 import type { CoreServices } from '../../../core/services.js';
 import type { Logger } from '../../../logger.js';
@@ -89,7 +89,7 @@ export function promotionButton(
         await tell(alreadyText(result.promotion));
         return;
       case 'failed':
-        await tell(`${problemHeadline(result.problem.code)}. ${escapeMrkdwn(result.problem.message)}`);
+        await tell(problemLine(result.problem, escapeMrkdwn));
         return;
       case 'approved':
         await show(result.promotion);

@@ -1,0 +1,51 @@
+import type { Promotion, Refusal } from './promotions.js';
+
+/**
+ * What a person is told when a decision on a promotion changes nothing, in the same words on every
+ * front end. A front end says how it names a person and how it makes a name from PingOne safe to
+ * show (Slack: a mention, and mrkdwn escaped); plain text by default.
+ */
+export interface TextStyle {
+  person(userId: string): string;
+  escape(text: string): string;
+}
+
+export const plainText: TextStyle = { person: (userId) => userId, escape: (text) => text };
+
+export function refusalText(
+  reason: Refusal,
+  details: readonly string[] = [],
+  style: TextStyle = plainText,
+): string {
+  switch (reason) {
+    case 'own_request':
+      return 'You requested this promotion, so someone else must approve or reject it.';
+    case 'own_rollback_request':
+      return 'You asked for this rollback, so another approver must decide on it.';
+    case 'already_approved':
+      return 'You have approved this already; it waits for another approver.';
+    case 'not_approver':
+      return 'Only FlightIQ approvers can decide on promotions into protected environments. Ask one of them (FLIGHTIQ_APPROVERS).';
+    case 'not_requester':
+      return 'Only the person who requested this promotion (or an approver or admin) can do that.';
+    case 'not_allowed':
+      return 'That is not possible for this promotion.';
+    case 'too_late':
+      return 'Rollback is no longer offered for this promotion: its window (FLIGHTIQ_ROLLBACK_WINDOW) has passed. Promote the earlier version again instead.';
+    case 'nothing_to_undo':
+      return 'This promotion wrote nothing that a rollback could undo.';
+    case 'changed_since':
+      // The details name flows as PingOne has them, and the answer may be a notification: escaped.
+      return `Not rolled back, and nothing was written: ${details.map((detail) => style.escape(detail)).join(' ')} Promote the version you want instead.`;
+  }
+}
+
+export function alreadyText(promotion: Promotion, style: TextStyle = plainText): string {
+  const by = promotion.decidedBy ? ` by ${style.person(promotion.decidedBy)}` : '';
+  return `Nothing done: this promotion is already ${promotion.status.replace('_', ' ')}${by}.`;
+}
+
+/** An approval counted, with approvers still to come. */
+export function approvalCountedText(remaining: number): string {
+  return `Your approval is counted. ${remaining} more approver${remaining === 1 ? ' is' : 's are'} needed before it runs.`;
+}
