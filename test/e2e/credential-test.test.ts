@@ -1,42 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { FakeSlack } from '../support/fake-slack.js';
-import { defaultVariants, PingOneSimulator } from '../support/pingone-simulator.js';
+import { describe, expect, it } from 'vitest';
 import { openTenantForm, submitTenantForm } from '../support/tenant-form.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startTestApp } from '../support/test-app.js';
+import { useWorld } from '../support/world.js';
 
 const admin = 'U0ADMIN0001';
 const member = 'U0MEMBER001';
 const guest = 'U0GUEST0001';
 
-let fakeSlack: FakeSlack;
-let database: TestDatabase;
-let sim: PingOneSimulator;
-let app: TestApp;
-let seed: string;
-
-beforeAll(async () => {
-  fakeSlack = await FakeSlack.start();
-  fakeSlack.users.set(admin, { id: admin });
-  fakeSlack.users.set(member, { id: member });
-  fakeSlack.users.set(guest, { id: guest, is_restricted: true });
-  sim = await PingOneSimulator.start();
-  seed = JSON.stringify(sim.data);
-  database = await createTestDatabase();
-  app = await startTestApp({ fakeSlack, database, env: { FLIGHTIQ_ADMINS: admin, ...sim.env } });
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await database?.drop();
-  await sim?.stop();
-  await fakeSlack?.stop();
-});
-
-beforeEach(async () => {
-  await app.service.database.pool.query('DELETE FROM tenants');
-  sim.data = JSON.parse(seed);
-  sim.variants = { ...defaultVariants };
+const world = useWorld({
+  users: { [admin]: {}, [member]: {}, [guest]: { is_restricted: true } },
+  env: { FLIGHTIQ_ADMINS: admin },
+  fresh: { tables: ['tenants'] },
 });
 
 async function addTenant(
@@ -44,9 +18,9 @@ async function addTenant(
   clientIndex = 0,
   overrides: { clientSecret?: string; authMethod?: string } = {},
 ) {
-  const simApp = sim.data.applications[clientIndex];
+  const simApp = world.sim.data.applications[clientIndex];
   if (!simApp) throw new Error('no such simulator app');
-  const result = await app.service.services.tenants.add(
+  const result = await world.app.service.services.tenants.add(
     { userId: admin },
     {
       name,
@@ -63,10 +37,10 @@ async function addTenant(
 
 /** Runs a command and returns what the user finally sees (the last response posted). */
 async function run(text: string, user = member): Promise<string> {
-  const reply = await app.slack.command(text, { user });
+  const reply = await world.app.slack.command(text, { user });
   expect(reply.status).toBe(200);
-  const final = await fakeSlack.waitFor(() => {
-    const posts = fakeSlack.responsesTo(reply.responseUrl);
+  const final = await world.fakeSlack.waitFor(() => {
+    const posts = world.fakeSlack.responsesTo(reply.responseUrl);
     return posts.length > 0 && posts.at(-1);
   }, 15_000);
   return JSON.stringify(final);
@@ -75,10 +49,10 @@ async function run(text: string, user = member): Promise<string> {
 describe('/flightiq test', () => {
   it('acknowledges at once, then shows the checklist passed with roles, environments and reads per domain', async () => {
     await addTenant('Acme');
-    const reply = await app.slack.command('test', { user: member });
+    const reply = await world.app.slack.command('test', { user: member });
     expect(reply.text).toContain('Testing the worker app credentials');
     const shown = JSON.stringify(
-      await fakeSlack.waitFor(() => fakeSlack.responsesTo(reply.responseUrl).at(-1), 15_000),
+      await world.fakeSlack.waitFor(() => world.fakeSlack.responsesTo(reply.responseUrl).at(-1), 15_000),
     );
     expect(shown).toContain('*Passed.*');
     expect(shown).toMatch(/Worker token minted in \d+ ms, valid for 60 minutes/);
@@ -93,7 +67,7 @@ describe('/flightiq test', () => {
 
   it('reports a DaVinci read it cannot explain as refused, not failed, when the bill of materials is unreadable', async () => {
     await addTenant('Acme');
-    const worker = sim.app();
+    const worker = world.sim.app();
     worker.roleAssignments = worker.roleAssignments.filter(
       (ra) => ra.role.id !== '11111111-0000-4000-8000-0000000000a2',
     );
@@ -109,7 +83,7 @@ describe('/flightiq test', () => {
     await addTenant('Acme');
     await run('test Acme');
     expect(await run('tenant list')).toContain(':white_check_mark: passed');
-    const { rows } = await app.service.database.pool.query(
+    const { rows } = await world.app.service.database.pool.query(
       "SELECT actor_id, outcome FROM audit_events WHERE action = 'tenant.test' ORDER BY id DESC LIMIT 1",
     );
     expect(rows).toEqual([{ actor_id: member, outcome: 'succeeded' }]);
@@ -148,22 +122,22 @@ describe('/flightiq test', () => {
     await addTenant('Acme');
     const shown = await run('tenant list', guest);
     expect(shown).toContain('You are not allowed to run FlightIQ read commands');
-    expect(shown).not.toContain(sim.app().clientId);
-    expect(await run('tenant list', member)).toContain(sim.app().clientId);
+    expect(shown).not.toContain(world.sim.app().clientId);
+    expect(await run('tenant list', member)).toContain(world.sim.app().clientId);
   });
 
   it('refuses a guest listed by name in FLIGHTIQ_READERS', async () => {
     const listed = await startTestApp({
-      fakeSlack,
-      database,
-      env: { FLIGHTIQ_ADMINS: admin, FLIGHTIQ_READERS: `${guest},${member}`, ...sim.env },
+      fakeSlack: world.fakeSlack,
+      database: world.database,
+      env: { FLIGHTIQ_ADMINS: admin, FLIGHTIQ_READERS: `${guest},${member}`, ...world.sim.env },
       jobs: { disabled: true },
     });
     try {
       await addTenant('Acme');
       const reply = await listed.slack.command('envs', { user: guest });
       const answer = JSON.stringify(
-        await fakeSlack.waitFor(() => fakeSlack.responsesTo(reply.responseUrl).at(-1), 15_000),
+        await world.fakeSlack.waitFor(() => world.fakeSlack.responsesTo(reply.responseUrl).at(-1), 15_000),
       );
       expect(answer).toContain('You are not allowed to run FlightIQ read commands');
       expect(answer).not.toContain('Staging');
@@ -175,7 +149,7 @@ describe('/flightiq test', () => {
   it('refuses guests, and audits the attempt', async () => {
     await addTenant('Acme');
     expect(await run('test', guest)).toContain('You are not allowed to run FlightIQ read commands');
-    const { rows } = await app.service.database.pool.query(
+    const { rows } = await world.app.service.database.pool.query(
       'SELECT outcome FROM audit_events WHERE actor_id = $1 ORDER BY id DESC LIMIT 1',
       [guest],
     );
@@ -185,7 +159,7 @@ describe('/flightiq test', () => {
 
 describe('the tenant form with "test before saving"', () => {
   function formValues(secret: string) {
-    const simApp = sim.data.applications[0];
+    const simApp = world.sim.data.applications[0];
     if (!simApp) throw new Error('no simulator app');
     return {
       name: 'Tested',
@@ -198,82 +172,93 @@ describe('the tenant form with "test before saving"', () => {
   }
 
   async function submit(secret: string, testFirst: boolean) {
-    const { view } = await openTenantForm(app.slack, fakeSlack, 'tenant add', admin);
-    const updatesBefore = fakeSlack.callsOf('views.update').length;
-    const reply = await submitTenantForm(app.slack, view, formValues(secret), admin, testFirst);
+    const { view } = await openTenantForm(world.app.slack, world.fakeSlack, 'tenant add', admin);
+    const updatesBefore = world.fakeSlack.callsOf('views.update').length;
+    const reply = await submitTenantForm(world.app.slack, view, formValues(secret), admin, testFirst);
     return { reply, updatesBefore };
   }
 
   it('offers the test, ticked, in the form', async () => {
-    const { view } = await openTenantForm(app.slack, fakeSlack, 'tenant add', admin);
+    const { view } = await openTenantForm(world.app.slack, world.fakeSlack, 'tenant add', admin);
     expect(JSON.stringify(view)).toContain(
       '"initial_options":[{"text":{"type":"plain_text","text":"Test the credentials: mint a token first"}',
     );
   });
 
   it('answers at once, mints a token, then saves and shows the tenant as tested', async () => {
-    const { reply, updatesBefore } = await submit(sim.app().clientSecret, true);
+    const { reply, updatesBefore } = await submit(world.sim.app().clientSecret, true);
     expect(JSON.stringify(reply.body)).toContain('Minting a worker token');
-    const update = await fakeSlack.waitFor(() => fakeSlack.callsOf('views.update')[updatesBefore], 15_000);
+    const update = await world.fakeSlack.waitFor(
+      () => world.fakeSlack.callsOf('views.update')[updatesBefore],
+      15_000,
+    );
     expect(JSON.stringify(update.args.view)).toContain('Tenant *Tested* added');
-    const { rows } = await app.service.database.pool.query('SELECT last_test_outcome FROM tenants');
+    const { rows } = await world.app.service.database.pool.query('SELECT last_test_outcome FROM tenants');
     expect(rows).toEqual([{ last_test_outcome: 'passed' }]);
-    expect(fakeSlack.refusals).toEqual([]);
+    expect(world.fakeSlack.refusals).toEqual([]);
   });
 
   it('does not save credentials that cannot mint a token, and says why', async () => {
     const { updatesBefore } = await submit('wrong-secret', true);
-    const update = await fakeSlack.waitFor(() => fakeSlack.callsOf('views.update')[updatesBefore], 15_000);
+    const update = await world.fakeSlack.waitFor(
+      () => world.fakeSlack.callsOf('views.update')[updatesBefore],
+      15_000,
+    );
     const shown = JSON.stringify(update.args.view);
     expect(shown).toContain('Not saved');
     expect(shown).toContain('PingOne refused the worker app credentials');
     expect(shown).toContain('untick');
-    expect((await app.service.database.pool.query('SELECT count(*)::int AS n FROM tenants')).rows[0].n).toBe(
-      0,
-    );
+    expect(
+      (await world.app.service.database.pool.query('SELECT count(*)::int AS n FROM tenants')).rows[0].n,
+    ).toBe(0);
   });
 
   it('saves them anyway when the admin unticks the test', async () => {
     const { reply } = await submit('wrong-secret', false);
     expect(reply.outcome).toContain('Tenant *Tested* added');
-    expect((await app.service.database.pool.query('SELECT count(*)::int AS n FROM tenants')).rows[0].n).toBe(
-      1,
-    );
+    expect(
+      (await world.app.service.database.pool.query('SELECT count(*)::int AS n FROM tenants')).rows[0].n,
+    ).toBe(1);
   });
 });
 
 describe('worker tokens after a tenant edit', () => {
   it('uses the new worker app at once, on every replica, and never the old one again', async () => {
     const second = await startTestApp({
-      fakeSlack,
-      database,
-      env: { FLIGHTIQ_ADMINS: admin, ...sim.env },
+      fakeSlack: world.fakeSlack,
+      database: world.database,
+      env: { FLIGHTIQ_ADMINS: admin, ...world.sim.env },
       jobs: { disabled: true },
     });
     try {
       const tenant = await addTenant('Acme');
-      const [before, after] = [sim.data.applications[0], sim.data.applications[1]];
+      const [before, after] = [world.sim.data.applications[0], world.sim.data.applications[1]];
       if (!before || !after) throw new Error('the seed has two worker apps');
       // Both replicas hold a token of the first worker app.
       await run('envs');
       const onSecond = await second.slack.command('envs', { user: member });
-      await fakeSlack.waitFor(() => fakeSlack.responsesTo(onSecond.responseUrl).at(-1), 15_000);
-      const edited = await app.service.services.tenants.edit({ userId: admin }, tenant.id, tenant.version, {
-        name: 'Acme',
-        region: 'eu',
-        environmentId: after.environmentId,
-        clientId: after.clientId,
-        clientSecret: after.clientSecret,
-        authMethod: after.authMethod,
-      });
+      await world.fakeSlack.waitFor(() => world.fakeSlack.responsesTo(onSecond.responseUrl).at(-1), 15_000);
+      const edited = await world.app.service.services.tenants.edit(
+        { userId: admin },
+        tenant.id,
+        tenant.version,
+        {
+          name: 'Acme',
+          region: 'eu',
+          environmentId: after.environmentId,
+          clientId: after.clientId,
+          clientSecret: after.clientSecret,
+          authMethod: after.authMethod,
+        },
+      );
       expect(edited.outcome).toBe('saved');
       // The old worker app is disabled in PingOne: only a stale token could still use it.
       before.enabled = false;
-      const mark = sim.requests.length;
+      const mark = world.sim.requests.length;
       await run('envs');
       const again = await second.slack.command('envs', { user: member });
-      await fakeSlack.waitFor(() => fakeSlack.responsesTo(again.responseUrl).at(-1), 15_000);
-      const used = sim.requests.slice(mark).filter((r) => r.path.startsWith('/v1/environments'));
+      await world.fakeSlack.waitFor(() => world.fakeSlack.responsesTo(again.responseUrl).at(-1), 15_000);
+      const used = world.sim.requests.slice(mark).filter((r) => r.path.startsWith('/v1/environments'));
       expect(used.length).toBeGreaterThanOrEqual(2);
       expect(new Set(used.map((r) => r.clientId))).toEqual(new Set([after.clientId]));
     } finally {
@@ -289,22 +274,22 @@ describe('/flightiq envs', () => {
     for (const name of ['Administrators', 'Production', 'Staging', 'Workforce'])
       expect(shown).toContain(`*${name}*`);
     expect(shown).toContain(':large_orange_circle: PRODUCTION');
-    expect(shown).toContain(sim.environment('Staging').id);
+    expect(shown).toContain(world.sim.environment('Staging').id);
     expect(shown).toContain('no DaVinci');
   });
 
   it('reads the bill of materials wherever PingOne puts it, and lists environments when it may not read it', async () => {
     await addTenant('Acme');
-    sim.variants = { ...sim.variants, billOfMaterials: 'top-level' };
+    world.sim.variants = { ...world.sim.variants, billOfMaterials: 'top-level' };
     expect(await run('envs')).toContain('no DaVinci');
     // A worker that may not read the bill: DaVinci unknown, never "no", whether PingOne leaves the bill
     // out or refuses the request that asks for it.
-    const worker = sim.app();
+    const worker = world.sim.app();
     worker.roleAssignments = worker.roleAssignments.filter(
       (ra) => ra.role.id !== '11111111-0000-4000-8000-0000000000a2',
     );
     for (const reading of ['omitted', 'forbidden'] as const) {
-      sim.variants = { ...sim.variants, billOfMaterialsWithoutRole: reading };
+      world.sim.variants = { ...world.sim.variants, billOfMaterialsWithoutRole: reading };
       const shown = await run('envs');
       expect(shown, reading).toContain('*Workforce*');
       expect(shown, reading).not.toContain('no DaVinci');
@@ -319,17 +304,17 @@ describe('/flightiq envs', () => {
   });
 
   it('says which option is wrong', async () => {
-    const reply = await app.slack.command('envs --tenat Acme', { user: member });
+    const reply = await world.app.slack.command('envs --tenat Acme', { user: member });
     expect(reply.text).toContain('--tenat is not an option here');
   });
 
   it('retries a rate limit (honouring Retry-After) and then answers', async () => {
     await addTenant('Acme');
-    sim.fail(/^\/v1\/environments$/, { status: 429, retryAfter: '1' });
-    const reply = await app.slack.command('envs', { user: member });
+    world.sim.fail(/^\/v1\/environments$/, { status: 429, retryAfter: '1' });
+    const reply = await world.app.slack.command('envs', { user: member });
     // First the progress message says it waits, then the answer replaces it.
-    const answers = await fakeSlack.waitFor(() => {
-      const posts = fakeSlack.responsesTo(reply.responseUrl).map((post) => JSON.stringify(post));
+    const answers = await world.fakeSlack.waitFor(() => {
+      const posts = world.fakeSlack.responsesTo(reply.responseUrl).map((post) => JSON.stringify(post));
       return posts.some((post) => post.includes('*Staging*')) && posts;
     }, 15_000);
     expect(answers[0]).toContain("PingOne's rate limit was reached: waiting 1 s");
@@ -338,7 +323,7 @@ describe('/flightiq envs', () => {
 
   it('says PingOne is rate limiting, after retrying, when it keeps on', async () => {
     await addTenant('Acme');
-    sim.fail(/^\/v1\/environments$/, { status: 429, retryAfter: '0' }, { times: 10 });
+    world.sim.fail(/^\/v1\/environments$/, { status: 429, retryAfter: '0' }, { times: 10 });
     const shown = await run('envs');
     expect(shown).toContain('PingOne rate limit reached');
     expect(shown).toContain('again after FlightIQ waited 9 time(s) as PingOne asked');
@@ -346,46 +331,46 @@ describe('/flightiq envs', () => {
 
   it('200 concurrent commands for one tenant make exactly one token request', async () => {
     await addTenant('Acme');
-    const before = sim.tokenRequests();
+    const before = world.sim.tokenRequests();
     // Two hundred people: one person may only have a few commands running at once.
     const people = Array.from({ length: 200 }, (_, i) => `U0CROWD${String(i).padStart(4, '0')}`);
-    for (const person of people) fakeSlack.users.set(person, { id: person });
-    const replies = await Promise.all(people.map((user) => app.slack.command('envs', { user })));
-    await fakeSlack.waitFor(
-      () => replies.every((reply) => fakeSlack.responsesTo(reply.responseUrl).length >= 1),
+    for (const person of people) world.fakeSlack.users.set(person, { id: person });
+    const replies = await Promise.all(people.map((user) => world.app.slack.command('envs', { user })));
+    await world.fakeSlack.waitFor(
+      () => replies.every((reply) => world.fakeSlack.responsesTo(reply.responseUrl).length >= 1),
       60_000,
     );
-    const answers = replies.map((reply) => JSON.stringify(fakeSlack.responsesTo(reply.responseUrl)));
+    const answers = replies.map((reply) => JSON.stringify(world.fakeSlack.responsesTo(reply.responseUrl)));
     expect(answers.filter((answer) => answer.includes('*Staging*'))).toHaveLength(200);
-    expect(sim.tokenRequests() - before).toBe(1);
+    expect(world.sim.tokenRequests() - before).toBe(1);
   }, 90_000);
 });
 
 describe('fair use of PingOne', () => {
-  const pingoneCalls = () => sim.requests.length;
+  const pingoneCalls = () => world.sim.requests.length;
 
   it("answers one person's 200 concurrent tests with one checklist, and tells the rest to try again", async () => {
     await addTenant('Acme');
     const once = pingoneCalls();
-    const single = await app.slack.command('test', { user: member });
-    await fakeSlack.waitFor(() => fakeSlack.responsesTo(single.responseUrl).at(-1), 15_000);
+    const single = await world.app.slack.command('test', { user: member });
+    await world.fakeSlack.waitFor(() => world.fakeSlack.responsesTo(single.responseUrl).at(-1), 15_000);
     const perChecklist = pingoneCalls() - once;
 
-    sim.latencyMs = 150;
+    world.sim.latencyMs = 150;
     try {
       const before = pingoneCalls();
       const replies = await Promise.all(
-        Array.from({ length: 200 }, () => app.slack.command('test', { user: member })),
+        Array.from({ length: 200 }, () => world.app.slack.command('test', { user: member })),
       );
       const busy = replies.filter((reply) => reply.text.includes('Busy: try again in a moment'));
       const running = replies.filter((reply) => !busy.includes(reply));
       expect(running.length).toBeGreaterThanOrEqual(1);
       expect(running.length).toBeLessThanOrEqual(3 * 2);
       expect(busy[0]?.text).toContain('You already have 3 FlightIQ commands running that call PingOne');
-      const answers = await fakeSlack.waitFor(
+      const answers = await world.fakeSlack.waitFor(
         () =>
           running.every((reply) =>
-            JSON.stringify(fakeSlack.responsesTo(reply.responseUrl).at(-1) ?? '').includes('*Passed.*'),
+            JSON.stringify(world.fakeSlack.responsesTo(reply.responseUrl).at(-1) ?? '').includes('*Passed.*'),
           ) && running,
         30_000,
       );
@@ -393,30 +378,30 @@ describe('fair use of PingOne', () => {
       // The ones that ran joined one checklist (two at most, if one arrived after the first ended).
       expect(pingoneCalls() - before).toBeLessThanOrEqual(perChecklist * 2);
     } finally {
-      sim.latencyMs = 0;
+      world.sim.latencyMs = 0;
     }
   }, 60_000);
 
   it('frees the slots when the commands end, and counts each person apart', async () => {
     await addTenant('Acme');
     const other = 'U0OTHER0001';
-    fakeSlack.users.set(other, { id: other });
-    sim.latencyMs = 150;
+    world.fakeSlack.users.set(other, { id: other });
+    world.sim.latencyMs = 150;
     try {
       const first = await Promise.all(
-        Array.from({ length: 4 }, () => app.slack.command('envs', { user: member })),
+        Array.from({ length: 4 }, () => world.app.slack.command('envs', { user: member })),
       );
       expect(first.filter((reply) => reply.text.includes('Busy'))).toHaveLength(1);
-      const theirs = await app.slack.command('envs', { user: other });
+      const theirs = await world.app.slack.command('envs', { user: other });
       expect(theirs.text).not.toContain('Busy');
       for (const reply of [...first.filter((r) => !r.text.includes('Busy')), theirs]) {
-        await fakeSlack.waitFor(() => fakeSlack.responsesTo(reply.responseUrl).at(-1), 15_000);
+        await world.fakeSlack.waitFor(() => world.fakeSlack.responsesTo(reply.responseUrl).at(-1), 15_000);
       }
-      const again = await app.slack.command('envs', { user: member });
+      const again = await world.app.slack.command('envs', { user: member });
       expect(again.text).not.toContain('Busy');
-      await fakeSlack.waitFor(() => fakeSlack.responsesTo(again.responseUrl).at(-1), 15_000);
+      await world.fakeSlack.waitFor(() => world.fakeSlack.responsesTo(again.responseUrl).at(-1), 15_000);
     } finally {
-      sim.latencyMs = 0;
+      world.sim.latencyMs = 0;
     }
   }, 30_000);
 });
@@ -424,7 +409,7 @@ describe('fair use of PingOne', () => {
 describe('a canary client secret', () => {
   it('never appears in logs, Slack calls or replies while testing and listing', async () => {
     const canary = `canary-p1-${Date.now()}`;
-    const simApp = sim.data.applications[0];
+    const simApp = world.sim.data.applications[0];
     if (!simApp) throw new Error('no simulator app');
     simApp.clientSecret = canary;
     await addTenant('Canary', 0, { clientSecret: canary });
@@ -433,9 +418,9 @@ describe('a canary client secret', () => {
     simApp.clientSecret = 'changed';
     await run('test');
     const everything = [
-      app.logs.join('\n'),
-      JSON.stringify(fakeSlack.calls),
-      JSON.stringify(fakeSlack.responses),
+      world.app.logs.join('\n'),
+      JSON.stringify(world.fakeSlack.calls),
+      JSON.stringify(world.fakeSlack.responses),
     ].join('\n');
     for (const form of [canary, Buffer.from(canary).toString('base64'), encodeURIComponent(canary)]) {
       expect(everything).not.toContain(form);

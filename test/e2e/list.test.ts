@@ -1,9 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { FakeSlack } from '../support/fake-slack.js';
-import { defaultVariants, PingOneSimulator } from '../support/pingone-simulator.js';
-import { addSimulatorTenant } from '../support/simulator-tenant.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { useWorld } from '../support/world.js';
 
 const admin = 'U0ADMIN0001';
 const member = 'U0MEMBER001';
@@ -11,56 +8,33 @@ const other = 'U0OTHER0001';
 const staging = 'bb22bb22-0000-4000-8000-000000000002';
 const tenantSecret = 'sim-secret-0123456789abcdefghijklmnopqrstuvwxyzABCDEF';
 
-let fakeSlack: FakeSlack;
-let database: TestDatabase;
-let sim: PingOneSimulator;
-let app: TestApp;
-let seed: string;
-
-beforeAll(async () => {
-  fakeSlack = await FakeSlack.start();
-  fakeSlack.users.set(member, { id: member });
-  fakeSlack.users.set(other, { id: other });
-  sim = await PingOneSimulator.start();
-  seed = JSON.stringify(sim.data);
-  database = await createTestDatabase();
-  app = await startApp();
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await database?.drop();
-  await sim?.stop();
-  await fakeSlack?.stop();
-});
-
-beforeEach(async () => {
-  sim.data = JSON.parse(seed);
-  sim.pageSize = undefined;
-  sim.clearFaults();
-  sim.latencyMs = 0;
-  sim.variants = { ...defaultVariants };
-  await app.service.database.pool.query('DELETE FROM tenants');
-  await addTenant('Acme');
+const world = useWorld({
+  users: { [member]: {}, [other]: {} },
+  env: { FLIGHTIQ_ADMINS: admin },
+  fresh: { tables: ['tenants'], tenant: 'Acme' },
+  admin,
 });
 
 function startApp(): Promise<TestApp> {
-  return startTestApp({ fakeSlack, database, env: { FLIGHTIQ_ADMINS: admin, ...sim.env } });
-}
-
-async function addTenant(name: string) {
-  return addSimulatorTenant(app.service.services, sim, { name, admin });
+  return startTestApp({
+    fakeSlack: world.fakeSlack,
+    database: world.database,
+    env: { FLIGHTIQ_ADMINS: admin, ...world.sim.env },
+  });
 }
 
 type Shown = { text: string; blocks: Record<string, unknown>[] };
 
 async function lastResponse(responseUrl: string): Promise<Shown> {
-  return (await fakeSlack.waitFor(() => fakeSlack.responsesTo(responseUrl).at(-1), 15_000)) as Shown;
+  return (await world.fakeSlack.waitFor(
+    () => world.fakeSlack.responsesTo(responseUrl).at(-1),
+    15_000,
+  )) as Shown;
 }
 
 /** Runs a command; returns what the user finally sees. */
 async function run(text: string, user = member): Promise<Shown> {
-  const reply = await app.slack.command(text, { user });
+  const reply = await world.app.slack.command(text, { user });
   expect(reply.status).toBe(200);
   return lastResponse(reply.responseUrl);
 }
@@ -82,7 +56,7 @@ function button(shown: Shown, actionId: string): { action_id: string; value: str
 }
 
 async function click(shown: Shown, actionId: string, user = member): Promise<Shown> {
-  const reply = await app.slack.blockAction(button(shown, actionId), { user });
+  const reply = await world.app.slack.blockAction(button(shown, actionId), { user });
   expect(reply.status).toBe(200);
   return lastResponse(reply.responseUrl);
 }
@@ -142,13 +116,13 @@ describe('/flightiq list, each kind from the simulator', () => {
       const listed = items(shown);
       expect(listed).toHaveLength(lines.length);
       for (const [i, line] of lines.entries()) expect(listed[i]).toContain(line);
-      const everything = JSON.stringify(fakeSlack.responses) + app.logs.join('\n');
+      const everything = JSON.stringify(world.fakeSlack.responses) + world.app.logs.join('\n');
       for (const secret of ['******', 'CANARY', tenantSecret]) expect(everything).not.toContain(secret);
     });
   }
 
   it("follows PingOne's next links for every kind, documented paging or not", async () => {
-    sim.pageSize = 1;
+    world.sim.pageSize = 1;
     for (const [kind, lines] of Object.entries(expected)) {
       expect(items(await run(`list ${kind} --env Staging`)), kind).toHaveLength(lines.length);
     }
@@ -156,10 +130,10 @@ describe('/flightiq list, each kind from the simulator', () => {
 
   it('asks PingOne only for the flow fields it shows, and counts flow policies per application', async () => {
     await run('list flows --env Staging');
-    expect(sim.requests.some((r) => r.path.includes('/flows?attributes=id,name,enabled'))).toBe(true);
+    expect(world.sim.requests.some((r) => r.path.includes('/flows?attributes=id,name,enabled'))).toBe(true);
     await run('list apps --env Staging');
     expect(
-      sim.requests.some((r) =>
+      world.sim.requests.some((r) =>
         r.path.endsWith('/davinciApplications/a1a2a3a4a5a6a7a8a9a0b1b2b3b4b5b6/flowPolicies'),
       ),
     ).toBe(true);
@@ -188,8 +162,8 @@ describe('/flightiq list, choosing the environment', () => {
     const unknown = await run('list flows --env Nope');
     expect(unknown.text).toContain('no environment named "Nope"');
     expect(JSON.stringify(unknown.blocks)).toContain('*Production*');
-    sim.data.environments.push({
-      ...sim.environment('Staging'),
+    world.sim.data.environments.push({
+      ...world.sim.environment('Staging'),
       id: 'ee55ee55-0000-4000-8000-000000000005',
       name: 'Staging EU',
     });
@@ -203,29 +177,32 @@ describe('/flightiq list, choosing the environment', () => {
   it('says when the environment has no DaVinci, without asking PingOne for flows', async () => {
     const shown = await run('list flows --env Workforce');
     expect(shown.text).toContain('*Workforce* has no DaVinci');
-    expect(sim.requests.some((r) => r.path.includes('dd44dd44-0000-4000-8000-000000000004/flows'))).toBe(
-      false,
-    );
+    expect(
+      world.sim.requests.some((r) => r.path.includes('dd44dd44-0000-4000-8000-000000000004/flows')),
+    ).toBe(false);
   });
 
   it('reads what Slack escaped in the command: --env "R&D" finds the environment named R&D', async () => {
-    sim.environment('Staging').name = 'R&D';
+    world.sim.environment('Staging').name = 'R&D';
     const shown = await run('list variables --env "R&D"');
     expect(shown.text).toContain('in R&amp;D');
     expect(items(shown)).toHaveLength(5);
   });
 
   it('clamps a forged page number (1e300) to the last page instead of failing', async () => {
-    sim.data.collections[staging] = { ...sim.data.collections[staging], variables: variables(120) };
+    world.sim.data.collections[staging] = {
+      ...world.sim.data.collections[staging],
+      variables: variables(120),
+    };
     const first = await run('list variables --env Staging');
     const next = button(first, 'list_page_next');
     const forged = JSON.stringify({ ...JSON.parse(next.value), p: 1e300 });
-    const reply = await app.slack.blockAction(
+    const reply = await world.app.slack.blockAction(
       { action_id: 'list_page_next', value: forged },
       { user: member },
     );
-    const shown = (await fakeSlack.waitFor(
-      () => fakeSlack.responsesTo(reply.responseUrl).at(-1),
+    const shown = (await world.fakeSlack.waitFor(
+      () => world.fakeSlack.responsesTo(reply.responseUrl).at(-1),
       15_000,
     )) as Shown;
     expect(JSON.stringify(shown.blocks)).toContain('page 3 of 3');
@@ -234,7 +211,7 @@ describe('/flightiq list, choosing the environment', () => {
   });
 
   it('reads the bill of materials at the top level too (the generated spec), and says so in one line', async () => {
-    sim.variants = { ...sim.variants, billOfMaterials: 'top-level' };
+    world.sim.variants = { ...world.sim.variants, billOfMaterials: 'top-level' };
     const shown = await run('list flows --env Workforce');
     expect(shown.blocks).toHaveLength(1);
     expect(shown.text).toContain('*Workforce* has no DaVinci');
@@ -242,24 +219,24 @@ describe('/flightiq list, choosing the environment', () => {
 
   it('does not call DaVinci missing when the bill of materials is unreadable: it asks, and names both causes', async () => {
     // The worker cannot read the bill, so nobody knows whether Workforce has DaVinci.
-    const worker = sim.app();
+    const worker = world.sim.app();
     worker.roleAssignments = worker.roleAssignments.filter(
       (ra) => ra.role.id !== '11111111-0000-4000-8000-0000000000a2',
     );
     for (const reading of ['omitted', 'forbidden'] as const) {
-      sim.variants = { ...sim.variants, billOfMaterialsWithoutRole: reading };
+      world.sim.variants = { ...world.sim.variants, billOfMaterialsWithoutRole: reading };
       const shown = JSON.stringify(await run('list flows --env Workforce'));
       expect(shown, reading).not.toContain('has no DaVinci');
       expect(shown, reading).toContain('or DaVinci is not enabled in that environment');
       expect(
-        sim.requests.some((r) => r.path.includes('dd44dd44-0000-4000-8000-000000000004/flows')),
+        world.sim.requests.some((r) => r.path.includes('dd44dd44-0000-4000-8000-000000000004/flows')),
         reading,
       ).toBe(true);
     }
   });
 
   it('names the missing role', async () => {
-    const worker = sim.app();
+    const worker = world.sim.app();
     worker.roleAssignments = worker.roleAssignments.filter((ra) => ra.scope.id !== staging);
     const davinci = JSON.stringify(await run('list variables --env Staging'));
     expect(davinci).toContain('The worker app is missing a role');
@@ -278,14 +255,14 @@ describe('/flightiq list, choosing the environment', () => {
   });
 
   it('says PingOne kept rate limiting, and that it retried', async () => {
-    sim.fail(/\/variables$/, { status: 429, retryAfter: '0' }, { times: 10 });
+    world.sim.fail(/\/variables$/, { status: 429, retryAfter: '0' }, { times: 10 });
     const shown = JSON.stringify(await run('list variables --env Staging'));
     expect(shown).toContain('PingOne rate limit reached');
     expect(shown).toContain('again after FlightIQ waited 9 time(s) as PingOne asked');
   });
 
   it('keeps its deadline when PingOne hangs, and says so', async () => {
-    sim.fail(/\/variables$/, { delayMs: 20_000 }, { times: 10 });
+    world.sim.fail(/\/variables$/, { delayMs: 20_000 }, { times: 10 });
     const started = Date.now();
     const shown = JSON.stringify(await run('list variables --env Staging'));
     expect(shown).toContain('PingOne did not answer in time');
@@ -293,10 +270,10 @@ describe('/flightiq list, choosing the environment', () => {
   });
 
   it("says in its progress message that it waits for PingOne's rate limit, then answers", async () => {
-    sim.fail(/\/variables$/, { status: 429, retryAfter: '2' }, { times: 1 });
-    const reply = await app.slack.command('list variables --env Staging', { user: member });
-    const [waiting, final] = (await fakeSlack.waitFor(() => {
-      const posts = fakeSlack.responsesTo(reply.responseUrl);
+    world.sim.fail(/\/variables$/, { status: 429, retryAfter: '2' }, { times: 1 });
+    const reply = await world.app.slack.command('list variables --env Staging', { user: member });
+    const [waiting, final] = (await world.fakeSlack.waitFor(() => {
+      const posts = world.fakeSlack.responsesTo(reply.responseUrl);
       return posts.length >= 2 && posts;
     }, 15_000)) as Shown[];
     expect(items(final as Shown)).toHaveLength(5);
@@ -308,28 +285,28 @@ describe('/flightiq list, choosing the environment', () => {
   });
 
   it('recovers from a short rate limit without the user noticing', async () => {
-    sim.fail(/\/variables$/, { status: 429, retryAfter: '0' }, { times: 1 });
+    world.sim.fail(/\/variables$/, { status: 429, retryAfter: '0' }, { times: 1 });
     expect(items(await run('list variables --env Staging'))).toHaveLength(5);
   });
 });
 
 describe('/flightiq list, usage', () => {
   it('explains what is missing or wrong', async () => {
-    const none = await app.slack.command('list', { user: member });
+    const none = await world.app.slack.command('list', { user: member });
     expect(none.text).toContain('Say what to list');
-    const kind = await app.slack.command('list widgets --env Staging', { user: member });
+    const kind = await world.app.slack.command('list widgets --env Staging', { user: member });
     expect(kind.text).toContain('\\"widgets\\" is not something FlightIQ lists');
     expect(kind.text).toContain(
       'flows, variables, connectors, apps, forms, templates, attributes, certificates',
     );
-    const env = await app.slack.command('list flows', { user: member });
+    const env = await world.app.slack.command('list flows', { user: member });
     expect(env.text).toContain('Name the environment with `--env <name or ID>`');
-    const option = await app.slack.command('list flows --env', { user: member });
+    const option = await world.app.slack.command('list flows --env', { user: member });
     expect(option.text).toContain('--env needs a value');
   });
 
   it('refuses guests, like every read command', async () => {
-    fakeSlack.users.set('U0GUEST0001', { id: 'U0GUEST0001', is_restricted: true });
+    world.fakeSlack.users.set('U0GUEST0001', { id: 'U0GUEST0001', is_restricted: true });
     const shown = await run('list flows --env Staging', 'U0GUEST0001');
     expect(shown.text).toContain('not allowed to run FlightIQ read commands');
   });
@@ -337,13 +314,16 @@ describe('/flightiq list, usage', () => {
 
 describe('/flightiq list at 5,000 items', () => {
   beforeEach(() => {
-    sim.data.collections[staging] = { ...sim.data.collections[staging], variables: variables(5000) };
+    world.sim.data.collections[staging] = {
+      ...world.sim.data.collections[staging],
+      variables: variables(5000),
+    };
   });
 
   it('reads every page, pages through them with buttons, and downloads all of them as CSV', async () => {
-    const before = sim.requests.length;
+    const before = world.sim.requests.length;
     const first = await run('list variables --env Staging');
-    const pages = sim.requests.slice(before).filter((r) => r.path.includes('/variables'));
+    const pages = world.sim.requests.slice(before).filter((r) => r.path.includes('/variables'));
     expect(pages).toHaveLength(10);
     expect(JSON.stringify(first.blocks)).toContain('5,000 items');
     expect(JSON.stringify(first.blocks)).toContain('page 1 of 100');
@@ -358,10 +338,10 @@ describe('/flightiq list at 5,000 items', () => {
     const back = await click(second, 'list_page_previous');
     expect(items(back)[0]).toContain('*var00000*');
 
-    const reply = await app.slack.blockAction(button(first, 'list_csv'), { user: member });
+    const reply = await world.app.slack.blockAction(button(first, 'list_csv'), { user: member });
     const notice = await lastResponse(reply.responseUrl);
     expect(notice.text).toContain('(5000 rows) to you in a direct message');
-    const file = fakeSlack.files.at(-1);
+    const file = world.fakeSlack.files.at(-1);
     expect(file?.channel).toBe(`D${member.slice(1)}`);
     expect(file?.filename).toMatch(/^flightiq-variables-Staging-\d{4}-\d{2}-\d{2}\.csv$/);
     const lines = file?.content.trimEnd().split('\n') ?? [];
@@ -376,8 +356,8 @@ describe('/flightiq list at 5,000 items', () => {
 
   it('keeps the list in the database: the buttons work after a restart, for the person who ran it only', async () => {
     const first = await run('list variables --env Staging');
-    await app.stop();
-    app = await startApp();
+    await world.app.stop();
+    world.app = await startApp();
     const second = await click(first, 'list_page_next');
     expect(items(second)[0]).toContain('*var00050*');
 
@@ -393,7 +373,10 @@ describe('/flightiq list at 5,000 items', () => {
       '{"s":"0e6a4b5c-1111-4222-8333-944455556666","p":1}',
       'garbage',
     ]) {
-      const reply = await app.slack.blockAction({ action_id: 'list_page_next', value }, { user: member });
+      const reply = await world.app.slack.blockAction(
+        { action_id: 'list_page_next', value },
+        { user: member },
+      );
       expect((await lastResponse(reply.responseUrl)).text).toContain('no longer kept');
     }
   });

@@ -1,10 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { FakeSlack } from '../support/fake-slack.js';
-import { defaultVariants, PingOneSimulator } from '../support/pingone-simulator.js';
-import { builtIn, ids, production, qa, seedPromotionData, staging } from '../support/promotion-fixtures.js';
-import { addSimulatorTenant } from '../support/simulator-tenant.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { builtIn, ids, production, qa, staging } from '../support/promotion-fixtures.js';
+import { startTestApp } from '../support/test-app.js';
+import { useWorld } from '../support/world.js';
 
 const admin = 'U0ADMIN0001';
 const operator = 'U0OPERATOR1';
@@ -13,63 +10,32 @@ const secondApprover = 'U0APPROVER2';
 const bystander = 'U0MEMBER001';
 const approvals = 'C0APPROVALS';
 
-let fakeSlack: FakeSlack;
-let database: TestDatabase;
-let sim: PingOneSimulator;
-let app: TestApp;
-let seed: string;
-
-beforeAll(async () => {
-  fakeSlack = await FakeSlack.start();
-  for (const user of [admin, operator, approver, secondApprover, bystander]) {
-    fakeSlack.users.set(user, { id: user });
-  }
-  sim = await PingOneSimulator.start();
-  seed = JSON.stringify(sim.data);
-  database = await createTestDatabase();
-  app = await startTestApp({
-    fakeSlack,
-    database,
-    env: {
-      FLIGHTIQ_ADMINS: admin,
-      FLIGHTIQ_OPERATORS: operator,
-      FLIGHTIQ_APPROVERS: `${approver},${secondApprover}`,
-      FLIGHTIQ_APPROVAL_CHANNEL: approvals,
-      ...sim.env,
-    },
-  });
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await database?.drop();
-  await sim?.stop();
-  await fakeSlack?.stop();
-});
-
-beforeEach(async () => {
-  sim.data = JSON.parse(seed);
-  sim.variants = { ...defaultVariants };
-  sim.writeLatencyMs = 0;
-  sim.clearFaults();
-  seedPromotionData(sim);
-  sim.writes.length = 0;
-  await app.service.database.pool.query('DELETE FROM promotions');
-  await app.service.database.pool.query('DELETE FROM tenants');
-  await addSimulatorTenant(app.service.services, sim, { name: 'Acme', admin });
+const world = useWorld({
+  users: Object.fromEntries([admin, operator, approver, secondApprover, bystander].map((user) => [user, {}])),
+  env: {
+    FLIGHTIQ_ADMINS: admin,
+    FLIGHTIQ_OPERATORS: operator,
+    FLIGHTIQ_APPROVERS: `${approver},${secondApprover}`,
+    FLIGHTIQ_APPROVAL_CHANNEL: approvals,
+  },
+  fresh: { promotions: true, tables: ['promotions', 'tenants'], tenant: 'Acme' },
+  admin,
 });
 
 type Shown = { text: string; blocks: Record<string, unknown>[] };
 
 /** Runs a command and returns the requester's final answer. */
 async function run(text: string, user = operator): Promise<Shown> {
-  const reply = await app.slack.command(text, { user });
+  const reply = await world.app.slack.command(text, { user });
   expect(reply.status).toBe(200);
-  return (await fakeSlack.waitFor(() => fakeSlack.responsesTo(reply.responseUrl).at(-1), 20_000)) as Shown;
+  return (await world.fakeSlack.waitFor(
+    () => world.fakeSlack.responsesTo(reply.responseUrl).at(-1),
+    20_000,
+  )) as Shown;
 }
 
 async function promotionRow() {
-  const { rows } = await app.service.database.pool.query(
+  const { rows } = await world.app.service.database.pool.query(
     'SELECT * FROM promotions ORDER BY created_at DESC LIMIT 1',
   );
   return rows[0] as {
@@ -85,7 +51,7 @@ async function promotionRow() {
 /** The approval-channel message as it stands now. */
 async function approvalMessage(): Promise<Shown> {
   const row = await promotionRow();
-  return fakeSlack.message(row.channel_id, row.message_ts) as unknown as Shown;
+  return world.fakeSlack.message(row.channel_id, row.message_ts) as unknown as Shown;
 }
 
 async function requestIntoProduction(flow = 'Checkout'): Promise<{ id: string; requester: Shown }> {
@@ -96,22 +62,31 @@ async function requestIntoProduction(flow = 'Checkout'): Promise<{ id: string; r
 
 /** Clicks a button; a decision updates the message, so nothing else is awaited. */
 async function click(actionId: string, id: string, user: string): Promise<void> {
-  const reply = await app.slack.blockAction({ action_id: actionId, value: id }, { user, channel: approvals });
+  const reply = await world.app.slack.blockAction(
+    { action_id: actionId, value: id },
+    { user, channel: approvals },
+  );
   expect(reply.status).toBe(200);
 }
 
 /** Clicks a button that is answered on its response URL (a refusal, "already …"), and returns the answer. */
 async function clickForReply(actionId: string, id: string, user: string): Promise<Shown> {
-  const reply = await app.slack.blockAction({ action_id: actionId, value: id }, { user, channel: approvals });
+  const reply = await world.app.slack.blockAction(
+    { action_id: actionId, value: id },
+    { user, channel: approvals },
+  );
   expect(reply.status).toBe(200);
-  return (await fakeSlack.waitFor(() => fakeSlack.responsesTo(reply.responseUrl).at(-1), 15_000)) as Shown;
+  return (await world.fakeSlack.waitFor(
+    () => world.fakeSlack.responsesTo(reply.responseUrl).at(-1),
+    15_000,
+  )) as Shown;
 }
 
 /** The approval message once it shows `text` (its final update follows the database change). */
 async function approvalMessageWith(text: string): Promise<string> {
   const row = await promotionRow();
-  return fakeSlack.waitFor(() => {
-    const shown = JSON.stringify(fakeSlack.message(row.channel_id, row.message_ts)?.blocks);
+  return world.fakeSlack.waitFor(() => {
+    const shown = JSON.stringify(world.fakeSlack.message(row.channel_id, row.message_ts)?.blocks);
     return shown.includes(text) && shown;
   }, 15_000);
 }
@@ -119,9 +94,10 @@ async function approvalMessageWith(text: string): Promise<string> {
 async function waitForStatus(id: string, status: string): Promise<void> {
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const { rows } = await app.service.database.pool.query('SELECT status FROM promotions WHERE id = $1', [
-      id,
-    ]);
+    const { rows } = await world.app.service.database.pool.query(
+      'SELECT status FROM promotions WHERE id = $1',
+      [id],
+    );
     if (rows[0]?.status === status) return;
     if (Date.now() > deadline) throw new Error(`promotion stayed ${rows[0]?.status}, never ${status}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -129,7 +105,7 @@ async function waitForStatus(id: string, status: string): Promise<void> {
 }
 
 function productionFlow(name: string): Record<string, unknown> | undefined {
-  return sim.data.collections[production]?.flows?.find((flow) => flow.name === name);
+  return world.sim.data.collections[production]?.flows?.find((flow) => flow.name === name);
 }
 
 describe('/flightiq promote into production: the plan', () => {
@@ -173,11 +149,11 @@ describe('/flightiq promote into production: the plan', () => {
     expect(message).toContain('"action_id":"promotion_approve"');
     expect(message).toContain('"action_id":"promotion_reject"');
     expect((await promotionRow()).status).toBe('pending');
-    expect(sim.writes).toHaveLength(0);
+    expect(world.sim.writes).toHaveLength(0);
   });
 
   it('lists blockers, and a blocked plan has no Approve button and is not posted for approval', async () => {
-    const prod = sim.data.collections[production];
+    const prod = world.sim.data.collections[production];
     if (prod) {
       prod.connectorInstances = (prod.connectorInstances ?? []).filter((i) => i.name !== 'HTTP');
       prod.variables = (prod.variables ?? []).filter((v) => v.name !== 'smtpPassword');
@@ -191,7 +167,7 @@ describe('/flightiq promote into production: the plan', () => {
     expect(requester).not.toContain('promotion_approve');
     expect((await promotionRow()).status).toBe('blocked');
     expect(
-      fakeSlack
+      world.fakeSlack
         .callsOf('chat.postMessage')
         .filter((c) => c.args.channel === approvals && String(c.args.text).includes('blocked')),
     ).toHaveLength(0);
@@ -205,7 +181,7 @@ describe('/flightiq promote into production: the plan', () => {
       '`--from`',
     );
     expect((await run('promote Checkout --from Staging --to staging')).text).toContain('both *Staging*');
-    const usage = await app.slack.command('promote Checkout --to Production', { user: operator });
+    const usage = await world.app.slack.command('promote Checkout --to Production', { user: operator });
     expect(usage.text).toContain('Say where from with `--from <env>`');
     expect((await run('promote Checkout --from Staging --to Production', bystander)).text).toContain(
       'not allowed to request promotions',
@@ -215,11 +191,11 @@ describe('/flightiq promote into production: the plan', () => {
 
 describe('names from PingOne in Slack', () => {
   it('cannot ping a channel: a flow named "Checkout <!channel>" is escaped everywhere, fallback text included', async () => {
-    sim.editFlow(staging, ids.checkout, { name: 'Checkout <!channel>' });
-    const earlier = fakeSlack.calls.length;
+    world.sim.editFlow(staging, ids.checkout, { name: 'Checkout <!channel>' });
+    const earlier = world.fakeSlack.calls.length;
     const { requester } = await requestIntoProduction('"Checkout <!channel>"');
     expect(requester.text).toContain('Checkout &lt;!channel&gt;');
-    const posted = fakeSlack.calls
+    const posted = world.fakeSlack.calls
       .slice(earlier)
       .filter((call) => call.method === 'chat.postMessage' && call.args.channel === approvals);
     expect(posted.length).toBeGreaterThan(0);
@@ -265,21 +241,24 @@ describe('/flightiq promote options', () => {
 
   it('treats environments listed in FLIGHTIQ_PROTECTED_ENVS like production', async () => {
     const strict = await startTestApp({
-      fakeSlack,
-      database,
+      fakeSlack: world.fakeSlack,
+      database: world.database,
       env: {
         FLIGHTIQ_ADMINS: admin,
         FLIGHTIQ_OPERATORS: operator,
         FLIGHTIQ_APPROVERS: approver,
         FLIGHTIQ_APPROVAL_CHANNEL: approvals,
         FLIGHTIQ_PROTECTED_ENVS: 'qa',
-        ...sim.env,
+        ...world.sim.env,
       },
       jobs: { disabled: true },
     });
     try {
       const reply = await strict.slack.command('promote Checkout --from Staging --to QA', { user: operator });
-      const answer = await fakeSlack.waitFor(() => fakeSlack.responsesTo(reply.responseUrl).at(-1), 20_000);
+      const answer = await world.fakeSlack.waitFor(
+        () => world.fakeSlack.responsesTo(reply.responseUrl).at(-1),
+        20_000,
+      );
       expect(JSON.stringify(answer)).toContain('is waiting for an approver in <#C0APPROVALS>');
       expect(await approvalMessageWith('promotion_approve')).toContain(':lock: protected destination');
     } finally {
@@ -293,13 +272,13 @@ describe('protection, decided at every decision', () => {
     const plan = await run('promote Checkout --from Staging --to QA');
     expect(JSON.stringify(plan)).toContain('promotion_run');
     const row = await promotionRow();
-    sim.environment('QA').type = 'PRODUCTION';
-    const clicked = await app.slack.blockAction(
+    world.sim.environment('QA').type = 'PRODUCTION';
+    const clicked = await world.app.slack.blockAction(
       { action_id: 'promotion_run', value: row.id },
       { user: operator },
     );
-    await fakeSlack.waitFor(() =>
-      fakeSlack
+    await world.fakeSlack.waitFor(() =>
+      world.fakeSlack
         .responsesTo(clicked.responseUrl)
         .some((answer) =>
           (answer as Shown).text.includes(
@@ -309,7 +288,7 @@ describe('protection, decided at every decision', () => {
     );
     const moved = await promotionRow();
     expect(moved).toMatchObject({ status: 'pending', protected: true, channel_id: approvals });
-    expect(sim.writes).toHaveLength(0);
+    expect(world.sim.writes).toHaveLength(0);
     expect(await approvalMessageWith('promotion_approve')).toContain(':lock: protected destination');
     await click('promotion_approve', row.id, approver);
     await waitForStatus(row.id, 'succeeded');
@@ -317,15 +296,15 @@ describe('protection, decided at every decision', () => {
 
   it('keeps protecting an environment FLIGHTIQ_PROTECTED_ENVS names, after it is renamed', async () => {
     const strict = await startTestApp({
-      fakeSlack,
-      database,
+      fakeSlack: world.fakeSlack,
+      database: world.database,
       env: {
         FLIGHTIQ_ADMINS: admin,
         FLIGHTIQ_OPERATORS: operator,
         FLIGHTIQ_APPROVERS: approver,
         FLIGHTIQ_APPROVAL_CHANNEL: approvals,
         FLIGHTIQ_PROTECTED_ENVS: 'qa',
-        ...sim.env,
+        ...world.sim.env,
       },
       jobs: { disabled: true },
     });
@@ -335,11 +314,11 @@ describe('protection, decided at every decision', () => {
           user: operator,
         });
         return JSON.stringify(
-          await fakeSlack.waitFor(() => fakeSlack.responsesTo(reply.responseUrl).at(-1), 20_000),
+          await world.fakeSlack.waitFor(() => world.fakeSlack.responsesTo(reply.responseUrl).at(-1), 20_000),
         );
       };
       expect(await ask('QA')).toContain('is waiting for an approver');
-      sim.environment('QA').name = 'Quality';
+      world.sim.environment('QA').name = 'Quality';
       expect(await ask('Quality')).toContain('is waiting for an approver');
       expect((await promotionRow()).protected).toBe(true);
     } finally {
@@ -351,15 +330,15 @@ describe('protection, decided at every decision', () => {
 describe('two-person rule', () => {
   it('with FLIGHTIQ_REQUIRED_APPROVALS=2 runs only once two distinct approvers, not the requester, approved', async () => {
     const twoPerson = await startTestApp({
-      fakeSlack,
-      database,
+      fakeSlack: world.fakeSlack,
+      database: world.database,
       env: {
         FLIGHTIQ_ADMINS: admin,
         FLIGHTIQ_OPERATORS: operator,
         FLIGHTIQ_APPROVERS: `${approver},${secondApprover}`,
         FLIGHTIQ_APPROVAL_CHANNEL: approvals,
         FLIGHTIQ_REQUIRED_APPROVALS: '2',
-        ...sim.env,
+        ...world.sim.env,
       },
       jobs: { disabled: true },
     });
@@ -369,7 +348,7 @@ describe('two-person rule', () => {
       });
       expect(
         JSON.stringify(
-          await fakeSlack.waitFor(() => fakeSlack.responsesTo(reply.responseUrl).at(-1), 20_000),
+          await world.fakeSlack.waitFor(() => world.fakeSlack.responsesTo(reply.responseUrl).at(-1), 20_000),
         ),
       ).toContain('waiting for 2 approvers');
       const { id } = await promotionRow();
@@ -381,8 +360,8 @@ describe('two-person rule', () => {
           { action_id: 'promotion_approve', value: id },
           { user, channel: approvals },
         );
-        return (await fakeSlack.waitFor(
-          () => fakeSlack.responsesTo(clicked.responseUrl).at(-1),
+        return (await world.fakeSlack.waitFor(
+          () => world.fakeSlack.responsesTo(clicked.responseUrl).at(-1),
           15_000,
         )) as Shown;
       };
@@ -393,7 +372,7 @@ describe('two-person rule', () => {
         await approvalMessageWith('Approved by <@U0APPROVER1> (1 of 2); 1 more approver needed'),
       ).toContain('promotion_approve');
       expect((await clickAs(approver)).text).toContain('You have approved this already');
-      expect(sim.writes).toHaveLength(0);
+      expect(world.sim.writes).toHaveLength(0);
       await twoPerson.slack.blockAction(
         { action_id: 'promotion_approve', value: id },
         { user: secondApprover, channel: approvals },
@@ -421,8 +400,8 @@ describe('approval', () => {
       'Only FlightIQ approvers',
     );
     expect((await promotionRow()).status).toBe('pending');
-    expect(sim.writes).toHaveLength(0);
-    const { rows } = await app.service.database.pool.query(
+    expect(world.sim.writes).toHaveLength(0);
+    const { rows } = await world.app.service.database.pool.query(
       "SELECT count(*)::int AS n FROM audit_events WHERE action = 'promotion.approve' AND outcome = 'refused' AND details->>'promotion' = $1",
       [row.id],
     );
@@ -433,7 +412,7 @@ describe('approval', () => {
     const { id } = await requestIntoProduction();
     await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        app.slack.blockAction(
+        world.app.slack.blockAction(
           { action_id: 'promotion_approve', value: id },
           { user: i % 2 ? approver : secondApprover },
         ),
@@ -441,7 +420,7 @@ describe('approval', () => {
     );
     await waitForStatus(id, 'succeeded');
     // 2 flows created, 1 replaced, 3 deployed; 4 variables created, 1 replaced. The backup export is a read.
-    const writes = sim.writes.map(
+    const writes = world.sim.writes.map(
       (w) => `${w.method} ${w.path.replace(/\/(flows|variables)\/[^/]+$/, '/$1/{id}')} ${w.contentType}`,
     );
     const to = `/v1/environments/${production}`;
@@ -450,8 +429,8 @@ describe('approval', () => {
     expect(writes.filter((w) => w.endsWith('flow.deploy+json'))).toHaveLength(3);
     expect(writes.filter((w) => w === `POST ${to}/variables application/json`)).toHaveLength(4);
     expect(writes.filter((w) => w === `PUT ${to}/variables/{id} application/json`)).toHaveLength(1);
-    expect(sim.writes).toHaveLength(11);
-    const { rows } = await app.service.database.pool.query(
+    expect(world.sim.writes).toHaveLength(11);
+    const { rows } = await world.app.service.database.pool.query(
       "SELECT count(*)::int AS n FROM audit_events WHERE action = 'promotion.approve' AND outcome = 'succeeded' AND details->>'promotion' = $1",
       [id],
     );
@@ -474,7 +453,7 @@ describe('approval', () => {
 
     // Variables: the missing ones created with Staging's values, existing ones keep their own, and flow
     // variables belong to Production's flows.
-    const variables = sim.data.collections[production]?.variables ?? [];
+    const variables = world.sim.data.collections[production]?.variables ?? [];
     const named = (name: string) => variables.filter((v) => v.name === name);
     expect(named('greeting')).toMatchObject([
       { context: 'company', dataType: 'string', value: 'Welcome to Example' },
@@ -505,7 +484,7 @@ describe('approval', () => {
     const { id } = await requestIntoProduction();
     await click('promotion_approve', id, approver);
     await waitForStatus(id, 'succeeded');
-    const writes = sim.writes.length;
+    const writes = world.sim.writes.length;
     await approvalMessageWith('*Done.*');
     const { id: again } = await requestIntoProduction();
     expect(again).not.toBe(id);
@@ -515,17 +494,17 @@ describe('approval', () => {
     }
     await click('promotion_approve', again, secondApprover);
     await waitForStatus(again, 'succeeded');
-    expect(sim.writes.length).toBe(writes);
+    expect(world.sim.writes.length).toBe(writes);
     await approvalMessageWith('Nothing to change');
   });
 
   it('refuses to run a plan whose source changed since it was shown', async () => {
     const { id } = await requestIntoProduction();
-    const source = sim.data.collections[staging]?.flows?.find((flow) => flow.id === ids.collect);
+    const source = world.sim.data.collections[staging]?.flows?.find((flow) => flow.id === ids.collect);
     if (source) Object.assign(source, { currentVersion: 8, updatedAt: '2026-11-23T09:00:00.000Z' });
     await click('promotion_approve', id, approver);
     await waitForStatus(id, 'failed');
-    expect(sim.writes).toHaveLength(0);
+    expect(world.sim.writes).toHaveLength(0);
     await approvalMessageWith('changed since this plan was made');
   });
 
@@ -540,7 +519,7 @@ describe('approval', () => {
       );
     }
     expect((await promotionRow()).status).toBe('pending');
-    expect(sim.writes).toHaveLength(0);
+    expect(world.sim.writes).toHaveLength(0);
   });
 
   it('rejects, once, and says who', async () => {
@@ -550,38 +529,38 @@ describe('approval', () => {
     expect((await clickForReply('promotion_approve', id, secondApprover)).text).toContain('already rejected');
     const message = await approvalMessageWith('Rejected by <@U0APPROVER1>');
     expect(message).not.toContain('promotion_approve');
-    expect(sim.writes).toHaveLength(0);
+    expect(world.sim.writes).toHaveLength(0);
   });
 
   it('expires, and the message then says so', async () => {
     const { id } = await requestIntoProduction();
-    await app.service.database.pool.query(
+    await world.app.service.database.pool.query(
       "UPDATE promotions SET expires_at = now() - interval '1 second' WHERE id = $1",
       [id],
     );
-    await app.service.services.promotions.sweep();
+    await world.app.service.services.promotions.sweep();
     expect((await promotionRow()).status).toBe('expired');
     const message = JSON.stringify((await approvalMessage()).blocks);
     expect(message).toContain('*Expired*');
     expect(message).not.toContain('promotion_approve');
     expect((await clickForReply('promotion_approve', id, approver)).text).toContain('already expired');
-    expect(sim.writes).toHaveLength(0);
+    expect(world.sim.writes).toHaveLength(0);
   });
 });
 
 describe('PingOne rate limits and latency during a run', () => {
   it("shows on the card while it waits for PingOne's rate limit, and still writes each change once", async () => {
-    sim.writeLatencyMs = 300;
+    world.sim.writeLatencyMs = 300;
     const { id } = await requestIntoProduction();
     // A 429 means PingOne did nothing: the create is sent again after the wait PingOne asks for.
-    sim.fail(
+    world.sim.fail(
       new RegExp(`/environments/${production}/variables$`),
       { status: 429, retryAfter: '1' },
       { method: 'POST' },
     );
     await click('promotion_approve', id, approver);
     await waitForStatus(id, 'succeeded');
-    const updates = fakeSlack.callsOf('chat.update').map((call) => JSON.stringify(call.args.blocks));
+    const updates = world.fakeSlack.callsOf('chat.update').map((call) => JSON.stringify(call.args.blocks));
     expect(
       updates.some(
         (blocks) =>
@@ -592,8 +571,10 @@ describe('PingOne rate limits and latency during a run', () => {
       ),
     ).toBe(true);
     expect(await approvalMessageWith(':white_check_mark: *Done.*')).not.toContain('rate limit');
-    expect(sim.writes.filter((w) => w.method === 'POST' && w.path.endsWith('/variables'))).toHaveLength(4);
-    expect(sim.writes).toHaveLength(11);
+    expect(world.sim.writes.filter((w) => w.method === 'POST' && w.path.endsWith('/variables'))).toHaveLength(
+      4,
+    );
+    expect(world.sim.writes).toHaveLength(11);
   });
 });
 
@@ -601,10 +582,10 @@ describe('backups', () => {
   it('counts an export as a backup only if it carries the flow graph; otherwise nothing is written', async () => {
     const { id } = await requestIntoProduction();
     // PingOne answers the export with the version record its spec also lists (201, no graph).
-    sim.variants = { ...sim.variants, exportAnswer: 'version-record' };
+    world.sim.variants = { ...world.sim.variants, exportAnswer: 'version-record' };
     await click('promotion_approve', id, approver);
     await waitForStatus(id, 'failed');
-    expect(sim.writes).toHaveLength(0);
+    expect(world.sim.writes).toHaveLength(0);
     const message = await approvalMessageWith('*Failed.*');
     expect(message).toContain(
       'export of \\"Collect address\\" version 2 (answered 201) carries no flow graph, so it cannot serve as a backup to roll back to. Nothing was written.',
@@ -623,21 +604,21 @@ describe('rollback', () => {
     expect(productionFlow('Collect address')?.graphData).not.toEqual(before);
 
     // The requester may ask; nothing is written before approvers decide.
-    const writesAtAsk = sim.writes.length;
+    const writesAtAsk = world.sim.writes.length;
     expect((await clickForReply('promotion_rollback', id, operator)).text).toContain('Rollback asked for');
     const asked = await approvalMessageWith('*Rollback asked for* by <@U0OPERATOR1>');
     expect(asked).toContain('1 more approver needed, none of them <@U0OPERATOR1>');
     expect(asked).toContain('"action_id":"promotion_rollback_approve"');
     expect(asked).not.toContain('"action_id":"promotion_rollback"}');
-    expect(sim.writes.length).toBe(writesAtAsk);
+    expect(world.sim.writes.length).toBe(writesAtAsk);
     expect((await clickForReply('promotion_rollback_approve', id, operator)).text).toContain(
       'Only FlightIQ approvers',
     );
     expect((await clickForReply('promotion_rollback_approve', id, bystander)).text).toContain(
       'Only FlightIQ approvers',
     );
-    expect(sim.writes.length).toBe(writesAtAsk);
-    const writesBefore = sim.writes.length;
+    expect(world.sim.writes.length).toBe(writesAtAsk);
+    const writesBefore = world.sim.writes.length;
     await Promise.all([
       click('promotion_rollback_approve', id, secondApprover),
       click('promotion_rollback_approve', id, approver),
@@ -645,7 +626,7 @@ describe('rollback', () => {
     await waitForStatus(id, 'rolled_back');
     expect(productionFlow('Collect address')?.graphData).toEqual(before);
     // The flow put back and deployed; then, last change first, the variable it changed restored and the 3 it created removed.
-    expect(sim.writes.slice(writesBefore).map((w) => w.method)).toEqual([
+    expect(world.sim.writes.slice(writesBefore).map((w) => w.method)).toEqual([
       'PUT',
       'POST',
       'PUT',
@@ -653,7 +634,7 @@ describe('rollback', () => {
       'DELETE',
       'DELETE',
     ]);
-    const variables = sim.data.collections[production]?.variables ?? [];
+    const variables = world.sim.data.collections[production]?.variables ?? [];
     expect(
       variables
         .map((v) => v.name)
@@ -678,7 +659,7 @@ describe('rollback', () => {
     await click('promotion_approve', id, approver);
     await waitForStatus(id, 'succeeded');
     await approvalMessageWith('*Done.*');
-    const writes = sim.writes.length;
+    const writes = world.sim.writes.length;
     await clickForReply('promotion_rollback', id, approver);
     expect((await clickForReply('promotion_rollback_approve', id, approver)).text).toContain(
       'You asked for this rollback, so another approver must decide on it.',
@@ -687,7 +668,7 @@ describe('rollback', () => {
     const message = await approvalMessageWith('Rollback is offered until');
     expect(message).not.toContain('Rollback asked for');
     expect((await promotionRow()).status).toBe('succeeded');
-    expect(sim.writes.length).toBe(writes);
+    expect(world.sim.writes.length).toBe(writes);
   });
 
   it('refuses a rollback that would lose a later change, naming the flow and the versions', async () => {
@@ -696,19 +677,20 @@ describe('rollback', () => {
     await waitForStatus(first, 'succeeded');
     await approvalMessageWith('*Done.*');
     // A hotfix to "Collect address" in Staging, promoted on top: Production's flow moves on.
-    sim.editFlow(staging, ids.collect, { description: 'hotfix' });
+    world.sim.editFlow(staging, ids.collect, { description: 'hotfix' });
     const { id: second } = await requestIntoProduction();
     await click('promotion_approve', second, secondApprover);
     await waitForStatus(second, 'succeeded');
-    const writes = sim.writes.length;
+    const writes = world.sim.writes.length;
     const answer = await clickForReply('promotion_rollback', first, approver);
     expect(answer.text).toContain(
       "Not rolled back, and nothing was written: Production's Collect address is at version 4; this promotion wrote version 3; rolling back would lose version 4.",
     );
-    expect(sim.writes.length).toBe(writes);
-    const { rows } = await app.service.database.pool.query('SELECT status FROM promotions WHERE id = $1', [
-      first,
-    ]);
+    expect(world.sim.writes.length).toBe(writes);
+    const { rows } = await world.app.service.database.pool.query(
+      'SELECT status FROM promotions WHERE id = $1',
+      [first],
+    );
     expect(rows[0].status).toBe('succeeded');
     expect(productionFlow('Collect address')?.description).toBe('hotfix');
   });
@@ -718,14 +700,14 @@ describe('rollback', () => {
     await click('promotion_approve', id, approver);
     await waitForStatus(id, 'succeeded');
     expect(await approvalMessageWith('*Done.*')).toContain('"action_id":"promotion_rollback"');
-    await app.service.database.pool.query(
+    await world.app.service.database.pool.query(
       "UPDATE promotions SET finished_at = now() - interval '8 days' WHERE id = $1",
       [id],
     );
     expect((await clickForReply('promotion_rollback', id, approver)).text).toContain(
       'Rollback is no longer offered for this promotion',
     );
-    const listed = JSON.stringify((await app.service.services.promotions.find(id))?.rollbackUntil);
+    const listed = JSON.stringify((await world.app.service.services.promotions.find(id))?.rollbackUntil);
     expect(listed).toBe('null');
   });
 
@@ -738,7 +720,7 @@ describe('rollback', () => {
     // QA had none of the flows: created ones stay with their own variables; the others it created go.
     await click('promotion_rollback', row.id, operator);
     await waitForStatus(row.id, 'rolled_back');
-    expect(sim.data.collections[qa]?.variables?.map((v) => v.name).sort()).toEqual([
+    expect(world.sim.data.collections[qa]?.variables?.map((v) => v.name).sort()).toEqual([
       'lookupTimeout',
       'retries',
       'smtpPassword',
@@ -758,7 +740,7 @@ describe('into an unprotected environment', () => {
     );
     await click('promotion_run', row.id, operator);
     await waitForStatus(row.id, 'succeeded');
-    expect(sim.data.collections[qa]?.flows?.map((flow) => flow.name).sort()).toEqual([
+    expect(world.sim.data.collections[qa]?.flows?.map((flow) => flow.name).sort()).toEqual([
       'Checkout',
       'Collect address',
       'Validate address',
@@ -771,16 +753,16 @@ describe('into an unprotected environment', () => {
     expect(listed).toContain('*Checkout* Staging → QA');
     expect(listed).toContain('pending');
     expect(JSON.stringify(await run('promotions recent', bystander))).toContain('*Checkout* Staging → QA');
-    expect(fakeSlack.refusals).toEqual([]);
+    expect(world.fakeSlack.refusals).toEqual([]);
   });
 });
 
 describe('App Home', () => {
   async function home(user: string): Promise<string> {
-    const before = fakeSlack.callsOf('views.publish').length;
-    await app.slack.event({ type: 'app_home_opened', user, tab: 'home', channel: 'D0HOME' });
-    const call = await fakeSlack.waitFor(() =>
-      fakeSlack
+    const before = world.fakeSlack.callsOf('views.publish').length;
+    await world.app.slack.event({ type: 'app_home_opened', user, tab: 'home', channel: 'D0HOME' });
+    const call = await world.fakeSlack.waitFor(() =>
+      world.fakeSlack
         .callsOf('views.publish')
         .slice(before)
         .find((c) => c.args.user_id === user),
@@ -807,36 +789,36 @@ describe('App Home', () => {
     expect(adminHome).not.toContain('promotion_approve');
 
     // Approving from the Home tab (no response URL) runs it once and refreshes the tab.
-    const publishes = fakeSlack.callsOf('views.publish').length;
-    await app.slack.homeAction({ action_id: 'promotion_approve', value: id }, { user: approver });
+    const publishes = world.fakeSlack.callsOf('views.publish').length;
+    await world.app.slack.homeAction({ action_id: 'promotion_approve', value: id }, { user: approver });
     await waitForStatus(id, 'succeeded');
-    await fakeSlack.waitFor(() => fakeSlack.callsOf('views.publish').length > publishes);
+    await world.fakeSlack.waitFor(() => world.fakeSlack.callsOf('views.publish').length > publishes);
     await approvalMessageWith('Approved by <@U0APPROVER1>');
   });
 
   it('refuses a non-admin the tenant form from Home, and opens it for an admin', async () => {
-    const tenant = (await app.service.services.tenants.list())[0];
+    const tenant = (await world.app.service.services.tenants.list())[0];
     const click = (user: string, actionId: string) =>
-      app.slack.homeAction({ action_id: actionId, value: tenant?.id }, { user });
-    const opened = fakeSlack.callsOf('views.open').length;
+      world.app.slack.homeAction({ action_id: actionId, value: tenant?.id }, { user });
+    const opened = world.fakeSlack.callsOf('views.open').length;
     await click(operator, 'home_tenant_edit');
-    const refused = await fakeSlack.waitFor(() => fakeSlack.callsOf('views.open')[opened]);
+    const refused = await world.fakeSlack.waitFor(() => world.fakeSlack.callsOf('views.open')[opened]);
     expect(JSON.stringify(refused.args.view)).toContain('Only FlightIQ admins');
     // The modal opens at once ("Loading…") and the form replaces it once the tenant is read.
-    const updates = fakeSlack.callsOf('views.update').length;
+    const updates = world.fakeSlack.callsOf('views.update').length;
     await click(admin, 'home_tenant_edit');
-    const loading = await fakeSlack.waitFor(() => fakeSlack.callsOf('views.open')[opened + 1]);
+    const loading = await world.fakeSlack.waitFor(() => world.fakeSlack.callsOf('views.open')[opened + 1]);
     expect(JSON.stringify(loading.args.view)).toContain('Loading');
-    const form = await fakeSlack.waitFor(() => fakeSlack.callsOf('views.update')[updates]);
+    const form = await world.fakeSlack.waitFor(() => world.fakeSlack.callsOf('views.update')[updates]);
     expect(JSON.stringify(form.args.view)).toContain('"callback_id":"tenant_form"');
     expect(JSON.stringify(form.args.view)).toContain('Acme');
   });
 
   it('tells the person in their messages when Slack let the Home click expire', async () => {
-    const posted = fakeSlack.callsOf('chat.postMessage').length;
-    fakeSlack.failNext('views.open', { error: 'expired_trigger_id' });
-    await app.slack.homeAction({ action_id: 'home_tenant_add' }, { user: admin });
-    const told = await fakeSlack.waitFor(() => fakeSlack.callsOf('chat.postMessage')[posted]);
+    const posted = world.fakeSlack.callsOf('chat.postMessage').length;
+    world.fakeSlack.failNext('views.open', { error: 'expired_trigger_id' });
+    await world.app.slack.homeAction({ action_id: 'home_tenant_add' }, { user: admin });
+    const told = await world.fakeSlack.waitFor(() => world.fakeSlack.callsOf('chat.postMessage')[posted]);
     expect(told.args.channel).toBe(`D${admin.slice(1)}`);
     expect(told.args.text).toContain('Slack closed the window for opening the form');
   });

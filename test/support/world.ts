@@ -1,0 +1,108 @@
+import type pg from 'pg';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import type { SubcommandHandler } from '../../src/slack/listeners/commands/flightiq.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+import { FakeSlack, type SlackUser } from './fake-slack.js';
+import { defaultVariants, PingOneSimulator } from './pingone-simulator.js';
+import { seedPromotionData } from './promotion-fixtures.js';
+import { addSimulatorTenant } from './simulator-tenant.js';
+import { startTestApp, type TestApp, type TestAppOptions } from './test-app.js';
+
+/**
+ * The world an end-to-end test runs in: the fake Slack, the PingOne simulator, a database of its own
+ * and the real app, started once for a test file and stopped after it. `useWorld` registers the
+ * hooks; the returned object is filled in once they have run.
+ *
+ * Before each test, when `fresh` says so, the world is put back as it started: the simulator's data
+ * as seeded (with the promotion fixtures when asked), no faults or latency left over, the named
+ * tables emptied, and the simulator's worker app added as the tenant named.
+ */
+export interface WorldOptions {
+  /** Slack users the fake knows, by ID (flags such as `is_restricted` for a guest). */
+  users?: Record<string, Omit<SlackUser, 'id'>>;
+  /** Settings for the app; a function gets the simulator to point the app at it. */
+  env?: Record<string, string> | ((sim: PingOneSimulator) => Record<string, string>);
+  jobs?: TestAppOptions['jobs'];
+  handlers?: Record<string, SubcommandHandler>;
+  /** No PingOne simulator (tests that never reach PingOne). */
+  withoutSimulator?: boolean;
+  fresh?: {
+    /** Seed Staging, Production and QA with the promotion fixtures. */
+    promotions?: boolean;
+    /** Tables emptied (promotions before tenants: it refers to them). */
+    tables?: string[];
+    /** Add the simulator's first worker app as a tenant of this name (its ID in `world.tenantId`). */
+    tenant?: string;
+  };
+  /** The admin who adds `fresh.tenant`. */
+  admin?: string;
+}
+
+export interface World {
+  fakeSlack: FakeSlack;
+  sim: PingOneSimulator;
+  database: TestDatabase;
+  app: TestApp;
+  /** The app's own pool, for assertions on what it wrote. */
+  readonly db: pg.Pool;
+  /** The tenant added before each test (`fresh.tenant`). */
+  tenantId: string;
+}
+
+export function useWorld(options: WorldOptions = {}): World {
+  const world = {} as World;
+  // A test may restart the app (`world.app = await startTestApp(…)`): the pool follows it.
+  Object.defineProperty(world, 'db', { get: () => world.app.service.database.pool });
+  let seed = '';
+  beforeAll(async () => {
+    world.fakeSlack = await FakeSlack.start();
+    for (const [id, flags] of Object.entries(options.users ?? {}))
+      world.fakeSlack.users.set(id, { id, ...flags });
+    if (!options.withoutSimulator) {
+      world.sim = await PingOneSimulator.start();
+      seed = JSON.stringify(world.sim.data);
+    }
+    world.database = await createTestDatabase();
+    const env = typeof options.env === 'function' ? options.env(world.sim) : (options.env ?? {});
+    world.app = await startTestApp({
+      fakeSlack: world.fakeSlack,
+      database: world.database,
+      env: { ...(world.sim ? world.sim.env : {}), ...env },
+      ...(options.jobs ? { jobs: options.jobs } : {}),
+      ...(options.handlers ? { handlers: options.handlers } : {}),
+    });
+  });
+
+  afterAll(async () => {
+    await world.app?.stop();
+    await world.database?.drop();
+    await world.sim?.stop();
+    await world.fakeSlack?.stop();
+  });
+
+  const fresh = options.fresh;
+  if (fresh) {
+    beforeEach(async () => {
+      const { sim } = world;
+      if (sim) {
+        sim.data = JSON.parse(seed);
+        sim.variants = { ...defaultVariants };
+        sim.latencyMs = 0;
+        sim.writeLatencyMs = 0;
+        sim.pageSize = undefined;
+        sim.clearFaults();
+        sim.writes.length = 0;
+        if (fresh.promotions) seedPromotionData(sim);
+      }
+      for (const table of fresh.tables ?? []) await world.db.query(`DELETE FROM ${table}`);
+      if (fresh.tenant) {
+        const tenant = await addSimulatorTenant(world.app.service.services, sim, {
+          name: fresh.tenant,
+          admin: options.admin ?? 'U0ADMIN0001',
+        });
+        world.tenantId = tenant.id;
+      }
+    });
+  }
+  return world;
+}
