@@ -1,21 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { FakeSlack } from '../support/fake-slack.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useWorld } from '../support/world.js';
 
 const admin = 'U0ADMIN0001';
 const member = 'U0MEMBER001';
 
-let fakeSlack: FakeSlack;
-let database: TestDatabase;
-let app: TestApp;
+const world = useWorld({
+  users: { [member]: {} },
+  env: { FLIGHTIQ_ADMINS: admin },
+  withoutSimulator: true,
+});
 
+// One tenant (with a canary secret) for the whole file, so the trail has an event to show.
 beforeAll(async () => {
-  fakeSlack = await FakeSlack.start();
-  fakeSlack.users.set(member, { id: member });
-  database = await createTestDatabase();
-  app = await startTestApp({ fakeSlack, database, env: { FLIGHTIQ_ADMINS: admin } });
-  await app.service.services.tenants.add(
+  await world.app.service.services.tenants.add(
     { userId: admin },
     {
       name: 'Acme',
@@ -28,17 +25,14 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await app?.stop();
-  await database?.drop();
-  await fakeSlack?.stop();
-});
-
 async function run(text: string, user: string) {
-  const reply = await app.slack.command(text, { user });
+  const reply = await world.app.slack.command(text, { user });
   return {
     reply,
-    shown: (await fakeSlack.waitFor(() => fakeSlack.responsesTo(reply.responseUrl).at(-1), 10_000)) as {
+    shown: (await world.fakeSlack.waitFor(
+      () => world.fakeSlack.responsesTo(reply.responseUrl).at(-1),
+      10_000,
+    )) as {
       text: string;
       blocks: { type: string; elements?: { action_id: string; value: string }[] }[];
     },
@@ -55,31 +49,40 @@ describe('/flightiq audit', () => {
     expect(text).toContain('Acme');
 
     const csvButton = shown.blocks.find((b) => b.type === 'actions')?.elements?.[0];
-    const click = await app.slack.blockAction(
+    const click = await world.app.slack.blockAction(
       { action_id: 'audit_csv', value: csvButton?.value ?? '' },
       { user: admin },
     );
-    const sent = await fakeSlack.waitFor(() => fakeSlack.responsesTo(click.responseUrl).at(-1), 10_000);
+    const sent = await world.fakeSlack.waitFor(
+      () => world.fakeSlack.responsesTo(click.responseUrl).at(-1),
+      10_000,
+    );
     expect(JSON.stringify(sent)).toContain('to you in a direct message');
-    const file = fakeSlack.files.at(-1);
+    const file = world.fakeSlack.files.at(-1);
     expect(file?.channel).toBe('D0ADMIN0001');
     expect(file?.content.split('\n')[0]).toBe('Time,Slack user,Team,Action,Tenant,Outcome,Details');
     expect(file?.content).toContain(',U0ADMIN0001,');
     const everything =
-      JSON.stringify(fakeSlack.calls) +
-      JSON.stringify(fakeSlack.responses) +
-      JSON.stringify(fakeSlack.files) +
-      app.logs.join('\n');
+      JSON.stringify(world.fakeSlack.calls) +
+      JSON.stringify(world.fakeSlack.responses) +
+      JSON.stringify(world.fakeSlack.files) +
+      world.app.logs.join('\n');
     expect(everything).not.toContain('audit-canary-secret-9f8e7d6c');
   });
 
   it('refuses everyone else, and audits the attempt', async () => {
     const { shown } = await run('audit', member);
     expect(shown.text).toContain('Only FlightIQ admins can read the audit trail');
-    const click = await app.slack.blockAction({ action_id: 'audit_csv', value: 'latest' }, { user: member });
-    const refused = await fakeSlack.waitFor(() => fakeSlack.responsesTo(click.responseUrl).at(-1), 10_000);
+    const click = await world.app.slack.blockAction(
+      { action_id: 'audit_csv', value: 'latest' },
+      { user: member },
+    );
+    const refused = await world.fakeSlack.waitFor(
+      () => world.fakeSlack.responsesTo(click.responseUrl).at(-1),
+      10_000,
+    );
     expect(JSON.stringify(refused)).toContain('Only FlightIQ admins');
-    const { rows } = await app.service.database.pool.query(
+    const { rows } = await world.app.service.database.pool.query(
       "SELECT count(*)::int AS n FROM audit_events WHERE actor_id = $1 AND outcome = 'refused' AND action LIKE 'audit.%'",
       [member],
     );
@@ -87,7 +90,7 @@ describe('/flightiq audit', () => {
   });
 
   it('explains a bad count', async () => {
-    const reply = await app.slack.command('audit lots', { user: admin });
+    const reply = await world.app.slack.command('audit lots', { user: admin });
     expect(reply.text).toContain('a whole number from 1 to 50');
   });
 });

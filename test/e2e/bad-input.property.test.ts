@@ -1,9 +1,7 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { FakeSlack } from '../support/fake-slack.js';
+import { describe, expect, it } from 'vitest';
 import { openTenantForm, submitTenantForm, validTenant } from '../support/tenant-form.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { useWorld } from '../support/world.js';
 
 /**
  * Random command text and random tenant form submissions, through the real HTTP receiver: every one
@@ -12,25 +10,10 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
  */
 
 const admin = 'U0ADMIN0001';
-let fakeSlack: FakeSlack;
-let database: TestDatabase;
-let app: TestApp;
-
-beforeAll(async () => {
-  fakeSlack = await FakeSlack.start();
-  database = await createTestDatabase();
-  app = await startTestApp({
-    fakeSlack,
-    database,
-    env: { FLIGHTIQ_ADMINS: admin },
-    jobs: { disabled: true },
-  });
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await database?.drop();
-  await fakeSlack?.stop();
+const world = useWorld({
+  withoutSimulator: true,
+  env: { FLIGHTIQ_ADMINS: admin },
+  jobs: { disabled: true },
 });
 
 const text = fc.oneof(
@@ -46,32 +29,32 @@ describe('random input through Slack', () => {
         fc.constantFrom('', 'list ', 'promote ', 'tenant ', 'audit ', 'envs ', 'test ', 'promotions '),
         text,
         async (prefix, tail) => {
-          const reply = await app.slack.command(`${prefix}${tail}`, { user: admin });
+          const reply = await world.app.slack.command(`${prefix}${tail}`, { user: admin });
           expect(reply.status).toBe(200);
           await new Promise((r) => setTimeout(r, 20));
-          const said = reply.text + JSON.stringify(fakeSlack.responsesTo(reply.responseUrl));
+          const said = reply.text + JSON.stringify(world.fakeSlack.responsesTo(reply.responseUrl));
           expect(said).not.toContain('failed to do that');
         },
       ),
       { numRuns: 60 },
     );
-    expect(app.logs.filter((line) => line.includes('"request failed"'))).toEqual([]);
+    expect(world.app.logs.filter((line) => line.includes('"request failed"'))).toEqual([]);
   });
 
   it('every tenant form submission saves the whole tenant or nothing, with an inline error per bad field', async () => {
-    const { view: form } = await openTenantForm(app.slack, fakeSlack, 'tenant add', admin);
+    const { view: form } = await openTenantForm(world.app.slack, world.fakeSlack, 'tenant add', admin);
     await fc.assert(
       fc.asyncProperty(text, text, text, text, async (name, environmentId, clientId, clientSecret) => {
-        const before = await app.service.database.pool.query('SELECT count(*)::int AS n FROM tenants');
+        const before = await world.app.service.database.pool.query('SELECT count(*)::int AS n FROM tenants');
         const reply = await submitTenantForm(
-          app.slack,
+          world.app.slack,
           form,
           { ...validTenant, name, environmentId, clientId, clientSecret },
           admin,
           false,
         );
         expect(reply.status).toBe(200);
-        const after = await app.service.database.pool.query('SELECT count(*)::int AS n FROM tenants');
+        const after = await world.app.service.database.pool.query('SELECT count(*)::int AS n FROM tenants');
         if (reply.body?.response_action === 'errors') {
           expect(after.rows[0].n).toBe(before.rows[0].n);
           for (const message of Object.values(reply.body.errors as Record<string, string>)) {
@@ -79,7 +62,7 @@ describe('random input through Slack', () => {
           }
         } else {
           // Saved: the whole tenant, name as typed (trimmed), secret sealed.
-          const { rows } = await app.service.database.pool.query(
+          const { rows } = await world.app.service.database.pool.query(
             'SELECT name, secret_ciphertext FROM tenants WHERE name = $1',
             [name.trim()],
           );

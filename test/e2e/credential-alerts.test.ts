@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, needsPostgres, type TestDatabase } from '../support/database.js';
-import { FakeSlack, type SlackCall } from '../support/fake-slack.js';
-import { PingOneSimulator } from '../support/pingone-simulator.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { needsPostgres } from '../support/database.js';
+import type { SlackCall } from '../support/fake-slack.js';
 import { addSimulatorTenant } from '../support/simulator-tenant.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startTestApp } from '../support/test-app.js';
+import { useWorld } from '../support/world.js';
 
 const admin = 'U0ADMIN0001';
 const member = 'U0MEMBER001';
@@ -11,62 +11,44 @@ const alerts = 'C0ALERTS01';
 const staging = 'bb22bb22-0000-4000-8000-000000000002';
 const goodSecret = 'sim-secret-0123456789abcdefghijklmnopqrstuvwxyzABCDEF';
 
-let fakeSlack: FakeSlack;
-let database: TestDatabase;
-let sim: PingOneSimulator;
-let app: TestApp;
-let seed: string;
-let tenantId: string;
-
 const env = () => ({
   FLIGHTIQ_ADMINS: admin,
   FLIGHTIQ_ALERT_CHANNEL: alerts,
   // An hour-long slot keeps the minute cron tick from adding checks of its own during a test.
   FLIGHTIQ_CHECK_INTERVAL: '1h',
-  ...sim.env,
+  ...world.sim.env,
 });
 
-beforeAll(async () => {
-  fakeSlack = await FakeSlack.start();
-  fakeSlack.users.set(member, { id: member });
-  sim = await PingOneSimulator.start();
-  seed = JSON.stringify(sim.data);
-  database = await createTestDatabase();
-  app = await startTestApp({ fakeSlack, database, env: env(), jobs: { pollingIntervalSeconds: 0.5 } });
+const world = useWorld({
+  users: { [member]: {} },
+  env,
+  jobs: { pollingIntervalSeconds: 0.5 },
+  fresh: { tables: ['tenants'], tenant: 'Acme' },
+  admin,
 });
 
-afterAll(async () => {
-  await app?.stop();
-  await database?.drop();
-  await sim?.stop();
-  await fakeSlack?.stop();
-});
-
-beforeEach(async () => {
-  sim.data = JSON.parse(seed);
-  sim.clearFaults();
-  fakeSlack.missingChannels.clear();
-  await app.service.database.pool.query('DELETE FROM tenants');
-  tenantId = await addTenant('Acme');
-  fakeSlack.calls.length = 0;
+beforeEach(() => {
+  world.fakeSlack.missingChannels.clear();
+  world.fakeSlack.calls.length = 0;
 });
 
 async function addTenant(name: string, clientIndex = 0): Promise<string> {
-  return (await addSimulatorTenant(app.service.services, sim, { name, admin, clientIndex })).id;
+  return (await addSimulatorTenant(world.app.service.services, world.sim, { name, admin, clientIndex })).id;
 }
 
-const check = () => app.service.services.monitor.checkTenant(tenantId);
+const check = () => world.app.service.services.monitor.checkTenant(world.tenantId);
 
 function alertPosts(): SlackCall[] {
-  return fakeSlack
+  return world.fakeSlack
     .callsOf('chat.postMessage')
     .filter((call) => call.args.channel === alerts && !call.args.thread_ts);
 }
 
 async function health() {
-  const { rows } = await app.service.database.pool.query('SELECT * FROM tenant_health WHERE tenant_id = $1', [
-    tenantId,
-  ]);
+  const { rows } = await world.app.service.database.pool.query(
+    'SELECT * FROM tenant_health WHERE tenant_id = $1',
+    [world.tenantId],
+  );
   return rows[0] as { state: string; cause_code: string | null; alert_ts: string | null } | undefined;
 }
 
@@ -76,7 +58,7 @@ describe('credential alerts', () => {
     expect((await health())?.state).toBe('healthy');
     expect(alertPosts()).toHaveLength(0);
 
-    sim.app().clientSecret = 'rotated-in-pingone';
+    world.sim.app().clientSecret = 'rotated-in-pingone';
     for (let i = 0; i < 11; i++) await check();
     expect(alertPosts()).toHaveLength(1);
     const alert = JSON.stringify(alertPosts()[0]?.args);
@@ -84,88 +66,95 @@ describe('credential alerts', () => {
     expect(alert).toContain('PingOne refused the worker app credentials');
     expect(alert).toContain('The client ID and secret are correct');
     expect(alert).toContain('"action_id":"alert_test_again"');
-    expect(fakeSlack.callsOf('chat.update').filter((call) => call.args.channel === alerts)).toHaveLength(10);
+    expect(
+      world.fakeSlack.callsOf('chat.update').filter((call) => call.args.channel === alerts),
+    ).toHaveLength(10);
     const failing = await health();
     expect(failing).toMatchObject({ state: 'failing', cause_code: 'client_authentication_failed' });
 
-    sim.app().clientSecret = goodSecret;
+    world.sim.app().clientSecret = goodSecret;
     await check();
-    const thread = fakeSlack
+    const thread = world.fakeSlack
       .callsOf('chat.postMessage')
       .filter((call) => call.args.thread_ts === failing?.alert_ts);
     expect(thread).toHaveLength(1);
     expect(String(thread[0]?.args.text)).toContain('Recovered: tenant Acme');
-    const resolved = fakeSlack.message(alerts, failing?.alert_ts ?? '');
+    const resolved = world.fakeSlack.message(alerts, failing?.alert_ts ?? '');
     expect(JSON.stringify(resolved)).toContain('*Resolved:*');
     expect(JSON.stringify(resolved)).not.toContain('alert_test_again');
     expect((await health())?.state).toBe('healthy');
 
-    const everything = JSON.stringify(fakeSlack.calls) + app.logs.join('\n');
+    const everything = JSON.stringify(world.fakeSlack.calls) + world.app.logs.join('\n');
     for (const secret of [goodSecret, 'rotated-in-pingone']) expect(everything).not.toContain(secret);
   });
 
   it('updates the same alert when the cause changes', async () => {
-    sim.app().clientSecret = 'rotated-in-pingone';
+    world.sim.app().clientSecret = 'rotated-in-pingone';
     await check();
-    sim.app().clientSecret = goodSecret;
-    sim.app().grantTypes = [];
+    world.sim.app().clientSecret = goodSecret;
+    world.sim.app().grantTypes = [];
     await check();
     expect(alertPosts()).toHaveLength(1);
     const { alert_ts: ts } = (await health()) ?? {};
     expect((await health())?.cause_code).toBe('grant_not_enabled');
-    expect(JSON.stringify(fakeSlack.message(alerts, ts ?? ''))).toContain(
+    expect(JSON.stringify(world.fakeSlack.message(alerts, ts ?? ''))).toContain(
       'may not use the client credentials grant',
     );
   });
 
   it('keeps the failure when the alert channel is missing, says so in the log, and posts once it works', async () => {
-    fakeSlack.missingChannels.add(alerts);
-    sim.app().clientSecret = 'rotated-in-pingone';
+    world.fakeSlack.missingChannels.add(alerts);
+    world.sim.app().clientSecret = 'rotated-in-pingone';
     await check();
     expect(await health()).toMatchObject({ state: 'failing', alert_ts: null });
-    expect(app.logs.some((line) => line.includes('could not post the credential alert'))).toBe(true);
-    fakeSlack.missingChannels.delete(alerts);
+    expect(world.app.logs.some((line) => line.includes('could not post the credential alert'))).toBe(true);
+    world.fakeSlack.missingChannels.delete(alerts);
     await check();
     await check();
     // The first attempt was refused (channel_not_found); the next check posted it; the third updated it.
     expect(alertPosts()).toHaveLength(2);
-    expect(fakeSlack.refusals.filter((r) => r.method === 'chat.postMessage').map((r) => r.error)).toContain(
-      'channel_not_found',
-    );
+    expect(
+      world.fakeSlack.refusals.filter((r) => r.method === 'chat.postMessage').map((r) => r.error),
+    ).toContain('channel_not_found');
     expect((await health())?.alert_ts).not.toBeNull();
-    expect(fakeSlack.callsOf('chat.update').filter((c) => c.args.channel === alerts)).toHaveLength(1);
+    expect(world.fakeSlack.callsOf('chat.update').filter((c) => c.args.channel === alerts)).toHaveLength(1);
   });
 
   it('survives Slack failing or rate limiting the alert post: logged, kept, posted at the next check', async () => {
-    sim.app().clientSecret = 'rotated-in-pingone';
-    fakeSlack.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
+    world.sim.app().clientSecret = 'rotated-in-pingone';
+    world.fakeSlack.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
     await check();
     expect(await health()).toMatchObject({ state: 'failing', alert_ts: null });
-    fakeSlack.failNext('chat.postMessage', { status: 500 });
+    world.fakeSlack.failNext('chat.postMessage', { status: 500 });
     await check();
     expect((await health())?.alert_ts).toBeNull();
     await check();
     expect((await health())?.alert_ts).not.toBeNull();
     expect(
-      app.logs.filter((line) => line.includes('could not post the credential alert')).length,
+      world.app.logs.filter((line) => line.includes('could not post the credential alert')).length,
     ).toBeGreaterThanOrEqual(2);
-    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${world.app.url}/healthz`)).status).toBe(200);
   });
 
   it('does not hold up access checks while an alert waits out a rate limit', async () => {
-    sim.app().clientSecret = 'rotated-in-pingone';
-    fakeSlack.failNext('chat.postMessage', { status: 429, retryAfter: 6 });
+    world.sim.app().clientSecret = 'rotated-in-pingone';
+    world.fakeSlack.failNext('chat.postMessage', { status: 429, retryAfter: 6 });
     const checking = check();
-    const limited = await fakeSlack.waitFor(() =>
-      fakeSlack.calls.find((call) => call.method === 'chat.postMessage' && call.args.channel === alerts),
+    const limited = await world.fakeSlack.waitFor(() =>
+      world.fakeSlack.calls.find(
+        (call) => call.method === 'chat.postMessage' && call.args.channel === alerts,
+      ),
     );
     // Someone not looked up before: their access check needs users.info while the alert is paused.
     const newcomer = 'U0NEWCOMER1';
-    fakeSlack.users.set(newcomer, { id: newcomer });
-    const reply = await app.slack.command('tenant list', { user: newcomer });
-    const answer = await fakeSlack.waitFor(() => fakeSlack.responsesTo(reply.responseUrl).at(-1), 15_000);
+    world.fakeSlack.users.set(newcomer, { id: newcomer });
+    const reply = await world.app.slack.command('tenant list', { user: newcomer });
+    const answer = await world.fakeSlack.waitFor(
+      () => world.fakeSlack.responsesTo(reply.responseUrl).at(-1),
+      15_000,
+    );
     expect(JSON.stringify(answer)).toContain('Acme');
-    const lookup = fakeSlack.calls.find(
+    const lookup = world.fakeSlack.calls.find(
       (call) => call.method === 'users.info' && call.args.user === newcomer,
     );
     expect(lookup).toBeDefined();
@@ -176,7 +165,7 @@ describe('credential alerts', () => {
   it('posts a burst of certificate warnings at most one a second into the channel', async () => {
     const soon = new Date(Date.now() + 10 * 86_400_000).toISOString();
     for (const n of [1, 2, 3]) {
-      sim.data.collections[staging]?.certificates?.push({
+      world.sim.data.collections[staging]?.certificates?.push({
         id: `77777777-0000-4000-8000-00000000010${n}`,
         name: `Burst ${n}`,
         subjectDN: `CN=burst${n}.example.com`,
@@ -193,24 +182,24 @@ describe('credential alerts', () => {
   }, 20_000);
 
   it('feeds failures seen by /flightiq test into the same state', async () => {
-    sim.app().clientSecret = 'rotated-in-pingone';
-    const reply = await app.slack.command('test', { user: member });
-    await fakeSlack.waitFor(() => fakeSlack.responsesTo(reply.responseUrl).at(-1), 15_000);
+    world.sim.app().clientSecret = 'rotated-in-pingone';
+    const reply = await world.app.slack.command('test', { user: member });
+    await world.fakeSlack.waitFor(() => world.fakeSlack.responsesTo(reply.responseUrl).at(-1), 15_000);
     expect(alertPosts()).toHaveLength(1);
     await check();
     expect(alertPosts()).toHaveLength(1);
   });
 
   it('"Test again" runs the checklist for the clicker and resolves a fixed tenant', async () => {
-    sim.app().clientSecret = 'rotated-in-pingone';
+    world.sim.app().clientSecret = 'rotated-in-pingone';
     await check();
-    sim.app().clientSecret = goodSecret;
-    const reply = await app.slack.blockAction(
-      { action_id: 'alert_test_again', value: tenantId },
+    world.sim.app().clientSecret = goodSecret;
+    const reply = await world.app.slack.blockAction(
+      { action_id: 'alert_test_again', value: world.tenantId },
       { user: member, channel: alerts },
     );
-    const answer = await fakeSlack.waitFor(() => {
-      const posts = fakeSlack.responsesTo(reply.responseUrl);
+    const answer = await world.fakeSlack.waitFor(() => {
+      const posts = world.fakeSlack.responsesTo(reply.responseUrl);
       return posts.length >= 2 && posts.at(-1);
     }, 15_000);
     expect(JSON.stringify(answer)).toContain('*Passed.*');
@@ -219,7 +208,7 @@ describe('credential alerts', () => {
 
   it('warns once about a certificate that expires soon', async () => {
     const soon = new Date(Date.now() + 10 * 86_400_000).toISOString();
-    sim.data.collections[staging]?.certificates?.push({
+    world.sim.data.collections[staging]?.certificates?.push({
       id: '77777777-0000-4000-8000-000000000003',
       name: 'SAML encryption',
       subjectDN: 'CN=sso.example.com',
@@ -235,13 +224,13 @@ describe('credential alerts', () => {
 
   it('cannot ping the channel through a tenant name: "<!channel> Acme" is escaped in the alert and the recovery', async () => {
     const named = await addTenant('<!channel> Acme', 1);
-    const checkNamed = () => app.service.services.monitor.checkTenant(named);
-    const worker = sim.app(sim.data.applications[1]?.clientId);
+    const checkNamed = () => world.app.service.services.monitor.checkTenant(named);
+    const worker = world.sim.app(world.sim.data.applications[1]?.clientId);
     worker.clientSecret = 'rotated-in-pingone';
     await checkNamed();
     worker.clientSecret = 'sim-post-secret-ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210';
     await checkNamed();
-    const sent = fakeSlack.calls.filter(
+    const sent = world.fakeSlack.calls.filter(
       (call) => call.method === 'chat.postMessage' || call.method === 'chat.update',
     );
     expect(sent.length).toBeGreaterThanOrEqual(2);
@@ -250,17 +239,17 @@ describe('credential alerts', () => {
   });
 
   it('makes one PingOne call a check, and reads certificates and keys only every few hours', async () => {
-    const before = sim.requests.length;
+    const before = world.sim.requests.length;
     await check();
-    const first = sim.requests.slice(before).map((r) => `${r.method} ${r.path.replace(/\?.*$/, '')}`);
+    const first = world.sim.requests.slice(before).map((r) => `${r.method} ${r.path.replace(/\?.*$/, '')}`);
     // A token, then (the first time) the environments and each one's certificates and keys.
     expect(first[0]).toMatch(/^POST \/.*\/as\/token$/);
     expect(first.filter((r) => r.endsWith('/certificates'))).toHaveLength(4);
     expect(first.filter((r) => r.endsWith('/keys'))).toHaveLength(4);
-    const again = sim.requests.length;
+    const again = world.sim.requests.length;
     await check();
     await check();
-    expect(sim.requests.slice(again).map((r) => r.path)).toEqual([
+    expect(world.sim.requests.slice(again).map((r) => r.path)).toEqual([
       expect.stringMatching(/\/as\/token$/),
       expect.stringMatching(/\/as\/token$/),
     ]);
@@ -268,7 +257,7 @@ describe('credential alerts', () => {
 
   it('warns once about a signing key that expires soon, as a key', async () => {
     const soon = new Date(Date.now() + 5 * 86_400_000).toISOString();
-    sim.data.collections[staging]?.keys?.push({
+    world.sim.data.collections[staging]?.keys?.push({
       id: '88888888-0000-4000-8000-000000000009',
       name: 'Old token signing',
       subjectDN: 'CN=Old token signing',
@@ -289,23 +278,23 @@ describe('scheduled checks on the job queue', () => {
   it('runs each tenant check once, with two app instances on one Postgres', async () => {
     if (!needsPostgres('credential checks on two instances')) return;
     const second = await startTestApp({
-      fakeSlack,
-      database,
+      fakeSlack: world.fakeSlack,
+      database: world.database,
       env: env(),
       jobs: { pollingIntervalSeconds: 0.5 },
     });
     try {
       await addTenant('Beta', 1);
-      const tokensBefore = sim.tokenRequests();
+      const tokensBefore = world.sim.tokenRequests();
       const queued = await Promise.all([
-        app.service.credentialChecks?.enqueueAll(),
+        world.app.service.credentialChecks?.enqueueAll(),
         second.service.credentialChecks?.enqueueAll(),
-        app.service.credentialChecks?.enqueueAll(),
+        world.app.service.credentialChecks?.enqueueAll(),
       ]);
       expect((queued as number[]).reduce((a, b) => a + b, 0)).toBe(2);
       const deadline = Date.now() + 15_000;
       for (;;) {
-        const { rows } = await app.service.database.pool.query(
+        const { rows } = await world.app.service.database.pool.query(
           'SELECT count(*)::int AS n FROM tenant_health',
         );
         if (rows[0].n === 2) break;
@@ -313,7 +302,7 @@ describe('scheduled checks on the job queue', () => {
         await new Promise((r) => setTimeout(r, 100));
       }
       await new Promise((r) => setTimeout(r, 2_000));
-      expect(sim.tokenRequests() - tokensBefore).toBe(2);
+      expect(world.sim.tokenRequests() - tokensBefore).toBe(2);
     } finally {
       await second.stop();
     }

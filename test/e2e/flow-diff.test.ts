@@ -1,7 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { FakeSlack } from '../support/fake-slack.js';
-import { defaultVariants, PingOneSimulator } from '../support/pingone-simulator.js';
+import { describe, expect, it } from 'vitest';
 import {
   builtIn,
   connection,
@@ -10,11 +7,10 @@ import {
   production,
   qa,
   richText,
-  seedPromotionData,
   staging,
 } from '../support/promotion-fixtures.js';
-import { addSimulatorTenant } from '../support/simulator-tenant.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startTestApp } from '../support/test-app.js';
+import { type Shown, useWorld } from '../support/world.js';
 
 /**
  * Approvers see what they approve: the diff on the card and in its modal, `/flightiq diff`, and
@@ -30,13 +26,6 @@ const guest = 'U0GUEST0001';
 const approvals = 'C0APPROVALS';
 const alerts = 'C0ALERTS01';
 
-let fakeSlack: FakeSlack;
-let database: TestDatabase;
-let sim: PingOneSimulator;
-let app: TestApp;
-let seed: string;
-let tenantId: string;
-
 const env = (extra: Record<string, string> = {}) => ({
   FLIGHTIQ_ADMINS: admin,
   FLIGHTIQ_OPERATORS: operator,
@@ -44,47 +33,27 @@ const env = (extra: Record<string, string> = {}) => ({
   FLIGHTIQ_APPROVAL_CHANNEL: approvals,
   FLIGHTIQ_ALERT_CHANNEL: alerts,
   FLIGHTIQ_CHECK_INTERVAL: '1h',
-  ...sim.env,
+  ...world.sim.env,
   ...extra,
 });
 
-beforeAll(async () => {
-  fakeSlack = await FakeSlack.start();
-  for (const user of [admin, operator, approver, reader]) fakeSlack.users.set(user, { id: user });
-  fakeSlack.users.set(guest, { id: guest, is_restricted: true });
-  sim = await PingOneSimulator.start();
-  seed = JSON.stringify(sim.data);
-  database = await createTestDatabase();
-  app = await startTestApp({ fakeSlack, database, env: env(), jobs: { disabled: true } });
+const world = useWorld({
+  users: {
+    ...Object.fromEntries([admin, operator, approver, reader].map((user) => [user, {}])),
+    [guest]: { is_restricted: true },
+  },
+  env: () => env(),
+  jobs: { disabled: true },
+  fresh: { promotions: true, tables: ['promotions', 'tenants'], tenant: 'Acme' },
+  admin,
 });
 
-afterAll(async () => {
-  await app?.stop();
-  await database?.drop();
-  await sim?.stop();
-  await fakeSlack?.stop();
-});
-
-beforeEach(async () => {
-  sim.data = JSON.parse(seed);
-  sim.variants = { ...defaultVariants };
-  sim.clearFaults();
-  seedPromotionData(sim);
-  await app.service.database.pool.query('DELETE FROM promotions');
-  await app.service.database.pool.query('DELETE FROM tenants');
-  tenantId = (await addSimulatorTenant(app.service.services, sim, { name: 'Acme', admin })).id;
-});
-
-type Shown = { text: string; blocks: Record<string, unknown>[] };
-
-async function run(text: string, user = operator): Promise<Shown> {
-  const reply = await app.slack.command(text, { user });
-  expect(reply.status).toBe(200);
-  return (await fakeSlack.waitFor(() => fakeSlack.responsesTo(reply.responseUrl).at(-1), 20_000)) as Shown;
+function run(text: string, user = operator): Promise<Shown> {
+  return world.answer(text, user);
 }
 
 async function latestPromotion() {
-  const { rows } = await app.service.database.pool.query(
+  const { rows } = await world.app.service.database.pool.query(
     'SELECT id, status, channel_id, message_ts FROM promotions ORDER BY created_at DESC LIMIT 1',
   );
   return rows[0] as { id: string; status: string; channel_id: string; message_ts: string };
@@ -93,9 +62,10 @@ async function latestPromotion() {
 async function waitForStatus(id: string, status: string): Promise<void> {
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const { rows } = await app.service.database.pool.query('SELECT status FROM promotions WHERE id = $1', [
-      id,
-    ]);
+    const { rows } = await world.app.service.database.pool.query(
+      'SELECT status FROM promotions WHERE id = $1',
+      [id],
+    );
     if (rows[0]?.status === status) return;
     if (Date.now() > deadline) throw new Error(`promotion stayed ${rows[0]?.status}, never ${status}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -104,14 +74,14 @@ async function waitForStatus(id: string, status: string): Promise<void> {
 
 /** Opens the diff modal from a card as `user`, and returns what Slack was asked to show. */
 async function showDiff(id: string, user: string): Promise<Record<string, unknown>> {
-  const shown = fakeSlack.views.length;
-  const reply = await app.slack.blockAction(
+  const shown = world.fakeSlack.views.length;
+  const reply = await world.app.slack.blockAction(
     { action_id: 'promotion_diff', value: id },
     { user, channel: approvals },
   );
   expect(reply.status).toBe(200);
   // As Slack stored it, with the ID a click inside it carries.
-  return fakeSlack.waitFor(() => fakeSlack.views[shown]);
+  return world.fakeSlack.waitFor(() => world.fakeSlack.views[shown]);
 }
 
 /** Promotes Checkout into `to` and lets it run to the end (approved in Production, run in QA). */
@@ -119,13 +89,13 @@ async function promoteAndRun(to: 'Production' | 'QA'): Promise<string> {
   await run(`promote Checkout --from Staging --to ${to}`);
   const { id } = await latestPromotion();
   const [action, user] = to === 'Production' ? ['promotion_approve', approver] : ['promotion_run', operator];
-  await app.slack.blockAction({ action_id: action, value: id }, { user, channel: approvals });
+  await world.app.slack.blockAction({ action_id: action, value: id }, { user, channel: approvals });
   await waitForStatus(id, 'succeeded');
   return id;
 }
 
 function flowIn(envId: string, name: string): Record<string, unknown> {
-  const found = sim.data.collections[envId]?.flows?.find((flow) => flow.name === name);
+  const found = world.sim.data.collections[envId]?.flows?.find((flow) => flow.name === name);
   if (!found) throw new Error(`no flow ${name} in ${envId}`);
   return found;
 }
@@ -134,7 +104,7 @@ describe('the diff on the approval card', () => {
   it('sums up each flow on the card, and Show diff opens every change in a modal', async () => {
     await run('promote Checkout --from Staging --to Production');
     const row = await latestPromotion();
-    const card = JSON.stringify(fakeSlack.message(row.channel_id, row.message_ts)?.blocks);
+    const card = JSON.stringify(world.fakeSlack.message(row.channel_id, row.message_ts)?.blocks);
     expect(card).toContain('*What changes*');
     expect(card).toContain('• *Checkout*: new flow, 15 nodes');
     expect(card).toContain('• *Validate address*: new flow');
@@ -149,7 +119,7 @@ describe('the diff on the approval card', () => {
     expect(modal).toContain(':heavy_plus_sign: added *PingOne SSO* (pingOneSSOConnector · userLookup)');
     expect(modal).toContain(':heavy_plus_sign: *Error Message* (errorConnector · customErrorMessage)');
     expect(modal).toContain('_Uses variables attempt (flowInstance), greeting (company)');
-    expect(fakeSlack.refusals).toEqual([]);
+    expect(world.fakeSlack.refusals).toEqual([]);
   });
 
   it('tells the requester of a protected promotion what it changes, with the same Show diff', async () => {
@@ -173,10 +143,10 @@ describe('the diff on the approval card', () => {
           },
         }),
       );
-    sim.data.collections[staging]?.flows?.push(
+    world.sim.data.collections[staging]?.flows?.push(
       flow('b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1', 'Big', staging, graph(...steps('new'))),
     );
-    sim.data.collections[production]?.flows?.push(
+    world.sim.data.collections[production]?.flows?.push(
       flow('b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2', 'Big', production, graph(...steps('old'))),
     );
     await run('promote Big --from Staging --to Production');
@@ -187,17 +157,17 @@ describe('the diff on the approval card', () => {
     const pages = Number(/Page 1 of (\d+)/.exec(firstText)?.[1]);
     expect(pages).toBeGreaterThan(1);
 
-    const updates = fakeSlack.callsOf('views.update').length;
+    const updates = world.fakeSlack.callsOf('views.update').length;
     const pager = (first.blocks as { block_id?: string; elements?: { action_id: string; value: string }[] }[])
       .find((block) => block.block_id === 'diff_pages')
       ?.elements?.find((element) => element.action_id === 'diff_page_next');
     expect(pager).toBeDefined();
-    await app.slack.interaction({
+    await world.app.slack.interaction({
       type: 'block_actions',
       team: { id: 'T0FAKE0001', domain: 'fake' },
       user: { id: reader, username: 'reader', team_id: 'T0FAKE0001' },
       api_app_id: 'A0FAKEAPP1',
-      trigger_id: fakeSlack.issueTriggerId(),
+      trigger_id: world.fakeSlack.issueTriggerId(),
       container: { type: 'view', view_id: first.id },
       view: { id: first.id, type: 'modal', callback_id: 'promotion_diff' },
       actions: [
@@ -210,13 +180,13 @@ describe('the diff on the approval card', () => {
         },
       ],
     });
-    const second = await fakeSlack.waitFor(() => fakeSlack.callsOf('views.update')[updates]);
+    const second = await world.fakeSlack.waitFor(() => world.fakeSlack.callsOf('views.update')[updates]);
     expect(second.args.view_id).toBe(first.id);
     const secondText = JSON.stringify(second.args.view);
     expect(secondText).toContain(`Page 2 of ${pages}`);
     expect(secondText).toContain('"action_id":"diff_page_previous"');
     expect(secondText).not.toBe(firstText);
-    expect(fakeSlack.refusals).toEqual([]);
+    expect(world.fakeSlack.refusals).toEqual([]);
   });
 
   it('shows the diff to readers only, checked at the click', async () => {
@@ -235,9 +205,9 @@ describe('/flightiq diff', () => {
     expect(text).toContain('nothing was requested or written');
     expect(text).toContain('*Collect address*: 6 added');
     expect(text).toContain(':heavy_plus_sign: added *PingOne SSO*');
-    const { rows } = await app.service.database.pool.query('SELECT count(*)::int AS n FROM promotions');
+    const { rows } = await world.app.service.database.pool.query('SELECT count(*)::int AS n FROM promotions');
     expect(rows[0].n).toBe(0);
-    expect(sim.writes).toEqual([]);
+    expect(world.sim.writes).toEqual([]);
   });
 
   it('is a read command: a guest is refused', async () => {
@@ -250,7 +220,7 @@ describe('flows changed outside FlightIQ', () => {
   it('are named in the next plan, with what approving would overwrite', async () => {
     const first = await promoteAndRun('QA');
     const edited = flowIn(qa, 'Checkout');
-    sim.editFlow(qa, String(edited.id), { description: 'Edited by hand in the QA console' });
+    world.sim.editFlow(qa, String(edited.id), { description: 'Edited by hand in the QA console' });
 
     const shown = JSON.stringify(await run('diff Checkout --from Staging --to QA', reader));
     expect(shown).toContain(
@@ -267,11 +237,11 @@ describe('flows changed outside FlightIQ', () => {
     await promoteAndRun('Production');
     const check = async () => {
       // Each check compares at most hourly; the test makes every check one that compares.
-      await app.service.database.pool.query('UPDATE tenant_health SET drift_scanned_at = NULL');
-      await app.service.services.monitor.checkTenant(tenantId);
+      await world.app.service.database.pool.query('UPDATE tenant_health SET drift_scanned_at = NULL');
+      await world.app.service.services.monitor.checkTenant(world.tenantId);
     };
     const driftPosts = () =>
-      fakeSlack
+      world.fakeSlack
         .callsOf('chat.postMessage')
         .filter(
           (call) => call.args.channel === alerts && String(call.args.text).includes('outside FlightIQ'),
@@ -282,7 +252,7 @@ describe('flows changed outside FlightIQ', () => {
 
     const checkout = flowIn(production, 'Checkout');
     const written = Number(checkout.currentVersion);
-    sim.editFlow(production, String(checkout.id), { description: 'Hotfix in production' });
+    world.sim.editFlow(production, String(checkout.id), { description: 'Hotfix in production' });
     await check();
     await check();
     const posts = driftPosts();
@@ -297,20 +267,20 @@ describe('flows changed outside FlightIQ', () => {
   it('are not compared with FLIGHTIQ_DRIFT_ALERTS=off', async () => {
     await promoteAndRun('Production');
     const quiet = await startTestApp({
-      fakeSlack,
-      database,
+      fakeSlack: world.fakeSlack,
+      database: world.database,
       env: env({ FLIGHTIQ_DRIFT_ALERTS: 'off' }),
       jobs: { disabled: true },
     });
     try {
       const checkout = flowIn(production, 'Checkout');
-      sim.editFlow(production, String(checkout.id), { description: 'Hotfix in production' });
-      const before = sim.requests.length;
-      const posted = fakeSlack.calls.length;
-      await quiet.service.services.monitor.checkTenant(tenantId);
-      const flowLists = sim.requests.slice(before).filter((request) => request.path.endsWith('/flows'));
+      world.sim.editFlow(production, String(checkout.id), { description: 'Hotfix in production' });
+      const before = world.sim.requests.length;
+      const posted = world.fakeSlack.calls.length;
+      await quiet.service.services.monitor.checkTenant(world.tenantId);
+      const flowLists = world.sim.requests.slice(before).filter((request) => request.path.endsWith('/flows'));
       expect(flowLists.map((request) => `${request.method} ${request.path}`)).toEqual([]);
-      const told = fakeSlack.calls
+      const told = world.fakeSlack.calls
         .slice(posted)
         .filter((call) => call.method === 'chat.postMessage' && String(call.args.text).includes('outside'));
       expect(told).toEqual([]);

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { useWorld } from '../support/world.js';
+import { type Shown, useWorld } from '../support/world.js';
 
 const admin = 'U0ADMIN0001';
 const member = 'U0MEMBER001';
@@ -23,8 +23,6 @@ function startApp(): Promise<TestApp> {
   });
 }
 
-type Shown = { text: string; blocks: Record<string, unknown>[] };
-
 async function lastResponse(responseUrl: string): Promise<Shown> {
   return (await world.fakeSlack.waitFor(
     () => world.fakeSlack.responsesTo(responseUrl).at(-1),
@@ -33,10 +31,8 @@ async function lastResponse(responseUrl: string): Promise<Shown> {
 }
 
 /** Runs a command; returns what the user finally sees. */
-async function run(text: string, user = member): Promise<Shown> {
-  const reply = await world.app.slack.command(text, { user });
-  expect(reply.status).toBe(200);
-  return lastResponse(reply.responseUrl);
+function run(text: string, user = member): Promise<Shown> {
+  return world.answer(text, user, 15_000);
 }
 
 /** Text lines of the list's sections, one per item. */

@@ -1,36 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { FakeSlack } from '../support/fake-slack.js';
-import { PingOneSimulator } from '../support/pingone-simulator.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { addSimulatorTenant } from '../support/simulator-tenant.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { useWorld } from '../support/world.js';
 
 const admin = 'U0ADMIN0001';
 const member = 'U0MEMBER001';
 
-let fakeSlack: FakeSlack;
-let database: TestDatabase;
-let sim: PingOneSimulator;
-let app: TestApp;
-
-beforeAll(async () => {
-  fakeSlack = await FakeSlack.start();
-  fakeSlack.users.set(member, { id: member });
-  sim = await PingOneSimulator.start();
-  database = await createTestDatabase();
-  app = await startTestApp({ fakeSlack, database, env: { FLIGHTIQ_ADMINS: admin, ...sim.env } });
-  await addSimulatorTenant(app.service.services, sim, { name: 'Acme', admin });
+const world = useWorld({
+  users: { [member]: {} },
+  env: { FLIGHTIQ_ADMINS: admin },
 });
 
-afterAll(async () => {
-  await app?.stop();
-  await database?.drop();
-  await sim?.stop();
-  await fakeSlack?.stop();
+// One tenant for the whole file, added once (not before each test).
+beforeAll(async () => {
+  await addSimulatorTenant(world.app.service.services, world.sim, { name: 'Acme', admin });
 });
 
 async function scrape(): Promise<string> {
-  const response = await fetch(`http://127.0.0.1:${app.service.metricsPort}/metrics`);
+  const response = await fetch(`http://127.0.0.1:${world.app.service.metricsPort}/metrics`);
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toContain('text/plain');
   return response.text();
@@ -45,9 +31,9 @@ describe('GET /metrics', () => {
   it('counts commands, acknowledgements, PingOne calls and token cache use', async () => {
     const before = await scrape();
     for (const text of ['envs', 'envs', 'help']) {
-      const reply = await app.slack.command(text, { user: member });
+      const reply = await world.app.slack.command(text, { user: member });
       if (text === 'envs')
-        await fakeSlack.waitFor(() => fakeSlack.responsesTo(reply.responseUrl).at(-1), 10_000);
+        await world.fakeSlack.waitFor(() => world.fakeSlack.responsesTo(reply.responseUrl).at(-1), 10_000);
     }
     const after = await scrape();
     const ok = 'flightiq_commands_total{command="envs",outcome="ok"}';
@@ -67,10 +53,10 @@ describe('GET /metrics', () => {
   });
 
   it('reads promotions and open alerts from the database', async () => {
-    await app.service.database.pool.query(
+    await world.app.service.database.pool.query(
       `INSERT INTO tenant_health (tenant_id, state, cause_code, last_checked_at) SELECT id, 'failing', 'client_authentication_failed', now() FROM tenants`,
     );
-    await app.service.database.pool.query(
+    await world.app.service.database.pool.query(
       `INSERT INTO promotions (id, tenant_id, tenant_name, requested_by, flow_name, from_env_id, from_env_name,
          to_env_id, to_env_name, options, protected, plan, fingerprint, status, expires_at)
        SELECT gen_random_uuid(), id, name, 'U0X', 'Sign in', 'a', 'Staging', 'b', 'Production', '{}', true, '{}',
@@ -84,7 +70,7 @@ describe('GET /metrics', () => {
   });
 
   it('is not served on the port Slack reaches', async () => {
-    const response = await fetch(`${app.url}/metrics`);
+    const response = await fetch(`${world.app.url}/metrics`);
     expect(response.status).toBe(404);
   });
 });

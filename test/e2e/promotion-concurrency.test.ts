@@ -1,10 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { FakeSlack } from '../support/fake-slack.js';
-import { PingOneSimulator } from '../support/pingone-simulator.js';
-import { flow, graph, production, seedPromotionData, staging } from '../support/promotion-fixtures.js';
-import { addSimulatorTenant } from '../support/simulator-tenant.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { flow, graph, production, staging } from '../support/promotion-fixtures.js';
+import { useWorld } from '../support/world.js';
 
 /**
  * Promotions under load and latency: a small connection pool, DaVinci's slow writes, many approvals at
@@ -18,80 +14,57 @@ const member = 'U0MEMBER001';
 const approvals = 'C0APPROVALS';
 const daVinciAdmin = '11111111-0000-4000-8000-0000000000a4';
 
-let fakeSlack: FakeSlack;
-let database: TestDatabase;
-let sim: PingOneSimulator;
-let app: TestApp;
-let seed: string;
-
 /** Ten more production environments shaped like Production, each its own destination. */
 const targets = Array.from({ length: 10 }, (_, i) => ({
   id: `f0f0f0f0-0000-4000-8000-0000000000${String(i + 10)}`,
   name: `Production ${i + 1}`,
 }));
 
-beforeAll(async () => {
-  fakeSlack = await FakeSlack.start();
-  for (const user of [operator, approver, member]) fakeSlack.users.set(user, { id: user });
-  sim = await PingOneSimulator.start();
-  seed = JSON.stringify(sim.data);
-  database = await createTestDatabase();
-  app = await startTestApp({
-    fakeSlack,
-    database,
-    env: {
-      FLIGHTIQ_ADMINS: admin,
-      FLIGHTIQ_OPERATORS: operator,
-      FLIGHTIQ_APPROVERS: approver,
-      FLIGHTIQ_APPROVAL_CHANNEL: approvals,
-      DATABASE_POOL_MAX: '4',
-      FLIGHTIQ_RUN_LEASE: '5s',
-      ...sim.env,
-    },
-    jobs: { disabled: true },
-  });
-}, 60_000);
-
-afterAll(async () => {
-  await app?.stop();
-  await database?.drop();
-  await sim?.stop();
-  await fakeSlack?.stop();
+const world = useWorld({
+  users: Object.fromEntries([operator, approver, member].map((user) => [user, {}])),
+  env: {
+    FLIGHTIQ_ADMINS: admin,
+    FLIGHTIQ_OPERATORS: operator,
+    FLIGHTIQ_APPROVERS: approver,
+    FLIGHTIQ_APPROVAL_CHANNEL: approvals,
+    DATABASE_POOL_MAX: '4',
+    FLIGHTIQ_RUN_LEASE: '5s',
+  },
+  jobs: { disabled: true },
+  fresh: { promotions: true, tables: ['promotions', 'tenants'], tenant: 'Acme' },
+  admin,
+  setupTimeoutMs: 60_000,
 });
 
-beforeEach(async () => {
-  sim.data = JSON.parse(seed);
-  sim.clearFaults();
-  sim.writeLatencyMs = 0;
-  seedPromotionData(sim);
-  const productionData = JSON.stringify(sim.data.collections[production]);
-  const worker = sim.app();
+beforeEach(() => {
+  const productionData = JSON.stringify(world.sim.data.collections[production]);
+  const worker = world.sim.app();
   for (const target of targets) {
-    sim.data.environments.push({
+    world.sim.data.environments.push({
       ...target,
       type: 'PRODUCTION',
       region: 'EU',
       products: ['PING_ONE_BASE', 'PING_ONE_DAVINCI'],
     });
-    sim.data.collections[target.id] = JSON.parse(productionData.replaceAll(production, target.id));
+    world.sim.data.collections[target.id] = JSON.parse(productionData.replaceAll(production, target.id));
     worker.roleAssignments.push({
       id: `22222222-0000-4000-8000-0000000001${target.id.slice(-2)}`,
       role: { id: daVinciAdmin },
       scope: { id: target.id, type: 'ENVIRONMENT' },
     });
   }
-  await app.service.database.pool.query('DELETE FROM promotions');
-  await app.service.database.pool.query('DELETE FROM tenants');
-  await addSimulatorTenant(app.service.services, sim, { name: 'Acme', admin });
 });
 
 async function request(flow: string, to: string): Promise<string> {
-  const reply = await app.slack.command(`promote ${flow} --from Staging --to "${to}"`, { user: operator });
-  await fakeSlack.waitFor(
-    () => fakeSlack.responsesTo(reply.responseUrl).some((r) => JSON.stringify(r).includes('waiting for')),
+  const reply = await world.app.slack.command(`promote ${flow} --from Staging --to "${to}"`, {
+    user: operator,
+  });
+  await world.fakeSlack.waitFor(
+    () =>
+      world.fakeSlack.responsesTo(reply.responseUrl).some((r) => JSON.stringify(r).includes('waiting for')),
     20_000,
   );
-  const { rows } = await app.service.database.pool.query(
+  const { rows } = await world.app.service.database.pool.query(
     'SELECT id FROM promotions WHERE to_env_name = $1 ORDER BY created_at DESC LIMIT 1',
     [to],
   );
@@ -99,7 +72,7 @@ async function request(flow: string, to: string): Promise<string> {
 }
 
 async function statusOf(id: string): Promise<{ status: string; outcome: string | null }> {
-  const { rows } = await app.service.database.pool.query(
+  const { rows } = await world.app.service.database.pool.query(
     'SELECT status, outcome FROM promotions WHERE id = $1',
     [id],
   );
@@ -121,38 +94,41 @@ describe('promotions under load', () => {
   it('ten approved at once with a pool of 4 and 300 ms DaVinci writes all succeed, and a command meanwhile answers', async () => {
     const ids: string[] = [];
     for (const target of targets) ids.push(await request('Checkout', target.name));
-    sim.writeLatencyMs = 300;
+    world.sim.writeLatencyMs = 300;
     const clicks = ids.map((id) =>
-      app.slack.blockAction(
+      world.app.slack.blockAction(
         { action_id: 'promotion_approve', value: id },
         { user: approver, channel: approvals },
       ),
     );
     // While they run: a slash command is acknowledged and answered as usual.
     const started = Date.now();
-    const command = await app.slack.command('tenant list', { user: member });
+    const command = await world.app.slack.command('tenant list', { user: member });
     expect(command.status).toBe(200);
-    const answer = await fakeSlack.waitFor(() => fakeSlack.responsesTo(command.responseUrl).at(-1), 10_000);
+    const answer = await world.fakeSlack.waitFor(
+      () => world.fakeSlack.responsesTo(command.responseUrl).at(-1),
+      10_000,
+    );
     expect(JSON.stringify(answer)).toContain('*Acme*');
     expect(Date.now() - started).toBeLessThan(5_000);
     for (const click of await Promise.all(clicks)) expect(click.status).toBe(200);
     for (const id of ids) await waitForStatus(id, 'succeeded');
     for (const target of targets) {
-      const flows = sim.data.collections[target.id]?.flows?.map((flow) => flow.name).sort();
+      const flows = world.sim.data.collections[target.id]?.flows?.map((flow) => flow.name).sort();
       expect(flows).toEqual(['Checkout', 'Collect address', 'Validate address']);
     }
   }, 120_000);
 
   it('never writes two promotions into one environment at once: the later waits its turn, and says so', async () => {
-    sim.data.collections[staging]?.flows?.push(
+    world.sim.data.collections[staging]?.flows?.push(
       flow('c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0aa', 'Sign in', staging, graph()),
     );
     const first = await request('Checkout', 'Production');
     const second = await request('"Sign in"', 'Production');
-    sim.writeLatencyMs = 200;
+    world.sim.writeLatencyMs = 200;
     await Promise.all(
       [first, second].map((id) =>
-        app.slack.blockAction(
+        world.app.slack.blockAction(
           { action_id: 'promotion_approve', value: id },
           { user: approver, channel: approvals },
         ),
@@ -161,7 +137,7 @@ describe('promotions under load', () => {
     await waitForStatus(first, 'succeeded');
     await waitForStatus(second, 'succeeded');
     // What each one wrote, from its first step's start to its last step's end: the two never overlap.
-    const { rows } = await app.service.database.pool.query(
+    const { rows } = await world.app.service.database.pool.query(
       `SELECT promotion_id, min(started_at) AS began, max(finished_at) AS ended, count(*)::int AS steps
          FROM promotion_steps WHERE promotion_id = ANY($1::uuid[]) GROUP BY promotion_id ORDER BY began`,
       [[first, second]],
@@ -169,7 +145,7 @@ describe('promotions under load', () => {
     expect(rows).toHaveLength(2);
     expect(rows[0].steps).toBeGreaterThan(1);
     expect(new Date(rows[0].ended).getTime()).toBeLessThanOrEqual(new Date(rows[1].began).getTime());
-    const waited = fakeSlack
+    const waited = world.fakeSlack
       .callsOf('chat.update')
       .map((call) => JSON.stringify(call.args.blocks))
       .find((blocks) => blocks.includes('Waiting for its turn'));
@@ -181,14 +157,14 @@ describe('promotions under load', () => {
   it('keeps a slow run alive while other replicas sweep: interrupted only when its process stopped', async () => {
     const id = await request('Checkout', 'Production');
     // Each write takes longer than a lease; the run renews its lease while it waits.
-    sim.writeLatencyMs = 1_500;
-    const click = app.slack.blockAction(
+    world.sim.writeLatencyMs = 1_500;
+    const click = world.app.slack.blockAction(
       { action_id: 'promotion_approve', value: id },
       { user: approver, channel: approvals },
     );
     for (let i = 0; i < 8; i++) {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
-      await app.service.services.promotions.sweep();
+      await world.app.service.services.promotions.sweep();
     }
     await click;
     await waitForStatus(id, 'succeeded');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtIn, ids, production, qa, staging } from '../support/promotion-fixtures.js';
 import { startTestApp } from '../support/test-app.js';
-import { useWorld } from '../support/world.js';
+import { type Shown, useWorld } from '../support/world.js';
 
 const admin = 'U0ADMIN0001';
 const operator = 'U0OPERATOR1';
@@ -22,16 +22,9 @@ const world = useWorld({
   admin,
 });
 
-type Shown = { text: string; blocks: Record<string, unknown>[] };
-
 /** Runs a command and returns the requester's final answer. */
-async function run(text: string, user = operator): Promise<Shown> {
-  const reply = await world.app.slack.command(text, { user });
-  expect(reply.status).toBe(200);
-  return (await world.fakeSlack.waitFor(
-    () => world.fakeSlack.responsesTo(reply.responseUrl).at(-1),
-    20_000,
-  )) as Shown;
+function run(text: string, user = operator): Promise<Shown> {
+  return world.answer(text, user);
 }
 
 async function promotionRow() {

@@ -1,33 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { FakeSlack } from '../support/fake-slack.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { startTestApp } from '../support/test-app.js';
+import { useWorld } from '../support/world.js';
 
-let fakeSlack: FakeSlack;
-let database: TestDatabase;
-let app: TestApp;
-
-beforeAll(async () => {
-  fakeSlack = await FakeSlack.start();
-  database = await createTestDatabase();
-  app = await startTestApp({ fakeSlack, database, env: { FLIGHTIQ_ADMINS: 'U0ADMIN0001' } });
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await database?.drop();
-  await fakeSlack?.stop();
-});
+const world = useWorld({ withoutSimulator: true, env: { FLIGHTIQ_ADMINS: 'U0ADMIN0001' } });
 
 describe('slash commands', () => {
   it('are acknowledged without recording their delivery first: Slack never sends a command again', async () => {
-    const { rows: before } = await app.service.database.pool.query(
+    const { rows: before } = await world.app.service.database.pool.query(
       'SELECT count(*)::int AS n FROM slack_deliveries',
     );
-    const reply = await app.slack.command('help', { user: 'U0MEMBER001' });
+    const reply = await world.app.slack.command('help', { user: 'U0MEMBER001' });
     expect(reply.status).toBe(200);
     expect(reply.text).toContain('/flightiq');
-    const { rows: after } = await app.service.database.pool.query(
+    const { rows: after } = await world.app.service.database.pool.query(
       'SELECT count(*)::int AS n FROM slack_deliveries WHERE delivery_id = $1',
       [reply.triggerId],
     );
@@ -43,23 +28,27 @@ describe('a delivery Slack sends again', () => {
       team: { id: 'T0FAKE0001', domain: 'fake' },
       user: { id: 'U0MEMBER001', username: 'member', team_id: 'T0FAKE0001' },
       api_app_id: 'A0FAKEAPP1',
-      trigger_id: fakeSlack.issueTriggerId(),
-      response_url: fakeSlack.issueResponseUrl(),
+      trigger_id: world.fakeSlack.issueTriggerId(),
+      response_url: world.fakeSlack.issueResponseUrl(),
       container: { type: 'message', channel_id: 'C0CHANNEL1', message_ts: '1.1' },
       actions: [
         { type: 'button', action_id: 'list_page_next', block_id: 'b', value: 'forged', action_ts: '1' },
       ],
     };
-    await app.slack.interaction(payload);
-    await app.slack.interaction(payload, { headers: { 'x-slack-retry-num': '1' } });
-    await fakeSlack.waitFor(() => fakeSlack.responsesTo(payload.response_url).length > 0);
+    await world.app.slack.interaction(payload);
+    await world.app.slack.interaction(payload, { headers: { 'x-slack-retry-num': '1' } });
+    await world.fakeSlack.waitFor(() => world.fakeSlack.responsesTo(payload.response_url).length > 0);
     await new Promise((r) => setTimeout(r, 300));
-    expect(fakeSlack.responsesTo(payload.response_url)).toHaveLength(1);
-    expect(app.logs.some((line) => line.includes('ignored a repeated Slack delivery'))).toBe(true);
+    expect(world.fakeSlack.responsesTo(payload.response_url)).toHaveLength(1);
+    expect(world.app.logs.some((line) => line.includes('ignored a repeated Slack delivery'))).toBe(true);
   });
 
   it('is dropped for events too (same event_id), on any replica', async () => {
-    const second = await startTestApp({ fakeSlack, database, env: { FLIGHTIQ_ADMINS: 'U0ADMIN0001' } });
+    const second = await startTestApp({
+      fakeSlack: world.fakeSlack,
+      database: world.database,
+      env: { FLIGHTIQ_ADMINS: 'U0ADMIN0001' },
+    });
     try {
       const event = { type: 'app_home_opened', user: 'U0ADMIN0001', tab: 'home', channel: 'D0HOME' };
       const body = JSON.stringify({
@@ -70,12 +59,12 @@ describe('a delivery Slack sends again', () => {
         event_time: 1,
         event,
       });
-      const before = fakeSlack.callsOf('views.publish').length;
-      await app.slack.post(body, 'application/json');
+      const before = world.fakeSlack.callsOf('views.publish').length;
+      await world.app.slack.post(body, 'application/json');
       await second.slack.post(body, 'application/json', { headers: { 'x-slack-retry-num': '1' } });
-      await fakeSlack.waitFor(() => fakeSlack.callsOf('views.publish').length > before);
+      await world.fakeSlack.waitFor(() => world.fakeSlack.callsOf('views.publish').length > before);
       await new Promise((r) => setTimeout(r, 500));
-      expect(fakeSlack.callsOf('views.publish').length - before).toBe(1);
+      expect(world.fakeSlack.callsOf('views.publish').length - before).toBe(1);
     } finally {
       await second.stop();
     }

@@ -1,32 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { FakeSlack } from '../support/fake-slack.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { useWorld } from '../support/world.js';
 
-let fakeSlack: FakeSlack;
-let database: TestDatabase;
-let app: TestApp;
+const world = useWorld({ withoutSimulator: true });
 const now = () => Math.floor(Date.now() / 1000);
-
-beforeAll(async () => {
-  fakeSlack = await FakeSlack.start();
-  database = await createTestDatabase();
-  app = await startTestApp({ fakeSlack, database });
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await database?.drop();
-  await fakeSlack?.stop();
-});
 
 describe('Slack request signatures', () => {
   it('accepts a request signed now with the signing secret', async () => {
-    expect((await app.slack.command('help')).status).toBe(200);
+    expect((await world.app.slack.command('help')).status).toBe(200);
   });
 
   it('accepts a clock a minute ahead of ours', async () => {
-    expect((await app.slack.command('help', { timestamp: now() + 60 })).status).toBe(200);
+    expect((await world.app.slack.command('help', { timestamp: now() + 60 })).status).toBe(200);
   });
 
   // Options are built when the test runs: a timestamp taken when the file loads would age meanwhile.
@@ -37,10 +21,10 @@ describe('Slack request signatures', () => {
     ['unsigned', () => ({ unsigned: true })],
     ['changed after signing', () => ({ tamper: (body: string) => body.replace('help', 'tenant') })],
   ])('refuses a request %s, and runs nothing', async (_name, options) => {
-    const before = fakeSlack.calls.length;
-    const reply = await app.slack.command('help', options());
+    const before = world.fakeSlack.calls.length;
+    const reply = await world.app.slack.command('help', options());
     expect(reply.status).toBe(401);
     expect(reply.text).not.toContain('FlightIQ commands');
-    expect(fakeSlack.calls.length).toBe(before);
+    expect(world.fakeSlack.calls.length).toBe(before);
   });
 });

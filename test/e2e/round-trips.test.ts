@@ -1,11 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { FakeSlack } from '../support/fake-slack.js';
-import { PingOneSimulator } from '../support/pingone-simulator.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { seedPromotionData } from '../support/promotion-fixtures.js';
 import { wavesOf } from '../support/round-trips.js';
 import { addSimulatorTenant } from '../support/simulator-tenant.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { useWorld } from '../support/world.js';
 
 /**
  * No PingOne request waits on one it does not depend on: each command's chain of round trips is the
@@ -14,50 +11,37 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
  */
 
 const admin = 'U0ADMIN0001';
-let fakeSlack: FakeSlack;
-let database: TestDatabase;
-let sim: PingOneSimulator;
-let app: TestApp;
 
-beforeAll(async () => {
-  fakeSlack = await FakeSlack.start();
-  fakeSlack.users.set(admin, { id: admin });
-  sim = await PingOneSimulator.start();
-  seedPromotionData(sim);
-  database = await createTestDatabase();
-  app = await startTestApp({
-    fakeSlack,
-    database,
-    env: {
-      FLIGHTIQ_ADMINS: admin,
-      FLIGHTIQ_APPROVERS: 'U0APPROVER1',
-      FLIGHTIQ_APPROVAL_CHANNEL: 'C0APPROVALS',
-      ...sim.env,
-    },
-    jobs: { disabled: true },
-  });
-  await addSimulatorTenant(app.service.services, sim, { name: 'Acme', admin });
-  // The token every later command reuses (test mints its own).
-  await run('envs', (answer) => answer.includes('Staging'));
-  sim.latencyMs = 40;
+const world = useWorld({
+  users: { [admin]: {} },
+  env: {
+    FLIGHTIQ_ADMINS: admin,
+    FLIGHTIQ_APPROVERS: 'U0APPROVER1',
+    FLIGHTIQ_APPROVAL_CHANNEL: 'C0APPROVALS',
+  },
+  jobs: { disabled: true },
 });
 
-afterAll(async () => {
-  await app?.stop();
-  await database?.drop();
-  await sim?.stop();
-  await fakeSlack?.stop();
+// Once for the file, not before each test: the commands share the tenant, its token and the latency.
+beforeAll(async () => {
+  seedPromotionData(world.sim);
+  await addSimulatorTenant(world.app.service.services, world.sim, { name: 'Acme', admin });
+  // The token every later command reuses (test mints its own).
+  await run('envs', (answer) => answer.includes('Staging'));
+  world.sim.latencyMs = 40;
 });
 
 async function run(text: string, done: (answer: string) => boolean) {
-  const before = sim.requests.length;
-  const reply = await app.slack.command(text, { user: admin });
-  const answeredBeforePingOne = sim.requests.slice(before).every((request) => request.endedAt === undefined);
-  await fakeSlack.waitFor(
-    () => fakeSlack.responsesTo(reply.responseUrl).some((answer) => done(JSON.stringify(answer))),
+  const before = world.sim.requests.length;
+  const reply = await world.app.slack.command(text, { user: admin });
+  const answeredBeforePingOne = world.sim.requests
+    .slice(before)
+    .every((request) => request.endedAt === undefined);
+  await world.fakeSlack.waitFor(
+    () => world.fakeSlack.responsesTo(reply.responseUrl).some((answer) => done(JSON.stringify(answer))),
     30_000,
   );
-  return { reply, answeredBeforePingOne, waves: wavesOf(sim.requests.slice(before)) };
+  return { reply, answeredBeforePingOne, waves: wavesOf(world.sim.requests.slice(before)) };
 }
 
 describe('round trips to PingOne', () => {

@@ -1,10 +1,7 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { FakeSlack } from '../support/fake-slack.js';
-import { PingOneSimulator } from '../support/pingone-simulator.js';
+import { beforeAll, expect, it } from 'vitest';
 import { seedPromotionData } from '../support/promotion-fixtures.js';
 import { openTenantForm, submitTenantForm } from '../support/tenant-form.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { useWorld } from '../support/world.js';
 
 /**
  * A canary client secret, typed into the tenant modal like a real one, then every feature used:
@@ -19,44 +16,28 @@ const approver = 'U0APPROVER1';
 const approvals = 'C0APPROVALS';
 const alerts = 'C0ALERTS01';
 
-let fakeSlack: FakeSlack;
-let database: TestDatabase;
-let sim: PingOneSimulator;
-let app: TestApp;
-
-beforeAll(async () => {
-  fakeSlack = await FakeSlack.start();
-  fakeSlack.users.set(approver, { id: approver });
-  sim = await PingOneSimulator.start();
-  seedPromotionData(sim);
-  sim.app().clientSecret = canary;
-  database = await createTestDatabase();
-  app = await startTestApp({
-    fakeSlack,
-    database,
-    env: {
-      FLIGHTIQ_ADMINS: admin,
-      FLIGHTIQ_APPROVERS: approver,
-      FLIGHTIQ_APPROVAL_CHANNEL: approvals,
-      FLIGHTIQ_ALERT_CHANNEL: alerts,
-      LOG_LEVEL: 'trace',
-      ...sim.env,
-    },
-  });
+const world = useWorld({
+  users: { [approver]: {} },
+  env: {
+    FLIGHTIQ_ADMINS: admin,
+    FLIGHTIQ_APPROVERS: approver,
+    FLIGHTIQ_APPROVAL_CHANNEL: approvals,
+    FLIGHTIQ_ALERT_CHANNEL: alerts,
+    LOG_LEVEL: 'trace',
+  },
 });
 
-afterAll(async () => {
-  await app?.stop();
-  await database?.drop();
-  await sim?.stop();
-  await fakeSlack?.stop();
+// The promotion fixtures, and the canary as the worker app's secret in PingOne.
+beforeAll(() => {
+  seedPromotionData(world.sim);
+  world.sim.app().clientSecret = canary;
 });
 
 async function run(text: string, user = admin): Promise<void> {
-  const reply = await app.slack.command(text, { user });
+  const reply = await world.app.slack.command(text, { user });
   expect(reply.status).toBe(200);
-  await fakeSlack
-    .waitFor(() => fakeSlack.responsesTo(reply.responseUrl).at(-1), 20_000)
+  await world.fakeSlack
+    .waitFor(() => world.fakeSlack.responsesTo(reply.responseUrl).at(-1), 20_000)
     .catch(() => undefined);
 }
 
@@ -69,10 +50,10 @@ async function until(check: () => Promise<boolean>): Promise<void> {
 }
 
 it('never lets the client secret out, except sealed', async () => {
-  const worker = sim.app();
-  const { view } = await openTenantForm(app.slack, fakeSlack, 'tenant add', admin);
+  const worker = world.sim.app();
+  const { view } = await openTenantForm(world.app.slack, world.fakeSlack, 'tenant add', admin);
   const saved = await submitTenantForm(
-    app.slack,
+    world.app.slack,
     view,
     {
       name: 'Canary',
@@ -86,7 +67,7 @@ it('never lets the client secret out, except sealed', async () => {
     true,
   );
   expect(saved.status).toBe(200);
-  await until(async () => (await app.service.services.tenants.list()).length === 1);
+  await until(async () => (await world.app.service.services.tenants.list()).length === 1);
 
   for (const text of ['test', 'envs', 'tenant list', 'audit 50']) await run(text);
   for (const kind of [
@@ -102,53 +83,66 @@ it('never lets the client secret out, except sealed', async () => {
     await run(`list ${kind} --env Staging`);
   }
   await run('promote Checkout --from Staging --to Production');
-  const { rows } = await app.service.database.pool.query('SELECT id FROM promotions');
-  await app.slack.blockAction(
+  const { rows } = await world.app.service.database.pool.query('SELECT id FROM promotions');
+  await world.app.slack.blockAction(
     { action_id: 'promotion_approve', value: rows[0].id },
     { user: approver, channel: approvals },
   );
-  await until(async () => (await app.service.services.promotions.find(rows[0].id))?.status === 'succeeded');
+  await until(
+    async () => (await world.app.service.services.promotions.find(rows[0].id))?.status === 'succeeded',
+  );
   // The requester asks for the rollback; the approver decides.
-  await app.slack.blockAction(
+  await world.app.slack.blockAction(
     { action_id: 'promotion_rollback', value: rows[0].id },
     { user: admin, channel: approvals },
   );
   await until(async () =>
-    Boolean((await app.service.services.promotions.find(rows[0].id))?.rollbackRequestedBy),
+    Boolean((await world.app.service.services.promotions.find(rows[0].id))?.rollbackRequestedBy),
   );
-  await app.slack.blockAction(
+  await world.app.slack.blockAction(
     { action_id: 'promotion_rollback_approve', value: rows[0].id },
     { user: approver, channel: approvals },
   );
-  await until(async () => (await app.service.services.promotions.find(rows[0].id))?.status === 'rolled_back');
-  await app.slack.event({ type: 'app_home_opened', user: admin, tab: 'home', channel: 'D0HOME' });
+  await until(
+    async () => (await world.app.service.services.promotions.find(rows[0].id))?.status === 'rolled_back',
+  );
+  await world.app.slack.event({ type: 'app_home_opened', user: admin, tab: 'home', channel: 'D0HOME' });
 
   // The secret changes in PingOne: an alert, then recovery.
-  const tenantId = (await app.service.services.tenants.list())[0]?.id ?? '';
-  sim.app().clientSecret = 'rotated-elsewhere';
-  await app.service.services.monitor.checkTenant(tenantId);
-  sim.app().clientSecret = canary;
-  await app.service.services.monitor.checkTenant(tenantId);
-  await app.slack.blockAction({ action_id: 'audit_csv', value: 'latest' }, { user: admin });
-  await fakeSlack.waitFor(() => fakeSlack.files.length > 0);
+  const tenantId = (await world.app.service.services.tenants.list())[0]?.id ?? '';
+  world.sim.app().clientSecret = 'rotated-elsewhere';
+  await world.app.service.services.monitor.checkTenant(tenantId);
+  world.sim.app().clientSecret = canary;
+  await world.app.service.services.monitor.checkTenant(tenantId);
+  await world.app.slack.blockAction({ action_id: 'audit_csv', value: 'latest' }, { user: admin });
+  await world.fakeSlack.waitFor(() => world.fakeSlack.files.length > 0);
 
-  const slack = JSON.stringify([fakeSlack.calls, fakeSlack.responses, fakeSlack.files, fakeSlack.views]);
+  const slack = JSON.stringify([
+    world.fakeSlack.calls,
+    world.fakeSlack.responses,
+    world.fakeSlack.files,
+    world.fakeSlack.views,
+  ]);
   expect(slack).toContain('Canary');
   expect(slack).not.toContain(canary);
-  expect(app.logs.length).toBeGreaterThan(100);
-  expect(app.logs.join('\n')).not.toContain(canary);
+  expect(world.app.logs.length).toBeGreaterThan(100);
+  expect(world.app.logs.join('\n')).not.toContain(canary);
 
-  const { rows: tables } = await app.service.database.pool.query(
+  const { rows: tables } = await world.app.service.database.pool.query(
     "SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema IN ('public', 'pgboss') AND table_type = 'BASE TABLE'",
   );
   expect(tables.length).toBeGreaterThan(8);
   for (const { table_schema: schema, table_name: table } of tables) {
-    const { rows: content } = await app.service.database.pool.query(`SELECT * FROM "${schema}"."${table}"`);
+    const { rows: content } = await world.app.service.database.pool.query(
+      `SELECT * FROM "${schema}"."${table}"`,
+    );
     const text = JSON.stringify(content, (_key, value) =>
       value?.type === 'Buffer' ? Buffer.from(value.data).toString('latin1') : value,
     );
     expect(text, `${schema}.${table}`).not.toContain(canary);
   }
   // PingOne was asked with it, on the simulator only, and only at the token endpoint.
-  expect(sim.requests.every((r) => r.path.startsWith('/v1/') || r.path.endsWith('/as/token'))).toBe(true);
+  expect(world.sim.requests.every((r) => r.path.startsWith('/v1/') || r.path.endsWith('/as/token'))).toBe(
+    true,
+  );
 }, 90_000);

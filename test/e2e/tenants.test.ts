@@ -1,53 +1,34 @@
-import type pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { FakeSlack } from '../support/fake-slack.js';
 import { openTenantForm, submitTenantForm, validTenant } from '../support/tenant-form.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { useWorld } from '../support/world.js';
 
 const admin = 'U0ADMIN0001';
 const member = 'U0MEMBER001';
 
-let fakeSlack: FakeSlack;
-let database: TestDatabase;
-let app: TestApp;
-let db: pg.Pool;
-
-beforeAll(async () => {
-  fakeSlack = await FakeSlack.start();
-  fakeSlack.users.set(admin, { id: admin });
-  fakeSlack.users.set(member, { id: member });
-  database = await createTestDatabase();
-  app = await startTestApp({ fakeSlack, database, env: { FLIGHTIQ_ADMINS: admin } });
-  db = app.service.database.pool;
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await database?.drop();
-  await fakeSlack?.stop();
-});
-
-beforeEach(async () => {
-  await db.query('DELETE FROM tenants');
-  await db.query('DELETE FROM audit_events');
+const world = useWorld({
+  users: { [admin]: {}, [member]: {} },
+  env: { FLIGHTIQ_ADMINS: admin },
+  withoutSimulator: true,
+  fresh: { tables: ['tenants', 'audit_events'] },
 });
 
 async function addTenant(values: Partial<typeof validTenant> = {}) {
-  const { view } = await openTenantForm(app.slack, fakeSlack, 'tenant add', admin);
-  return submitTenantForm(app.slack, view, { ...validTenant, ...values }, admin);
+  const { view } = await openTenantForm(world.app.slack, world.fakeSlack, 'tenant add', admin);
+  return submitTenantForm(world.app.slack, view, { ...validTenant, ...values }, admin);
 }
 
 async function lastResponse(responseUrl: string) {
-  const posts = await fakeSlack.waitFor(() => {
-    const all = fakeSlack.responsesTo(responseUrl);
+  const posts = await world.fakeSlack.waitFor(() => {
+    const all = world.fakeSlack.responsesTo(responseUrl);
     return all.length > 0 && all;
   });
   return JSON.stringify(posts.at(-1));
 }
 
 async function auditRows() {
-  const { rows } = await db.query(
+  const { rows } = await world.db.query(
     'SELECT actor_id, action, tenant, outcome, details FROM audit_events ORDER BY id',
   );
   return rows;
@@ -55,16 +36,16 @@ async function auditRows() {
 
 describe('an admin adds a tenant', () => {
   it('opens the form, saves it, and lists it', async () => {
-    const { reply, view } = await openTenantForm(app.slack, fakeSlack, 'tenant add', admin);
+    const { reply, view } = await openTenantForm(world.app.slack, world.fakeSlack, 'tenant add', admin);
     expect(reply.status).toBe(200);
     expect(view.callback_id).toBe('tenant_form');
-    expect(fakeSlack.refusals).toEqual([]);
+    expect(world.fakeSlack.refusals).toEqual([]);
 
-    const saved = await submitTenantForm(app.slack, view, validTenant, admin);
+    const saved = await submitTenantForm(world.app.slack, view, validTenant, admin);
     expect(saved.body?.response_action).toBe('update');
     expect(saved.outcome).toContain('Tenant *Acme production* added');
 
-    const list = await app.slack.command('tenant list', { user: member });
+    const list = await world.app.slack.command('tenant list', { user: member });
     const shown = await lastResponse(list.responseUrl);
     for (const text of [
       'Acme production',
@@ -89,7 +70,7 @@ describe('an admin adds a tenant', () => {
 
   it('trims surrounding whitespace before saving', async () => {
     await addTenant({ name: '  Acme EU  ', clientId: ` ${validTenant.clientId.toUpperCase()}\n` });
-    const { rows } = await db.query('SELECT name, client_id FROM tenants');
+    const { rows } = await world.db.query('SELECT name, client_id FROM tenants');
     expect(rows).toEqual([{ name: 'Acme EU', client_id: validTenant.clientId }]);
   });
 
@@ -119,7 +100,7 @@ describe('an admin adds a tenant', () => {
     const errors = reply.body?.errors as Record<string, string>;
     expect(Object.keys(errors)).toEqual([blockId]);
     expect(errors[blockId]).toContain(message);
-    expect((await db.query('SELECT count(*)::int AS n FROM tenants')).rows[0].n).toBe(0);
+    expect((await world.db.query('SELECT count(*)::int AS n FROM tenants')).rows[0].n).toBe(0);
   });
 
   it('refuses a second tenant with the same name, whatever its case', async () => {
@@ -133,22 +114,22 @@ describe('an admin adds a tenant', () => {
 
 describe('someone who is not an admin', () => {
   it('is refused at the command, politely, with the attempt audited and no form opened', async () => {
-    const opened = fakeSlack.callsOf('views.open').length;
-    const reply = await app.slack.command('tenant add', { user: member });
+    const opened = world.fakeSlack.callsOf('views.open').length;
+    const reply = await world.app.slack.command('tenant add', { user: member });
     expect(await lastResponse(reply.responseUrl)).toContain(
       'Only FlightIQ admins can add, edit or remove tenants',
     );
-    expect(fakeSlack.callsOf('views.open')).toHaveLength(opened);
+    expect(world.fakeSlack.callsOf('views.open')).toHaveLength(opened);
     expect(await auditRows()).toEqual([
       expect.objectContaining({ actor_id: member, action: 'tenant.add', outcome: 'refused' }),
     ]);
   });
 
   it('is refused when submitting a form an admin opened (a forged view_submission)', async () => {
-    const { view } = await openTenantForm(app.slack, fakeSlack, 'tenant add', admin);
-    const reply = await submitTenantForm(app.slack, view, validTenant, member);
+    const { view } = await openTenantForm(world.app.slack, world.fakeSlack, 'tenant add', admin);
+    const reply = await submitTenantForm(world.app.slack, view, validTenant, member);
     expect(reply.outcome).toContain('Only FlightIQ admins');
-    expect((await db.query('SELECT count(*)::int AS n FROM tenants')).rows[0].n).toBe(0);
+    expect((await world.db.query('SELECT count(*)::int AS n FROM tenants')).rows[0].n).toBe(0);
     expect(await auditRows()).toEqual([
       expect.objectContaining({ actor_id: member, action: 'tenant.add', outcome: 'refused' }),
     ]);
@@ -156,23 +137,28 @@ describe('someone who is not an admin', () => {
 
   it('cannot edit by forging the form of an existing tenant', async () => {
     await addTenant();
-    const { view } = await openTenantForm(app.slack, fakeSlack, 'tenant edit Acme production', admin);
-    const reply = await submitTenantForm(app.slack, view, { ...validTenant, region: 'com' }, member);
+    const { view } = await openTenantForm(
+      world.app.slack,
+      world.fakeSlack,
+      'tenant edit Acme production',
+      admin,
+    );
+    const reply = await submitTenantForm(world.app.slack, view, { ...validTenant, region: 'com' }, member);
     expect(reply.outcome).toContain('Only FlightIQ admins');
-    expect((await db.query('SELECT region FROM tenants')).rows).toEqual([{ region: 'eu' }]);
+    expect((await world.db.query('SELECT region FROM tenants')).rows).toEqual([{ region: 'eu' }]);
   });
 
   it('is refused on the Remove button even when an admin asked for the confirmation', async () => {
     await addTenant();
-    const asked = await app.slack.command('tenant remove Acme production', { user: admin });
+    const asked = await world.app.slack.command('tenant remove Acme production', { user: admin });
     const confirmation = JSON.parse(await lastResponse(asked.responseUrl));
     const tenantId = confirmation.blocks[1].elements[0].value as string;
-    const click = await app.slack.blockAction(
+    const click = await world.app.slack.blockAction(
       { action_id: 'tenant_remove_confirm', value: tenantId },
       { user: member },
     );
     expect(await lastResponse(click.responseUrl)).toContain('Only FlightIQ admins');
-    expect((await db.query('SELECT count(*)::int AS n FROM tenants')).rows[0].n).toBe(1);
+    expect((await world.db.query('SELECT count(*)::int AS n FROM tenants')).rows[0].n).toBe(1);
     expect((await auditRows()).at(-1)).toMatchObject({
       actor_id: member,
       action: 'tenant.remove',
@@ -184,7 +170,12 @@ describe('someone who is not an admin', () => {
 describe('an admin edits or removes a tenant', () => {
   it('opens the edit form filled in, with only the fingerprint of the secret', async () => {
     await addTenant();
-    const { view } = await openTenantForm(app.slack, fakeSlack, 'tenant edit acme production', admin);
+    const { view } = await openTenantForm(
+      world.app.slack,
+      world.fakeSlack,
+      'tenant edit acme production',
+      admin,
+    );
     const text = JSON.stringify(view);
     expect(text).toContain('"initial_value":"Acme production"');
     expect(text).toContain('The stored secret ends in XYZ9. Leave this empty to keep it.');
@@ -193,23 +184,29 @@ describe('an admin edits or removes a tenant', () => {
 
   it('keeps the stored secret when the secret field is left empty, and audits which fields changed', async () => {
     await addTenant();
-    const before = (await db.query('SELECT secret_ciphertext, secret_fingerprint FROM tenants')).rows[0];
-    const { view } = await openTenantForm(app.slack, fakeSlack, 'tenant edit Acme production', admin);
+    const before = (await world.db.query('SELECT secret_ciphertext, secret_fingerprint FROM tenants'))
+      .rows[0];
+    const { view } = await openTenantForm(
+      world.app.slack,
+      world.fakeSlack,
+      'tenant edit Acme production',
+      admin,
+    );
     const reply = await submitTenantForm(
-      app.slack,
+      world.app.slack,
       view,
       { ...validTenant, clientSecret: '', region: 'ca' },
       admin,
     );
     expect(reply.outcome).toContain('updated');
     const after = (
-      await db.query('SELECT region, secret_ciphertext, secret_fingerprint, version FROM tenants')
+      await world.db.query('SELECT region, secret_ciphertext, secret_fingerprint, version FROM tenants')
     ).rows[0];
     expect(after.region).toBe('ca');
     expect(after.secret_ciphertext.equals(before.secret_ciphertext)).toBe(true);
     expect(after.version).toBe(2);
-    const [id] = (await db.query('SELECT id FROM tenants')).rows.map((row) => row.id);
-    expect(await app.service.services.tenants.openClientSecret(id)).toBe(validTenant.clientSecret);
+    const [id] = (await world.db.query('SELECT id FROM tenants')).rows.map((row) => row.id);
+    expect(await world.app.service.services.tenants.openClientSecret(id)).toBe(validTenant.clientSecret);
     expect((await auditRows()).at(-1)).toMatchObject({
       action: 'tenant.edit',
       details: { changed: ['region'] },
@@ -218,48 +215,63 @@ describe('an admin edits or removes a tenant', () => {
 
   it('refuses to save a form opened before someone else changed the tenant', async () => {
     await addTenant();
-    const first = await openTenantForm(app.slack, fakeSlack, 'tenant edit Acme production', admin);
-    const second = await openTenantForm(app.slack, fakeSlack, 'tenant edit Acme production', admin);
-    await submitTenantForm(app.slack, second.view, { ...validTenant, region: 'ca' }, admin);
-    const stale = await submitTenantForm(app.slack, first.view, { ...validTenant, region: 'sg' }, admin);
+    const first = await openTenantForm(
+      world.app.slack,
+      world.fakeSlack,
+      'tenant edit Acme production',
+      admin,
+    );
+    const second = await openTenantForm(
+      world.app.slack,
+      world.fakeSlack,
+      'tenant edit Acme production',
+      admin,
+    );
+    await submitTenantForm(world.app.slack, second.view, { ...validTenant, region: 'ca' }, admin);
+    const stale = await submitTenantForm(
+      world.app.slack,
+      first.view,
+      { ...validTenant, region: 'sg' },
+      admin,
+    );
     expect(stale.outcome).toContain('while this form was open, so nothing was saved');
-    expect((await db.query('SELECT region FROM tenants')).rows).toEqual([{ region: 'ca' }]);
+    expect((await world.db.query('SELECT region FROM tenants')).rows).toEqual([{ region: 'ca' }]);
   });
 
   it('says which tenants exist when the name is unknown', async () => {
     await addTenant();
-    const before = fakeSlack.views.length;
-    await app.slack.command('tenant edit Globex', { user: admin });
-    const shown = await fakeSlack.waitFor(() =>
-      fakeSlack.views
+    const before = world.fakeSlack.views.length;
+    await world.app.slack.command('tenant edit Globex', { user: admin });
+    const shown = await world.fakeSlack.waitFor(() =>
+      world.fakeSlack.views
         .slice(before)
         .map((view) => JSON.stringify(view))
         .find((view) => view.includes('There is no tenant named')),
     );
     expect(shown).toContain('There is no tenant named \\"Globex\\". Tenants: `Acme production`.');
-    const removal = await app.slack.command('tenant remove Globex', { user: admin });
+    const removal = await world.app.slack.command('tenant remove Globex', { user: admin });
     expect(await lastResponse(removal.responseUrl)).toContain('There is no tenant named \\"Globex\\".');
   });
 
   it('removes a tenant after confirmation, and the message says so', async () => {
     await addTenant();
-    const asked = await app.slack.command('tenant remove "Acme production"', { user: admin });
+    const asked = await world.app.slack.command('tenant remove "Acme production"', { user: admin });
     const confirmation = JSON.parse(await lastResponse(asked.responseUrl));
     expect(JSON.stringify(confirmation)).toContain('Remove tenant *Acme production*?');
     const tenantId = confirmation.blocks[1].elements[0].value as string;
-    const click = await app.slack.blockAction(
+    const click = await world.app.slack.blockAction(
       { action_id: 'tenant_remove_confirm', value: tenantId },
       { user: admin },
     );
     expect(await lastResponse(click.responseUrl)).toContain('Tenant *Acme production* removed');
-    expect((await db.query('SELECT count(*)::int AS n FROM tenants')).rows[0].n).toBe(0);
+    expect((await world.db.query('SELECT count(*)::int AS n FROM tenants')).rows[0].n).toBe(0);
     expect((await auditRows()).at(-1)).toMatchObject({
       actor_id: admin,
       action: 'tenant.remove',
       outcome: 'succeeded',
     });
 
-    const again = await app.slack.blockAction(
+    const again = await world.app.slack.blockAction(
       { action_id: 'tenant_remove_confirm', value: tenantId },
       { user: admin },
     );
@@ -267,7 +279,7 @@ describe('an admin edits or removes a tenant', () => {
   });
 
   it('treats a button value that is not a tenant ID as a tenant that does not exist', async () => {
-    const click = await app.slack.blockAction(
+    const click = await world.app.slack.blockAction(
       { action_id: 'tenant_remove_confirm', value: "'; DROP TABLE tenants; --" },
       { user: admin },
     );
@@ -279,10 +291,10 @@ describe('a canary client secret saved through the form', () => {
   it('appears nowhere: not in logs, Slack calls, replies, audit rows, or any column but its sealed form', async () => {
     const canary = `canary-${Date.now()}-Zq9`;
     const forms = [await addTenant({ name: 'Canary', clientSecret: canary })];
-    const { view } = await openTenantForm(app.slack, fakeSlack, 'tenant edit Canary', admin);
+    const { view } = await openTenantForm(world.app.slack, world.fakeSlack, 'tenant edit Canary', admin);
     forms.push(
       await submitTenantForm(
-        app.slack,
+        world.app.slack,
         view,
         { ...validTenant, name: 'Canary', clientSecret: `${canary}2` },
         admin,
@@ -290,22 +302,22 @@ describe('a canary client secret saved through the form', () => {
     );
     forms.push(
       await submitTenantForm(
-        app.slack,
+        world.app.slack,
         view,
         { ...validTenant, name: 'Canary', clientSecret: 'bad secret' },
         admin,
       ),
     );
-    const list = await app.slack.command('tenant list', { user: admin });
+    const list = await world.app.slack.command('tenant list', { user: admin });
     await lastResponse(list.responseUrl);
 
-    const { rows } = await db.query(
+    const { rows } = await world.db.query(
       `SELECT to_jsonb(t) - 'secret_ciphertext' AS visible, encode(secret_ciphertext, 'escape') AS sealed FROM tenants t`,
     );
     const everything = [
-      app.logs.join('\n'),
-      JSON.stringify(fakeSlack.calls),
-      JSON.stringify(fakeSlack.responses),
+      world.app.logs.join('\n'),
+      JSON.stringify(world.fakeSlack.calls),
+      JSON.stringify(world.fakeSlack.responses),
       JSON.stringify(forms.map((form) => form.text)),
       JSON.stringify(await auditRows()),
       JSON.stringify(rows.map((row) => row.visible)),
@@ -328,13 +340,13 @@ describe('workspace admins, when FLIGHTIQ_ADMINS is empty', () => {
 
   beforeAll(async () => {
     directoryDatabase = await createTestDatabase();
-    directoryApp = await startTestApp({ fakeSlack, database: directoryDatabase });
-    fakeSlack.users.set('U0WSADMIN1', { id: 'U0WSADMIN1', is_admin: true });
-    fakeSlack.users.set('U0WSOWNER1', { id: 'U0WSOWNER1', is_owner: true });
-    fakeSlack.users.set('U0GUESTAD1', { id: 'U0GUESTAD1', is_admin: true, is_restricted: true });
-    fakeSlack.users.set('U0GONEADM1', { id: 'U0GONEADM1', is_admin: true, deleted: true });
-    fakeSlack.users.set('U0OTHERWS1', { id: 'U0OTHERWS1', is_admin: true, team_id: 'T0ELSEWHERE' });
-    fakeSlack.users.set('U0PLAIN001', { id: 'U0PLAIN001' });
+    directoryApp = await startTestApp({ fakeSlack: world.fakeSlack, database: directoryDatabase });
+    world.fakeSlack.users.set('U0WSADMIN1', { id: 'U0WSADMIN1', is_admin: true });
+    world.fakeSlack.users.set('U0WSOWNER1', { id: 'U0WSOWNER1', is_owner: true });
+    world.fakeSlack.users.set('U0GUESTAD1', { id: 'U0GUESTAD1', is_admin: true, is_restricted: true });
+    world.fakeSlack.users.set('U0GONEADM1', { id: 'U0GONEADM1', is_admin: true, deleted: true });
+    world.fakeSlack.users.set('U0OTHERWS1', { id: 'U0OTHERWS1', is_admin: true, team_id: 'T0ELSEWHERE' });
+    world.fakeSlack.users.set('U0PLAIN001', { id: 'U0PLAIN001' });
   });
 
   afterAll(async () => {
@@ -351,14 +363,14 @@ describe('workspace admins, when FLIGHTIQ_ADMINS is empty', () => {
     ['a member', 'U0PLAIN001', false],
     ['someone users.info does not know', 'U0UNKNOWN1', false],
   ])('%s may manage tenants: %s', async (_who, user, allowed) => {
-    const opened = fakeSlack.callsOf('views.open').length;
+    const opened = world.fakeSlack.callsOf('views.open').length;
     const reply = await directoryApp.slack.command('tenant add', { user });
     if (allowed) {
-      await fakeSlack.waitFor(() => fakeSlack.callsOf('views.open').length > opened);
+      await world.fakeSlack.waitFor(() => world.fakeSlack.callsOf('views.open').length > opened);
     } else {
-      const posts = await fakeSlack.waitFor(() => fakeSlack.responsesTo(reply.responseUrl).at(0));
+      const posts = await world.fakeSlack.waitFor(() => world.fakeSlack.responsesTo(reply.responseUrl).at(0));
       expect(JSON.stringify(posts)).toContain('Only FlightIQ admins');
-      expect(fakeSlack.callsOf('views.open')).toHaveLength(opened);
+      expect(world.fakeSlack.callsOf('views.open')).toHaveLength(opened);
     }
   });
 });

@@ -36,7 +36,12 @@ export interface WorldOptions {
   };
   /** The admin who adds `fresh.tenant`. */
   admin?: string;
+  /** How long starting the world may take, where the hooks' default is too short (a small pool, many files at once). */
+  setupTimeoutMs?: number;
 }
+
+/** A message as the user sees it: its notification text and its blocks. */
+export type Shown = { text: string; blocks: Record<string, unknown>[] };
 
 export interface World {
   fakeSlack: FakeSlack;
@@ -47,12 +52,22 @@ export interface World {
   readonly db: pg.Pool;
   /** The tenant added before each test (`fresh.tenant`). */
   tenantId: string;
+  /** Runs `/flightiq <text>` as `user` through the signed receiver; what the user finally sees. */
+  answer(text: string, user: string, timeoutMs?: number): Promise<Shown>;
 }
 
 export function useWorld(options: WorldOptions = {}): World {
   const world = {} as World;
   // A test may restart the app (`world.app = await startTestApp(…)`): the pool follows it.
   Object.defineProperty(world, 'db', { get: () => world.app.service.database.pool });
+  world.answer = async (text, user, timeoutMs = 20_000) => {
+    const reply = await world.app.slack.command(text, { user });
+    if (reply.status !== 200) throw new Error(`/flightiq ${text}: Slack got HTTP ${reply.status}`);
+    return (await world.fakeSlack.waitFor(
+      () => world.fakeSlack.responsesTo(reply.responseUrl).at(-1),
+      timeoutMs,
+    )) as Shown;
+  };
   let seed = '';
   beforeAll(async () => {
     world.fakeSlack = await FakeSlack.start();
@@ -71,7 +86,7 @@ export function useWorld(options: WorldOptions = {}): World {
       ...(options.jobs ? { jobs: options.jobs } : {}),
       ...(options.handlers ? { handlers: options.handlers } : {}),
     });
-  });
+  }, options.setupTimeoutMs);
 
   afterAll(async () => {
     await world.app?.stop();
