@@ -1,4 +1,3 @@
-import { parseOptions } from '../../../commands/command-options.js';
 import { slashCommand } from '../../../commands/subcommands.js';
 import { diffText } from '../../../core/flow-diff-text.js';
 import type { CoreServices } from '../../../core/services.js';
@@ -6,6 +5,7 @@ import { chooseTenant } from '../../../core/tenant-choice.js';
 import { sendFileToUser } from '../../direct-messages.js';
 import { diffMessage } from '../../views/flow-diff.js';
 import { notice } from '../../views/notices.js';
+import { answerWith, flowPairArgs, openCommand } from './command-opening.js';
 import type { SubcommandHandler } from './flightiq.js';
 import { requestProblem } from './promote.js';
 import { readersOnlyText, tenantChoiceText } from './read-preamble.js';
@@ -19,41 +19,19 @@ const usage = `\`${slashCommand} diff <flow> --from <env> --to <env> [--tenant <
  */
 export function diffSubcommand(services: CoreServices): SubcommandHandler {
   return async (request) => {
-    const options = parseOptions(request.args, {
-      values: ['from', 'to', 'tenant'],
-      flags: ['no-subflows'],
-    });
-    const flow = options.positional.join(' ').trim();
-    const problems = [...options.problems];
-    if (!flow) problems.push('Name the flow to compare');
-    if (!options.values.from) problems.push('Say where from with `--from <env>`');
-    if (!options.values.to) problems.push('Say where to with `--to <env>`');
-    if (problems.length > 0 || !options.values.from || !options.values.to) {
-      await request.ack({
-        response_type: 'ephemeral',
-        ...notice(`${problems.join('. ')}. Usage: ${usage}.`),
-      });
+    const asked = flowPairArgs(request.args, 'compare', ['no-subflows']);
+    if (!(await openCommand(request, { problems: asked.problems, usage, working: 'Comparing the flows…' })))
       return;
-    }
-    await request.ack({
-      response_type: 'ephemeral',
-      ...notice(':hourglass_flowing_sand: Comparing the flows…'),
-    });
     const actor = { userId: request.command.user_id, teamId: request.command.team_id };
-    const reply = (message: { text: string; blocks?: unknown[] }) =>
-      request.respond({
-        response_type: 'ephemeral',
-        replace_original: true,
-        ...(message as { text: string }),
-      });
-    const choice = await chooseTenant(services.tenants, options.values.tenant);
+    const reply = answerWith(request);
+    const choice = await chooseTenant(services.tenants, asked.tenant);
     if (!choice.ok) return void (await reply(notice(tenantChoiceText(choice))));
     const outcome = await services.promotions.diff(actor, {
       tenant: choice.tenant,
-      flow,
-      from: options.values.from,
-      to: options.values.to,
-      options: { asNew: false, withSubflows: !options.flags.has('no-subflows') },
+      flow: asked.flow,
+      from: asked.from,
+      to: asked.to,
+      options: { asNew: false, withSubflows: !asked.flags.has('no-subflows') },
     });
     if (outcome.outcome !== 'diff') return void (await reply(requestProblem(outcome, readersOnlyText)));
     const title = `What promoting ${outcome.flowName} from ${outcome.from.name} to ${outcome.to.name} would change`;

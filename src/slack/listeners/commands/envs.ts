@@ -4,8 +4,8 @@ import { problemOf } from '../../../core/problem.js';
 import type { CoreServices } from '../../../core/services.js';
 import { environmentListMessage } from '../../views/environment-list.js';
 import { escapedShort } from '../../views/mrkdwn.js';
-import { notice } from '../../views/notices.js';
 import { problemMessage } from '../../views/pingone-problem.js';
+import { openCommand } from './command-opening.js';
 import type { SubcommandHandler } from './flightiq.js';
 import { readerAndTenant } from './read-preamble.js';
 
@@ -13,21 +13,12 @@ import { readerAndTenant } from './read-preamble.js';
 export function envsSubcommand(services: CoreServices): SubcommandHandler {
   return async (request) => {
     const options = parseOptions(request.args, { values: ['tenant'] });
-    if (options.problems.length > 0 || options.positional.length > 0) {
-      const problems = [
-        ...options.problems,
-        ...options.positional.map((word) => `"${escapedShort(word, 40)}" is not expected`),
-      ];
-      await request.ack({
-        response_type: 'ephemeral',
-        ...notice(`${problems.join('; ')}. Usage: \`${slashCommand} envs [--tenant <t>]\``),
-      });
-      return;
-    }
-    await request.ack({
-      response_type: 'ephemeral',
-      ...notice(':hourglass_flowing_sand: Reading environments…'),
-    });
+    const problems = [
+      ...options.problems,
+      ...options.positional.map((word) => `"${escapedShort(word, 40)}" is not expected`),
+    ];
+    const usage = `\`${slashCommand} envs [--tenant <t>]\``;
+    if (!(await openCommand(request, { problems, usage, working: 'Reading environments…' }))) return;
     const chosen = await readerAndTenant(request, services, 'envs.list', options.values.tenant);
     if (!chosen) return;
     try {

@@ -10,8 +10,8 @@ import {
   noDavinciMessage,
 } from '../../views/artifact-list.js';
 import { escapedShort } from '../../views/mrkdwn.js';
-import { notice } from '../../views/notices.js';
 import { problemMessage } from '../../views/pingone-problem.js';
+import { openCommand } from './command-opening.js';
 import type { SubcommandHandler } from './flightiq.js';
 import { readerAndTenant } from './read-preamble.js';
 
@@ -29,17 +29,9 @@ export function listSubcommand(services: CoreServices): SubcommandHandler {
     if (options.values.env === undefined) {
       problems.push(`Name the environment with \`--env <name or ID>\` (\`${slashCommand} envs\` lists them)`);
     }
-    if (problems.length > 0 || !kind || options.values.env === undefined) {
-      await request.ack({
-        response_type: 'ephemeral',
-        ...notice(`${problems.join('. ')}. Usage: ${usage}.`),
-      });
-      return;
-    }
-    await request.ack({
-      response_type: 'ephemeral',
-      ...notice(`:hourglass_flowing_sand: Reading ${kindNoun(kind)}…`),
-    });
+    const working = kind ? `Reading ${kindNoun(kind)}…` : '';
+    const goesOn = await openCommand(request, { problems, usage, working });
+    if (!goesOn || !kind || options.values.env === undefined) return;
     const chosen = await readerAndTenant(request, services, `list.${kind.name}`, options.values.tenant);
     if (!chosen) return;
     const outcome = await services.listing.list({

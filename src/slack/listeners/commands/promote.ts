@@ -1,4 +1,3 @@
-import { parseOptions } from '../../../commands/command-options.js';
 import { slashCommand } from '../../../commands/subcommands.js';
 import type { RequestOutcome } from '../../../core/promotions.js';
 import type { CoreServices } from '../../../core/services.js';
@@ -10,6 +9,7 @@ import { escapedShort, escapeMrkdwn, shorten } from '../../views/mrkdwn.js';
 import { notice } from '../../views/notices.js';
 import { problemMessage } from '../../views/pingone-problem.js';
 import { sentForApprovalMessage } from '../../views/promotion.js';
+import { answerWith, flowPairArgs, openCommand } from './command-opening.js';
 import type { SubcommandHandler } from './flightiq.js';
 import { tenantChoiceText } from './read-preamble.js';
 
@@ -24,45 +24,25 @@ export const operatorsOnlyText =
  */
 export function promoteSubcommand(services: CoreServices): SubcommandHandler {
   return async (request) => {
-    const options = parseOptions(request.args, {
-      values: ['from', 'to', 'tenant'],
-      flags: ['as-new', 'no-subflows'],
-    });
-    const flow = options.positional.join(' ').trim();
-    const problems = [...options.problems];
-    if (!flow) problems.push('Name the flow to promote');
-    if (!options.values.from) problems.push('Say where from with `--from <env>`');
-    if (!options.values.to) problems.push('Say where to with `--to <env>`');
-    if (problems.length > 0 || !options.values.from || !options.values.to) {
-      await request.ack({
-        response_type: 'ephemeral',
-        ...notice(`${problems.join('. ')}. Usage: ${usage}.`),
-      });
+    const asked = flowPairArgs(request.args, 'promote', ['as-new', 'no-subflows']);
+    if (
+      !(await openCommand(request, { problems: asked.problems, usage, working: 'Planning the promotion…' }))
+    )
       return;
-    }
-    await request.ack({
-      response_type: 'ephemeral',
-      ...notice(':hourglass_flowing_sand: Planning the promotion…'),
-    });
     const actor = { userId: request.command.user_id, teamId: request.command.team_id };
-    const reply = (message: { text: string; blocks: unknown[] }) =>
-      request.respond({
-        response_type: 'ephemeral',
-        replace_original: true,
-        ...(message as { text: string }),
-      });
+    const reply = answerWith(request);
 
-    const choice = await chooseTenant(services.tenants, options.values.tenant);
+    const choice = await chooseTenant(services.tenants, asked.tenant);
     if (!choice.ok) {
       await reply(notice(tenantChoiceText(choice)));
       return;
     }
     const outcome = await services.promotions.request(actor, {
       tenant: choice.tenant,
-      flow,
-      from: options.values.from,
-      to: options.values.to,
-      options: { asNew: options.flags.has('as-new'), withSubflows: !options.flags.has('no-subflows') },
+      flow: asked.flow,
+      from: asked.from,
+      to: asked.to,
+      options: { asNew: asked.flags.has('as-new'), withSubflows: !asked.flags.has('no-subflows') },
     });
     if (outcome.outcome !== 'planned') {
       await reply(requestProblem(outcome));
