@@ -14,6 +14,7 @@ import {
   type HealthChange,
   listTenantHealth,
   recordObservation,
+  releaseExpiryScan,
   setAlertMessage,
   type TenantHealth,
 } from '../store/tenant-health.js';
@@ -345,6 +346,8 @@ export class CredentialMonitor {
             });
           } catch (error) {
             await dropCertificateWarning(this.deps.pool, tenant.id, certificate.id, expiresAt);
+            // Not in six hours: the next check scans again, and posts what is still unsaid.
+            await releaseExpiryScan(this.deps.pool, tenant.id);
             this.deps.logger.error(
               { err: error, tenant: tenant.name },
               `could not post a ${kind} expiry warning; it is tried again at the next check`,

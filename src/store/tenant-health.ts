@@ -129,6 +129,11 @@ export async function claimExpiryScan(db: Queryable, tenantId: string, everyMs: 
   return (rowCount ?? 0) > 0;
 }
 
+/** Lets the next check scan again, where a scan could not say all it found (a warning that failed to post). */
+export async function releaseExpiryScan(db: Queryable, tenantId: string): Promise<void> {
+  await db.query('UPDATE tenant_health SET expiry_scanned_at = NULL WHERE tenant_id = $1', [tenantId]);
+}
+
 /** Records a certificate warning; true only for the first caller, so each certificate is warned about once. */
 export async function claimCertificateWarning(
   db: Queryable,

@@ -222,6 +222,81 @@ describe('credential alerts', () => {
     expect(String(warnings[0]?.args.text)).toContain('Certificate SAML encryption in Staging expires in');
   });
 
+  it.each([
+    [
+      'the channel is missing (channel_not_found)',
+      'channel_not_found',
+      () => world.fakeSlack.missingChannels.add(alerts),
+    ],
+    [
+      'Slack rate limits the post',
+      'ratelimited',
+      () => world.fakeSlack.failNext('chat.postMessage', { status: 429, retryAfter: 1 }),
+    ],
+    ['Slack answers 500', 'fatal_error', () => world.fakeSlack.failNext('chat.postMessage', { status: 500 })],
+  ] as const)(
+    'does not count a certificate warning as sent when %s: posted once at the next check',
+    async (_, error, fail) => {
+      world.sim.data.collections[staging]?.certificates?.push({
+        id: '77777777-0000-4000-8000-000000000004',
+        name: 'Refused signing',
+        subjectDN: 'CN=refused.example.com',
+        expiresAt: new Date(Date.now() + 10 * 86_400_000).toISOString(),
+        status: 'EXPIRING',
+      });
+      const warningPosts = () =>
+        alertPosts().filter((call) => String(call.args.text).includes('Refused signing'));
+      const refused = () => world.fakeSlack.refusals.filter((r) => r.method === 'chat.postMessage');
+      const refusedBefore = refused().length;
+      // Expiry scans run every few hours (expiryScanMs): this makes the last one old enough for the next check,
+      // to show that a later scan does not warn again.
+      const scan = async () => {
+        await world.app.service.database.pool.query(
+          "UPDATE tenant_health SET expiry_scanned_at = now() - interval '1 day' WHERE tenant_id = $1",
+          [world.tenantId],
+        );
+        await check();
+      };
+      const warned = async () =>
+        (
+          await world.app.service.database.pool.query(
+            'SELECT certificate_id FROM certificate_warnings WHERE tenant_id = $1',
+            [world.tenantId],
+          )
+        ).rows;
+
+      fail();
+      await check();
+      world.fakeSlack.missingChannels.delete(alerts);
+      // Tried once and refused: nothing reached the channel, and nothing is recorded as warned.
+      expect(warningPosts()).toHaveLength(1);
+      expect(
+        refused()
+          .slice(refusedBefore)
+          .map((r) => r.error),
+      ).toEqual([error]);
+      expect(await warned()).toEqual([]);
+      expect(
+        world.app.logs.some((line) => line.includes('could not post a certificate expiry warning')),
+      ).toBe(true);
+
+      // The very next check scans again (not the next scan, hours later), and posts it.
+      await check();
+      expect(warningPosts()).toHaveLength(2);
+      expect(refused().length - refusedBefore).toBe(1);
+      expect(String(warningPosts()[1]?.args.text)).toContain(
+        'Certificate Refused signing in Staging expires in',
+      );
+      expect(await warned()).toEqual([{ certificate_id: '77777777-0000-4000-8000-000000000004' }]);
+
+      await scan();
+      await check();
+      expect(warningPosts()).toHaveLength(2);
+      expect(refused().length - refusedBefore).toBe(1);
+    },
+    20_000,
+  );
+
   it('cannot ping the channel through a tenant name: "<!channel> Acme" is escaped in the alert and the recovery', async () => {
     const named = await addTenant('<!channel> Acme', 1);
     const checkNamed = () => world.app.service.services.monitor.checkTenant(named);

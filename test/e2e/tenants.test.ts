@@ -287,6 +287,95 @@ describe('an admin edits or removes a tenant', () => {
   });
 });
 
+describe('the App Home tab of the admin who saves the tenant form', () => {
+  /**
+   * The admin's Home tab once a publish since `before` shows `shows`: the latest one for them, as JSON.
+   * Home is published after the event or the submission is acknowledged, so this waits for it.
+   */
+  async function homeAfter(before: number, shows: string): Promise<string> {
+    return world.fakeSlack.waitFor(() => {
+      const last = world.fakeSlack
+        .callsOf('views.publish')
+        .slice(before)
+        .filter((call) => call.args.user_id === admin)
+        .at(-1);
+      const shown = last && JSON.stringify(last.args.view);
+      return shown?.includes(shows) && shown;
+    });
+  }
+
+  function publishes(): number {
+    return world.fakeSlack.callsOf('views.publish').length;
+  }
+
+  /** Clicks a tenant button on the admin's Home tab and returns the tenant form it opened. */
+  async function clickHome(actionId: string, value?: string) {
+    const before = world.fakeSlack.views.length;
+    await world.app.slack.homeAction({ action_id: actionId, value }, { user: admin });
+    return (await world.fakeSlack.waitFor(() =>
+      world.fakeSlack.views.slice(before).find((view) => view.callback_id === 'tenant_form'),
+    )) as { id: string; private_metadata: string; callback_id: string };
+  }
+
+  const addForms = {
+    'the Add tenant button on Home': () => clickHome('home_tenant_add'),
+    '`/flightiq tenant add`': async () =>
+      (await openTenantForm(world.app.slack, world.fakeSlack, 'tenant add', admin)).view,
+  };
+
+  it.each(Object.keys(addForms) as (keyof typeof addForms)[])(
+    'lists the tenant added from %s',
+    async (from) => {
+      const opened = publishes();
+      await world.app.slack.event({ type: 'app_home_opened', user: admin, tab: 'home', channel: 'D0HOME' });
+      await homeAfter(opened, 'No tenants yet. Add the first one.');
+
+      const view = await addForms[from]();
+      const before = publishes();
+      const saved = await submitTenantForm(world.app.slack, view, validTenant, admin);
+      expect(saved.outcome).toContain('Tenant *Acme production* added');
+
+      const shown = await homeAfter(before, '*Acme production*');
+      expect(shown).not.toContain('No tenants yet');
+      expect(shown).toContain('"action_id":"home_tenant_edit"');
+      expect(world.fakeSlack.refusals).toEqual([]);
+    },
+  );
+
+  const editForms = {
+    'the Edit button on Home': (home: { blocks: { accessory?: { action_id: string; value: string } }[] }) =>
+      clickHome(
+        'home_tenant_edit',
+        home.blocks.find((block) => block.accessory?.action_id === 'home_tenant_edit')?.accessory?.value,
+      ),
+    '`/flightiq tenant edit`': async () =>
+      (await openTenantForm(world.app.slack, world.fakeSlack, 'tenant edit Acme production', admin)).view,
+  };
+
+  it.each(Object.keys(editForms) as (keyof typeof editForms)[])(
+    'shows the new name of a tenant renamed from %s, and no longer the old one',
+    async (from) => {
+      const added = publishes();
+      await addTenant();
+      const home = JSON.parse(await homeAfter(added, '*Acme production*'));
+
+      const view = await editForms[from](home);
+      const before = publishes();
+      const saved = await submitTenantForm(
+        world.app.slack,
+        view,
+        { ...validTenant, name: 'Acme EU', clientSecret: '' },
+        admin,
+      );
+      expect(saved.outcome).toContain('Tenant *Acme EU* updated');
+
+      const shown = await homeAfter(before, '*Acme EU*');
+      expect(shown).not.toContain('Acme production');
+      expect(world.fakeSlack.refusals).toEqual([]);
+    },
+  );
+});
+
 describe('a canary client secret saved through the form', () => {
   it('appears nowhere: not in logs, Slack calls, replies, audit rows, or any column but its sealed form', async () => {
     const canary = `canary-${Date.now()}-Zq9`;
