@@ -93,6 +93,10 @@ interface Session {
 /** What Slack does with buttons (and a Download CSV button), the console does with commands. */
 const consoleCommands: readonly { usage: string; summary: string }[] = [
   {
+    usage: 'show <id>',
+    summary: 'A promotion whole, as its card shows it: the plan, what changes, its state.',
+  },
+  {
     usage: 'approve <id>',
     summary:
       'Approve a promotion into a protected environment (Approve), or a rollback asked for (Approve rollback).',
@@ -160,6 +164,12 @@ async function run(command: string, args: string[], session: Session): Promise<v
     case 'promotions': {
       const which = args[0] === 'recent' ? 'recent' : 'pending';
       say(promotionsText(await services.promotions.list(which)));
+      return;
+    }
+    case 'show': {
+      const promotion = args.length > 0 ? await promotionCalled(args.join(' ').trim(), session) : null;
+      if (args.length === 0) say(`Usage: show <id>, with the ID "promotions recent" shows.`);
+      if (promotion) say(promotionText(promotion));
       return;
     }
     case 'approve':
@@ -358,6 +368,19 @@ async function decisionCommand(decision: Decision, args: string[], session: Sess
     say(alreadyText(promotion));
     return;
   }
+  // A card is seen before its button is clicked: here the plan is shown before a write is agreed to.
+  if ((decision === 'approve' || decision === 'run') && !rollbackAsked) {
+    say(promotionText(promotion));
+    const sure = await askYesNo(
+      session.prompter,
+      `${decision === 'approve' ? 'Approve' : 'Run'} it now? [y/N] `,
+      false,
+    );
+    if (!sure) {
+      say('Nothing done.');
+      return;
+    }
+  }
   let outcome: DecisionOutcome;
   switch (decision) {
     case 'approve':
@@ -502,16 +525,16 @@ async function settle(
       say(problemText(outcome.problem));
       return;
     case 'approved':
-      say(promotionText(outcome.promotion));
+      say(promotionText(outcome.promotion, { withPlan: false }));
       say(approvalCountedText(outcome.remaining));
       return;
     case 'now_protected':
     case 'rollback_requested':
-      say(promotionText(outcome.promotion));
+      say(promotionText(outcome.promotion, { withPlan: false }));
       return;
     case 'expired':
     case 'done':
-      say(promotionText(outcome.promotion));
+      say(promotionText(outcome.promotion, { withPlan: false }));
   }
 }
 

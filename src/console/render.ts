@@ -128,10 +128,25 @@ export function tenantsText(tenants: readonly Tenant[]): string {
     .join('\n');
 }
 
-export function promotionText(promotion: Promotion): string {
-  const { plan } = promotion;
+/**
+ * A promotion as its card shows it. After a decision the plan has been seen (`show <id>` prints it
+ * again), so `withPlan: false` leaves it out and says what happened.
+ */
+export function promotionText(
+  promotion: Promotion,
+  { withPlan = true }: { withPlan?: boolean } = {},
+): string {
   const lines = [
     `Promote ${promotion.flowName} from ${promotion.fromEnvName} to ${promotion.toEnvName} (tenant ${promotion.tenantName}): ${promotion.status.replace('_', ' ')}${promotion.protected ? ', protected destination' : ''}`,
+  ];
+  if (withPlan) lines.push(...planLines(promotion));
+  lines.push(...stateLines(promotion));
+  return lines.join('\n');
+}
+
+function planLines(promotion: Promotion): string[] {
+  const { plan } = promotion;
+  const lines = [
     'Flows:',
     ...plan.flows.map(
       (f) =>
@@ -158,6 +173,11 @@ export function promotionText(promotion: Promotion): string {
   if (plan.blockers.length > 0)
     lines.push('BLOCKERS (fix them, then request again):', ...plan.blockers.map((b) => `  - ${b}`));
   if (plan.warnings.length > 0) lines.push('Warnings:', ...plan.warnings.map((w) => `  - ${w}`));
+  return lines;
+}
+
+function stateLines(promotion: Promotion): string[] {
+  const lines: string[] = [];
   if (promotion.steps.length > 0) {
     lines.push(
       'Steps:',
@@ -187,7 +207,7 @@ export function promotionText(promotion: Promotion): string {
   const next = nextStepText(promotion, 'long');
   if (next) lines.push(next);
   lines.push(`Plan fingerprint ${promotion.fingerprint}; promotion ID ${shortId(promotion.id)}`);
-  return lines.join('\n');
+  return lines;
 }
 
 function variableText(variable: PlannedVariable, from: string, to: string): string {
@@ -219,7 +239,7 @@ export function promotionsText(promotions: readonly Promotion[]): string {
       (p) =>
         `${shortId(p.id)}  ${p.createdAt.toISOString()}  ${p.flowName}: ${p.fromEnvName} -> ${p.toEnvName}  ${p.status.replace('_', ' ')}${nextStepText(p, 'short')}`,
     ),
-    'Act on one with approve, reject, run, cancel or rollback and its ID (the 8 characters shown are enough).',
+    'See one whole with show <id>; act on it with approve, reject, run, cancel or rollback <id> (the 8 characters shown are enough).',
   ].join('\n');
 }
 

@@ -7,8 +7,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subcommandCatalog } from '../../src/commands/subcommands.js';
 import { loadConfig } from '../../src/config.js';
+import { consoleUser } from '../../src/console/console.js';
 import { streamPrompter } from '../../src/console/prompter.js';
 import { ConsoleRefusedError, startConsole } from '../../src/console/start.js';
+import type { CoreServices } from '../../src/core/services.js';
 import { createLogger } from '../../src/logger.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { PingOneSimulator } from '../support/pingone-simulator.js';
@@ -41,7 +43,10 @@ interface Typing {
   end(): Promise<{ output: string; logs: string }>;
 }
 
-async function openSession(env: Record<string, string> = {}): Promise<Typing> {
+async function openSession(
+  env: Record<string, string> = {},
+  setup?: (services: CoreServices) => Promise<void>,
+): Promise<Typing> {
   const input = new PassThrough();
   const output = new PassThrough();
   let text = '';
@@ -59,7 +64,7 @@ async function openSession(env: Record<string, string> = {}): Promise<Typing> {
     config,
     createLogger({ level: 'debug', pretty: false }, logStream),
     streamPrompter(input, output, { terminal: true }),
-    undefined,
+    setup,
     { localAdmin: true },
   );
   const asking = () => /(flightiq> |: |\] )$/.test(text);
@@ -212,7 +217,10 @@ describe('local console', () => {
     sim.editFlow(staging, ids.collect, { description: 'Collect address, with the new lookup' });
     const terminal = await openSession();
     await terminal.type('promote Checkout --from Staging --to Production');
-    expect(await terminal.type('y')).toContain('(tenant Local): succeeded, protected destination');
+    const ran = await terminal.type('y');
+    expect(ran).toContain('(tenant Local): succeeded, protected destination');
+    // The plan was shown a moment ago: the answer says what happened, not the plan again.
+    expect(ran).not.toContain('What changes:');
     expect(collect()?.description).toBe('Collect address, with the new lookup');
 
     const recent = await terminal.type('promotions recent');
@@ -220,7 +228,11 @@ describe('local console', () => {
     const id = /^([0-9a-f]{8}) /.exec(line ?? '')?.[1];
     expect(id, recent).toBeDefined();
     expect(line).toContain(`(rollback ${id} until `);
-    expect(recent).toContain('Act on one with approve, reject, run, cancel or rollback and its ID');
+    expect(recent).toContain('act on it with approve, reject, run, cancel or rollback <id>');
+    const shown = await terminal.type(`show ${id}`);
+    expect(shown).toContain('What changes:');
+    expect(shown).toContain(`Rollback is offered until`);
+    expect(shown).toContain(`promotion ID ${id}`);
 
     // The same rules and words as Slack's buttons.
     expect(await terminal.type(`approve ${id}`)).toContain(
@@ -246,6 +258,44 @@ describe('local console', () => {
     );
     const after = await terminal.type('promotions recent');
     expect(after.split('\n').find((l) => l.startsWith(`${id} `))).toMatch(/ rolled back$/);
+    await terminal.end();
+  });
+
+  it('shows the plan of a waiting promotion before approving it by ID, and approves only on yes', async () => {
+    let id = '';
+    // A promotion requested elsewhere (Slack, on a shared database) waits for this approver.
+    const terminal = await openSession({}, async (services) => {
+      const tenant = await services.tenants.findByName('Local');
+      if (!tenant) throw new Error('no tenant Local');
+      const outcome = await services.promotions.request(
+        { userId: consoleUser },
+        {
+          tenant,
+          flow: 'Checkout',
+          from: 'Staging',
+          to: 'Production',
+          options: { asNew: false, withSubflows: true },
+        },
+      );
+      if (outcome.outcome !== 'planned') throw new Error(outcome.outcome);
+      id = outcome.promotion.id.slice(0, 8);
+    });
+    // The first prompt comes after the set-up: the ID is known by then.
+    expect(await terminal.type('promotions')).toContain('pending');
+    const writes = sim.writes.length;
+    const asked = await terminal.type(`approve ${id}`);
+    expect(asked).toContain('Promote Checkout from Staging to Production (tenant Local): pending');
+    expect(asked).toContain('What changes:');
+    expect(asked).toContain('Approve it now? [y/N]');
+    expect(await terminal.type('n')).toContain('Nothing done.');
+    expect(sim.writes.length).toBe(writes);
+    expect(await terminal.type('promotions')).toMatch(new RegExp(`^${id} .* pending `, 'm'));
+
+    await terminal.type(`approve ${id}`);
+    const approved = await terminal.type('y');
+    expect(approved).toContain('(tenant Local): succeeded, protected destination');
+    expect(approved).not.toContain('What changes:');
+    expect(sim.writes.length).toBeGreaterThan(writes);
     await terminal.end();
   });
 
