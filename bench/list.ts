@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import { AccessPolicy, noWorkspaceDirectory } from '../src/core/access.js';
 import { artifactKinds } from '../src/core/artifact-kinds.js';
 import { ArtifactListing } from '../src/core/artifact-listing.js';
+import { systemClock } from '../src/core/clock.js';
 import { EnvironmentDirectory } from '../src/core/environments.js';
 import { TenantService } from '../src/core/tenants.js';
 import { generateKeyEntry, parseKeyRing } from '../src/crypto/key-ring.js';
@@ -80,7 +81,14 @@ try {
   if (added.outcome !== 'saved') throw new Error(`could not add the bench tenant: ${added.outcome}`);
   const tenant = added.tenant;
   const environments = new EnvironmentDirectory({ pingone, tenants });
-  const listing = new ArtifactListing({ pool: database.pool, pingone, tenants, environments, access });
+  const listing = new ArtifactListing({
+    pool: database.pool,
+    pingone,
+    tenants,
+    environments,
+    access,
+    clock: systemClock,
+  });
   const credentials = tenants.credentialsOf(tenant);
   await pingone.token(credentials); // Tokens are cached for an hour; a list normally finds one.
 

@@ -1,6 +1,7 @@
 import { type RetryOptions, WebClient } from '@slack/web-api';
 import type { Config } from './config.js';
 import { configWarnings } from './config-warnings.js';
+import type { Clock } from './core/clock.js';
 import type { CoreServices } from './core/services.js';
 import { loadOrCreateKeyFile } from './crypto/key-file.js';
 import { type Database, openDatabase } from './db/database.js';
@@ -25,6 +26,8 @@ export interface ServiceOptions {
   handlers?: Record<string, SubcommandHandler>;
   /** Background jobs: how often workers poll (seconds; tests use less), or none at all. */
   jobs?: { pollingIntervalSeconds?: number; disabled?: boolean };
+  /** The time core decides by (the system's unless a test moves it). */
+  clock?: Clock;
 }
 
 export interface RunningService {
@@ -75,6 +78,7 @@ export async function startService(
       teamId: identity.teamId,
       alerts: slackAlertNotifier(backgroundClient, pacer, config.alerts.channel),
       promotionNotifier: slackPromotionNotifier(backgroundClient, pacer),
+      ...(options.clock ? { clock: options.clock } : {}),
     });
     slack = createSlackApp({
       config,
@@ -94,6 +98,7 @@ export async function startService(
         database,
         tenants: services.tenants,
         monitor: services.monitor,
+        clock: services.clock,
         logger,
         intervalMs: config.alerts.checkIntervalMs,
         ...(options.jobs?.pollingIntervalSeconds

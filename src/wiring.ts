@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import { AccessPolicy, type WorkspaceDirectory } from './core/access.js';
 import { ArtifactListing } from './core/artifact-listing.js';
 import { AuditTrail } from './core/audit-trail.js';
+import { type Clock, systemClock } from './core/clock.js';
 import { CredentialCheck } from './core/credential-check.js';
 import { type AlertNotifier, CredentialMonitor } from './core/credential-monitor.js';
 import { EnvironmentDirectory } from './core/environments.js';
@@ -30,8 +31,11 @@ export function createCoreServices(parts: {
   promotionNotifier?: PromotionNotifier;
   /** The one person of a local console: admin, reader, operator and approver. */
   singleUser?: string;
+  /** The time every decision of core is taken by; tests pass one they can move. */
+  clock?: Clock;
 }): CoreServices {
   const { config, database, logger, singleUser } = parts;
+  const clock = parts.clock ?? systemClock;
   const access = new AccessPolicy({
     admins: singleUser ? [singleUser] : config.admins,
     readers: config.readers,
@@ -58,17 +62,27 @@ export function createCoreServices(parts: {
     alerts: parts.alerts,
     alertChannel: singleUser ? undefined : config.alerts.channel,
     certificateWarningDays: config.alerts.certificateWarningDays,
+    clock,
     driftAlerts: config.alerts.driftAlerts,
   });
   return {
+    clock,
     access,
     tenants,
     checks: new CredentialCheck({ pool: database.pool, pingone, tenants, logger, monitor }),
     environments,
     monitor,
-    audit: new AuditTrail({ pool: database.pool, access }),
+    audit: new AuditTrail({ pool: database.pool, access, clock }),
     commandSlots: new CommandSlots(config.commandsPerPerson),
-    listing: new ArtifactListing({ pool: database.pool, pingone, tenants, environments, access, monitor }),
+    listing: new ArtifactListing({
+      pool: database.pool,
+      pingone,
+      tenants,
+      environments,
+      access,
+      monitor,
+      clock,
+    }),
     promotions: new PromotionService({
       pool: database.pool,
       pingone,
@@ -83,6 +97,7 @@ export function createCoreServices(parts: {
       settings: { ...config.promotions, singleUser: Boolean(singleUser) },
       ...(parts.promotionNotifier ? { notifier: parts.promotionNotifier } : {}),
       monitor,
+      clock,
     }),
   };
 }

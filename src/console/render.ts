@@ -1,9 +1,10 @@
 import { plainCell } from '../core/artifact-csv.js';
-import { type ArtifactRow, type Cell, type Column, certificateWarningDays } from '../core/artifact-kinds.js';
+import type { ArtifactRow, Cell, Column } from '../core/artifact-kinds.js';
 import type { ListPage } from '../core/artifact-listing.js';
 import type { CheckReport, DavinciRead, StepStatus } from '../core/credential-check.js';
 import type { EnvironmentMatch } from '../core/environment-match.js';
 import type { EnvironmentSummary } from '../core/environments.js';
+import { daysText, expiryOf } from '../core/expiry.js';
 import { diffText } from '../core/flow-diff-text.js';
 import type { Problem } from '../core/problem.js';
 import { problemLine } from '../core/problem-headlines.js';
@@ -82,8 +83,8 @@ export function environmentMatchText(match: Extract<EnvironmentMatch, { ok: fals
  * A list as an aligned table of the columns the Slack list shows, with expired and soon-expiring
  * certificates and keys marked as the Slack list marks them.
  */
-export function listText(list: ListPage, rows: readonly ArtifactRow[], now = new Date()): string {
-  const { kind, snapshot } = list;
+export function listText(list: ListPage, rows: readonly ArtifactRow[]): string {
+  const { kind, snapshot, shownAt: now } = list;
   const columns = kind.columns.filter((column) => !column.csvOnly);
   const table = [
     columns.map((column) => column.title),
@@ -110,13 +111,10 @@ function cellText(column: Column, cell: Cell | undefined, now: Date): string {
   if (column.format !== 'expiry' || typeof cell !== 'string') return text;
   const at = new Date(cell);
   if (Number.isNaN(at.getTime())) return text;
-  if (at.getTime() <= now.getTime()) return `${text} EXPIRED`;
-  const days = Math.floor((at.getTime() - now.getTime()) / dayMs);
-  if (days >= certificateWarningDays) return text;
-  return `${text} EXPIRES in ${days === 0 ? 'less than a day' : `${days} day${days === 1 ? '' : 's'}`}`;
+  const expiry = expiryOf(at, now);
+  if (expiry.state === 'expired') return `${text} EXPIRED`;
+  return expiry.state === 'expiring' ? `${text} EXPIRES in ${daysText(expiry.days)}` : text;
 }
-
-const dayMs = 24 * 60 * 60 * 1000;
 
 export function tenantsText(tenants: readonly Tenant[]): string {
   if (tenants.length === 0) return 'No tenants yet. Add one with: tenant add';

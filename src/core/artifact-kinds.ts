@@ -383,6 +383,3 @@ export function artifactKindNamed(word: string): ArtifactKind | undefined {
   const name = artifactKindNames.find((candidate) => candidate === lower || candidate === `${lower}s`);
   return name ? artifactKinds[name] : undefined;
 }
-
-/** Days before expiry from which a certificate is marked (DESIGN: "warning mark when within 30 days"). */
-export const certificateWarningDays = 30;

@@ -13,6 +13,7 @@ import {
 import type { AccessPolicy, Actor } from './access.js';
 import { artifactCsv } from './artifact-csv.js';
 import { type ArtifactKind, type ArtifactRow, artifactKinds, type Cell, kindNoun } from './artifact-kinds.js';
+import type { Clock } from './clock.js';
 import type { CredentialMonitor } from './credential-monitor.js';
 import { type EnvironmentMatch, looksLikeEnvironmentId, matchEnvironment } from './environment-match.js';
 import type { EnvironmentDirectory, EnvironmentSummary } from './environments.js';
@@ -36,6 +37,8 @@ export interface ListPage {
   /** Zero-based page number. */
   page: number;
   pageCount: number;
+  /** When the page was read, by core's clock: expiry marks are relative to it. */
+  shownAt: Date;
 }
 
 export type ListOutcome =
@@ -77,7 +80,7 @@ export class ArtifactListing {
       environments: EnvironmentDirectory;
       access: AccessPolicy;
       monitor?: Pick<CredentialMonitor, 'observe'>;
-      now?: () => Date;
+      clock: Clock;
     },
   ) {}
 
@@ -118,6 +121,7 @@ export class ArtifactListing {
       filter: request.filterWords.join(' '),
       truncated: fetched.truncated,
       rows,
+      createdAt: now,
       expiresAt: new Date(now.getTime() + snapshotLifetimeMs),
     };
     await deleteExpiredListSnapshots(this.deps.pool, now);
@@ -126,11 +130,12 @@ export class ArtifactListing {
     return {
       outcome: 'listed',
       page: {
-        snapshot: { ...meta, total: rows.length, createdAt: now },
+        snapshot: { ...meta, total: rows.length },
         kind,
         rows: rows.slice(0, request.pageSize),
         page: 0,
         pageCount: pageCount(rows.length, request.pageSize),
+        shownAt: now,
       },
     };
   }
@@ -161,6 +166,7 @@ export class ArtifactListing {
         rows: found.rows as ArtifactRow[],
         page: wanted,
         pageCount: count,
+        shownAt: this.now(),
       },
     };
   }
@@ -307,7 +313,7 @@ export class ArtifactListing {
   }
 
   private now(): Date {
-    return this.deps.now?.() ?? new Date();
+    return this.deps.clock.now();
   }
 }
 

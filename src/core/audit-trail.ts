@@ -2,6 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import type pg from 'pg';
 import { type AuditEvent, latestAuditEvents, recordAuditEvent } from '../store/audit-events.js';
 import type { AccessPolicy, Actor } from './access.js';
+import type { Clock } from './clock.js';
 
 /** Most events shown in one answer, and most written to one CSV. */
 export const maxAuditShown = 50;
@@ -9,7 +10,7 @@ const maxAuditCsv = 10_000;
 
 /** `/flightiq audit`: the audit trail, for admins only (it names who did what to which tenant). */
 export class AuditTrail {
-  constructor(private readonly deps: { pool: pg.Pool; access: AccessPolicy }) {}
+  constructor(private readonly deps: { pool: pg.Pool; access: AccessPolicy; clock: Clock }) {}
 
   async latest(
     actor: Actor,
@@ -43,7 +44,7 @@ export class AuditTrail {
     );
     return {
       outcome: 'csv',
-      filename: `flightiq-audit-${new Date().toISOString().slice(0, 10)}.csv`,
+      filename: `flightiq-audit-${this.deps.clock.now().toISOString().slice(0, 10)}.csv`,
       content,
       rows: events.length,
     };

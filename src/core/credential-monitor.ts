@@ -18,6 +18,7 @@ import {
   setAlertMessage,
   type TenantHealth,
 } from '../store/tenant-health.js';
+import { type Clock, dayMs } from './clock.js';
 import type { EnvironmentDirectory } from './environments.js';
 import { withCallContext } from './pingone-work.js';
 import { type Problem, problemOf } from './problem.js';
@@ -48,6 +49,8 @@ export interface CertificateWarning {
   name: string;
   subject: string | undefined;
   expiresAt: Date;
+  /** When it was found, by core's clock: the days left are counted from here. */
+  checkedAt: Date;
 }
 
 export interface AlertMessageRef {
@@ -105,7 +108,6 @@ const expiringKinds = [
 ] as const;
 
 const maxEnvironmentsForCertificates = 20;
-const dayMs = 24 * 60 * 60 * 1000;
 /** How often each tenant's certificates and keys are read for expiry: they change over days, not minutes. */
 export const expiryScanMs = 6 * 60 * 60 * 1000;
 /** How often protected environments are compared with what FlightIQ wrote: an edit there matters within the hour. */
@@ -128,6 +130,7 @@ export class CredentialMonitor {
       alerts: AlertNotifier;
       alertChannel: string | undefined;
       certificateWarningDays: number;
+      clock: Clock;
       /** FLIGHTIQ_DRIFT_ALERTS: compare protected environments with what FlightIQ wrote, and tell. */
       driftAlerts?: boolean;
     },
@@ -156,10 +159,13 @@ export class CredentialMonitor {
     }
     await this.observe(tenant, problem);
     if (problem || !this.deps.alertChannel) return;
-    if (await claimExpiryScan(this.deps.pool, tenant.id, expiryScanMs)) {
+    if (await claimExpiryScan(this.deps.pool, tenant.id, expiryScanMs, this.deps.clock.now())) {
       await withCallContext({ timeoutMs: checkWorkMs }, () => this.warnAboutCertificates(tenant));
     }
-    if (this.deps.driftAlerts && (await claimDriftScan(this.deps.pool, tenant.id, driftScanMs))) {
+    if (
+      this.deps.driftAlerts &&
+      (await claimDriftScan(this.deps.pool, tenant.id, driftScanMs, this.deps.clock.now()))
+    ) {
       await withCallContext({ timeoutMs: checkWorkMs }, () => this.warnAboutDrift(tenant));
     }
   }
@@ -291,7 +297,8 @@ export class CredentialMonitor {
   private async warnAboutCertificates(tenant: Tenant): Promise<void> {
     if (!this.deps.alertChannel) return;
     const credentials = this.deps.tenants.credentialsOf(tenant);
-    const horizon = Date.now() + this.deps.certificateWarningDays * dayMs;
+    const checkedAt = this.deps.clock.now();
+    const window = this.deps.certificateWarningDays * dayMs;
     let environments: Awaited<ReturnType<EnvironmentDirectory['list']>>['environments'];
     try {
       ({ environments } = await this.deps.environments.list(tenant));
@@ -319,12 +326,7 @@ export class CredentialMonitor {
           const expiresAt = certificate.expiresAt ? new Date(certificate.expiresAt) : undefined;
           if (!expiresAt || Number.isNaN(expiresAt.getTime())) continue;
           // Within the window ahead; long-expired ones are old news, not a warning.
-          if (
-            expiresAt.getTime() > horizon ||
-            expiresAt.getTime() < Date.now() - this.deps.certificateWarningDays * dayMs
-          ) {
-            continue;
-          }
+          if (Math.abs(expiresAt.getTime() - checkedAt.getTime()) > window) continue;
           const name = certificate.name ?? certificate.subjectDN ?? certificate.id;
           const key = {
             tenantId: tenant.id,
@@ -343,6 +345,7 @@ export class CredentialMonitor {
               name,
               subject: certificate.subjectDN,
               expiresAt,
+              checkedAt,
             });
           } catch (error) {
             await dropCertificateWarning(this.deps.pool, tenant.id, certificate.id, expiresAt);

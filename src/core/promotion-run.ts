@@ -19,6 +19,7 @@ import {
   variableChangesOf,
   writerOf,
 } from '../store/promotions.js';
+import type { Clock } from './clock.js';
 import {
   definitionFromResource,
   isSecret,
@@ -114,7 +115,9 @@ export class PromotionRunner {
       tenants: TenantService;
       planner: PromotionPlanner;
       logger: Logger;
+      /** Leases are renewed on a timer and compared in the database's time; the clock dates the end. */
       lease: LeaseSettings;
+      clock: Clock;
       load: (record: PromotionRecord) => Promise<Promotion>;
       reload: (id: string) => Promise<Promotion>;
     },
@@ -639,6 +642,7 @@ export class PromotionRunner {
   ): Promise<Promotion> {
     const finished = await finishRun(this.deps.pool, promotion.id, lease.owner, status, {
       outcome,
+      at: this.deps.clock.now(),
       ...(result ? { result } : {}),
     });
     if (!finished)

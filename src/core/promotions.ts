@@ -26,6 +26,7 @@ import {
 } from '../store/promotions.js';
 import { forgetOldDeliveries } from '../store/slack-deliveries.js';
 import type { AccessPolicy, Actor } from './access.js';
+import type { Clock } from './clock.js';
 import type { CredentialMonitor } from './credential-monitor.js';
 import { type EnvironmentMatch, matchEnvironment } from './environment-match.js';
 import type { EnvironmentDirectory, EnvironmentSummary } from './environments.js';
@@ -171,6 +172,7 @@ export class PromotionService {
       logger: Logger;
       notifier?: PromotionNotifier;
       monitor?: Pick<CredentialMonitor, 'observe'>;
+      clock: Clock;
     },
   ) {
     this.planner = new PromotionPlanner(deps.pingone);
@@ -181,6 +183,7 @@ export class PromotionService {
       planner: this.planner,
       logger: deps.logger,
       lease: deps.settings.lease,
+      clock: deps.clock,
       load: (record) => this.load(record),
       reload: (id) => this.reload(id),
     });
@@ -230,7 +233,7 @@ export class PromotionService {
       plan: computed.plan,
       fingerprint: computed.plan.fingerprint,
       status: computed.plan.blockers.length > 0 ? 'blocked' : 'pending',
-      expiresAt: new Date(Date.now() + this.deps.settings.approvalTtlMs),
+      expiresAt: new Date(this.now().getTime() + this.deps.settings.approvalTtlMs),
     });
     await this.audit(actor, 'promotion.request', request.tenant.name, 'succeeded', {
       promotion: record.id,
@@ -372,6 +375,7 @@ export class PromotionService {
       required: this.requiredApprovals,
       owner: this.processId,
       leaseMs: this.deps.settings.lease.leaseMs,
+      now: this.now(),
     });
     if (!approved) return { outcome: 'already', promotion: await this.reload(id) };
     await this.audit(actor, 'promotion.approve', promotion.tenantName, 'succeeded', {
@@ -422,6 +426,7 @@ export class PromotionService {
       to: 'running',
       owner: this.processId,
       leaseMs: this.deps.settings.lease.leaseMs,
+      now: this.now(),
       decidedBy: actor.userId,
     });
     if (!claimed) return { outcome: 'already', promotion: await this.reload(id) };
@@ -482,7 +487,7 @@ export class PromotionService {
       return this.refuse(actor, 'promotion.rollback', promotion, 'changed_since', changed.list);
     if (protectedNow.protected && !this.deps.settings.singleUser) {
       if (promotion.rollbackRequestedBy) await dropRollbackRequest(this.deps.pool, id);
-      const asked = await requestRollback(this.deps.pool, id, actor.userId, rollbackable);
+      const asked = await requestRollback(this.deps.pool, id, actor.userId, rollbackable, this.now());
       if (!asked) return { outcome: 'already', promotion: await this.reload(id) };
       await this.audit(actor, 'promotion.rollback.request', promotion.tenantName, 'succeeded', {
         promotion: id,
@@ -520,6 +525,7 @@ export class PromotionService {
       owner: this.processId,
       leaseMs: this.deps.settings.lease.leaseMs,
       from: rollbackable,
+      now: this.now(),
     });
     if (!approved) return { outcome: 'already', promotion: await this.reload(id) };
     await this.audit(actor, 'promotion.rollback.approve', promotion.tenantName, 'succeeded', {
@@ -550,9 +556,9 @@ export class PromotionService {
   }
 
   /** Whether Rollback is still offered for a promotion, and why not: its window passed, or it wrote nothing. */
-  rollbackOffered(promotion: Promotion, now = Date.now()): Refusal | undefined {
+  rollbackOffered(promotion: Promotion): Refusal | undefined {
     const ended = promotion.finishedAt?.getTime() ?? promotion.updatedAt.getTime();
-    if (now > ended + this.deps.settings.rollbackWindowMs) return 'too_late';
+    if (this.now().getTime() > ended + this.deps.settings.rollbackWindowMs) return 'too_late';
     // Something to undo: a write that was made, or may have been (started, outcome unknown).
     const wrote = promotion.steps.some((step) => step.action !== 'backup' && step.status !== 'failed');
     const undoable =
@@ -566,7 +572,7 @@ export class PromotionService {
     const approver = await this.deps.access.isApprover(actor);
     const pending = await promotionsInStatus(this.deps.pool, ['pending'], 100);
     const actionable = pending
-      .filter((p) => p.expiresAt.getTime() > Date.now())
+      .filter((p) => p.expiresAt.getTime() > this.now().getTime())
       .filter((p) =>
         p.protected
           ? approver && p.requestedBy !== actor.userId && !p.approvals.some((a) => a.userId === actor.userId)
@@ -593,11 +599,13 @@ export class PromotionService {
    * stopped (their lease ran out). Safe on every replica at once: each is a conditional UPDATE.
    */
   async sweep(): Promise<void> {
-    for (const record of await expirePromotions(this.deps.pool)) await this.notify(await this.load(record));
+    for (const record of await expirePromotions(this.deps.pool, this.now()))
+      await this.notify(await this.load(record));
     await forgetOldDeliveries(this.deps.pool);
     const stopped = await interruptStoppedRuns(
       this.deps.pool,
       'The process running it stopped before it finished. Check the steps below; nothing is re-run on its own.',
+      this.now(),
     );
     for (const record of stopped) {
       this.deps.logger.warn(
@@ -626,6 +634,7 @@ export class PromotionService {
       to: 'rolling_back',
       owner: this.processId,
       leaseMs: this.deps.settings.lease.leaseMs,
+      now: this.now(),
       rolledBackBy: actor.userId,
     });
     if (!claimed) return { outcome: 'already', promotion: await this.reload(promotion.id) };
@@ -668,14 +677,19 @@ export class PromotionService {
   }
 
   private async expireIfDue(promotion: Promotion): Promise<DecisionOutcome | undefined> {
-    if (promotion.status !== 'pending' || promotion.expiresAt.getTime() > Date.now()) return undefined;
+    if (promotion.status !== 'pending' || promotion.expiresAt.getTime() > this.now().getTime())
+      return undefined;
     const expired = await transitionPromotion(this.deps.pool, promotion.id, ['pending'], 'expired');
     return { outcome: expired ? 'expired' : 'already', promotion: await this.reload(promotion.id) };
   }
 
   private rollbackRequestExpired(promotion: Promotion): boolean {
     const asked = promotion.rollbackRequestedAt?.getTime();
-    return asked !== undefined && asked + this.deps.settings.approvalTtlMs <= Date.now();
+    return asked !== undefined && asked + this.deps.settings.approvalTtlMs <= this.now().getTime();
+  }
+
+  private now(): Date {
+    return this.deps.clock.now();
   }
 
   /** Whether the promotion's destination needs an approver now, as PingOne and the settings say today. */

@@ -1,6 +1,7 @@
 import type { AccessPolicy } from './access.js';
 import type { ArtifactListing } from './artifact-listing.js';
 import type { AuditTrail } from './audit-trail.js';
+import type { Clock } from './clock.js';
 import type { CredentialCheck } from './credential-check.js';
 import type { CredentialMonitor } from './credential-monitor.js';
 import type { EnvironmentDirectory } from './environments.js';
@@ -10,6 +11,8 @@ import type { TenantService } from './tenants.js';
 
 /** What the product can do, as front ends (Slack today, a console later) see it. */
 export interface CoreServices {
+  /** The time core decides by; front ends show times relative to it. */
+  clock: Clock;
   access: AccessPolicy;
   tenants: TenantService;
   checks: CredentialCheck;

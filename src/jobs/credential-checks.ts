@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type JobWithMetadata, PgBoss } from 'pg-boss';
+import type { Clock } from '../core/clock.js';
 import type { CredentialMonitor } from '../core/credential-monitor.js';
 import type { TenantService } from '../core/tenants.js';
 import type { Database } from '../db/database.js';
@@ -16,7 +17,7 @@ export interface CredentialChecks {
   /** Queues one check per tenant now (again within the same interval: nothing new). */
   enqueueAll(): Promise<number>;
   /** Queues the checks that fall in the current minute of the interval; what the scheduled tick does. */
-  enqueueDue(now?: Date): Promise<number>;
+  enqueueDue(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -59,6 +60,7 @@ export async function startCredentialChecks(deps: {
   database: Database;
   tenants: TenantService;
   monitor: CredentialMonitor;
+  clock: Clock;
   logger: Logger;
   intervalMs: number;
   pollingIntervalSeconds?: number;
@@ -85,11 +87,19 @@ export async function startCredentialChecks(deps: {
 
   const enqueue = async (checks: { tenantId: string; at?: Date }[]): Promise<number> => {
     let queued = 0;
+    const now = deps.clock.now().getTime();
     for (const { tenantId, at } of checks) {
+      // pg-boss starts a job by the database's clock; a delay in seconds, not a time of ours, keeps
+      // the two clocks from ever being compared.
+      const delay = at ? Math.max(0, Math.round((at.getTime() - now) / 1000)) : 0;
       const id = await boss.send(
         checkQueue,
         { tenantId },
-        { singletonKey: tenantId, singletonSeconds: slotSeconds, ...(at ? { startAfter: at } : {}) },
+        {
+          singletonKey: tenantId,
+          singletonSeconds: slotSeconds,
+          ...(delay > 0 ? { startAfter: delay } : {}),
+        },
       );
       if (id) queued++;
     }
@@ -97,12 +107,12 @@ export async function startCredentialChecks(deps: {
   };
   const enqueueAll = async () =>
     enqueue((await deps.tenants.list()).map((tenant) => ({ tenantId: tenant.id })));
-  const enqueueDue = async (now = new Date()) =>
+  const enqueueDue = async () =>
     enqueue(
       checksDue(
         (await deps.tenants.list()).map((tenant) => tenant.id),
         deps.intervalMs,
-        now,
+        deps.clock.now(),
       ),
     );
 
@@ -118,6 +128,8 @@ export async function startCredentialChecks(deps: {
     async (jobs) => {
       await Promise.all(
         (jobs as JobWithMetadata<{ tenantId: string }>[]).map(async (job) => {
+          // A metric, not a decision: pg-boss dates the job in the database's time, and a skew
+          // between that clock and this process's shows in the lag, which is where it should show.
           const due = (job.startAfter ?? job.createdOn).getTime();
           jobLag.set({ queue: checkQueue }, Math.max(0, (Date.now() - due) / 1000));
           await deps.monitor.checkTenant(job.data.tenantId);

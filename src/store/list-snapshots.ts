@@ -18,10 +18,12 @@ export interface ListSnapshotInput {
   filter: string;
   truncated: boolean;
   rows: StoredRow[];
+  /** Both from core's clock, which decides when a list's buttons stop working. */
+  createdAt: Date;
   expiresAt: Date;
 }
 
-export type ListSnapshot = Omit<ListSnapshotInput, 'rows'> & { total: number; createdAt: Date };
+export type ListSnapshot = Omit<ListSnapshotInput, 'rows'> & { total: number };
 
 const meta = `id, owner_id, team_id, tenant_id, tenant_name, kind, environment_id, environment_name,
   filter, total, truncated, created_at, expires_at`;
@@ -29,8 +31,8 @@ const meta = `id, owner_id, team_id, tenant_id, tenant_name, kind, environment_i
 export async function insertListSnapshot(db: Queryable, input: ListSnapshotInput): Promise<void> {
   await db.query(
     `INSERT INTO list_snapshots (id, owner_id, team_id, tenant_id, tenant_name, kind, environment_id,
-       environment_name, filter, total, truncated, rows, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+       environment_name, filter, total, truncated, rows, created_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
     [
       input.id,
       input.ownerId,
@@ -44,6 +46,7 @@ export async function insertListSnapshot(db: Queryable, input: ListSnapshotInput
       input.rows.length,
       input.truncated,
       JSON.stringify(input.rows),
+      input.createdAt,
       input.expiresAt,
     ],
   );
@@ -78,7 +81,7 @@ export async function readAllListSnapshotRows(
 }
 
 /** Removes snapshots that expired; returns how many. */
-export async function deleteExpiredListSnapshots(db: Queryable, now = new Date()): Promise<number> {
+export async function deleteExpiredListSnapshots(db: Queryable, now: Date): Promise<number> {
   const { rowCount } = await db.query('DELETE FROM list_snapshots WHERE expires_at < $1', [now]);
   return rowCount ?? 0;
 }

@@ -160,9 +160,9 @@ export async function setPromotionMessage(
 }
 
 /**
- * Moves a promotion from one of `from` to `to`, only if it is still in one of them (and, for a
- * pending one, not expired): the single conditional write that decides who acts. Null when it was not.
- * Runs are claimed with `claimRun` instead, which also takes the lease.
+ * Moves a promotion from one of `from` to `to`, only if it is still in one of them (and, with
+ * `unexpiredAt`, not expired at that time of core's clock): the single conditional write that decides
+ * who acts. Null when it was not. Runs are claimed with `claimRun` instead, which also takes the lease.
  */
 export async function transitionPromotion(
   db: Queryable,
@@ -170,7 +170,7 @@ export async function transitionPromotion(
   from: readonly PromotionStatus[],
   to: PromotionStatus,
   changes: { decidedBy?: string; outcome?: string; protected?: boolean } = {},
-  { unexpiredOnly = false } = {},
+  { unexpiredAt }: { unexpiredAt?: Date } = {},
 ): Promise<PromotionRecord | null> {
   const { rows } = await db.query(
     `UPDATE promotions
@@ -180,7 +180,7 @@ export async function transitionPromotion(
             outcome = COALESCE($5, outcome),
             protected = COALESCE($7, protected),
             updated_at = now()
-      WHERE id = $1 AND status = ANY($2::text[]) AND (NOT $6 OR expires_at > now())
+      WHERE id = $1 AND status = ANY($2::text[]) AND ($6::timestamptz IS NULL OR expires_at > $6)
       RETURNING ${columns}`,
     [
       id,
@@ -188,7 +188,7 @@ export async function transitionPromotion(
       to,
       changes.decidedBy ?? null,
       changes.outcome ?? null,
-      unexpiredOnly,
+      unexpiredAt ?? null,
       changes.protected ?? null,
     ],
   );
@@ -198,7 +198,8 @@ export async function transitionPromotion(
 /**
  * Claims a run (`running`) or a rollback (`rolling_back`) for one process without approvers (an
  * unprotected destination): the conditional write that decides who runs it, and the lease that says the
- * process is alive. A pending promotion must not be expired.
+ * process is alive. A pending promotion must not be expired at `now` (core's clock, which set its
+ * expiry); the lease is in the database's time, like every comparison of leases.
  */
 export async function claimRun(
   db: Queryable,
@@ -208,6 +209,7 @@ export async function claimRun(
     to: 'running' | 'rolling_back';
     owner: string;
     leaseMs: number;
+    now: Date;
     decidedBy?: string;
     rolledBackBy?: string;
   },
@@ -224,7 +226,7 @@ export async function claimRun(
             outcome = NULL,
             updated_at = now()
       WHERE id = $1 AND status = ANY($2::text[])
-        AND (status <> 'pending' OR expires_at > now())
+        AND (status <> 'pending' OR expires_at > $8)
       RETURNING ${columns}`,
     [
       id,
@@ -234,6 +236,7 @@ export async function claimRun(
       claim.rolledBackBy ?? null,
       claim.owner,
       claim.leaseMs,
+      claim.now,
     ],
   );
   return rows[0] ? toRecord(rows[0]) : null;
@@ -286,25 +289,33 @@ export async function writerOf(db: Queryable, environmentId: string): Promise<Pr
 }
 
 /**
- * Ends a run held by `owner`: its outcome, its destination freed, its lease given up. Null when the run
- * was no longer this owner's.
+ * Ends a run held by `owner`: its outcome, its destination freed, its lease given up. It ends at
+ * `changes.at` of core's clock, which counts the rollback window from there. Null when the run was no
+ * longer this owner's.
  */
 export async function finishRun(
   db: Queryable,
   id: string,
   owner: string,
   to: PromotionStatus,
-  changes: { outcome: string; result?: unknown },
+  changes: { outcome: string; result?: unknown; at: Date },
 ): Promise<PromotionRecord | null> {
   const { rows } = await db.query(
     `UPDATE promotions
         SET status = $3, outcome = $4, result = COALESCE($5::jsonb, result), writing = false,
-            lease_owner = NULL, lease_expires_at = NULL, finished_at = now(),
+            lease_owner = NULL, lease_expires_at = NULL, finished_at = $6,
             rollback_requested_by = NULL, rollback_requested_at = NULL, rollback_approvals = '[]',
             updated_at = now()
       WHERE id = $1 AND lease_owner = $2
       RETURNING ${columns}`,
-    [id, owner, to, changes.outcome, changes.result === undefined ? null : JSON.stringify(changes.result)],
+    [
+      id,
+      owner,
+      to,
+      changes.outcome,
+      changes.result === undefined ? null : JSON.stringify(changes.result),
+      changes.at,
+    ],
   );
   return rows[0] ? toRecord(rows[0]) : null;
 }
@@ -331,42 +342,47 @@ export async function releaseRun(
 }
 
 /**
- * Runs whose process stopped (their lease ran out), marked so once: a run as interrupted, a rollback as
- * failed. What they wrote is in their steps; nothing is re-run on its own.
+ * Runs whose process stopped (their lease ran out, in the database's time), marked so once: a run as
+ * interrupted, a rollback as failed, ended at `at` of core's clock. What they wrote is in their steps;
+ * nothing is re-run on its own.
  */
-export async function interruptStoppedRuns(db: Queryable, outcome: string): Promise<PromotionRecord[]> {
+export async function interruptStoppedRuns(
+  db: Queryable,
+  outcome: string,
+  at: Date,
+): Promise<PromotionRecord[]> {
   const { rows } = await db.query(
     `UPDATE promotions
         SET status = CASE status WHEN 'running' THEN 'interrupted' ELSE 'rollback_failed' END,
             outcome = $2, writing = false, lease_owner = NULL, lease_expires_at = NULL,
-            finished_at = now(), updated_at = now()
+            finished_at = $3, updated_at = now()
       WHERE status = ANY($1::text[]) AND lease_expires_at < now()
       RETURNING ${columns}`,
-    [runningStatuses, outcome],
+    [runningStatuses, outcome, at],
   );
   return rows.map(toRecord);
 }
 
 /**
- * Counts an approver's approval of a pending, unexpired promotion (each approver once). The approval
- * that makes `required` also claims the run for `owner` in the same write, so exactly one approval
- * starts it however many arrive at once. Null when it was not counted (not pending, expired, or this
- * approver had approved already).
+ * Counts an approver's approval of a promotion pending and unexpired at `run.now` (core's clock), each
+ * approver once. The approval that makes `required` also claims the run for `owner` in the same write,
+ * so exactly one approval starts it however many arrive at once. Null when it was not counted (not
+ * pending, expired, or this approver had approved already).
  */
 export async function approve(
   db: Queryable,
   id: string,
   userId: string,
-  run: { required: number; owner: string; leaseMs: number },
+  run: { required: number; owner: string; leaseMs: number; now: Date },
 ): Promise<PromotionRecord | null> {
   const { rows } = await db.query(
     `WITH counted AS (
        SELECT id, jsonb_array_length(approvals) + 1 >= $3 AS enough FROM promotions
-        WHERE id = $1 AND status = 'pending' AND expires_at > now()
+        WHERE id = $1 AND status = 'pending' AND expires_at > $6
           AND NOT approvals @> jsonb_build_array(jsonb_build_object('userId', $2::text))
         FOR UPDATE)
      UPDATE promotions p
-        SET approvals = p.approvals || jsonb_build_array(jsonb_build_object('userId', $2::text, 'at', now())),
+        SET approvals = p.approvals || jsonb_build_array(jsonb_build_object('userId', $2::text, 'at', $6::timestamptz)),
             status = CASE WHEN counted.enough THEN 'running' ELSE p.status END,
             decided_by = CASE WHEN counted.enough THEN $2 ELSE p.decided_by END,
             decided_at = CASE WHEN counted.enough THEN now() ELSE p.decided_at END,
@@ -376,25 +392,29 @@ export async function approve(
             updated_at = now()
        FROM counted WHERE p.id = counted.id
      RETURNING ${columnsOfP}`,
-    [id, userId, run.required, run.owner, run.leaseMs],
+    [id, userId, run.required, run.owner, run.leaseMs, run.now],
   );
   return rows[0] ? toRecord(rows[0]) : null;
 }
 
-/** Records that someone asks for a promotion's rollback (one request at a time). */
+/**
+ * Records that someone asks for a promotion's rollback (one request at a time), at `at` of core's
+ * clock, from which the request's time to be approved runs.
+ */
 export async function requestRollback(
   db: Queryable,
   id: string,
   userId: string,
   from: readonly PromotionStatus[],
+  at: Date,
 ): Promise<PromotionRecord | null> {
   const { rows } = await db.query(
     `UPDATE promotions
-        SET rollback_requested_by = $2, rollback_requested_at = now(), rollback_approvals = '[]',
+        SET rollback_requested_by = $2, rollback_requested_at = $4, rollback_approvals = '[]',
             updated_at = now()
       WHERE id = $1 AND status = ANY($3::text[]) AND rollback_requested_by IS NULL
       RETURNING ${columns}`,
-    [id, userId, from],
+    [id, userId, from, at],
   );
   return rows[0] ? toRecord(rows[0]) : null;
 }
@@ -407,7 +427,7 @@ export async function approveRollback(
   db: Queryable,
   id: string,
   userId: string,
-  run: { required: number; owner: string; leaseMs: number; from: readonly PromotionStatus[] },
+  run: { required: number; owner: string; leaseMs: number; from: readonly PromotionStatus[]; now: Date },
 ): Promise<PromotionRecord | null> {
   const { rows } = await db.query(
     `WITH counted AS (
@@ -417,7 +437,7 @@ export async function approveRollback(
           AND NOT rollback_approvals @> jsonb_build_array(jsonb_build_object('userId', $2::text))
         FOR UPDATE)
      UPDATE promotions p
-        SET rollback_approvals = p.rollback_approvals || jsonb_build_array(jsonb_build_object('userId', $2::text, 'at', now())),
+        SET rollback_approvals = p.rollback_approvals || jsonb_build_array(jsonb_build_object('userId', $2::text, 'at', $7::timestamptz)),
             status = CASE WHEN counted.enough THEN 'rolling_back' ELSE p.status END,
             rolled_back_by = CASE WHEN counted.enough THEN $2 ELSE p.rolled_back_by END,
             lease_owner = CASE WHEN counted.enough THEN $4 ELSE NULL END,
@@ -426,7 +446,7 @@ export async function approveRollback(
             updated_at = now()
        FROM counted WHERE p.id = counted.id
      RETURNING ${columnsOfP}`,
-    [id, userId, run.required, run.owner, run.leaseMs, run.from],
+    [id, userId, run.required, run.owner, run.leaseMs, run.from, run.now],
   );
   return rows[0] ? toRecord(rows[0]) : null;
 }
@@ -443,12 +463,13 @@ export async function dropRollbackRequest(db: Queryable, id: string): Promise<Pr
   return rows[0] ? toRecord(rows[0]) : null;
 }
 
-/** Pending promotions whose time ran out, marked expired; returns them (each exactly once). */
-export async function expirePromotions(db: Queryable): Promise<PromotionRecord[]> {
+/** Pending promotions whose time ran out by `now` (core's clock), marked expired; each returned once. */
+export async function expirePromotions(db: Queryable, now: Date): Promise<PromotionRecord[]> {
   const { rows } = await db.query(
     `UPDATE promotions SET status = 'expired', updated_at = now()
-      WHERE status = 'pending' AND expires_at <= now()
+      WHERE status = 'pending' AND expires_at <= $1
       RETURNING ${columns}`,
+    [now],
   );
   return rows.map(toRecord);
 }

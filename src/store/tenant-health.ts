@@ -116,15 +116,20 @@ export async function listTenantHealth(db: Queryable): Promise<TenantHealth[]> {
 }
 
 /**
- * Claims a tenant's certificate and key expiry scan when the last one is older than `everyMs`: true for
- * one caller per period, whatever the replicas.
+ * Claims a tenant's certificate and key expiry scan when the last one is older than `everyMs` at `now`
+ * (core's clock, which also dates the claim): true for one caller per period, whatever the replicas.
  */
-export async function claimExpiryScan(db: Queryable, tenantId: string, everyMs: number): Promise<boolean> {
+export async function claimExpiryScan(
+  db: Queryable,
+  tenantId: string,
+  everyMs: number,
+  now: Date,
+): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE tenant_health SET expiry_scanned_at = now()
+    `UPDATE tenant_health SET expiry_scanned_at = $3
       WHERE tenant_id = $1
-        AND (expiry_scanned_at IS NULL OR expiry_scanned_at < now() - make_interval(secs => $2 / 1000.0))`,
-    [tenantId, everyMs],
+        AND (expiry_scanned_at IS NULL OR expiry_scanned_at < $3::timestamptz - make_interval(secs => $2 / 1000.0))`,
+    [tenantId, everyMs, now],
   );
   return (rowCount ?? 0) > 0;
 }
@@ -178,13 +183,21 @@ export async function countFailingTenants(db: Queryable): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
-/** Claims this tenant's drift comparison if none ran within `everyMs`; false when another did. */
-export async function claimDriftScan(db: Queryable, tenantId: string, everyMs: number): Promise<boolean> {
+/**
+ * Claims this tenant's drift comparison if none ran within `everyMs` before `now` (core's clock, which
+ * also dates the claim); false when another did.
+ */
+export async function claimDriftScan(
+  db: Queryable,
+  tenantId: string,
+  everyMs: number,
+  now: Date,
+): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE tenant_health SET drift_scanned_at = now()
+    `UPDATE tenant_health SET drift_scanned_at = $3
       WHERE tenant_id = $1
-        AND (drift_scanned_at IS NULL OR drift_scanned_at < now() - make_interval(secs => $2 / 1000.0))`,
-    [tenantId, everyMs],
+        AND (drift_scanned_at IS NULL OR drift_scanned_at < $3::timestamptz - make_interval(secs => $2 / 1000.0))`,
+    [tenantId, everyMs, now],
   );
   return (rowCount ?? 0) > 0;
 }

@@ -248,13 +248,10 @@ describe('credential alerts', () => {
         alertPosts().filter((call) => String(call.args.text).includes('Refused signing'));
       const refused = () => world.fakeSlack.refusals.filter((r) => r.method === 'chat.postMessage');
       const refusedBefore = refused().length;
-      // Expiry scans run every few hours (expiryScanMs): this makes the last one old enough for the next check,
-      // to show that a later scan does not warn again.
+      // Expiry scans run every few hours (expiryScanMs): a day later the next check scans again, to show
+      // that a later scan does not warn again.
       const scan = async () => {
-        await world.app.service.database.pool.query(
-          "UPDATE tenant_health SET expiry_scanned_at = now() - interval '1 day' WHERE tenant_id = $1",
-          [world.tenantId],
-        );
+        world.clock.advanceDays(1);
         await check();
       };
       const warned = async () =>
@@ -347,6 +344,20 @@ describe('credential alerts', () => {
     expect(String(warnings[0]?.args.text)).toContain('Signing key Old token signing in Staging expires in');
     expect(JSON.stringify(warnings[0]?.args.blocks)).toContain('Rotate it in PingOne before then');
   });
+
+  it("warns about a key when core's clock brings its expiry within the warning days, not before", async () => {
+    const tokenSigning = () =>
+      alertPosts().filter((call) => String(call.args.text).includes('Token signing in Staging'));
+    // The sample token signing key expires 395 days after the simulator started; the default warning
+    // window is 30 days.
+    world.clock.advanceDays(360);
+    await check();
+    expect(tokenSigning()).toHaveLength(0);
+    world.clock.advanceDays(20);
+    await check();
+    expect(tokenSigning()).toHaveLength(1);
+    expect(String(tokenSigning()[0]?.args.text)).toMatch(/Token signing in Staging expires in 1[45] days/);
+  });
 });
 
 describe('scheduled checks on the job queue', () => {
@@ -354,6 +365,7 @@ describe('scheduled checks on the job queue', () => {
     if (!needsPostgres('credential checks on two instances')) return;
     const second = await startTestApp({
       fakeSlack: world.fakeSlack,
+      clock: world.clock,
       database: world.database,
       env: env(),
       jobs: { pollingIntervalSeconds: 0.5 },

@@ -129,6 +129,7 @@ describe('/flightiq test', () => {
   it('refuses a guest listed by name in FLIGHTIQ_READERS', async () => {
     const listed = await startTestApp({
       fakeSlack: world.fakeSlack,
+      clock: world.clock,
       database: world.database,
       env: { FLIGHTIQ_ADMINS: admin, FLIGHTIQ_READERS: `${guest},${member}`, ...world.sim.env },
       jobs: { disabled: true },
@@ -226,6 +227,7 @@ describe('worker tokens after a tenant edit', () => {
   it('uses the new worker app at once, on every replica, and never the old one again', async () => {
     const second = await startTestApp({
       fakeSlack: world.fakeSlack,
+      clock: world.clock,
       database: world.database,
       env: { FLIGHTIQ_ADMINS: admin, ...world.sim.env },
       jobs: { disabled: true },

@@ -236,8 +236,8 @@ describe('flows changed outside FlightIQ', () => {
   it('are told once in the alert channel when a protected environment drifts, and not when it does not', async () => {
     await promoteAndRun('Production');
     const check = async () => {
-      // Each check compares at most hourly; the test makes every check one that compares.
-      await world.app.service.database.pool.query('UPDATE tenant_health SET drift_scanned_at = NULL');
+      // Each check compares at most hourly: every check here comes an hour after the last.
+      world.clock.advance(60 * 60_000 + 1_000);
       await world.app.service.services.monitor.checkTenant(world.tenantId);
     };
     const driftPosts = () =>
@@ -268,6 +268,7 @@ describe('flows changed outside FlightIQ', () => {
     await promoteAndRun('Production');
     const quiet = await startTestApp({
       fakeSlack: world.fakeSlack,
+      clock: world.clock,
       database: world.database,
       env: env({ FLIGHTIQ_DRIFT_ALERTS: 'off' }),
       jobs: { disabled: true },

@@ -18,6 +18,7 @@ const world = useWorld({
 function startApp(): Promise<TestApp> {
   return startTestApp({
     fakeSlack: world.fakeSlack,
+    clock: world.clock,
     database: world.database,
     env: { FLIGHTIQ_ADMINS: admin, ...world.sim.env },
   });
@@ -116,6 +117,21 @@ describe('/flightiq list, each kind from the simulator', () => {
       for (const secret of ['******', 'CANARY', tenantSecret]) expect(everything).not.toContain(secret);
     });
   }
+
+  it("marks a key as expiring once its time comes, counted by core's clock", async () => {
+    // The sample token signing key expires 395 days after the simulator started.
+    world.clock.advanceDays(380);
+    const token = items(await run('list certificates --env Staging')).find((line) =>
+      line.includes('Token signing'),
+    );
+    expect(token).toContain(':warning: *expires <!date^');
+    expect(token).toMatch(/\(in 1[45] days\)/);
+    world.clock.advanceDays(20);
+    const later = items(await run('list certificates --env Staging')).find((line) =>
+      line.includes('Token signing'),
+    );
+    expect(later).toContain(':x: *expired* <!date^');
+  });
 
   it("follows PingOne's next links for every kind, documented paging or not", async () => {
     world.sim.pageSize = 1;
@@ -361,6 +377,14 @@ describe('/flightiq list at 5,000 items', () => {
     expect(refused.text).toContain('Only the person who ran this list');
     const csv = await click(first, 'list_csv', other);
     expect(csv.text).toContain('Only the person who ran this list');
+  });
+
+  it("stops paging a day after the list was made, by core's clock", async () => {
+    const first = await run('list variables --env Staging');
+    world.clock.advance(23 * 3_600_000);
+    expect(items(await click(first, 'list_page_next'))[0]).toContain('*var00050*');
+    world.clock.advance(2 * 3_600_000);
+    expect((await click(first, 'list_page_next')).text).toContain('no longer kept');
   });
 
   it('treats a forged or unknown list as expired', async () => {

@@ -233,19 +233,7 @@ describe('/flightiq promote options', () => {
   });
 
   it('treats environments listed in FLIGHTIQ_PROTECTED_ENVS like production', async () => {
-    const strict = await startTestApp({
-      fakeSlack: world.fakeSlack,
-      database: world.database,
-      env: {
-        FLIGHTIQ_ADMINS: admin,
-        FLIGHTIQ_OPERATORS: operator,
-        FLIGHTIQ_APPROVERS: approver,
-        FLIGHTIQ_APPROVAL_CHANNEL: approvals,
-        FLIGHTIQ_PROTECTED_ENVS: 'qa',
-        ...world.sim.env,
-      },
-      jobs: { disabled: true },
-    });
+    const strict = await startQaProtectedApp();
     try {
       const reply = await strict.slack.command('promote Checkout --from Staging --to QA', { user: operator });
       const answer = await world.fakeSlack.waitFor(
@@ -259,6 +247,24 @@ describe('/flightiq promote options', () => {
     }
   });
 });
+
+/** A second app on the same database and Slack, with QA protected by FLIGHTIQ_PROTECTED_ENVS. */
+function startQaProtectedApp() {
+  return startTestApp({
+    fakeSlack: world.fakeSlack,
+    clock: world.clock,
+    database: world.database,
+    env: {
+      FLIGHTIQ_ADMINS: admin,
+      FLIGHTIQ_OPERATORS: operator,
+      FLIGHTIQ_APPROVERS: approver,
+      FLIGHTIQ_APPROVAL_CHANNEL: approvals,
+      FLIGHTIQ_PROTECTED_ENVS: 'qa',
+      ...world.sim.env,
+    },
+    jobs: { disabled: true },
+  });
+}
 
 describe('protection, decided at every decision', () => {
   it('a pending promotion into an environment that became PRODUCTION is not run: it goes to the approvers', async () => {
@@ -288,19 +294,7 @@ describe('protection, decided at every decision', () => {
   });
 
   it('keeps protecting an environment FLIGHTIQ_PROTECTED_ENVS names, after it is renamed', async () => {
-    const strict = await startTestApp({
-      fakeSlack: world.fakeSlack,
-      database: world.database,
-      env: {
-        FLIGHTIQ_ADMINS: admin,
-        FLIGHTIQ_OPERATORS: operator,
-        FLIGHTIQ_APPROVERS: approver,
-        FLIGHTIQ_APPROVAL_CHANNEL: approvals,
-        FLIGHTIQ_PROTECTED_ENVS: 'qa',
-        ...world.sim.env,
-      },
-      jobs: { disabled: true },
-    });
+    const strict = await startQaProtectedApp();
     try {
       const ask = async (to: string) => {
         const reply = await strict.slack.command(`promote Checkout --from Staging --to ${to}`, {
@@ -324,6 +318,7 @@ describe('two-person rule', () => {
   it('with FLIGHTIQ_REQUIRED_APPROVALS=2 runs only once two distinct approvers, not the requester, approved', async () => {
     const twoPerson = await startTestApp({
       fakeSlack: world.fakeSlack,
+      clock: world.clock,
       database: world.database,
       env: {
         FLIGHTIQ_ADMINS: admin,
@@ -494,7 +489,7 @@ describe('approval', () => {
   it('refuses to run a plan whose source changed since it was shown', async () => {
     const { id } = await requestIntoProduction();
     const source = world.sim.data.collections[staging]?.flows?.find((flow) => flow.id === ids.collect);
-    if (source) Object.assign(source, { currentVersion: 8, updatedAt: '2026-11-23T09:00:00.000Z' });
+    if (source) Object.assign(source, { currentVersion: 8, updatedAt: new Date().toISOString() });
     await click('promotion_approve', id, approver);
     await waitForStatus(id, 'failed');
     expect(world.sim.writes).toHaveLength(0);
@@ -527,10 +522,12 @@ describe('approval', () => {
 
   it('expires, and the message then says so', async () => {
     const { id } = await requestIntoProduction();
-    await world.app.service.database.pool.query(
-      "UPDATE promotions SET expires_at = now() - interval '1 second' WHERE id = $1",
-      [id],
-    );
+    // The default FLIGHTIQ_APPROVAL_TTL is 24 hours: a minute before, the request still waits.
+    world.clock.advanceDays(1);
+    world.clock.advance(-60_000);
+    await world.app.service.services.promotions.sweep();
+    expect((await promotionRow()).status).toBe('pending');
+    world.clock.advance(2 * 60_000);
     await world.app.service.services.promotions.sweep();
     expect((await promotionRow()).status).toBe('expired');
     const message = JSON.stringify((await approvalMessage()).blocks);
@@ -693,10 +690,11 @@ describe('rollback', () => {
     await click('promotion_approve', id, approver);
     await waitForStatus(id, 'succeeded');
     expect(await approvalMessageWith('*Done.*')).toContain('"action_id":"promotion_rollback"');
-    await world.app.service.database.pool.query(
-      "UPDATE promotions SET finished_at = now() - interval '8 days' WHERE id = $1",
-      [id],
-    );
+    // The default window is 7 days: a minute before it closes, Rollback is still offered.
+    world.clock.advanceDays(7);
+    world.clock.advance(-60_000);
+    expect((await world.app.service.services.promotions.find(id))?.rollbackUntil).not.toBeNull();
+    world.clock.advance(2 * 60_000);
     expect((await clickForReply('promotion_rollback', id, approver)).text).toContain(
       'Rollback is no longer offered for this promotion',
     );

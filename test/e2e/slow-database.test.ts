@@ -111,6 +111,7 @@ describe('with a database that takes seconds to answer', () => {
       filter: '',
       truncated: false,
       rows: [{ id: 'app-1', cells: { id: 'app-1', name: 'Checkout app', flowPolicies: null } }],
+      createdAt: new Date(),
       expiresAt: new Date(Date.now() + 3_600_000),
     });
     const payload = {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { RetryOptions } from '@slack/web-api';
 import { loadConfig } from '../../src/config.js';
+import type { Clock } from '../../src/core/clock.js';
 import { createLogger } from '../../src/logger.js';
 import { type RunningService, startService } from '../../src/service.js';
 import type { SubcommandHandler } from '../../src/slack/listeners/commands/flightiq.js';
@@ -30,6 +31,8 @@ export interface TestAppOptions {
   handlers?: Record<string, SubcommandHandler>;
   retryConfig?: RetryOptions;
   jobs?: { pollingIntervalSeconds?: number; disabled?: boolean };
+  /** Core's clock; a test moves it instead of writing times into the database. */
+  clock?: Clock;
 }
 
 /** Starts the real service (the same `startService` as `npm start`) in HTTP mode on a free port. */
@@ -60,6 +63,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     retryConfig: options.retryConfig ?? { retries: 0 },
     ...(options.handlers ? { handlers: options.handlers } : {}),
     ...(options.jobs ? { jobs: options.jobs } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const url = `http://127.0.0.1:${service.port}`;
   return {

@@ -7,6 +7,7 @@ import { defaultVariants, PingOneSimulator } from './pingone-simulator.js';
 import { seedPromotionData } from './promotion-fixtures.js';
 import { addSimulatorTenant } from './simulator-tenant.js';
 import { startTestApp, type TestApp, type TestAppOptions } from './test-app.js';
+import { TestClock } from './test-clock.js';
 
 /**
  * The world an end-to-end test runs in: the fake Slack, the PingOne simulator, a database of its own
@@ -48,6 +49,8 @@ export interface World {
   sim: PingOneSimulator;
   database: TestDatabase;
   app: TestApp;
+  /** Core's clock, shared by every app started in this world; put back to now before each test. */
+  clock: TestClock;
   /** The app's own pool, for assertions on what it wrote. */
   readonly db: pg.Pool;
   /** The tenant added before each test (`fresh.tenant`). */
@@ -57,7 +60,7 @@ export interface World {
 }
 
 export function useWorld(options: WorldOptions = {}): World {
-  const world = {} as World;
+  const world = { clock: new TestClock() } as World;
   // A test may restart the app (`world.app = await startTestApp(…)`): the pool follows it.
   Object.defineProperty(world, 'db', { get: () => world.app.service.database.pool });
   world.answer = async (text, user, timeoutMs = 20_000) => {
@@ -85,6 +88,7 @@ export function useWorld(options: WorldOptions = {}): World {
       env: { ...(world.sim ? world.sim.env : {}), ...env },
       ...(options.jobs ? { jobs: options.jobs } : {}),
       ...(options.handlers ? { handlers: options.handlers } : {}),
+      clock: world.clock,
     });
   }, options.setupTimeoutMs);
 
@@ -98,6 +102,7 @@ export function useWorld(options: WorldOptions = {}): World {
   const fresh = options.fresh;
   if (fresh) {
     beforeEach(async () => {
+      world.clock.reset();
       const { sim } = world;
       if (sim) {
         sim.data = JSON.parse(seed);

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { CertificateWarning, CredentialAlert, DriftWarning } from '../../core/credential-monitor.js';
+import { daysText, expiryOf } from '../../core/expiry.js';
 import { problemHeadline } from '../../core/problem-headlines.js';
 import { escapedShort, escapeMrkdwn, shorten, slackDate } from './mrkdwn.js';
 
@@ -77,17 +78,17 @@ export function recoveryReply(alert: CredentialAlert): { text: string } {
   };
 }
 
-export function certificateWarningMessage(
-  warning: CertificateWarning,
-  now = new Date(),
-): { text: string; blocks: KnownBlock[] } {
-  const days = Math.floor((warning.expiresAt.getTime() - now.getTime()) / 86_400_000);
+export function certificateWarningMessage(warning: CertificateWarning): {
+  text: string;
+  blocks: KnownBlock[];
+} {
+  const expiry = expiryOf(warning.expiresAt, warning.checkedAt, Number.POSITIVE_INFINITY);
   const when =
-    warning.expiresAt.getTime() <= now.getTime()
+    expiry.state === 'expired'
       ? 'has expired'
-      : days < 1
-        ? 'expires within a day'
-        : `expires in ${days} day${days === 1 ? '' : 's'}`;
+      : expiry.state === 'expiring' && expiry.days >= 1
+        ? `expires in ${daysText(expiry.days)}`
+        : 'expires within a day';
   const what =
     warning.kind === 'certificate'
       ? 'Certificate'

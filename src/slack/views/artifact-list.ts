@@ -5,12 +5,12 @@ import {
   type ArtifactRow,
   type Cell,
   type Column,
-  certificateWarningDays,
   kindNoun,
 } from '../../core/artifact-kinds.js';
 import type { ListPage } from '../../core/artifact-listing.js';
 import type { EnvironmentMatch } from '../../core/environment-match.js';
 import type { EnvironmentSummary } from '../../core/environments.js';
+import { daysText, expiryOf } from '../../core/expiry.js';
 import { escapedShort, escapeMrkdwn, packLines, shorten, slackDate } from './mrkdwn.js';
 
 /** Items per message. At most ~300 characters a line, 50 lines fill a handful of sections. */
@@ -31,10 +31,8 @@ export interface PageButtonValue {
 const sectionLimit = 3000;
 const nameLimit = 80;
 const cellLimit = 60;
-const dayMs = 24 * 60 * 60 * 1000;
-
-export function artifactListMessage(list: ListPage, now: Date): { text: string; blocks: KnownBlock[] } {
-  const { snapshot, kind, rows } = list;
+export function artifactListMessage(list: ListPage): { text: string; blocks: KnownBlock[] } {
+  const { snapshot, kind, rows, shownAt: now } = list;
   const env = escapeMrkdwn(snapshot.environmentName);
   const blocks: KnownBlock[] = [
     {
@@ -140,11 +138,10 @@ function dateText(column: Column, iso: string, now: Date): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return `${column.title.toLowerCase()} ${escapedShort(iso, cellLimit)}`;
   if (column.format === 'date') return `${column.title.toLowerCase()} ${slackDate(at)}`;
-  const days = Math.floor((at.getTime() - now.getTime()) / dayMs);
-  if (at.getTime() <= now.getTime()) return `:x: *expired* ${slackDate(at)}`;
-  if (days < certificateWarningDays) {
-    return `:warning: *expires ${slackDate(at)}* (in ${days === 0 ? 'less than a day' : `${days} day${days === 1 ? '' : 's'}`})`;
-  }
+  const expiry = expiryOf(at, now);
+  if (expiry.state === 'expired') return `:x: *expired* ${slackDate(at)}`;
+  if (expiry.state === 'expiring')
+    return `:warning: *expires ${slackDate(at)}* (in ${daysText(expiry.days)})`;
   return `expires ${slackDate(at)}`;
 }
 

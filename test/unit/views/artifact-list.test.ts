@@ -8,7 +8,7 @@ import {
 } from '../../../src/slack/views/artifact-list.js';
 import { blockKitProblems } from '../../support/block-kit-rules.js';
 
-const now = new Date('2026-11-23T12:00:00Z');
+const now = new Date();
 
 function pageOf(
   kind: keyof typeof artifactKinds,
@@ -37,6 +37,7 @@ function pageOf(
     rows: rows.slice(page * listPageSize, (page + 1) * listPageSize),
     page,
     pageCount: Math.max(1, Math.ceil(rows.length / listPageSize)),
+    shownAt: now,
   };
 }
 
@@ -68,7 +69,7 @@ describe('artifact list message', () => {
         const rows = longRows(kind, count);
         const pages = Math.max(1, Math.ceil(count / listPageSize));
         for (const page of new Set([0, pages - 1])) {
-          const message = artifactListMessage(pageOf(kind, rows, page), now);
+          const message = artifactListMessage(pageOf(kind, rows, page));
           expect(blockKitProblems(message.blocks, 'message'), `${count} items, page ${page}`).toEqual([]);
           expect(message.text.length).toBeLessThan(4000);
         }
@@ -78,26 +79,26 @@ describe('artifact list message', () => {
 
   it('shows a page of 50 items, says which page, and offers Previous / Next only where there is one', () => {
     const rows = longRows('flows', 51);
-    const first = JSON.stringify(artifactListMessage(pageOf('flows', rows, 0), now).blocks);
+    const first = JSON.stringify(artifactListMessage(pageOf('flows', rows, 0)).blocks);
     expect(first).toContain('page 1 of 2');
     expect(first).toContain('Next ▶');
     expect(first).not.toContain('Previous');
     expect(first).toContain('Download CSV');
     expect(first).toContain('*49 ');
     expect(first).not.toContain('*50 ');
-    const second = JSON.stringify(artifactListMessage(pageOf('flows', rows, 1), now).blocks);
+    const second = JSON.stringify(artifactListMessage(pageOf('flows', rows, 1)).blocks);
     expect(second).toContain('page 2 of 2');
     expect(second).toContain('Previous');
     expect(second).not.toContain('Next ▶');
     expect(second).toContain('*50 ');
 
-    const fifty = JSON.stringify(artifactListMessage(pageOf('flows', longRows('flows', 50)), now).blocks);
+    const fifty = JSON.stringify(artifactListMessage(pageOf('flows', longRows('flows', 50))).blocks);
     expect(fifty).not.toContain('page 1 of');
     expect(fifty).not.toContain('Next ▶');
   });
 
   it('says when there is nothing, and offers no download', () => {
-    const empty = artifactListMessage(pageOf('variables', [], 0, { filter: 'nothing' }), now);
+    const empty = artifactListMessage(pageOf('variables', [], 0, { filter: 'nothing' }));
     const text = JSON.stringify(empty.blocks);
     expect(text).toContain('No DaVinci variables in *Staging* matching \\"nothing\\"');
     expect(text).not.toContain('Download CSV');
@@ -124,7 +125,7 @@ describe('artifact list message', () => {
         },
       },
     ];
-    const text = JSON.stringify(artifactListMessage(pageOf('variables', rows), now).blocks);
+    const text = JSON.stringify(artifactListMessage(pageOf('variables', rows)).blocks);
     expect(text).toContain('value _secret, not shown_');
     expect(text).toContain('value _masked by PingOne, not shown_');
     expect(text).not.toContain('******');
@@ -150,7 +151,7 @@ describe('artifact list message', () => {
         cells: { name: 'gone', subject: 'CN=c', expiresAt: new Date(now.getTime() - day).toISOString() },
       },
     ];
-    const lines = artifactListMessage(pageOf('certificates', rows), now)
+    const lines = artifactListMessage(pageOf('certificates', rows))
       .blocks.filter((block) => block.type === 'section')
       .map((block) => JSON.stringify(block))
       .join('\n')
@@ -175,7 +176,7 @@ describe('artifact list message', () => {
         },
       },
     ];
-    const text = JSON.stringify(artifactListMessage(pageOf('flows', rows), now).blocks);
+    const text = JSON.stringify(artifactListMessage(pageOf('flows', rows)).blocks);
     expect(text).toContain('*Draft*  ·  enabled  ·  current version 1  ·  never deployed');
   });
 });

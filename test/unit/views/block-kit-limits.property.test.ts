@@ -68,7 +68,10 @@ import { blockKitProblems, viewProblems } from '../../support/block-kit-rules.js
  * input may notify a whole channel.
  */
 
-const now = new Date('2026-11-23T12:00:00Z');
+const now = new Date();
+/** A Slack message timestamp of now (seconds, and a sequence in the second). */
+const slackTs = (sequence: number) =>
+  `${Math.floor(now.getTime() / 1000)}.${String(sequence).padStart(6, '0')}`;
 const surfaces: PromotionSurface[] = ['approval', 'requester', 'copy'];
 const catalog = withAvailability(() => true);
 
@@ -169,7 +172,13 @@ const name = text(500);
 const longText = text(8000);
 /** Never empty: the builders that take it are only ever given something to say. */
 const saying = longText.filter((value) => value.trim().length > 0);
-const date = fc.date({ min: new Date('2020-01-01'), max: new Date('2032-01-01'), noInvalidDate: true });
+const sixYearsMs = 6 * 365 * 86_400_000;
+/** Any time within six years either side of now. */
+const date = fc.date({
+  min: new Date(now.getTime() - sixYearsMs),
+  max: new Date(now.getTime() + sixYearsMs),
+  noInvalidDate: true,
+});
 const user = fc
   .integer({ min: 0, max: 36 ** 8 })
   .map((n) => `U${n.toString(36).toUpperCase().padStart(8, '0')}`);
@@ -319,7 +328,7 @@ function promotion(max: number): fc.Arbitrary<Promotion> {
     fingerprint: hex(16),
     status: fc.constantFrom(...promotionStatuses),
     channelId: fc.option(fc.constant('C0APPROVALS')),
-    messageTs: fc.option(fc.constant('1700000000.000100')),
+    messageTs: fc.option(fc.constant(slackTs(100))),
     decidedBy: fc.option(user),
     decidedAt: fc.option(date),
     rolledBackBy: fc.option(user),
@@ -371,7 +380,7 @@ const health = (tenantId: string): fc.Arbitrary<TenantHealth> =>
     failingSince: fc.option(date),
     lastCheckedAt: date,
     alertChannel: fc.option(fc.constant('C0ALERTS')),
-    alertTs: fc.option(fc.constant('1700000000.000200')),
+    alertTs: fc.option(fc.constant(slackTs(200))),
   });
 
 function cell(column: Column): fc.Arbitrary<Cell> {
@@ -438,6 +447,7 @@ const listPage: fc.Arbitrary<ListPage> = fc.constantFrom(...artifactKindNames).c
         kind,
         rows: rows.slice(shown * listPageSize, (shown + 1) * listPageSize),
         page: shown,
+        shownAt: now,
         pageCount,
       };
     });
@@ -503,6 +513,7 @@ const certificateWarning: fc.Arbitrary<CertificateWarning> = fc.record({
   name,
   subject: fc.option(longText, { nil: undefined }),
   expiresAt: date,
+  checkedAt: fc.constant(now),
 });
 
 const auditEvent: fc.Arbitrary<AuditEvent> = fc.record({
@@ -580,7 +591,7 @@ function bigPromotion(overrides: Partial<Promotion> = {}): Promotion {
     fingerprint: '0123456789abcdef',
     status: 'failed',
     channelId: 'C0APPROVALS',
-    messageTs: '1700000000.000100',
+    messageTs: slackTs(100),
     decidedBy: 'U0APPROVER1',
     decidedAt: now,
     rolledBackBy: null,
@@ -657,7 +668,7 @@ describe('Block Kit limits of every view, whatever the input', () => {
         expectMessage(credentialAlertMessage({ ...a, state: 'healthy' }), 'alert (healthy)');
         expectMessage(credentialAlertMessage({ ...a, state: 'failing' }), 'alert (failing)');
         expectFallback(recoveryReply(a).text, 'recovery');
-        expectMessage(certificateWarningMessage(warning, now), 'certificate warning');
+        expectMessage(certificateWarningMessage(warning), 'certificate warning');
       }),
       { numRuns: 60 },
     );
@@ -671,7 +682,7 @@ describe('Block Kit limits of every view, whatever the input', () => {
         longText,
         many(environment, 300),
         (page, reason, asked, candidates) => {
-          expectMessage(artifactListMessage(page, now), `${page.kind.name} list`);
+          expectMessage(artifactListMessage(page), `${page.kind.name} list`);
           const match: Extract<EnvironmentMatch, { ok: false }> = { ok: false, reason, asked, candidates };
           expectMessage(environmentNotMatchedMessage(match), 'environment not matched');
           for (const env of candidates.slice(0, 3))
@@ -870,18 +881,16 @@ describe('Block Kit limits: the cases that were reported', () => {
     expectMessage(credentialAlertMessage(a), 'alert of 6,000 &');
     expectMessage(credentialAlertMessage({ ...a, state: 'healthy' }), 'resolved alert of 6,000 &');
     expectMessage(
-      certificateWarningMessage(
-        {
-          kind: 'key',
-          usageType: widest,
-          tenantName: widest,
-          environmentName: widest,
-          name: ampersands,
-          subject: ampersands,
-          expiresAt: now,
-        },
-        now,
-      ),
+      certificateWarningMessage({
+        kind: 'key',
+        usageType: widest,
+        tenantName: widest,
+        environmentName: widest,
+        name: ampersands,
+        subject: ampersands,
+        expiresAt: now,
+        checkedAt: now,
+      }),
       'certificate of 6,000 &',
     );
     for (const section of mrkdwnTexts(promotionMessage(failing, 'approval', ampersands).blocks))

@@ -29,7 +29,7 @@ export function listPageClicked({ listing }: CoreServices) {
     }
     const result = await listing.page(actor, wanted.s, wanted.p, listPageSize);
     if (result.outcome === 'page') {
-      await respond({ replace_original: true, ...artifactListMessage(result.page, new Date()) });
+      await respond({ replace_original: true, ...artifactListMessage(result.page) });
       return;
     }
     await respond({

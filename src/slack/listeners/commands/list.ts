@@ -49,7 +49,7 @@ export function listSubcommand(services: CoreServices): SubcommandHandler {
 function listMessage(outcome: ListOutcome) {
   switch (outcome.outcome) {
     case 'listed':
-      return artifactListMessage(outcome.page, new Date());
+      return artifactListMessage(outcome.page);
     case 'environment_not_matched':
       return environmentNotMatchedMessage(outcome.match);
     case 'no_davinci':
