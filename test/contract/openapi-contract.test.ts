@@ -5,6 +5,7 @@ import {
   formatViolation,
   pingOneContract,
 } from '../support/openapi-contract.js';
+import { daysFromNow } from '../support/test-clock.js';
 
 /**
  * The contract checker itself: it must pass what the documents allow and catch what they do not,
@@ -24,8 +25,8 @@ const environment = {
   organization: { id: '0b7c1f1e-7a0e-4d5e-9f00-00000000a0a0' },
   license: { id: '77777777-0000-4000-8000-000000000001' },
   status: 'ACTIVE',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-02T00:00:00.000Z',
+  createdAt: daysFromNow(-30),
+  updatedAt: daysFromNow(-29),
   _links: { self: href(`/environments/${envId}`) },
 };
 

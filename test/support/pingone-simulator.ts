@@ -4,6 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { type RecordedExchange, recordExchange } from './exchange-recorder.js';
+import { resolveRelativeTimes } from './relative-times.js';
+import { daysFromNow } from './test-clock.js';
 
 /**
  * A PingOne on loopback, built from ../shared/reference/pingone-api.md (§1 token endpoint, §2 HAL
@@ -151,12 +153,14 @@ export class PingOneSimulator {
   private readonly keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
   private readonly kid = randomBytes(8).toString('hex');
   private readonly sockets = new Set<import('node:net').Socket>();
+  /** The sample data's times are relative to this (PingOne's own time: the real one). */
+  private readonly startedAt = new Date();
 
   private constructor(
     private readonly server: Server,
     seed: string,
   ) {
-    this.data = JSON.parse(readFileSync(seed, 'utf8')) as SimData;
+    this.data = resolveRelativeTimes(JSON.parse(readFileSync(seed, 'utf8')) as SimData, this.startedAt);
   }
 
   static async start(seed = simulatorSeed): Promise<PingOneSimulator> {
@@ -705,7 +709,7 @@ export class PingOneSimulator {
           },
           ...(flowId ? { flowId } : {}),
           companyId: envId,
-          createdDate: Date.parse(String(variable.createdAt ?? '2026-01-01T00:00:00Z')),
+          createdDate: Date.parse(String(variable.createdAt ?? this.startedAt.toISOString())),
         };
       }
       const { _links: _ignored, value: _value, ...rest } = variable;
@@ -841,8 +845,8 @@ export class PingOneSimulator {
       organization: { id: this.data.organization.id },
       license: { id: '77777777-0000-4000-8000-000000000001' },
       status: 'ACTIVE',
-      createdAt: '2026-01-05T09:00:00.000Z',
-      updatedAt: '2026-06-01T09:00:00.000Z',
+      createdAt: daysFromNow(-333, this.startedAt),
+      updatedAt: daysFromNow(-186, this.startedAt),
       ...(withBill && this.variants.billOfMaterials === 'top-level' ? { billOfMaterials: bill } : {}),
       ...(withBill && this.variants.billOfMaterials === 'embedded'
         ? { _embedded: { billOfMaterials: bill } }

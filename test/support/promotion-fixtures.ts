@@ -1,4 +1,5 @@
 import type { PingOneSimulator } from './pingone-simulator.js';
+import { daysFromNow } from './test-clock.js';
 
 /**
  * DaVinci flows for promotion tests, shaped like Ping's public flow exports (terraform-provider-davinci
@@ -187,9 +188,9 @@ export function flow(
     enabled: true,
     currentVersion: 3,
     publishedVersion: 3,
-    deployedAt: '2026-11-01T10:00:00.000Z',
-    createdAt: '2026-10-01T10:00:00.000Z',
-    updatedAt: '2026-11-01T10:00:00.000Z',
+    deployedAt: daysFromNow(-33),
+    createdAt: daysFromNow(-64),
+    updatedAt: daysFromNow(-33),
     environment: { id: envId },
     connectors: [],
     graphData,
@@ -373,8 +374,8 @@ function variable(
     ...rest,
     ...(flowId ? { flow: { id: flowId } } : {}),
     environment: { id: envId },
-    createdAt: '2026-09-01T10:00:00.000Z',
-    updatedAt: '2026-09-01T10:00:00.000Z',
+    createdAt: daysFromNow(-94),
+    updatedAt: daysFromNow(-94),
   };
 }
 

@@ -15,6 +15,7 @@ import {
   staging,
   startSubflow,
 } from '../../support/promotion-fixtures.js';
+import { daysFromNow } from '../../support/test-clock.js';
 
 /**
  * Diffs of real-shaped DaVinci flows (promotion-fixtures, after Ping's public flow exports): what an
@@ -31,8 +32,8 @@ function elsewhere(source: ReturnType<typeof checkout>) {
     id: 'f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0',
     currentVersion: 12,
     publishedVersion: 11,
-    createdAt: '2025-01-01T00:00:00.000Z',
-    updatedAt: '2026-11-20T08:00:00.000Z',
+    createdAt: daysFromNow(-700),
+    updatedAt: daysFromNow(-14),
     environment: { id: 'cc33cc33-0000-4000-8000-000000000003' },
     settings: { ...source.settings, logLevel: 3 },
   });
