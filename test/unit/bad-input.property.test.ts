@@ -46,12 +46,30 @@ describe('command line parsing', () => {
         });
         for (const problem of parsed.problems)
           expect(problem).toMatch(/^--[a-z-]+ (needs a value|is not an option here)$/);
-        expect(
-          parsed.positional.length +
-            Object.keys(parsed.values).length * 2 +
-            parsed.flags.size +
-            parsed.problems.length,
-        ).toBeGreaterThanOrEqual(0);
+        // Nothing typed is lost or invented: the positional words are the typed words in order, less
+        // the options and the values they took; each value is the word typed right after its option.
+        const optionWord = /^(?:--|\u2014|\u2013)[a-z][a-z-]*$/i;
+        const rest = [...words];
+        for (const word of parsed.positional) {
+          const at = rest.indexOf(word);
+          expect(at, `"${word}" was not typed`).toBeGreaterThanOrEqual(0);
+          rest.splice(0, at + 1);
+        }
+        for (const [name, value] of Object.entries(parsed.values)) {
+          const typedAfter = words.some(
+            (word, i) =>
+              optionWord.test(word) &&
+              word.replace(/^\W+/, '').toLowerCase() === name &&
+              words[i + 1] === value,
+          );
+          expect(typedAfter, `--${name} ${value}`).toBe(true);
+        }
+        const typedOptions = words.filter((word) => optionWord.test(word)).length;
+        const takenValues = Object.keys(parsed.values).length;
+        expect(parsed.positional.length + takenValues).toBeLessThanOrEqual(
+          words.length - Math.min(typedOptions, words.length),
+        );
+        if (typedOptions === 0) expect(parsed.positional).toEqual(words);
       }),
       { numRuns: 500 },
     );
