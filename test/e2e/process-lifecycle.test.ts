@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { childEnv } from '../support/child-env.js';
 import { FakeSlack } from '../support/fake-slack.js';
 
 const repo = resolve(import.meta.dirname, '../..');
@@ -26,7 +27,7 @@ afterEach(async () => {
 function startMain(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(repo, 'src/main.ts')], {
     cwd: workDir,
-    env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: '', METRICS_PORT: '0', ...env },
+    env: childEnv({ NODE_OPTIONS: '', METRICS_PORT: '0', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);

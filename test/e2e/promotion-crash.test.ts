@@ -10,6 +10,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AccessPolicy, noWorkspaceDirectory } from '../../src/core/access.js';
 import { TenantService } from '../../src/core/tenants.js';
 import { parseKeyRing } from '../../src/crypto/key-ring.js';
+import { childEnv } from '../support/child-env.js';
 import { createTestDatabase, needsPostgres, type TestDatabase } from '../support/database.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { PingOneSimulator } from '../support/pingone-simulator.js';
@@ -61,7 +62,7 @@ async function freePort(): Promise<number> {
 async function startChild(env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(repo, 'src/main.ts')], {
     cwd: workDir,
-    env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: '', METRICS_PORT: '0', ...env },
+    env: childEnv({ NODE_OPTIONS: '', METRICS_PORT: '0', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);

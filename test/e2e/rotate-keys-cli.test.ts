@@ -6,6 +6,7 @@ import { TenantService } from '../../src/core/tenants.js';
 import { parseKeyRing } from '../../src/crypto/key-ring.js';
 import { type Database, openDatabase } from '../../src/db/database.js';
 import { createLogger } from '../../src/logger.js';
+import { childEnv } from '../support/child-env.js';
 import { createTestDatabase, needsPostgres, type TestDatabase } from '../support/database.js';
 import { validTenant } from '../support/tenant-form.js';
 
@@ -40,12 +41,11 @@ it.runIf(realPostgres)(
       process.execPath,
       ['--import', import.meta.resolve('tsx'), join(repo, 'src/cli/rotate-keys.ts')],
       {
-        env: {
-          PATH: process.env.PATH ?? '',
+        env: childEnv({
           DATABASE_URL: testDb.env.DATABASE_URL,
           FLIGHTIQ_ENCRYPTION_KEYS: `${k2},${k1}`,
           LOG_LEVEL: 'info',
-        },
+        }),
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
