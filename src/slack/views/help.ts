@@ -14,7 +14,7 @@ export function helpMessage(subcommands: readonly SubcommandInfo[], intro?: stri
       `\`${slashCommand} ${sub.usage}\`\n${sub.summary}${sub.available ? '' : ' _Not available in this version yet._'}`,
   );
   return {
-    text: intro ?? `${slashCommand} commands`,
+    text: intro === undefined ? `${slashCommand} commands` : shorten(intro, 3000),
     blocks: [
       // The introduction can quote what people typed: it must never push the message past Slack's limits.
       ...(intro

@@ -841,6 +841,18 @@ describe('Block Kit limits of every view, whatever the input', () => {
 });
 
 describe('Block Kit limits: the cases that were reported', () => {
+  it('help quoting 8,000 typed ampersands keeps its notification text within 40,000 characters', () => {
+    // Found by the property above: escaped, 8,000 "&" are 40,000 characters before the colon.
+    const intro = `:thinking_face: ${escapeMrkdwn('&'.repeat(8000))}`;
+    expectMessage(
+      helpMessage(
+        withAvailability(() => true),
+        intro,
+      ),
+      'help of 8,000 &',
+    );
+  });
+
   it('a rollback leaving 60 created flows in place stays within the limits', () => {
     const flows = Array.from({ length: 60 }, (_, i) => `${i} ${widest}`);
     const rolledBack = bigPromotion({
