@@ -8,6 +8,7 @@ import { daysText, expiryOf } from '../core/expiry.js';
 import { diffText } from '../core/flow-diff-text.js';
 import type { Problem } from '../core/problem.js';
 import { problemLine } from '../core/problem-headlines.js';
+import { referenceText } from '../core/promotion/plan/references.js';
 import type { PlannedVariable } from '../core/promotion-plan.js';
 import type { Promotion } from '../core/promotions.js';
 import type { Tenant } from '../core/tenants.js';
@@ -162,6 +163,16 @@ function planLines(promotion: Promotion): string[] {
   }
   if (plan.forms.length > 0)
     lines.push('Forms:', ...plan.forms.map((f) => `  ${f.name} -> ${f.destinationId ?? 'MISSING'}`));
+  if (plan.references && plan.references.length > 0) {
+    const envs = { from: promotion.fromEnvName, to: promotion.toEnvName };
+    lines.push(
+      'References:',
+      ...plan.references.map((reference) => {
+        const { text, problem } = referenceText(reference, envs);
+        return `  ${text}${problem ? '  <-- check' : ''}`;
+      }),
+    );
+  }
   if (plan.variables.length > 0) {
     lines.push(
       'Variables:',

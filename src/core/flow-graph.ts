@@ -1,3 +1,5 @@
+import { rewriteIds } from './davinci/references.js';
+
 /**
  * What a DaVinci flow graph refers to outside itself, and rewriting those references for another
  * environment (reference §4.3, §4.5): IDs are environment-local, so subflow IDs, connector-instance IDs
@@ -129,26 +131,34 @@ export interface IdMaps {
   flows: ReadonlyMap<string, { id: string; name: string }>;
   connections: ReadonlyMap<string, string>;
   forms: ReadonlyMap<string, string>;
+  /** PingOne objects (populations, policies…) and the environment itself; absent in plans stored before. */
+  objects?: ReadonlyMap<string, string>;
 }
 
-/** A copy of the graph with every mapped reference pointing at the destination's objects. */
+/** Every mapped ID as one map, source → destination. */
+export function idMapOf(maps: IdMaps): Map<string, string> {
+  const ids = new Map<string, string>();
+  for (const [from, to] of maps.connections) ids.set(from, to);
+  for (const [from, to] of maps.forms) ids.set(from, to);
+  for (const [from, to] of maps.objects ?? []) ids.set(from, to);
+  for (const [from, to] of maps.flows) ids.set(from, to.id);
+  return ids;
+}
+
+/**
+ * A copy of the graph with every mapped reference pointing at the destination's objects, wherever it
+ * sits (core/davinci/references.ts), and each started subflow labelled with its destination name.
+ */
 export function rewriteGraph(graph: unknown, maps: IdMaps): unknown {
-  const copy = structuredClone(graph);
+  const copy = rewriteIds(graph, idMapOf(maps));
+  const names = new Map([...maps.flows.values()].map((flow) => [flow.id, flow.name]));
   for (const node of nodesOf(copy)) {
-    const data = node.data;
-    if (!data) continue;
-    if (typeof data.connectionId === 'string') {
-      data.connectionId = maps.connections.get(data.connectionId) ?? data.connectionId;
-    }
-    const form = data.properties?.form;
-    if (form && typeof form.value === 'string') form.value = maps.forms.get(form.value) ?? form.value;
-    const reference = subflowReference(node);
-    const target = reference ? maps.flows.get(reference.id) : undefined;
-    const subflow = data.properties?.subFlowId?.value as { value?: unknown; label?: unknown } | undefined;
-    if (target && subflow) {
-      subflow.value = target.id;
-      subflow.label = target.name;
-    }
+    const subflow = node.data?.properties?.subFlowId?.value as
+      | { value?: unknown; label?: unknown }
+      | undefined;
+    if (node.data?.connectorId !== 'flowConnector' || typeof subflow?.value !== 'string') continue;
+    const name = names.get(subflow.value);
+    if (name !== undefined) subflow.label = name;
   }
   return copy;
 }

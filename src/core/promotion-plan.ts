@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { PingOneClient, WorkerCredentials } from '../pingone/client.js';
 import { PingOneError } from '../pingone/errors.js';
+import { type FoundReference, type KnownIds, rewriteIds, scanReferences } from './davinci/references.js';
 import {
   definitionFromExport,
   definitionFromResource,
@@ -16,11 +17,13 @@ import {
   connectionsOf,
   formsOf,
   type IdMaps,
+  idMapOf,
   rewriteGraph,
   subflowsOf,
   type VariableContext,
   variableReferencesOf,
 } from './flow-graph.js';
+import { type PlannedReference, resolveReferences } from './promotion/plan/references.js';
 import { stableJson } from './stable-json.js';
 
 /**
@@ -76,6 +79,8 @@ export interface PromotionPlan {
   flows: PlannedFlow[];
   connectors: { sourceId: string; name: string; connector: string; destinationId: string | null }[];
   forms: { sourceId: string; name: string; destinationId: string | null }[];
+  /** PingOne objects, template variants and IDs found in the flows; absent in plans stored before. */
+  references?: PlannedReference[];
   variables: PlannedVariable[];
   blockers: string[];
   warnings: string[];
@@ -184,8 +189,10 @@ export interface ComputedPlan {
   plan: PromotionPlan;
   /** Source definitions by source flow ID, ready to be rewritten and written. */
   definitions: Map<string, FlowDefinition>;
-  /** Mapped connector instances and forms, for rewriting. */
+  /** Mapped connector instances, forms and PingOne objects, for rewriting. */
   maps: Omit<IdMaps, 'flows'>;
+  /** Flows started but not written (`--no-subflows`), found in the destination by name. */
+  linkedFlows: ReadonlyMap<string, { id: string; name: string }>;
   /** For each planned variable (by `variableKey`): the source's definition, and the destination's. */
   variables: Map<
     string,
@@ -258,26 +265,43 @@ export class PromotionPlanner {
           ).map(definitionFromResource),
         ),
       ]);
+    // What the flows refer to, wherever in their nodes: IDs the source is known to have classify
+    // bare values; the names of properties classify the rest.
+    const known: KnownIds = new Map([
+      ...listed.map((flow) => [flow.id.toLowerCase(), 'subflow'] as const),
+      ...sourceInstances.map((instance) => [instance.id.toLowerCase(), 'connectorInstance'] as const),
+      [from.id.toLowerCase(), 'environment'],
+    ]);
+    const scanned = source.flows.map((flow) => ({
+      flow: flow.name,
+      references: scanReferences(flow, known),
+    }));
     const connectors = this.mapConnectors(
       source.flows,
+      scanned.flatMap((flow) => flow.references),
       sourceInstances,
       destinationInstances,
       to,
       blockers,
       warnings,
     );
-    const formIds = new Set(source.flows.flatMap((flow) => formsOf(flow.graphData)));
+    const formIds = new Set([
+      ...source.flows.flatMap((flow) => formsOf(flow.graphData)),
+      ...referencesOfKind(scanned, 'form'),
+    ]);
     const formsRead =
       formIds.size === 0
         ? Promise.resolve([])
         : this.mapForms(credentials, from, to, formIds, blockers, warnings);
-    const mapsRead = formsRead.then((forms) => ({
+    const referencesRead = resolveReferences(this.pingone, credentials, { from, to }, scanned);
+    const mapsRead = Promise.all([formsRead, referencesRead]).then(([forms, resolved]) => ({
       connections: new Map(
         connectors.flatMap((c) => (c.destinationId ? [[c.sourceId, c.destinationId] as const] : [])),
       ),
       forms: new Map(forms.flatMap((f) => (f.destinationId ? [[f.sourceId, f.destinationId] as const] : []))),
+      objects: resolved.objects,
     }));
-    const { flows, diffs } = await this.decideActions(
+    const { flows, diffs, linked } = await this.decideActions(
       credentials,
       to,
       source,
@@ -288,7 +312,21 @@ export class PromotionPlanner {
       blockers,
       warnings,
     );
-    const [forms, maps] = await Promise.all([formsRead, mapsRead]);
+    const [forms, maps, resolved] = await Promise.all([formsRead, mapsRead, referencesRead]);
+    blockers.push(...resolved.blockers);
+    warnings.push(...resolved.warnings);
+    // A flow named by ID outside a subflow start (which the flow list above deals with), that this
+    // promotion neither writes nor finds by name, keeps the source's ID: said, not silent.
+    for (const reference of scanned.flatMap((flow) => flow.references)) {
+      if (reference.kind !== 'subflow') continue;
+      if (flows.some((entry) => entry.sourceId === reference.value) || linked.has(reference.value)) continue;
+      const site = reference.sites.find((place) => !place.property.startsWith('properties.subFlowId'));
+      if (!site) continue;
+      const name = listed.find((flow) => flow.id === reference.value)?.name ?? reference.value;
+      warnings.push(
+        `"${site.node}" (${site.property}) refers to the flow "${name}", which this promotion does not write and ${to.name} does not have under that name: the reference keeps ${from.name}'s ID.`,
+      );
+    }
     const variables = planVariables(
       source,
       flows,
@@ -305,6 +343,7 @@ export class PromotionPlanner {
       flows,
       connectors,
       forms,
+      references: resolved.references,
       variables: variables.planned,
       blockers,
       warnings,
@@ -315,13 +354,14 @@ export class PromotionPlanner {
         destinationFlows,
         connectors,
         forms,
+        resolved.references,
         variables.planned,
         variables.definitions,
         options.asNew,
       ),
     };
     const definitions = new Map(source.flows.map((flow) => [flow.id, definitionOf(flow)]));
-    return { plan, definitions, maps, variables: variables.definitions };
+    return { plan, definitions, maps, linkedFlows: linked, variables: variables.definitions };
   }
 
   /**
@@ -422,7 +462,12 @@ export class PromotionPlanner {
     options: PlanOptions,
     blockers: string[],
     warnings: string[],
-  ): Promise<{ flows: PlannedFlow[]; diffs: PlannedDiff[] }> {
+  ): Promise<{
+    flows: PlannedFlow[];
+    diffs: PlannedDiff[];
+    /** Flows the plan does not write but its flows start, found in the destination by name. */
+    linked: Map<string, { id: string; name: string }>;
+  }> {
     const byName = groupBy(destinationFlows, (flow) => flow.name.toLowerCase());
     const takenNames = new Set(destinationFlows.map((flow) => flow.name.toLowerCase()));
     const planned: PlannedFlow[] = [];
@@ -519,7 +564,9 @@ export class PromotionPlanner {
       sourceId: entry.sourceId,
       ...diffFlows(current.get(entry.sourceId), rewrite(entry), entry.destinationName, { connectionNames }),
     }));
-    return { flows: sorted, diffs };
+    const plannedIds = new Set(sorted.map((entry) => entry.sourceId));
+    const linked = new Map([...flowMap.map].filter(([sourceId]) => !plannedIds.has(sourceId)));
+    return { flows: sorted, diffs, linked };
   }
 
   /**
@@ -529,6 +576,7 @@ export class PromotionPlanner {
    */
   private mapConnectors(
     flows: Flow[],
+    references: FoundReference[],
     sourceInstances: z.infer<typeof instanceSchema>[],
     destinationInstances: z.infer<typeof instanceSchema>[],
     to: EnvironmentRef,
@@ -538,6 +586,17 @@ export class PromotionPlanner {
     const uses = new Map<string, ConnectionUse>();
     for (const use of flows.flatMap((flow) => connectionsOf(flow.graphData))) {
       if (!uses.has(use.connectionId)) uses.set(use.connectionId, use);
+    }
+    // Instances named inside properties (`idpList`, `externalIdentityProvider`, rich text) need the
+    // same mapping as the ones nodes call.
+    for (const reference of references) {
+      if (reference.kind !== 'connectorInstance' || uses.has(reference.value)) continue;
+      const instance = sourceInstances.find((candidate) => candidate.id === reference.value);
+      uses.set(reference.value, {
+        connectionId: reference.value,
+        connectorId: instance?.connector?.id,
+        name: instance?.name,
+      });
     }
     const mapped: PromotionPlan['connectors'] = [];
     for (const use of uses.values()) {
@@ -873,10 +932,19 @@ export function definitionOf(flow: Record<string, unknown> & { name: string }): 
   return definition;
 }
 
+/**
+ * The definition as it is written into the destination: every mapped ID replaced wherever it sits, in
+ * the graph and in the flow's settings, trigger and schemas alike.
+ */
 export function rewrittenDefinition(definition: FlowDefinition, maps: IdMaps): FlowDefinition {
-  return definition.graphData === undefined
-    ? { ...definition }
-    : { ...definition, graphData: rewriteGraph(definition.graphData, maps) };
+  const ids = idMapOf(maps);
+  const rewritten: FlowDefinition = { name: definition.name };
+  for (const key of definitionKeys) {
+    const value = definition[key];
+    if (value === undefined) continue;
+    rewritten[key] = key === 'graphData' ? rewriteGraph(value, maps) : rewriteIds(value, ids);
+  }
+  return rewritten;
 }
 
 export function sameContent(a: FlowDefinition, b: FlowDefinition): boolean {
@@ -896,6 +964,7 @@ function fingerprintOf(
   destinationFlows: FlowSummary[],
   connectors: PromotionPlan['connectors'],
   forms: PromotionPlan['forms'],
+  references: PlannedReference[],
   variables: PlannedVariable[],
   definitions: ComputedPlan['variables'],
   asNew: boolean,
@@ -932,6 +1001,7 @@ function fingerprintOf(
       .sort(),
     connectors: connectors.map((c) => [c.sourceId, c.destinationId]),
     forms: forms.map((f) => [f.sourceId, f.destinationId]),
+    references: references.map((r) => [r.kind, r.sourceId, r.status, r.destinationId]),
     // What is to be written is part of what is approved: a change to it makes a new plan.
     variables: variables.map((v) => {
       const written = v.action === 'create' || v.action === 'update';
@@ -946,4 +1016,12 @@ function fingerprintOf(
     }),
   };
   return createHash('sha256').update(JSON.stringify(state)).digest('hex').slice(0, 16);
+}
+
+/** The values of one kind of reference across the scanned flows. */
+function referencesOfKind(
+  scanned: { references: FoundReference[] }[],
+  kind: FoundReference['kind'],
+): string[] {
+  return scanned.flatMap((flow) => flow.references.filter((r) => r.kind === kind).map((r) => r.value));
 }

@@ -367,7 +367,7 @@ export class PromotionRunner {
         });
       }
 
-      const flows = new Map<string, { id: string; name: string }>();
+      const flows = new Map<string, { id: string; name: string }>(fresh.linkedFlows);
       for (const entry of fresh.plan.flows) {
         if (entry.destinationId)
           flows.set(entry.sourceId, { id: entry.destinationId, name: entry.destinationName });

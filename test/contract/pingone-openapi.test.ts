@@ -5,6 +5,7 @@ import { FakeSlack } from '../support/fake-slack.js';
 import { formatViolation, pingOneContract, type Violation } from '../support/openapi-contract.js';
 import { defaultVariants, PingOneSimulator } from '../support/pingone-simulator.js';
 import { flow, graph, seedPromotionData, staging } from '../support/promotion-fixtures.js';
+import { seedReferenceData } from '../support/reference-fixtures.js';
 import { addSimulatorTenant } from '../support/simulator-tenant.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -45,7 +46,20 @@ const usedOperations = [
   'readAllSchemaAttributes',
   'getCertificates',
   'getKeys',
+  // The PingOne objects flows name by ID, read to map them by name (core/davinci/references.ts).
+  'readAllPopulations',
+  'readAllNotificationsPolicies',
+  'readAllApplications',
+  'readAllIdentityProviders',
+  'readAllAgreements',
+  'readAllTemplateContents',
 ];
+
+/**
+ * Reads that belong to PingOne MFA's and PingOne Verify's own APIs, whose documents are not kept in
+ * test/contract/openapi: held against nothing here, and named so that nothing else slips past.
+ */
+const outsideTheDocuments = [/\/deviceAuthenticationPolicies$/, /\/verifyPolicies$/];
 
 const listedKinds = [
   'flows',
@@ -70,6 +84,7 @@ beforeAll(async () => {
   sim = await PingOneSimulator.start();
   exchanges = sim.recordExchanges();
   seedPromotionData(sim);
+  seedReferenceData(sim);
   database = await createTestDatabase();
   app = await startTestApp({
     fakeSlack,
@@ -174,6 +189,9 @@ async function driveEveryOperation(): Promise<void> {
   await click('promotion_rollback_approve', promotion, approver);
   await waitForStatus(promotion, 'rolled_back');
 
+  // Flows that name PingOne objects: planning reads each kind's list in both environments.
+  await run('promote "Passwordless sign-on" --from Staging --to Production', 'is waiting for an approver');
+
   // Into QA with a read-only role on the source (no export: flows are read one by one), run by the
   // requester; then again, with the simulator playing the other readings of the documents, where every
   // flow is found unchanged (which reads the destination's flows).
@@ -243,7 +261,7 @@ describe("PingOne exchanges against Ping's OpenAPI documents", () => {
   it('every request FlightIQ sent and every answer the simulator gave is what the documents describe', () => {
     const contract = pingOneContract();
     const checked = exchanges
-      .filter((exchange) => !exchange.fault)
+      .filter((exchange) => !exchange.fault && !outsideTheDocuments.some((path) => path.test(exchange.path)))
       .map((exchange) => ({ exchange, violations: contract.check(exchange) }));
     const failing = checked.filter(({ violations }) => violations.length > 0);
     const message = `${failing.length} of ${checked.length} exchange(s) differ from Ping's OpenAPI documents:\n\n${report(failing)}\n`;

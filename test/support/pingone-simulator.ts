@@ -124,7 +124,43 @@ const collections: Record<string, Collection> = {
   certificates: { embedded: 'certificates', permission: 'identity:read', davinci: false },
   keys: { embedded: 'keys', permission: 'identity:read', davinci: false },
   attributes: { embedded: 'attributes', permission: 'identity:read', davinci: false, parentField: 'schema' },
+  // The objects DaVinci nodes name by ID (core/davinci/references.ts), read to map them by name.
+  populations: { embedded: 'populations', permission: 'identity:read', davinci: false },
+  notificationsPolicies: { embedded: 'notificationsPolicies', permission: 'identity:read', davinci: false },
+  deviceAuthenticationPolicies: {
+    embedded: 'deviceAuthenticationPolicies',
+    permission: 'identity:read',
+    davinci: false,
+  },
+  applications: { embedded: 'applications', permission: 'identity:read', davinci: false },
+  identityProviders: { embedded: 'identityProviders', permission: 'identity:read', davinci: false },
+  agreements: { embedded: 'agreements', permission: 'identity:read', davinci: false },
+  verifyPolicies: { embedded: 'verifyPolicies', permission: 'identity:read', davinci: false },
+  contents: { embedded: 'contents', permission: 'identity:read', davinci: false, parentField: 'template' },
 };
+
+/**
+ * Every environment has PingOne's notification templates, whether or not a test seeded them
+ * (EnumTemplateName in test/contract/openapi/pingone-management.openapi.yaml).
+ */
+const systemTemplates = new Set([
+  'credential_issued',
+  'credential_revoked',
+  'credential_updated',
+  'credential_verification',
+  'device_pairing',
+  'digital_wallet_pairing',
+  'email_verification_admin',
+  'email_verification_user',
+  'email_phone_verification',
+  'general',
+  'id_verification',
+  'new_device_paired',
+  'recovery_code_template',
+  'strong_authentication',
+  'transaction',
+  'verification_code_template',
+]);
 
 export const simulatorSeed = resolve(import.meta.dirname, '../fixtures/pingone/default.json');
 
@@ -446,7 +482,9 @@ export class PingOneSimulator {
       );
     }
     // A sub-collection: /schemas/{id}/attributes, /davinciApplications/{id}/flowPolicies.
-    const nested = parts.length === 5 && (parts[2] === 'schemas' || parts[2] === 'davinciApplications');
+    const nested =
+      parts.length === 5 &&
+      (parts[2] === 'schemas' || parts[2] === 'davinciApplications' || parts[2] === 'templates');
     const name = (nested ? parts[4] : parts[2]) ?? '';
     const collection = collections[name];
     if (!collection || (parts.length !== 3 && !nested) || (nested && !collection.parentField)) {
@@ -459,7 +497,8 @@ export class PingOneSimulator {
     let items = this.data.collections[env.id]?.[name] ?? [];
     if (nested && collection.parentField) {
       const parent = this.data.collections[env.id]?.[parts[2] ?? '']?.find((item) => item.id === parts[3]);
-      if (!parent) return notFound(res);
+      const systemTemplate = parts[2] === 'templates' && systemTemplates.has(parts[3] ?? '');
+      if (!parent && !systemTemplate) return notFound(res);
       const field = collection.parentField;
       items = items.filter((item) => (item[field] as { id?: string } | undefined)?.id === parts[3]);
     }

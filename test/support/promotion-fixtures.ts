@@ -404,7 +404,7 @@ function signOnForm(id: string, envId: string) {
   };
 }
 
-function instance(
+export function instance(
   id: string,
   envId: string,
   name: string,

@@ -1,4 +1,5 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
+import { referenceText } from '../../core/promotion/plan/references.js';
 import type { PlannedFlow, PlannedVariable } from '../../core/promotion-plan.js';
 import {
   alreadyText as coreAlreadyText,
@@ -104,6 +105,21 @@ export function promotionMessage(
             (f) =>
               `• ${escapeMrkdwn(f.name)} → ${f.destinationId ? `\`${f.destinationId}\`` : ':no_entry: missing'}`,
           ),
+        ),
+      ),
+    );
+  }
+  if (plan.references && plan.references.length > 0) {
+    const envs = { from: promotion.fromEnvName, to: promotion.toEnvName };
+    const style = { escape: escapeMrkdwn, name: (text: string) => `*${text}*` };
+    sections.push(
+      ...packLines(
+        listed(
+          '*References* (PingOne objects the flows name)',
+          plan.references.map((reference) => {
+            const { text, problem } = referenceText(reference, envs, style);
+            return `• ${problem ? ':no_entry: ' : ''}${text}`;
+          }),
         ),
       ),
     );

@@ -19,9 +19,11 @@ import type { EnvironmentMatch } from '../../../src/core/environment-match.js';
 import type { EnvironmentSummary } from '../../../src/core/environments.js';
 import { variableContexts } from '../../../src/core/flow-graph.js';
 import type { Problem } from '../../../src/core/problem.js';
+import type { PlannedReference } from '../../../src/core/promotion/plan/references.js';
 import type { PlannedFlow, PlannedVariable, PromotionPlan } from '../../../src/core/promotion-plan.js';
 import type { Promotion, PromotionResult, Refusal } from '../../../src/core/promotions.js';
 import type { Tenant } from '../../../src/core/tenants.js';
+import { pingOneObjectKinds } from '../../../src/pingone/environment-objects.js';
 import { dataChecks, mintChecks, pingOneErrorCodes } from '../../../src/pingone/errors.js';
 import {
   certificateWarningMessage,
@@ -253,6 +255,27 @@ const plannedVariable: fc.Arbitrary<PlannedVariable> = fc.record(
   { requiredKeys: ['name', 'context', 'dataType', 'inDestination'] },
 );
 
+const plannedReference: fc.Arbitrary<PlannedReference> = fc.record({
+  kind: fc.constantFrom(
+    ...pingOneObjectKinds,
+    'templateVariant' as const,
+    'environment' as const,
+    'unclassified' as const,
+  ),
+  sourceId: fc.oneof(fc.uuid(), name),
+  name: fc.option(name),
+  destinationId: fc.option(fc.uuid()),
+  status: fc.constantFrom(
+    'mapped' as const,
+    'missing' as const,
+    'ambiguous' as const,
+    'not_in_source' as const,
+    'unreadable' as const,
+    'unclassified' as const,
+  ),
+  usedBy: many(name, 5),
+});
+
 function plan(max: number): fc.Arbitrary<PromotionPlan> {
   const ref = fc.record({ id: fc.uuid(), name, type: fc.constantFrom('PRODUCTION', 'SANDBOX') });
   return fc.record({
@@ -264,6 +287,7 @@ function plan(max: number): fc.Arbitrary<PromotionPlan> {
       max,
     ),
     forms: many(fc.record({ sourceId: fc.uuid(), name, destinationId: fc.option(fc.uuid()) }), max),
+    references: many(plannedReference, max),
     variables: many(plannedVariable, max),
     blockers: many(name, max),
     warnings: many(name, max),
@@ -576,6 +600,14 @@ function bigPromotion(overrides: Partial<Promotion> = {}): Promotion {
         destinationId: null,
       })),
       forms: flows.map((f) => ({ sourceId: f.sourceId, name: widest, destinationId: null })),
+      references: flows.map((f) => ({
+        kind: 'population',
+        sourceId: f.sourceId,
+        name: widest,
+        destinationId: null,
+        status: 'ambiguous',
+        usedBy: [widest],
+      })),
       variables: flows.map((f) => ({
         name: widest,
         context: 'flow',
