@@ -143,7 +143,18 @@ function cleaned(definition: VariableDefinition): VariableDefinition {
     if (definition[key] !== undefined) Object.assign(result, { [key]: definition[key] });
   }
   if (definition.value !== undefined && definition.value !== masked && !isSecret(definition)) {
-    result.value = definition.value;
+    result.value = typedValue(definition.dataType, definition.value);
   }
   return result;
+}
+
+/**
+ * A value as its type says: PingOne keeps `false` and `0` but reads them back as "false" and "0", and
+ * legacy exports write every value as a string; compared or written again, "false" is `false`.
+ */
+function typedValue(dataType: string, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  if (dataType === 'boolean' && (value === 'true' || value === 'false')) return value === 'true';
+  if (dataType === 'number' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  return value;
 }

@@ -82,18 +82,23 @@ export function formsOf(graph: unknown): string[] {
   return [...ids];
 }
 
-// `{{global.company.variables.x}}` (company), `{{global.variables.x}}` (flowInstance) and
-// `{{global.flow.variables.x}}` (flow), as real exports write them (reference §0a). A dot after the name
-// reads a property of an object variable, so the name ends there.
-const templateReference = /\{\{\s*global\.(company\.|flow\.)?variables\.([^.{}\s"\\]+)/g;
+// `{{global.company.variables.x}}` (company), `{{global.variables.x}}` (flowInstance),
+// `{{global.flow.variables.x}}` (flow) and `{{global.userInfo.variables.x}}` (user), as real exports write
+// them (reference §0a). A dot after the name reads a property of an object variable, so the name ends there.
+const templateReference = /\{\{\s*global\.(company\.|flow\.|userInfo\.)?variables\.([^.{}\s"\\]+)/g;
+const contextOfScope: Readonly<Record<string, VariableContext>> = {
+  'company.': 'company',
+  'flow.': 'flow',
+  'userInfo.': 'user',
+};
 
 // The Variables connector labels each saved variable "name (type - context)".
 const savedLabel = /\((\w+) - (\w+)\)\s*$/;
 
 /**
- * Every variable the nodes use, each once per context: template references in any property, and the
- * variables the Variables connector saves (`saveVariables` of saveValue and saveValueUserInfo,
- * `saveFlowVariables` of saveFlowValue).
+ * Every variable the nodes use, each once per context (a name used in two contexts is two variables):
+ * template references in any property, the variables the Variables connector saves (`saveVariables` of
+ * saveValue and saveValueUserInfo, `saveFlowVariables` of saveFlowValue), and the one incrementByN adds to.
  */
 export function variableReferencesOf(graph: unknown): VariableReference[] {
   const found = new Map<string, VariableReference>();
@@ -106,7 +111,7 @@ export function variableReferencesOf(graph: unknown): VariableReference[] {
   for (const match of JSON.stringify(graph ?? {}).matchAll(templateReference)) {
     const [, scope, name] = match;
     if (!name) continue;
-    add({ name, context: scope === 'company.' ? 'company' : scope === 'flow.' ? 'flow' : 'flowInstance' });
+    add({ name, context: (scope ? contextOfScope[scope] : undefined) ?? 'flowInstance' });
   }
   for (const node of nodesOf(graph)) {
     for (const [property, fallback] of [
@@ -122,6 +127,17 @@ export function variableReferencesOf(graph: unknown): VariableReference[] {
         const dataType = typeof entry.type === 'string' ? entry.type : label?.[1];
         add({ name: entry.name, context, ...(dataType ? { dataType } : {}) });
       }
+    }
+    // incrementByN adds to the flowInstance variable it names (`properties.variable.value`).
+    const incremented = node.data?.properties?.variable?.value;
+    if (
+      node.data?.connectorId === 'variablesConnector' &&
+      node.data.capabilityName === 'incrementByN' &&
+      typeof incremented === 'string' &&
+      incremented.trim() !== '' &&
+      !incremented.includes('{{')
+    ) {
+      add({ name: incremented.trim(), context: 'flowInstance', dataType: 'number' });
     }
   }
   return [...found.values()];

@@ -747,11 +747,12 @@ function planVariables(
     if (variable.context !== 'flow') environmentLevel.set(`${variable.context}/${variable.name}`, variable);
   }
   for (const reference of environmentLevel.values()) {
+    // By its own context only: a company "x" is another variable than a flowInstance "x", and taking
+    // one for the other re-pointed references, or planned a second company "x" that PingOne refused.
     const sourceDefinition =
       findVariable(sourceVariables, reference.name, reference.context) ??
-      findVariable(exported, reference.name, reference.context) ??
-      sourceVariables.find((v) => v.name === reference.name && v.context !== 'flow');
-    const context = sourceDefinition?.context ?? reference.context;
+      findVariable(exported, reference.name, reference.context);
+    const context = reference.context;
     const destination = findVariable(destinationVariables, reference.name, context);
     const dataType = sourceDefinition?.dataType ?? reference.dataType ?? 'string';
     const label = `"${reference.name}" (${context})`;

@@ -502,7 +502,9 @@ export class PingOneSimulator {
       const field = collection.parentField;
       items = items.filter((item) => (item[field] as { id?: string } | undefined)?.id === parts[3]);
     }
-    items = items.map((item) => this.resource(name, env.id, item));
+    items = items.map((item) =>
+      name === 'variables' ? this.variableBody(env.id, item) : this.resource(name, env.id, item),
+    );
     const attributes = url.searchParams.get('attributes');
     if (name === 'flows' && attributes) items = items.map((item) => project(item, attributes.split(',')));
     const links: Record<string, { href: string }> = {};
@@ -843,6 +845,8 @@ export class PingOneSimulator {
     return this.resource('variables', envId, {
       ...variable,
       ...(variable.dataType === 'secret' && variable.value !== undefined ? { value: '******' } : {}),
+      // PingOne keeps false and 0, and reads them back as strings.
+      ...(variable.value === false || variable.value === 0 ? { value: String(variable.value) } : {}),
     });
   }
 

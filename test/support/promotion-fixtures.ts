@@ -352,7 +352,7 @@ function validateGraph(loop: boolean) {
   );
 }
 
-function variable(
+export function variable(
   id: string,
   envId: string,
   fields: {
