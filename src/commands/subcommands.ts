@@ -45,13 +45,13 @@ export const subcommandCatalog: readonly Omit<SubcommandInfo, 'available'>[] = [
   {
     name: 'promote',
     callsPingOne: true,
-    usage: 'promote <flow> --from <env> --to <env> [--tenant <t>] [--as-new] [--no-subflows]',
+    usage: 'promote <flow> --from <env> --to <env> [--tenant <t>] [--as-new] [--no-subflows] [--saved]',
     summary: 'Plan a flow promotion; production needs an approver.',
   },
   {
     name: 'diff',
     callsPingOne: true,
-    usage: 'diff <flow> --from <env> --to <env> [--tenant <t>] [--no-subflows]',
+    usage: 'diff <flow> --from <env> --to <env> [--tenant <t>] [--no-subflows] [--saved]',
     summary:
       'Show what promoting a flow would change in the destination, node by node, without requesting it.',
   },

@@ -8,6 +8,7 @@ import type { Actor } from '../core/access.js';
 import { artifactKindNamed, artifactKindNames, kindNoun } from '../core/artifact-kinds.js';
 import { waitText, withCallContext } from '../core/pingone-work.js';
 import { type Problem, problemOf } from '../core/problem.js';
+import { planOptionsFrom } from '../core/promotion-plan.js';
 import { alreadyText, approvalCountedText, refusalText } from '../core/promotion-texts.js';
 import type { DecisionOutcome, Promotion, RequestOutcome } from '../core/promotions.js';
 import type { CoreServices } from '../core/services.js';
@@ -273,10 +274,10 @@ function writeFailureText(error: unknown): string {
 
 async function diffCommand(args: string[], session: Session): Promise<void> {
   const { services, actor, say } = session;
-  const options = parseOptions(args, { values: ['from', 'to', 'tenant'], flags: ['no-subflows'] });
+  const options = parseOptions(args, { values: ['from', 'to', 'tenant'], flags: ['no-subflows', 'saved'] });
   const flow = options.positional.join(' ').trim();
   if (!flow || !options.values.from || !options.values.to || options.problems.length > 0) {
-    say('Usage: diff <flow> --from <env> --to <env> [--tenant <t>] [--no-subflows]');
+    say('Usage: diff <flow> --from <env> --to <env> [--tenant <t>] [--no-subflows] [--saved]');
     return;
   }
   const tenant = await pickTenant(session, options.values.tenant);
@@ -286,7 +287,7 @@ async function diffCommand(args: string[], session: Session): Promise<void> {
     flow,
     from: options.values.from,
     to: options.values.to,
-    options: { asNew: false, withSubflows: !options.flags.has('no-subflows') },
+    options: planOptionsFrom(options.flags),
   });
   if (outcome.outcome === 'diff') {
     say(
@@ -302,10 +303,13 @@ async function diffCommand(args: string[], session: Session): Promise<void> {
 
 async function promoteCommand(args: string[], session: Session): Promise<void> {
   const { services, actor, say, prompter } = session;
-  const options = parseOptions(args, { values: ['from', 'to', 'tenant'], flags: ['as-new', 'no-subflows'] });
+  const options = parseOptions(args, {
+    values: ['from', 'to', 'tenant'],
+    flags: ['as-new', 'no-subflows', 'saved'],
+  });
   const flow = options.positional.join(' ').trim();
   if (!flow || !options.values.from || !options.values.to || options.problems.length > 0) {
-    say('Usage: promote <flow> --from <env> --to <env> [--tenant <t>] [--as-new] [--no-subflows]');
+    say('Usage: promote <flow> --from <env> --to <env> [--tenant <t>] [--as-new] [--no-subflows] [--saved]');
     return;
   }
   const tenant = await pickTenant(session, options.values.tenant);
@@ -315,7 +319,7 @@ async function promoteCommand(args: string[], session: Session): Promise<void> {
     flow,
     from: options.values.from,
     to: options.values.to,
-    options: { asNew: options.flags.has('as-new'), withSubflows: !options.flags.has('no-subflows') },
+    options: planOptionsFrom(options.flags),
   });
   if (outcome.outcome !== 'planned') {
     say(planProblemText(outcome));

@@ -149,6 +149,39 @@ export interface IdMaps {
   forms: ReadonlyMap<string, string>;
   /** PingOne objects (populations, policies…) and the environment itself; absent in plans stored before. */
   objects?: ReadonlyMap<string, string>;
+  /** Destination flow ID → the version a pinned `subFlowVersionId` of it becomes. */
+  versions?: ReadonlyMap<string, number>;
+}
+
+/** A subflow started at a fixed version (`subFlowVersionId` a number other than -1, "latest"). */
+export interface SubflowPin {
+  subflowId: string;
+  version: number;
+  node: string;
+}
+
+export function subflowPins(graph: unknown): SubflowPin[] {
+  const pins: SubflowPin[] = [];
+  for (const node of nodesOf(graph)) {
+    const reference = subflowReference(node);
+    const version = pinnedVersion(node.data?.properties?.subFlowVersionId?.value);
+    if (reference && version !== undefined) {
+      const label = typeof node.data?.name === 'string' ? node.data.name : reference.name;
+      pins.push({ subflowId: reference.id, version, node: label ?? reference.id });
+    }
+  }
+  return pins;
+}
+
+/** A pinned version number, as a number or a numeric string; undefined for -1 (latest) or none. */
+function pinnedVersion(value: unknown): number | undefined {
+  const number =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && value.trim() !== ''
+        ? Number(value)
+        : Number.NaN;
+  return Number.isInteger(number) && number >= 0 ? number : undefined;
 }
 
 /** Every mapped ID as one map, source → destination. */
@@ -175,6 +208,11 @@ export function rewriteGraph(graph: unknown, maps: IdMaps): unknown {
     if (node.data?.connectorId !== 'flowConnector' || typeof subflow?.value !== 'string') continue;
     const name = names.get(subflow.value);
     if (name !== undefined) subflow.label = name;
+    // A pinned version is the source's number: the destination's version of that subflow replaces it.
+    const pin = node.data.properties?.subFlowVersionId;
+    const version = maps.versions?.get(subflow.value);
+    if (pin && version !== undefined && pinnedVersion(pin.value) !== undefined)
+      pin.value = typeof pin.value === 'string' ? String(version) : version;
   }
   return copy;
 }

@@ -19,6 +19,7 @@ import {
   type IdMaps,
   idMapOf,
   rewriteGraph,
+  subflowPins,
   subflowsOf,
   type VariableContext,
   variableReferencesOf,
@@ -121,6 +122,17 @@ export const definitionKeys = [
 export interface PlanOptions {
   asNew: boolean;
   withSubflows: boolean;
+  /** Promote each flow's saved version, deployed or not; by default the deployed one is promoted. */
+  saved?: boolean;
+}
+
+/** The plan options a command's flags ask for (`--as-new`, `--no-subflows`, `--saved`). */
+export function planOptionsFrom(flags: ReadonlySet<string>): PlanOptions {
+  return {
+    asNew: flags.has('as-new'),
+    withSubflows: !flags.has('no-subflows'),
+    ...(flags.has('saved') ? { saved: true } : {}),
+  };
 }
 
 export type FlowLookup =
@@ -255,7 +267,7 @@ export class PromotionPlanner {
     ]);
     const [source, [sourceInstances, destinationInstances], [sourceVariables, destinationVariables]] =
       await Promise.all([
-        this.readSource(credentials, from, mainFlowId, listed, options.withSubflows, warnings),
+        this.readSource(credentials, from, mainFlowId, listed, options, warnings),
         this.both(from, to, (env) =>
           this.collect(credentials, env, 'connectorInstances', 'connectorInstances', instanceSchema),
         ),
@@ -312,7 +324,11 @@ export class PromotionPlanner {
       blockers,
       warnings,
     );
-    const [forms, maps, resolved] = await Promise.all([formsRead, mapsRead, referencesRead]);
+    const [forms, mapped, resolved] = await Promise.all([formsRead, mapsRead, referencesRead]);
+    const maps = {
+      ...mapped,
+      versions: pinnedVersions(source.flows, flows, linked, destinationFlows, to, blockers),
+    };
     blockers.push(...resolved.blockers);
     warnings.push(...resolved.warnings);
     // A flow named by ID outside a subflow start (which the flow list above deals with), that this
@@ -374,20 +390,28 @@ export class PromotionPlanner {
     from: EnvironmentRef,
     mainFlowId: string,
     listed: FlowSummary[],
-    withSubflows: boolean,
+    options: PlanOptions,
     warnings: string[],
   ): Promise<SourceRead> {
+    const { withSubflows } = options;
     const flows = new Map<string, Flow>();
     const exported = new Map<string, VariableDefinition[]>();
-    const version = listed.find((flow) => flow.id === mainFlowId)?.currentVersion;
+    const summaries = new Map(listed.map((flow) => [flow.id, flow]));
+    const wanted = (id: string) => promotedVersion(summaries.get(id), options);
+    const version = wanted(mainFlowId);
     const bundle =
       version === undefined
         ? undefined
         : await this.exportFlow(credentials, from.id, mainFlowId, version, withSubflows);
+    // An export carries each subflow at a version of PingOne's choosing: one that is not the version
+    // wanted is read again below, at that version.
     for (const entry of bundle ?? []) {
+      const at = wanted(entry.flow.id);
+      if (entry.flow.id !== mainFlowId && at !== undefined && entry.flow.currentVersion !== at) continue;
       flows.set(entry.flow.id, entry.flow);
       exported.set(entry.flow.id, entry.variables);
     }
+    const canExport = bundle !== undefined;
     let level = flows.has(mainFlowId) ? [] : [mainFlowId];
     if (withSubflows) level.push(...[...flows.values()].flatMap((flow) => subflowIds(flow)));
     // Level by level, each level's flows at once: a flow's subflows are known only once it is read,
@@ -401,7 +425,20 @@ export class PromotionPlanner {
         );
       }
       const batch = unseen.slice(0, Math.max(0, room));
-      const read = await Promise.all(batch.map((id) => this.readFlow(credentials, from.id, id)));
+      const read = await Promise.all(
+        batch.map(async (id) => {
+          const entry = await this.readVersion(
+            credentials,
+            from.id,
+            summaries.get(id),
+            id,
+            wanted(id),
+            canExport,
+          );
+          if (entry.variables) exported.set(id, entry.variables);
+          return entry.flow;
+        }),
+      );
       for (const flow of read) flows.set(flow.id, flow);
       level = withSubflows ? read.flatMap((flow) => subflowIds(flow)) : [];
       if (batch.length < unseen.length) break;
@@ -409,7 +446,49 @@ export class PromotionPlanner {
     if (!withSubflows) for (const id of [...flows.keys()]) if (id !== mainFlowId) flows.delete(id);
     const main = flows.get(mainFlowId);
     if (!main) throw new PingOneError('not_found', `PingOne did not return the flow ${mainFlowId}.`);
+    for (const flow of flows.values()) {
+      const note = versionNote(from, flow.name, summaries.get(flow.id), options);
+      if (note) warnings.push(note);
+    }
     return { ...orderByDepth(flows, mainFlowId, warnings), main, exported };
+  }
+
+  /**
+   * One flow at one version: exported where the worker may export, else the saved flow (GET) when that
+   * is the version, else the version's details (DaVinci Admin Read Only may read versions).
+   */
+  private async readVersion(
+    credentials: WorkerCredentials,
+    envId: string,
+    summary: FlowSummary | undefined,
+    id: string,
+    version: number | undefined,
+    canExport: boolean,
+  ): Promise<{ flow: Flow; variables?: VariableDefinition[] }> {
+    if (version === undefined || version === summary?.currentVersion) {
+      if (canExport && version !== undefined) {
+        const [exported] = (await this.exportFlow(credentials, envId, id, version, false)) ?? [];
+        if (exported) return exported;
+      }
+      return { flow: await this.readFlow(credentials, envId, id) };
+    }
+    if (canExport) {
+      const [exported] = (await this.exportFlow(credentials, envId, id, version, false)) ?? [];
+      if (exported) return exported;
+    }
+    const details = exportedFlowSchema.safeParse(
+      await this.pingone.get(
+        credentials,
+        `/environments/${envId}/flows/${encodeURIComponent(id)}/versions/${version}/details`,
+      ),
+    );
+    if (!details.success || !hasGraph(details.data.graphData)) {
+      throw new PingOneError(
+        'unexpected_response',
+        `PingOne's details of version ${version} of flow ${summary?.name ?? id} carry no flow graph.`,
+      );
+    }
+    return { flow: { ...flowFromExport(details.data), currentVersion: version } };
   }
 
   /**
@@ -504,6 +583,15 @@ export class PromotionPlanner {
         );
       }
       const match = matches.length === 1 ? matches[0] : undefined;
+      if (
+        match?.publishedVersion !== undefined &&
+        match.currentVersion !== undefined &&
+        match.currentVersion !== match.publishedVersion
+      ) {
+        warnings.push(
+          `${to.name}'s ${match.name} has undeployed edits (v${match.currentVersion} saved, v${match.publishedVersion} deployed) that this promotion overwrites; its backup is the deployed v${match.publishedVersion}, which a rollback restores.`,
+        );
+      }
       planned.push({
         ...base,
         action: match ? 'update' : 'create',
@@ -1025,4 +1113,69 @@ function referencesOfKind(
   kind: FoundReference['kind'],
 ): string[] {
   return scanned.flatMap((flow) => flow.references.filter((r) => r.kind === kind).map((r) => r.value));
+}
+
+/**
+ * The version of a source flow a promotion copies: the deployed one (what runs), unless asked for the
+ * saved one; a flow never deployed has only its saved version.
+ */
+export function promotedVersion(
+  summary: FlowSummary | undefined,
+  options: Pick<PlanOptions, 'saved'>,
+): number | undefined {
+  if (!summary) return undefined;
+  return options.saved ? summary.currentVersion : (summary.publishedVersion ?? summary.currentVersion);
+}
+
+/** What the plan says about the version it copies, when the saved and the deployed one differ. */
+function versionNote(
+  from: EnvironmentRef,
+  name: string,
+  summary: FlowSummary | undefined,
+  options: Pick<PlanOptions, 'saved'>,
+): string | undefined {
+  const saved = summary?.currentVersion;
+  const deployed = summary?.publishedVersion;
+  if (saved === undefined) return undefined;
+  if (deployed === undefined)
+    return `${from.name}'s ${name} was never deployed: promoting its saved version v${saved}.`;
+  if (saved === deployed) return undefined;
+  return options.saved
+    ? `${from.name}'s ${name}: promoting the saved v${saved}, which is not deployed there (v${deployed} is).`
+    : `${from.name}'s ${name} has undeployed changes (v${saved} saved, v${deployed} deployed): promoting v${deployed}. Add --saved to promote v${saved}.`;
+}
+
+/**
+ * What each pinned `subFlowVersionId` becomes in the destination: the deployed version of a subflow the
+ * plan leaves as it is (unchanged, or found by name), and (filled in by the run) the version the run
+ * writes of one it creates or updates. A pin to a subflow that is neither blocks: the source's number
+ * means nothing in the destination.
+ */
+function pinnedVersions(
+  sourceFlows: Flow[],
+  planned: PlannedFlow[],
+  linked: ReadonlyMap<string, { id: string; name: string }>,
+  destinationFlows: FlowSummary[],
+  to: EnvironmentRef,
+  blockers: string[],
+): Map<string, number> {
+  const versions = new Map<string, number>();
+  const deployedOf = (id: string) => {
+    const flow = destinationFlows.find((candidate) => candidate.id === id);
+    return flow?.publishedVersion ?? flow?.currentVersion;
+  };
+  for (const flow of sourceFlows) {
+    for (const pin of subflowPins(flow.graphData)) {
+      const entry = planned.find((candidate) => candidate.sourceId === pin.subflowId);
+      if (entry && entry.action !== 'unchanged') continue;
+      const target = entry?.destinationId ?? linked.get(pin.subflowId)?.id;
+      const deployed = target ? deployedOf(target) : undefined;
+      if (target && deployed !== undefined) versions.set(target, deployed);
+      else
+        blockers.push(
+          `"${pin.node}" in ${flow.name} starts version ${pin.version} of a subflow that this promotion does not write and ${to.name} does not have: promote it with its subflows, or have the node start the latest version (-1).`,
+        );
+    }
+  }
+  return versions;
 }

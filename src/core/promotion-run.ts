@@ -334,7 +334,8 @@ export class PromotionRunner {
       // Backups first: nothing is written unless every flow it overwrites can be put back.
       for (const entry of fresh.plan.flows.filter((flow) => flow.action === 'update' && flow.destinationId)) {
         const flowId = entry.destinationId ?? '';
-        const version = entry.destinationVersions?.current ?? 1;
+        // The deployed version is what runs: a draft the destination never deployed is not restored.
+        const version = entry.destinationVersions?.published ?? entry.destinationVersions?.current ?? 1;
         await step('backup', entry.destinationName, flowId, async () => {
           const definition = await writer.backup(flowId, version, entry.destinationName);
           await saveBackup(pool, promotion.id, { flowId, flowName: definition.name, version, definition });
@@ -368,6 +369,8 @@ export class PromotionRunner {
       }
 
       const flows = new Map<string, { id: string; name: string }>(fresh.linkedFlows);
+      // Pinned subflow versions: the destination's, and those of the subflows this run writes.
+      const versions = new Map(fresh.maps.versions ?? []);
       for (const entry of fresh.plan.flows) {
         if (entry.destinationId)
           flows.set(entry.sourceId, { id: entry.destinationId, name: entry.destinationName });
@@ -380,7 +383,7 @@ export class PromotionRunner {
         const source = fresh.definitions.get(entry.sourceId);
         if (!source) throw new Error(`no definition for ${entry.name}`);
         const body = {
-          ...rewrittenDefinition(source, { flows, ...fresh.maps }),
+          ...rewrittenDefinition(source, { flows, ...fresh.maps, versions }),
           name: entry.destinationName,
         };
         const creating = entry.action === 'create';
@@ -395,6 +398,7 @@ export class PromotionRunner {
           },
         );
         flows.set(entry.sourceId, { id: value.id, name: entry.destinationName });
+        if (value.version !== null) versions.set(value.id, value.version);
         written.push({
           name: entry.destinationName,
           id: value.id,

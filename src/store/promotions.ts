@@ -27,7 +27,7 @@ export interface PromotionRecord {
   fromEnvName: string;
   toEnvId: string;
   toEnvName: string;
-  options: { asNew: boolean; withSubflows: boolean };
+  options: { asNew: boolean; withSubflows: boolean; saved?: boolean };
   protected: boolean;
   /** The plan as shown (core's PromotionPlan); the store keeps it as JSON. */
   plan: unknown;

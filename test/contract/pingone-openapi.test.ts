@@ -4,7 +4,7 @@ import type { RecordedExchange } from '../support/exchange-recorder.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { formatViolation, pingOneContract, type Violation } from '../support/openapi-contract.js';
 import { defaultVariants, PingOneSimulator } from '../support/pingone-simulator.js';
-import { flow, graph, seedPromotionData, staging } from '../support/promotion-fixtures.js';
+import { flow, graph, ids, seedPromotionData, staging } from '../support/promotion-fixtures.js';
 import { seedReferenceData } from '../support/reference-fixtures.js';
 import { addSimulatorTenant } from '../support/simulator-tenant.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -30,6 +30,7 @@ const usedOperations = [
   'replaceFlowById',
   'deployFlowByIdAsDeployJson',
   'exportVersionByIdUsingFlowIdAsExportJson',
+  'getDetailsByFlowIdAndVersionId',
   'getVariables',
   'createVariable',
   'replaceVariableById',
@@ -200,6 +201,8 @@ async function driveEveryOperation(): Promise<void> {
   for (const assignment of worker.roleAssignments) {
     if (assignment.scope.id === staging) assignment.role.id = readOnlyDavinci;
   }
+  // A saved draft of a subflow: its deployed version is read from the version's details.
+  sim.editFlow(staging, ids.validate, { description: 'A draft nobody deployed' });
   await run('promote Checkout --from Staging --to QA', 'promotion_run');
   const intoQa = await latestPromotionId();
   await click('promotion_run', intoQa, operator);

@@ -214,7 +214,12 @@ describe('local console', () => {
     const collect = () => sim.data.collections[production]?.flows?.find((f) => f.name === 'Collect address');
     const before = collect()?.description;
     // A change in Staging for this promotion to bring into Production, and the rollback to take back out.
-    sim.editFlow(staging, ids.collect, { description: 'Collect address, with the new lookup' });
+    sim.editFlow(
+      staging,
+      ids.collect,
+      { description: 'Collect address, with the new lookup' },
+      { deploy: true },
+    );
     const terminal = await openSession();
     await terminal.type('promote Checkout --from Staging --to Production');
     const ran = await terminal.type('y');

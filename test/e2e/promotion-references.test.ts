@@ -172,7 +172,7 @@ describe('promoting flows that name PingOne objects', () => {
     };
     const node = graphData.elements.nodes.find((candidate) => candidate.data.id === 'verifyid01');
     if (node) node.data.properties.userId = { value: '36924caf-bf33-46b6-a339-069e21fe5b7c' };
-    world.sim.editFlow(staging, refIds.device, { graphData });
+    world.sim.editFlow(staging, refIds.device, { graphData }, { deploy: true });
     await world.answer('promote "Passwordless sign-on" --from Staging --to Production', operator);
     const card = await approvalCard();
     expect(card).toContain(

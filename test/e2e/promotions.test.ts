@@ -184,7 +184,7 @@ describe('/flightiq promote into production: the plan', () => {
 
 describe('names from PingOne in Slack', () => {
   it('cannot ping a channel: a flow named "Checkout <!channel>" is escaped everywhere, fallback text included', async () => {
-    world.sim.editFlow(staging, ids.checkout, { name: 'Checkout <!channel>' });
+    world.sim.editFlow(staging, ids.checkout, { name: 'Checkout <!channel>' }, { deploy: true });
     const earlier = world.fakeSlack.calls.length;
     const { requester } = await requestIntoProduction('"Checkout <!channel>"');
     expect(requester.text).toContain('Checkout &lt;!channel&gt;');
@@ -666,8 +666,8 @@ describe('rollback', () => {
     await click('promotion_approve', first, approver);
     await waitForStatus(first, 'succeeded');
     await approvalMessageWith('*Done.*');
-    // A hotfix to "Collect address" in Staging, promoted on top: Production's flow moves on.
-    world.sim.editFlow(staging, ids.collect, { description: 'hotfix' });
+    // A hotfix to "Collect address" in Staging, deployed there and promoted on top: Production's flow moves on.
+    world.sim.editFlow(staging, ids.collect, { description: 'hotfix' }, { deploy: true });
     const { id: second } = await requestIntoProduction();
     await click('promotion_approve', second, secondApprover);
     await waitForStatus(second, 'succeeded');

@@ -252,15 +252,23 @@ export class PingOneSimulator {
 
   /**
    * Changes a flow as a person saving it in the DaVinci designer would: a new current version, saved
-   * with its content (not deployed), so exports of that version show the change.
+   * with its content, so exports of that version show the change. Not deployed unless `deploy` says so
+   * (then the change is what runs, and what a promotion of the deployed version copies).
    */
-  editFlow(environmentId: string, flowId: string, changes: Record<string, unknown>): Record<string, unknown> {
+  editFlow(
+    environmentId: string,
+    flowId: string,
+    changes: Record<string, unknown>,
+    { deploy = false } = {},
+  ): Record<string, unknown> {
     const flow = this.flowsOf(environmentId).find((candidate) => candidate.id === flowId);
     if (!flow) throw new Error(`simulator: no flow ${flowId} in ${environmentId}`);
+    this.versionsOf(flow);
     Object.assign(flow, changes, {
       currentVersion: Number(flow.currentVersion ?? 0) + 1,
       updatedAt: new Date().toISOString(),
     });
+    if (deploy) Object.assign(flow, { publishedVersion: flow.currentVersion, deployedAt: flow.updatedAt });
     this.saveVersion(flow);
     return flow;
   }
@@ -355,12 +363,13 @@ export class PingOneSimulator {
       });
     }
     const app = this.app(session.clientId);
-    const flowPath = /^\/v1\/environments\/([^/]+)\/flows(?:\/([^/]+)(?:\/versions\/([^/]+))?)?$/.exec(
-      url.pathname,
-    );
+    const flowPath =
+      /^\/v1\/environments\/([^/]+)\/flows(?:\/([^/]+)(?:\/versions\/([^/]+)(\/details)?)?)?$/.exec(
+        url.pathname,
+      );
     if (flowPath && (req.method !== 'GET' || flowPath[2])) {
-      const [, envId = '', flowId, version] = flowPath;
-      return this.flowApi(req, body, url, app, res, { envId, flowId, version });
+      const [, envId = '', flowId, version, details] = flowPath;
+      return this.flowApi(req, body, url, app, res, { envId, flowId, version, details: Boolean(details) });
     }
     const variablePath = /^\/v1\/environments\/([^/]+)\/variables(?:\/([^/]+))?$/.exec(url.pathname);
     if (variablePath && (req.method !== 'GET' || variablePath[2])) {
@@ -572,7 +581,7 @@ export class PingOneSimulator {
     url: URL,
     app: SimApplication,
     res: ServerResponse,
-    at: { envId: string; flowId: string | undefined; version: string | undefined },
+    at: { envId: string; flowId: string | undefined; version: string | undefined; details: boolean },
   ): Promise<void> {
     const env = this.data.environments.find((e) => e.id === at.envId);
     if (!env) return forbidden(res);
@@ -585,6 +594,30 @@ export class PingOneSimulator {
     const method = req.method ?? 'GET';
     const write = () => this.wrote({ method, path: url.pathname, contentType, environmentId: env.id });
 
+    if (method === 'GET' && at.flowId && at.version && at.details) {
+      // One saved version in full (DaVinciFlowVersionDetailResponse): what DaVinci Admin Read Only,
+      // which may not export, can read of a version that is not the saved one.
+      if (!permission('davinci:read:flowVersions')) return forbidden(res);
+      const saved = flow ? this.versionsOf(flow).get(Number(at.version)) : undefined;
+      if (!flow || !saved) return notFound(res);
+      const self = `${this.url}${url.pathname}`;
+      const versionPath = self.replace(/\/details$/, '');
+      const { name: _name, ...definition } = saved;
+      return json(res, 200, {
+        ...definition,
+        _links: {
+          self: { href: self },
+          environment: { href: `${this.url}/v1/environments/${env.id}` },
+          'flow.export': { href: versionPath },
+          'flow.revert': { href: versionPath },
+        },
+        flow: { id: flow.id, name: saved.name },
+        version: Number(at.version),
+        enabled: flow.enabled,
+        createdAt: flow.createdAt,
+        updatedAt: flow.updatedAt,
+      });
+    }
     if (method === 'GET' && at.flowId && !at.version) {
       if (!permission('davinci:read:dvFlows')) return forbidden(res);
       if (!flow) return notFound(res);
@@ -867,10 +900,17 @@ export class PingOneSimulator {
   }
 
   /** Each flow's saved versions; the seed's flows start with their current version on record. */
+  /**
+   * A flow's saved versions. A seeded flow's history starts with its current version and, where the
+   * seed says another one is deployed, that one too (the same content: the seed does not say what
+   * differed); `editFlow` and writes add versions, so tests make drafts that differ from what runs.
+   */
   private versionsOf(flow: Record<string, unknown>): Map<number, Record<string, unknown>> {
     let versions = this.flowVersions.get(String(flow.id));
     if (!versions) {
       versions = new Map([[Number(flow.currentVersion ?? 1), structuredClone(definitionOf(flow))]]);
+      if (flow.publishedVersion !== undefined && !versions.has(Number(flow.publishedVersion)))
+        versions.set(Number(flow.publishedVersion), structuredClone(definitionOf(flow)));
       this.flowVersions.set(String(flow.id), versions);
     }
     return versions;

@@ -1,5 +1,6 @@
 import { slashCommand } from '../../../commands/subcommands.js';
 import { diffText } from '../../../core/flow-diff-text.js';
+import { planOptionsFrom } from '../../../core/promotion-plan.js';
 import type { CoreServices } from '../../../core/services.js';
 import { chooseTenant } from '../../../core/tenant-choice.js';
 import { sendFileToUser } from '../../direct-messages.js';
@@ -19,7 +20,7 @@ const usage = `\`${slashCommand} diff <flow> --from <env> --to <env> [--tenant <
  */
 export function diffSubcommand(services: CoreServices): SubcommandHandler {
   return async (request) => {
-    const asked = flowPairArgs(request.args, 'compare', ['no-subflows']);
+    const asked = flowPairArgs(request.args, 'compare', ['no-subflows', 'saved']);
     if (!(await openCommand(request, { problems: asked.problems, usage, working: 'Comparing the flows…' })))
       return;
     const actor = { userId: request.command.user_id, teamId: request.command.team_id };
@@ -31,7 +32,7 @@ export function diffSubcommand(services: CoreServices): SubcommandHandler {
       flow: asked.flow,
       from: asked.from,
       to: asked.to,
-      options: { asNew: false, withSubflows: !asked.flags.has('no-subflows') },
+      options: planOptionsFrom(asked.flags),
     });
     if (outcome.outcome !== 'diff') return void (await reply(requestProblem(outcome, readersOnlyText)));
     const title = `What promoting ${outcome.flowName} from ${outcome.from.name} to ${outcome.to.name} would change`;

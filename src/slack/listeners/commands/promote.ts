@@ -1,4 +1,5 @@
 import { slashCommand } from '../../../commands/subcommands.js';
+import { planOptionsFrom } from '../../../core/promotion-plan.js';
 import type { RequestOutcome } from '../../../core/promotions.js';
 import type { CoreServices } from '../../../core/services.js';
 import { chooseTenant } from '../../../core/tenant-choice.js';
@@ -13,7 +14,7 @@ import { answerWith, flowPairArgs, openCommand } from './command-opening.js';
 import type { SubcommandHandler } from './flightiq.js';
 import { tenantChoiceText } from './read-preamble.js';
 
-const usage = `\`${slashCommand} promote <flow> --from <env> --to <env> [--tenant <t>] [--as-new] [--no-subflows]\``;
+const usage = `\`${slashCommand} promote <flow> --from <env> --to <env> [--tenant <t>] [--as-new] [--no-subflows] [--saved]\``;
 
 export const operatorsOnlyText =
   'You are not allowed to request promotions. Ask a FlightIQ admin to add you (or a user group you are in) to FLIGHTIQ_OPERATORS.';
@@ -24,7 +25,7 @@ export const operatorsOnlyText =
  */
 export function promoteSubcommand(services: CoreServices): SubcommandHandler {
   return async (request) => {
-    const asked = flowPairArgs(request.args, 'promote', ['as-new', 'no-subflows']);
+    const asked = flowPairArgs(request.args, 'promote', ['as-new', 'no-subflows', 'saved']);
     if (
       !(await openCommand(request, { problems: asked.problems, usage, working: 'Planning the promotion…' }))
     )
@@ -42,7 +43,7 @@ export function promoteSubcommand(services: CoreServices): SubcommandHandler {
       flow: asked.flow,
       from: asked.from,
       to: asked.to,
-      options: { asNew: asked.flags.has('as-new'), withSubflows: !asked.flags.has('no-subflows') },
+      options: planOptionsFrom(asked.flags),
     });
     if (outcome.outcome !== 'planned') {
       await reply(requestProblem(outcome));
