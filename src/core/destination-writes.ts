@@ -3,7 +3,13 @@ import { currentCallContext } from '../pingone/call-context.js';
 import type { PingOneClient, WorkerCredentials } from '../pingone/client.js';
 import { PingOneError } from '../pingone/errors.js';
 import { definitionFromResource, sameShape, variableResourceSchema } from './davinci-variables.js';
-import { definitionOf, type FlowDefinition, hasGraph, sameContent } from './promotion-plan.js';
+import {
+  definitionKeys,
+  definitionOf,
+  type FlowDefinition,
+  hasGraph,
+  sameContent,
+} from './promotion-plan.js';
 
 /**
  * Every change a promotion or a rollback makes in the destination environment. DaVinci can take longer
@@ -67,20 +73,26 @@ export class DestinationWriter {
     return definitionOf({ ...exported, name: typeof exportedName === 'string' ? exportedName : name });
   }
 
+  /**
+   * Creates a flow. `dropped` names the parts of the definition PingOne's answer does not hold: Ping's
+   * own Terraform provider sends a flow again after creating it, because some fields are kept only by an
+   * update; the caller does the same.
+   */
   async createFlow(
     body: FlowDefinition,
     existing: ReadonlySet<string>,
-  ): Promise<Written<{ id: string; version: number | null }>> {
+  ): Promise<Written<{ id: string; version: number | null; dropped: string[] }>> {
     return this.confirmed(
       async () => {
         const created = (await this.pingone.send(this.credentials, {
           method: 'POST',
           path: this.flows,
           body,
-        })) as { id?: string; currentVersion?: number };
+        })) as Record<string, unknown> & { id?: string; currentVersion?: number };
         if (!created.id)
           throw new PingOneError('unexpected_response', 'PingOne created the flow but did not say its ID.');
-        return { id: created.id, version: created.currentVersion ?? null };
+        const dropped = definitionKeys.filter((key) => body[key] !== undefined && created[key] === undefined);
+        return { id: created.id, version: created.currentVersion ?? null, dropped };
       },
       async () => {
         // A flow of that name that was not there before the promotion started is the one it made.
@@ -91,7 +103,8 @@ export class DestinationWriter {
           flowStateSchema,
         );
         const made = items.find((flow) => flow.name === body.name && !existing.has(flow.id));
-        return made ? { id: made.id, version: made.currentVersion ?? null } : undefined;
+        // What PingOne kept of it is not known from a list: the read-back before deploying tells.
+        return made ? { id: made.id, version: made.currentVersion ?? null, dropped: [] } : undefined;
       },
     );
   }
@@ -113,6 +126,38 @@ export class DestinationWriter {
         return { version: state.data.currentVersion ?? null };
       },
     );
+  }
+
+  /** A flow as PingOne holds it now: its definition, saved version and whether it is enabled. */
+  async readFlow(
+    flowId: string,
+  ): Promise<{ definition: FlowDefinition; version: number | null; enabled: boolean | undefined }> {
+    const current = (await this.pingone.get(
+      this.credentials,
+      `${this.flows}/${encodeURIComponent(flowId)}`,
+    )) as Record<string, unknown>;
+    const state = flowStateSchema.safeParse(current);
+    if (!state.success)
+      throw new PingOneError(
+        'unexpected_response',
+        `PingOne's answer for flow ${flowId} is not a DaVinci flow.`,
+      );
+    return {
+      definition: definitionOf({ ...current, name: state.data.name }),
+      version: state.data.currentVersion ?? null,
+      enabled: typeof current.enabled === 'boolean' ? current.enabled : undefined,
+    };
+  }
+
+  /** Enables or disables a flow; doing it twice changes nothing more, so a retry is safe. */
+  async setEnabled(flowId: string, enabled: boolean): Promise<Written<null>> {
+    await this.pingone.send(this.credentials, {
+      method: 'PUT',
+      path: `${this.flows}/${encodeURIComponent(flowId)}/enabled`,
+      body: { enabled },
+      repeatable: true,
+    });
+    return { value: null, readBack: false };
   }
 
   async deploy(flowId: string): Promise<Written<{ version: number | null }>> {

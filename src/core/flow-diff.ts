@@ -78,8 +78,9 @@ interface Node {
 // Node data that is environment or editor state, not behaviour: the connection's own name differs by
 // environment (the instance is compared by its mapped ID), and the linter's verdict is derived.
 const ignoredNodeData = new Set(['id', 'name', 'idUnique', 'linterError', 'status']);
-// Settings that are environment metadata (davinci-client-go) or never compared (pingOneFlow).
-const ignoredSettings = new Set(['logLevel', 'debugMode', 'pingOneFlow']);
+// Settings that are the environment's, not the flow's: an update keeps the destination's values
+// (environmentSettings in promotion-plan.ts), so they never change by a promotion.
+const ignoredSettings = new Set(['logLevel', 'debugMode']);
 // Settings that only change how the designer shows the flow.
 const layoutSettings = new Set(['displayNodeIDs']);
 
@@ -414,9 +415,22 @@ function flowLevelChanges(before: DiffInput, after: DiffInput): PropertyChange[]
   if (!sameValue(before.description, after.description)) {
     changes.push(change('description', before.description, after.description));
   }
-  const triggerType = (flow: DiffInput) => (flow.trigger as { type?: unknown } | undefined)?.type;
-  if (!sameValue(triggerType(before), triggerType(after))) {
-    changes.push(change('trigger', triggerType(before), triggerType(after)));
+  // The trigger's type and, where set, how it re-authenticates (`configuration.mfa`, `.pwd`): a write
+  // replaces both, so both are shown.
+  const trigger = (flow: DiffInput) => (flow.trigger ?? {}) as Record<string, unknown>;
+  for (const key of ['type', 'subtype'] as const) {
+    if (!sameValue(trigger(before)[key], trigger(after)[key]))
+      changes.push(
+        change(key === 'type' ? 'trigger' : 'trigger.subtype', trigger(before)[key], trigger(after)[key]),
+      );
+  }
+  const oldConfiguration = (trigger(before).configuration ?? {}) as Record<string, unknown>;
+  const newConfiguration = (trigger(after).configuration ?? {}) as Record<string, unknown>;
+  for (const key of [
+    ...new Set([...Object.keys(oldConfiguration), ...Object.keys(newConfiguration)]),
+  ].sort()) {
+    if (!sameValue(oldConfiguration[key], newConfiguration[key]))
+      changes.push(change(`trigger.configuration.${key}`, oldConfiguration[key], newConfiguration[key]));
   }
   const oldSettings = (before.settings ?? {}) as Record<string, unknown>;
   const newSettings = (after.settings ?? {}) as Record<string, unknown>;

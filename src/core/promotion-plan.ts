@@ -177,6 +177,7 @@ const flowSchema = flowSummarySchema.extend({
   outputSchema: z.unknown().optional(),
   settings: z.unknown().optional(),
   trigger: z.unknown().optional(),
+  enabled: z.boolean().optional(),
 });
 type Flow = z.infer<typeof flowSchema>;
 
@@ -205,6 +206,10 @@ export interface ComputedPlan {
   maps: Omit<IdMaps, 'flows'>;
   /** Flows started but not written (`--no-subflows`), found in the destination by name. */
   linkedFlows: ReadonlyMap<string, { id: string; name: string }>;
+  /** The destination's flows to update as they are now, by source flow ID: what an update keeps of them. */
+  destinations: ReadonlyMap<string, FlowDefinition>;
+  /** Whether each source flow is enabled, by its ID, where PingOne said. */
+  enabled: ReadonlyMap<string, boolean>;
   /** For each planned variable (by `variableKey`): the source's definition, and the destination's. */
   variables: Map<
     string,
@@ -313,7 +318,7 @@ export class PromotionPlanner {
       forms: new Map(forms.flatMap((f) => (f.destinationId ? [[f.sourceId, f.destinationId] as const] : []))),
       objects: resolved.objects,
     }));
-    const { flows, diffs, linked } = await this.decideActions(
+    const { flows, diffs, linked, destinations } = await this.decideActions(
       credentials,
       to,
       source,
@@ -377,7 +382,17 @@ export class PromotionPlanner {
       ),
     };
     const definitions = new Map(source.flows.map((flow) => [flow.id, definitionOf(flow)]));
-    return { plan, definitions, maps, linkedFlows: linked, variables: variables.definitions };
+    return {
+      plan,
+      definitions,
+      maps,
+      linkedFlows: linked,
+      destinations,
+      enabled: new Map(
+        source.flows.flatMap((flow) => (flow.enabled === undefined ? [] : [[flow.id, flow.enabled]])),
+      ),
+      variables: variables.definitions,
+    };
   }
 
   /**
@@ -546,6 +561,8 @@ export class PromotionPlanner {
     diffs: PlannedDiff[];
     /** Flows the plan does not write but its flows start, found in the destination by name. */
     linked: Map<string, { id: string; name: string }>;
+    /** The destination's flows to update, as they are now, by source flow ID. */
+    destinations: Map<string, FlowDefinition>;
   }> {
     const byName = groupBy(destinationFlows, (flow) => flow.name.toLowerCase());
     const takenNames = new Set(destinationFlows.map((flow) => flow.name.toLowerCase()));
@@ -636,10 +653,13 @@ export class PromotionPlanner {
     ]);
     const current = new Map<string, FlowDefinition>(read);
     const rewrite = (entry: PlannedFlow) =>
-      rewrittenDefinition(definitionOf(source.flows.find((flow) => flow.id === entry.sourceId) as Flow), {
-        flows: flowMap.map,
-        ...maps,
-      });
+      keepingSettings(
+        rewrittenDefinition(definitionOf(source.flows.find((flow) => flow.id === entry.sourceId) as Flow), {
+          flows: flowMap.map,
+          ...maps,
+        }),
+        current.get(entry.sourceId),
+      );
     for (const entry of updates) {
       const now = current.get(entry.sourceId);
       if (flowMap.complete && now && sameContent(rewrite(entry), now)) entry.action = 'unchanged';
@@ -654,7 +674,7 @@ export class PromotionPlanner {
     }));
     const plannedIds = new Set(sorted.map((entry) => entry.sourceId));
     const linked = new Map([...flowMap.map].filter(([sourceId]) => !plannedIds.has(sourceId)));
-    return { flows: sorted, diffs, linked };
+    return { flows: sorted, diffs, linked, destinations: current };
   }
 
   /**
@@ -980,6 +1000,7 @@ function flowFromExport(document: z.infer<typeof exportedFlowSchema>): Flow {
     ...(document.updatedAt === undefined ? {} : { updatedAt: document.updatedAt }),
   };
   for (const key of definitionKeys) if (raw[key] !== undefined) flow[key] = raw[key];
+  if (typeof raw.enabled === 'boolean') flow.enabled = raw.enabled;
   return flow;
 }
 
@@ -1025,6 +1046,29 @@ export function definitionOf(flow: Record<string, unknown> & { name: string }): 
  * The definition as it is written into the destination: every mapped ID replaced wherever it sits, in
  * the graph and in the flow's settings, trigger and schemas alike.
  */
+/**
+ * Settings that describe the environment rather than the flow (how much it logs, debug mode): an update
+ * keeps the destination's, so Production's log level is never Staging's, and the diff, which leaves them
+ * out, tells the truth. A new flow takes the source's.
+ */
+export const environmentSettings = ['logLevel', 'debugMode'] as const;
+
+export function keepingSettings(
+  definition: FlowDefinition,
+  destination: FlowDefinition | undefined,
+): FlowDefinition {
+  if (!destination) return definition;
+  const theirs = (destination.settings ?? {}) as Record<string, unknown>;
+  const settings = { ...((definition.settings ?? {}) as Record<string, unknown>) };
+  for (const key of environmentSettings) {
+    if (key in theirs) settings[key] = theirs[key];
+    else delete settings[key];
+  }
+  return definition.settings === undefined && Object.keys(settings).length === 0
+    ? definition
+    : { ...definition, settings };
+}
+
 export function rewrittenDefinition(definition: FlowDefinition, maps: IdMaps): FlowDefinition {
   const ids = idMapOf(maps);
   const rewritten: FlowDefinition = { name: definition.name };
@@ -1036,8 +1080,47 @@ export function rewrittenDefinition(definition: FlowDefinition, maps: IdMaps): F
   return rewritten;
 }
 
+/**
+ * Whether two definitions hold the same flow. PingOne adds to what it saves (the linter's
+ * `allLinterErrors` and per-node `linterError`, node properties left null), so those are not content,
+ * and no properties is the same as none.
+ */
 export function sameContent(a: FlowDefinition, b: FlowDefinition): boolean {
-  return definitionKeys.every((key) => stableJson(a[key]) === stableJson(b[key]));
+  return definitionKeys.every(
+    (key) => stableJson(comparableContent(key, a[key])) === stableJson(comparableContent(key, b[key])),
+  );
+}
+
+/** A definition as text, without what PingOne adds on save: equal for the same flow however it was read. */
+function contentOf(definition: FlowDefinition): string {
+  return stableJson(
+    Object.fromEntries([
+      ['name', definition.name],
+      ...definitionKeys.map((key) => [key, comparableContent(key, definition[key])]),
+    ]),
+  );
+}
+
+function comparableContent(key: (typeof definitionKeys)[number], value: unknown): unknown {
+  if (key !== 'graphData' || !value || typeof value !== 'object') return value;
+  const { allLinterErrors: _linter, elements, ...graph } = value as Record<string, unknown>;
+  const nodes = (elements as { nodes?: unknown } | undefined)?.nodes;
+  if (!Array.isArray(nodes)) return { ...graph, elements };
+  const cleaned = nodes.map((node: { data?: Record<string, unknown> }) => {
+    if (!node?.data) return node;
+    const { linterError: _errors, properties, ...data } = node.data;
+    const kept =
+      properties && typeof properties === 'object'
+        ? Object.fromEntries(
+            Object.entries(properties as Record<string, unknown>).filter(
+              ([, property]) => property !== null && (property as { value?: unknown })?.value !== null,
+            ),
+          )
+        : properties;
+    const empty = !kept || (typeof kept === 'object' && Object.keys(kept).length === 0);
+    return { ...node, data: { ...data, ...(empty ? {} : { properties: kept }) } };
+  });
+  return { ...graph, elements: { ...(elements as object), nodes: cleaned } };
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
@@ -1064,7 +1147,7 @@ function fingerprintOf(
         flow.id,
         flow.currentVersion ?? null,
         flow.updatedAt ?? null,
-        stableJson(definitionOf(flow)),
+        contentOf(definitionOf(flow)),
       ])
       .sort(),
     destination: planned.map((entry) => {

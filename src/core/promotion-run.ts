@@ -29,10 +29,12 @@ import {
   variableResourceSchema,
 } from './davinci-variables.js';
 import { DestinationWriter, type Written } from './destination-writes.js';
+import { diffFlows, type FlowDiff } from './flow-diff.js';
 import { problemOf } from './problem.js';
 import {
   type ComputedPlan,
   type FlowDefinition,
+  keepingSettings,
   type PlannedVariable,
   type PromotionPlan,
   type PromotionPlanner,
@@ -376,14 +378,23 @@ export class PromotionRunner {
           flows.set(entry.sourceId, { id: entry.destinationId, name: entry.destinationName });
       }
       const existing = new Set([...flows.values()].map((flow) => flow.id));
-      const written: { name: string; id: string; action: 'created' | 'updated'; version: number | null }[] =
-        [];
+      const written: {
+        name: string;
+        id: string;
+        action: 'created' | 'updated';
+        version: number | null;
+        body: FlowDefinition;
+        sourceId: string;
+      }[] = [];
       for (const entry of fresh.plan.flows) {
         if (entry.action === 'unchanged') continue;
         const source = fresh.definitions.get(entry.sourceId);
         if (!source) throw new Error(`no definition for ${entry.name}`);
         const body = {
-          ...rewrittenDefinition(source, { flows, ...fresh.maps, versions }),
+          ...keepingSettings(
+            rewrittenDefinition(source, { flows, ...fresh.maps, versions }),
+            fresh.destinations.get(entry.sourceId),
+          ),
           name: entry.destinationName,
         };
         const creating = entry.action === 'create';
@@ -394,16 +405,26 @@ export class PromotionRunner {
           async () => {
             if (creating) return writer.createFlow(body, existing);
             const replaced = await writer.replaceFlow(entry.destinationId ?? '', body);
-            return { ...replaced, value: { id: entry.destinationId ?? '', ...replaced.value } };
+            return { ...replaced, value: { id: entry.destinationId ?? '', dropped: [], ...replaced.value } };
           },
         );
+        let version = value.version;
+        if (value.dropped.length > 0) {
+          // PingOne's create kept less than it was given: the same definition again, as an update.
+          const { value: again } = await step('update', entry.destinationName, value.id, () =>
+            writer.replaceFlow(value.id, body),
+          );
+          version = again.version;
+        }
         flows.set(entry.sourceId, { id: value.id, name: entry.destinationName });
-        if (value.version !== null) versions.set(value.id, value.version);
+        if (version !== null) versions.set(value.id, version);
         written.push({
           name: entry.destinationName,
           id: value.id,
           action: creating ? 'created' : 'updated',
-          version: value.version,
+          version,
+          body,
+          sourceId: entry.sourceId,
         });
       }
 
@@ -461,8 +482,32 @@ export class PromotionRunner {
         }
       }
 
+      // Nothing is deployed until every written flow is read back and holds what was sent: a PingOne
+      // that kept less (or changed something) stops the run while the live versions are untouched.
+      const enabledNow = new Map<string, boolean | undefined>();
+      for (const flow of written) {
+        await step('verify', flow.name, flow.id, async () => {
+          const held = await writer.readFlow(flow.id);
+          const diff = diffFlows(held.definition, flow.body, flow.name);
+          if (diff.verdict === 'changed') {
+            throw new PingOneError(
+              'unexpected_response',
+              `PingOne holds ${flow.name} differently from what FlightIQ wrote (${provenDifference(diff)}), so nothing was deployed. The written version is saved in ${promotion.toEnvName}, not live.`,
+            );
+          }
+          enabledNow.set(flow.id, held.enabled);
+          return { value: { version: held.version }, readBack: false };
+        });
+      }
       for (const flow of written) {
         const deployed = await this.deploy(writer, promotion.id, lease, flow);
+        // A flow disabled in the source stays disabled: deploying must not make it reachable.
+        const wanted = fresh.enabled.get(flow.sourceId);
+        if (wanted !== undefined && enabledNow.get(flow.id) !== wanted) {
+          await step(wanted ? 'enable' : 'disable', flow.name, flow.id, () =>
+            writer.setEnabled(flow.id, wanted),
+          );
+        }
         result.flows.push({
           name: flow.name,
           action: flow.action,
@@ -683,4 +728,18 @@ function sameVariable(current: VariableDefinition, written: VariableDefinition):
 /** What to tell people about a failure: PingOne's cause, or (for our own bugs) only that it is logged. */
 export function messageOf(error: unknown): string {
   return problemOf(error)?.message ?? 'an unexpected error in FlightIQ (the log has the details)';
+}
+
+/** What a read-back found changed, in a few words: the first node and flow changes. */
+function provenDifference(diff: FlowDiff): string {
+  const parts = [
+    ...diff.flowChanges.map((change) => change.path),
+    ...diff.nodes.changed.map(
+      (node) => `${node.label}: ${node.changes.map((change) => change.path).join(', ')}`,
+    ),
+    ...diff.nodes.added.map((node) => `${node.label} added`),
+    ...diff.nodes.removed.map((node) => `${node.label} missing`),
+  ];
+  const shown = parts.slice(0, 3).join('; ');
+  return parts.length > 3 ? `${shown}; and ${parts.length - 3} more` : shown || 'its links';
 }

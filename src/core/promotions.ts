@@ -560,7 +560,9 @@ export class PromotionService {
     const ended = promotion.finishedAt?.getTime() ?? promotion.updatedAt.getTime();
     if (this.now().getTime() > ended + this.deps.settings.rollbackWindowMs) return 'too_late';
     // Something to undo: a write that was made, or may have been (started, outcome unknown).
-    const wrote = promotion.steps.some((step) => step.action !== 'backup' && step.status !== 'failed');
+    const wrote = promotion.steps.some(
+      (step) => step.action !== 'backup' && step.action !== 'verify' && step.status !== 'failed',
+    );
     const undoable =
       promotion.plan.flows.some((flow) => flow.action === 'update') ||
       promotion.plan.variables.some((v) => v.action === 'create' || v.action === 'update');

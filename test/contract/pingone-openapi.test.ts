@@ -29,6 +29,7 @@ const usedOperations = [
   'createFlow',
   'replaceFlowById',
   'deployFlowByIdAsDeployJson',
+  'updateEnabledByFlowId',
   'exportVersionByIdUsingFlowIdAsExportJson',
   'getDetailsByFlowIdAndVersionId',
   'getVariables',
@@ -201,8 +202,11 @@ async function driveEveryOperation(): Promise<void> {
   for (const assignment of worker.roleAssignments) {
     if (assignment.scope.id === staging) assignment.role.id = readOnlyDavinci;
   }
-  // A saved draft of a subflow: its deployed version is read from the version's details.
+  // A saved draft of a subflow: its deployed version is read from the version's details. It is
+  // disabled in Staging, so it is disabled in QA after its deploy.
   sim.editFlow(staging, ids.validate, { description: 'A draft nobody deployed' });
+  const validate = sim.data.collections[staging]?.flows?.find((candidate) => candidate.id === ids.validate);
+  if (validate) validate.enabled = false;
   await run('promote Checkout --from Staging --to QA', 'promotion_run');
   const intoQa = await latestPromotionId();
   await click('promotion_run', intoQa, operator);

@@ -59,6 +59,19 @@ export interface SimVariants {
   exportSubflows: boolean;
   /** The export answer: the export document (200), or the version record without a graph (the spec's 201). */
   exportAnswer: 'export' | 'version-record';
+  /**
+   * Fields a create (POST) leaves out of the flow it makes, which a replace (PUT) then keeps: Ping's
+   * Terraform provider sends the flow again after a create for this ("certain fields require an update
+   * call after initial create").
+   */
+  createDrops: string[];
+  /** Fields every save leaves out (a PingOne that changes what it is given): a write that proves nothing. */
+  saveDrops: string[];
+  /**
+   * Keys PingOne adds to a flow it reads back: the linter's verdicts (`allLinterErrors`, per node
+   * `linterError`) and node properties with null values (reference §4.3).
+   */
+  addsKeysOnRead: boolean;
 }
 
 export const defaultVariants: SimVariants = {
@@ -67,6 +80,9 @@ export const defaultVariants: SimVariants = {
   exportVariables: 'platform',
   exportSubflows: true,
   exportAnswer: 'export',
+  createDrops: [],
+  saveDrops: [],
+  addsKeysOnRead: true,
 };
 
 export type SimFault =
@@ -364,12 +380,18 @@ export class PingOneSimulator {
     }
     const app = this.app(session.clientId);
     const flowPath =
-      /^\/v1\/environments\/([^/]+)\/flows(?:\/([^/]+)(?:\/versions\/([^/]+)(\/details)?)?)?$/.exec(
+      /^\/v1\/environments\/([^/]+)\/flows(?:\/([^/]+)(?:\/versions\/([^/]+)(\/details)?|(\/enabled))?)?$/.exec(
         url.pathname,
       );
     if (flowPath && (req.method !== 'GET' || flowPath[2])) {
-      const [, envId = '', flowId, version, details] = flowPath;
-      return this.flowApi(req, body, url, app, res, { envId, flowId, version, details: Boolean(details) });
+      const [, envId = '', flowId, version, details, enabled] = flowPath;
+      return this.flowApi(req, body, url, app, res, {
+        envId,
+        flowId,
+        version,
+        details: Boolean(details),
+        enabled: Boolean(enabled),
+      });
     }
     const variablePath = /^\/v1\/environments\/([^/]+)\/variables(?:\/([^/]+))?$/.exec(url.pathname);
     if (variablePath && (req.method !== 'GET' || variablePath[2])) {
@@ -581,7 +603,13 @@ export class PingOneSimulator {
     url: URL,
     app: SimApplication,
     res: ServerResponse,
-    at: { envId: string; flowId: string | undefined; version: string | undefined; details: boolean },
+    at: {
+      envId: string;
+      flowId: string | undefined;
+      version: string | undefined;
+      details: boolean;
+      enabled: boolean;
+    },
   ): Promise<void> {
     const env = this.data.environments.find((e) => e.id === at.envId);
     if (!env) return forbidden(res);
@@ -618,6 +646,19 @@ export class PingOneSimulator {
         updatedAt: flow.updatedAt,
       });
     }
+    if (method === 'PUT' && at.flowId && at.enabled) {
+      if (!permission('davinci:update:dvFlows')) return forbidden(res);
+      if (contentType !== 'application/json') return unsupportedMediaType(res);
+      if (!flow) return notFound(res);
+      const request = parsed();
+      if (typeof request.enabled !== 'boolean') return invalidData(res, 'enabled');
+      await write();
+      flow.enabled = request.enabled;
+      return json(res, 200, {
+        enabled: flow.enabled,
+        _links: { self: { href: `${this.url}${url.pathname}` } },
+      });
+    }
     if (method === 'GET' && at.flowId && !at.version) {
       if (!permission('davinci:read:dvFlows')) return forbidden(res);
       if (!flow) return notFound(res);
@@ -630,8 +671,10 @@ export class PingOneSimulator {
       const request = parsed();
       if (typeof request.name !== 'string' || request.name === '') return invalidData(res, 'name');
       const now = new Date().toISOString();
+      const kept = definitionOf(request);
+      for (const field of [...this.variants.createDrops, ...this.variants.saveDrops]) delete kept[field];
       const created: Record<string, unknown> = {
-        ...definitionOf(request),
+        ...kept,
         id: randomBytes(16).toString('hex'),
         environment: { id: env.id },
         enabled: true,
@@ -652,7 +695,9 @@ export class PingOneSimulator {
       if (typeof request.name !== 'string' || request.name === '') return invalidData(res, 'name');
       await write();
       for (const key of definitionKeys) delete flow[key];
-      Object.assign(flow, definitionOf(request), {
+      const kept = definitionOf(request);
+      for (const field of this.variants.saveDrops) delete kept[field];
+      Object.assign(flow, kept, {
         currentVersion: Number(flow.currentVersion ?? 0) + 1,
         updatedAt: new Date().toISOString(),
       });
@@ -884,7 +929,8 @@ export class PingOneSimulator {
   }
 
   private flowBody(flow: Record<string, unknown>): Record<string, unknown> {
-    return this.resource('flows', (flow.environment as { id: string }).id, flow);
+    const body = this.resource('flows', (flow.environment as { id: string }).id, flow);
+    return this.variants.addsKeysOnRead ? withLinterKeys(body) : body;
   }
 
   private async wrote(write: PingOneSimulator['writes'][number]): Promise<void> {
@@ -1142,4 +1188,29 @@ async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A flow as PingOne reads it back after a save: the linter's verdicts, and a property left null. */
+function withLinterKeys(flow: Record<string, unknown>): Record<string, unknown> {
+  const graph = flow.graphData as { elements?: { nodes?: { data?: Record<string, unknown> }[] } } | undefined;
+  if (!graph?.elements?.nodes) return flow;
+  const nodes = graph.elements.nodes.map((node) =>
+    node.data
+      ? {
+          ...node,
+          data: {
+            ...node.data,
+            linterError: [],
+            properties: {
+              ...(node.data.properties as Record<string, unknown> | undefined),
+              undefined: { value: null },
+            },
+          },
+        }
+      : node,
+  );
+  return {
+    ...flow,
+    graphData: { ...graph, elements: { ...graph.elements, nodes }, allLinterErrors: [] },
+  };
 }

@@ -228,6 +228,22 @@ describe('diffFlows', () => {
     });
   });
 
+  it("names a change to the trigger's re-authentication windows, not only to its type", () => {
+    const source: Record<string, unknown> & ReturnType<typeof checkout> = checkout();
+    const before = elsewhere(source);
+    (before as Record<string, unknown>).trigger = {
+      type: 'AUTHENTICATION',
+      configuration: { mfa: { enabled: true, time: 0 }, pwd: { enabled: false } },
+    };
+    (source as Record<string, unknown>).trigger = {
+      type: 'AUTHENTICATION',
+      configuration: { mfa: { enabled: true, time: 30, timeFormat: 'MIN' }, pwd: { enabled: false } },
+    };
+    const diff = diffFlows(before, source, 'Checkout');
+    expect(diff.verdict).toBe('changed');
+    expect(diff.flowChanges.map((change) => change.path)).toEqual(['trigger.configuration.mfa']);
+  });
+
   it('pairs a node re-created by hand (another ID) with the one of the same connector and label', () => {
     const source = checkout();
     const before = elsewhere(source);
