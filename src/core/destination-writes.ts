@@ -160,19 +160,35 @@ export class DestinationWriter {
     return { value: null, readBack: false };
   }
 
-  async deploy(flowId: string): Promise<Written<{ version: number | null }>> {
+  /**
+   * Deploys a flow's saved version. Doing it twice changes nothing more, so it is sent again after a
+   * fault, once: PingOne answers 500 to a flow it cannot deploy (an invalid one) as to a passing fault,
+   * and a second 500 is a refusal to say as such, not an outage.
+   */
+  async deploy(flowId: string, name: string): Promise<Written<{ version: number | null }>> {
     const path = `${this.flows}/${encodeURIComponent(flowId)}`;
     return this.confirmed(
       async () => {
-        const deployed = (await this.pingone.send(this.credentials, {
-          method: 'POST',
-          path,
-          contentType: 'application/vnd.pingidentity.flow.deploy+json',
-          body: {},
-          // Deploying the version already deployed changes nothing, so a retry is safe.
-          repeatable: true,
-        })) as { publishedVersion?: number };
-        return { version: deployed.publishedVersion ?? null };
+        try {
+          const deployed = (await this.pingone.send(this.credentials, {
+            method: 'POST',
+            path,
+            contentType: 'application/vnd.pingidentity.flow.deploy+json',
+            body: {},
+            repeatable: true,
+            retries: 1,
+          })) as { publishedVersion?: number };
+          return { version: deployed.publishedVersion ?? null };
+        } catch (error) {
+          if (error instanceof PingOneError && error.details.status === 500) {
+            throw new PingOneError(
+              'refused_request',
+              `PingOne refused to deploy ${name} (is the flow valid? It answered 500, also when asked again; the DaVinci designer shows what it finds wrong).`,
+              error.details,
+            );
+          }
+          throw error;
+        }
       },
       async () => {
         const state = flowStateSchema.safeParse(await this.pingone.get(this.credentials, path));

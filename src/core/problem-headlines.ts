@@ -14,6 +14,7 @@ const headlines: Record<Problem['code'], string> = {
   network: 'PingOne could not be reached',
   timeout: 'PingOne did not answer in time',
   redirect_refused: 'PingOne answered with a redirect',
+  refused_request: 'PingOne refused what FlightIQ sent',
   unexpected_response: 'PingOne gave an answer FlightIQ did not expect',
 };
 

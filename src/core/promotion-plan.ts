@@ -154,6 +154,14 @@ const builtInConnections: Readonly<Record<string, string>> = {
 };
 const builtInIds = new Set(Object.values(builtInConnections));
 
+/** What a person calls each list a plan reads. */
+const listNames: Readonly<Record<string, string>> = {
+  flows: 'flows',
+  connectorInstances: 'connector instances',
+  variables: 'variables',
+  forms: 'forms',
+};
+
 /** Most flows one promotion walks: DaVinci allows 100 per environment (reference §4.6). */
 const maxFlows = 100;
 
@@ -796,15 +804,29 @@ export class PromotionPlanner {
     return this.collect(credentials, { id: envId }, flowListQuery, 'flows', flowSummarySchema);
   }
 
+  /**
+   * A whole collection of one environment. When PingOne cannot list it (one bad connector instance
+   * makes it answer 500 for all of them), the error says which list of which environment failed.
+   */
   private async collect<T extends z.ZodType>(
     credentials: WorkerCredentials,
-    env: { id: string },
+    env: { id: string; name?: string },
     collection: string,
     embedded: string,
     item: T,
   ): Promise<z.infer<T>[]> {
-    return (await this.pingone.collect(credentials, `/environments/${env.id}/${collection}`, embedded, item))
-      .items;
+    try {
+      return (
+        await this.pingone.collect(credentials, `/environments/${env.id}/${collection}`, embedded, item)
+      ).items;
+    } catch (error) {
+      if (!(error instanceof PingOneError) || !env.name) throw error;
+      throw new PingOneError(
+        error.code,
+        `Reading ${env.name}'s ${listNames[embedded] ?? embedded} failed: ${error.message}`,
+        error.details,
+      );
+    }
   }
 
   private both<T>(

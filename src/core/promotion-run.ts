@@ -642,7 +642,7 @@ export class PromotionRunner {
       promotionId,
       lease,
       { action: 'deploy', subject: flow.name, destinationId: flow.id },
-      () => writer.deploy(flow.id),
+      () => writer.deploy(flow.id, flow.name),
     );
     return value;
   }

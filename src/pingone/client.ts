@@ -113,6 +113,8 @@ export class PingOneClient {
       contentType?: string;
       body?: unknown;
       repeatable?: boolean;
+      /** Tries after the first for a 5xx or a broken connection, where the policy's are too many. */
+      retries?: number;
     },
   ): Promise<unknown> {
     const url = `${this.hosts(credentials.region).api}/v1${request.path}`;
@@ -121,6 +123,7 @@ export class PingOneClient {
       contentType: request.contentType ?? 'application/json',
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
       kind: request.repeatable ? 'repeatable' : 'write',
+      ...(request.retries === undefined ? {} : { retries: request.retries }),
     });
     return response.body;
   }
@@ -184,11 +187,12 @@ export class PingOneClient {
       contentType: string;
       body: string | undefined;
       kind: Exclude<CallKind, 'read' | 'token'>;
+      retries?: number;
     },
   ): Promise<HttpResponse> {
     const method = write?.method ?? 'GET';
     let tokenRenewed = false;
-    return this.retrying(path, write?.kind ?? 'read', method, async (deadlines) => {
+    return this.retrying(path, write?.kind ?? 'read', method, write?.retries, async (deadlines) => {
       const token = await this.token(credentials);
       const headers: Record<string, string> = {
         authorization: `Bearer ${token.accessToken}`,
@@ -206,9 +210,12 @@ export class PingOneClient {
         }),
       );
       if (response.status === 401 && !tokenRenewed && credentials.cacheKey) {
-        // The cached token may have been revoked or expired early: mint a fresh one, once.
+        // The cached token may have been revoked or expired early: mint a fresh one, once. A 401 for
+        // missing permissions is a role granted moments ago that has not reached the token yet: the
+        // fresh token waits a moment for it.
         tokenRenewed = true;
         this.tokens.invalidate(credentials.cacheKey, token);
+        if (insufficientPermissions(response)) await sleep(rolePropagationWaitMs);
         return 'again';
       }
       return response;
@@ -238,6 +245,7 @@ export class PingOneClient {
       '/as/token',
       'token',
       'POST',
+      undefined,
       (deadlines) =>
         this.timed('/as/token', 'POST', () =>
           send(url, {
@@ -273,11 +281,12 @@ export class PingOneClient {
     path: string,
     kind: CallKind,
     method: string,
+    retries: number | undefined,
     attempt: (deadlines: Deadlines) => Promise<HttpResponse | 'again'>,
     fail: (response: HttpResponse, retries: number) => PingOneError = (response, retries) =>
       apiError(path, response, retries, method),
   ): Promise<HttpResponse> {
-    const policy = this.retry;
+    const policy = retries === undefined ? this.retry : { ...this.retry, retries };
     const base = kind === 'read' || kind === 'token' ? this.deadlines : this.writeDeadlines;
     let failures = 0;
     let waits = 0;
@@ -482,7 +491,22 @@ function apiError(path: string, response: HttpResponse, retries: number, method 
   const body = apiErrorSchema.safeParse(response.body);
   const said = body.success && body.data.message ? ` (PingOne: "${body.data.message}")` : '';
   switch (response.status) {
+    case 400: {
+      const refused = body.success ? pingOneSaid(body.data) : '';
+      return new PingOneError(
+        'refused_request',
+        `PingOne refused the request to ${path}${refused || ` (answered ${response.status})`}.`,
+        details,
+      );
+    }
     case 401:
+      if (insufficientPermissions(response)) {
+        return new PingOneError(
+          'missing_role',
+          `The worker app is not allowed to ${method === 'GET' ? 'read' : 'change'} ${path}${said}. A role granted in the last few minutes may not have taken effect yet: try again shortly.`,
+          details,
+        );
+      }
       return new PingOneError(
         'token_rejected',
         `PingOne rejected a freshly minted worker token for ${path}${said}.`,
@@ -521,6 +545,37 @@ function sharedStatusError(
     );
   }
   return undefined;
+}
+
+/** How long a fresh token waits for a role granted moments ago (PingOne propagates grants in seconds). */
+const rolePropagationWaitMs = 1_500;
+
+function insufficientPermissions(response: HttpResponse): boolean {
+  const body = apiErrorSchema.safeParse(response.body);
+  return Boolean(
+    body.success && body.data.details?.some((detail) => detail.code === 'INSUFFICIENT_PERMISSIONS'),
+  );
+}
+
+/**
+ * PingOne's own words: its message and each detail (`details[]`: the field it names, and why), so a
+ * person reads which field was refused rather than "400".
+ */
+function pingOneSaid(body: {
+  message?: string | undefined;
+  details?:
+    | { code?: string | undefined; target?: string | undefined; message?: string | undefined }[]
+    | undefined;
+}): string {
+  const parts = (body.details ?? [])
+    .map((detail) => {
+      const why = detail.message ?? detail.code;
+      return detail.target ? `${detail.target}: ${why ?? 'refused'}` : why;
+    })
+    .filter((part): part is string => Boolean(part));
+  const message = body.message ? `"${body.message}"` : '';
+  if (!message && parts.length === 0) return '';
+  return ` (PingOne: ${[message, parts.join('; ')].filter(Boolean).join(' ')})`;
 }
 
 function observe(path: string, status: number, started: number): void {

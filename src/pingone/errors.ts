@@ -14,6 +14,7 @@ export const pingOneErrorCodes = [
   'network',
   'timeout',
   'redirect_refused',
+  'refused_request',
   'unexpected_response',
 ] as const;
 export type PingOneErrorCode = (typeof pingOneErrorCodes)[number];
@@ -51,6 +52,9 @@ const checksByCode: Record<PingOneErrorCode, readonly string[]> = {
   ],
   redirect_refused: [
     "The tenant's region is right; FlightIQ does not follow redirects away from the PingOne hosts.",
+  ],
+  refused_request: [
+    'PingOne names the field it refused and why: fix that field in the source, then try again.',
   ],
   unexpected_response: [
     'Something between FlightIQ and PingOne (a proxy) may be answering instead of PingOne.',

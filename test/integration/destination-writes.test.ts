@@ -74,7 +74,25 @@ it('reads back a timed-out replace by its content; sends a timed-out deploy agai
   const replaced = await writer().replaceFlow(id, { name: 'Collect address', graphData: graph() });
   expect(replaced).toMatchObject({ readBack: true, value: { version: 3 } });
   sim.fail(new RegExp(`/flows/${id}$`), { delayMs: 2_000 }, { method: 'POST' });
-  const deployed = await writer().deploy(id);
+  const deployed = await writer().deploy(id, 'Collect address');
   expect(deployed.value).toEqual({ version: 3 });
   expect(sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith(id))).toHaveLength(2);
+});
+
+it('calls a deploy PingOne answers 500 twice a refusal of the flow, after one retry, not an outage', async () => {
+  const [existing] = sim.data.collections[production]?.flows ?? [];
+  const id = String(existing?.id);
+  sim.fail(new RegExp(`/flows/${id}$`), { status: 500 }, { method: 'POST', times: 5 });
+  const before = sim.requests.length;
+  const refused = await writer()
+    .deploy(id, 'Collect address')
+    .catch((error: unknown) => error);
+  expect(refused).toBeInstanceOf(PingOneError);
+  expect((refused as PingOneError).code).toBe('refused_request');
+  expect((refused as PingOneError).message).toContain(
+    'PingOne refused to deploy Collect address (is the flow valid?',
+  );
+  expect(sim.requests.slice(before).filter((r) => r.method === 'POST' && r.path.endsWith(id))).toHaveLength(
+    2,
+  );
 });

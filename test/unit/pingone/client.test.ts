@@ -325,6 +325,45 @@ describe('API calls', () => {
     expect(elsewhere.isDone()).toBe(false);
   });
 
+  it("gives PingOne's own words for a refused request: the message and each field it names", async () => {
+    withToken();
+    nock(api)
+      .post(`/v1${path}`)
+      .reply(400, {
+        code: 'INVALID_DATA',
+        message: 'The request could not be completed. One or more validation errors were in the request.',
+        details: [
+          { code: 'INVALID_VALUE', target: 'name', message: 'must not contain "<"' },
+          { code: 'REQUIRED_VALUE', target: 'graphData.boxSelectionEnabled', message: 'is required' },
+        ],
+      });
+    const error = await failure(client().send(credentials(), { method: 'POST', path, body: { name: 'x' } }));
+    expect(error.code).toBe('refused_request');
+    expect(error.message).toBe(
+      `PingOne refused the request to ${path} (PingOne: "The request could not be completed. One or more validation errors were in the request." name: must not contain "<"; graphData.boxSelectionEnabled: is required).`,
+    );
+  });
+
+  it('takes a 401 for missing permissions as a missing role, after giving a new grant a moment', async () => {
+    const insufficient = {
+      code: 'ACCESS_FAILED',
+      message: 'The request could not be completed. You do not have access to this resource.',
+      details: [{ code: 'INSUFFICIENT_PERMISSIONS', message: 'Actor does not have permissions.' }],
+    };
+    nock(auth).post(tokenPath).times(2).reply(200, goodToken);
+    nock(api).get(`/v1${path}`).times(2).reply(401, insufficient);
+    const started = Date.now();
+    const error = await failure(client().get(credentials(), path));
+    expect(error.code).toBe('missing_role');
+    expect(error.message).toContain('A role granted in the last few minutes may not have taken effect yet');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
+
+    // Granted in the meantime: the second try finds it.
+    nock(auth).post(tokenPath).times(2).reply(200, goodToken);
+    nock(api).get(`/v1${path}`).reply(401, insufficient).get(`/v1${path}`).reply(200, { ok: true });
+    expect(await client().get(credentials(), path)).toEqual({ ok: true });
+  });
+
   it('sends requests only to the regional hosts of the tenant', async () => {
     const australia = nock('https://auth.pingone.com.au').post(tokenPath).reply(200, goodToken);
     await client().token(credentials({ region: 'com.au' }));

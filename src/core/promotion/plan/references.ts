@@ -6,6 +6,7 @@ import {
   type PingOneObjectKind,
   pingOneObjectKinds,
 } from '../../../pingone/environment-objects.js';
+import { PingOneError } from '../../../pingone/errors.js';
 import type { FoundReference, ReferenceSite } from '../../davinci/references.js';
 import { problemOf } from '../../problem.js';
 
@@ -78,14 +79,19 @@ export async function resolveReferences(
   const [lists, variants] = await Promise.all([
     Promise.all(
       kinds.map(async (kind) => {
+        const { plural } = objectCollections[kind];
         const [source, destination] = await Promise.all([
-          readList(() => listObjects(pingone, credentials, from.id, kind)),
-          readList(() => listObjects(pingone, credentials, to.id, kind)),
+          readList(`${from.name}'s ${plural}`, () => listObjects(pingone, credentials, from.id, kind)),
+          readList(`${to.name}'s ${plural}`, () => listObjects(pingone, credentials, to.id, kind)),
         ]);
         return [kind, { source, destination }] as const;
       }),
     ),
-    needsVariants ? readList(() => listTemplateVariants(pingone, credentials, to.id)) : undefined,
+    needsVariants
+      ? readList(`${to.name}'s notification templates`, () =>
+          listTemplateVariants(pingone, credentials, to.id),
+        )
+      : undefined,
   ]);
   const byKind = new Map(lists);
 
@@ -202,14 +208,19 @@ export async function resolveReferences(
 
 type Read<T> = { items: T } | { problem: string };
 
-/** A list, or what kept FlightIQ from reading it when PingOne said why (a missing role, mostly). */
-async function readList<T>(read: () => Promise<T>): Promise<Read<T>> {
+/**
+ * A list, or what kept FlightIQ from reading it when the worker may not (a missing role: the plan says
+ * so). Any other failure stops the plan, saying which list of which environment it was.
+ */
+async function readList<T>(what: string, read: () => Promise<T>): Promise<Read<T>> {
   try {
     return { items: await read() };
   } catch (error) {
     const problem = problemOf(error);
-    if (problem?.code !== 'missing_role') throw error;
-    return { problem: problem.message };
+    if (problem?.code === 'missing_role') return { problem: problem.message };
+    if (error instanceof PingOneError)
+      throw new PingOneError(error.code, `Reading ${what} failed: ${error.message}`, error.details);
+    throw error;
   }
 }
 
