@@ -13,7 +13,7 @@
 import { parseArgs } from 'node:util';
 import { FakeSlack } from '../test/support/fake-slack.js';
 import { PingOneSimulator } from '../test/support/pingone-simulator.js';
-import { qa, seedPromotionData } from '../test/support/promotion-fixtures.js';
+import { qa, seedPromotionData, staging } from '../test/support/promotion-fixtures.js';
 import { wavesOf } from '../test/support/round-trips.js';
 import { addSimulatorTenant } from '../test/support/simulator-tenant.js';
 import { SlackClientSimulator } from '../test/support/slack-requests.js';
@@ -51,8 +51,9 @@ const commands: Command[] = [
   // A new token; then the role assignments, the role names and the environment list (each needs only
   // the token); then every environment's DaVinci and Identity probes (they need the list).
   { text: 'test', wavesNeeded: 3, done: (a) => a.includes('Passed') || a.includes('Failed') },
-  // The environment list; both environments' flow lists; the export with its subflows, with both
-  // environments' connector instances and variables; the forms, with the destination flows to update.
+  // The environment list; both environments' flow lists; the export with its subflows (which carries the
+  // variables they use), with both environments' connector instances and the destination's variables;
+  // the forms, with the destination flows to update. Staging's 1,200 variables are not read.
   {
     text: 'promote Checkout --from Staging --to Production',
     wavesNeeded: 4,
@@ -83,6 +84,22 @@ sim.data.collections[qa] = {
       value: `value-${i}`,
       mutable: true,
       environment: { id: qa },
+    })),
+  ],
+};
+// And 1,200 in Staging, the source of the promotion: its plan must not wait on pages of them.
+sim.data.collections[staging] = {
+  ...sim.data.collections[staging],
+  variables: [
+    ...(sim.data.collections[staging]?.variables ?? []),
+    ...Array.from({ length: 1_200 - (sim.data.collections[staging]?.variables?.length ?? 0) }, (_, i) => ({
+      id: `33333333-0000-4000-a000-${String(i).padStart(12, '0')}`,
+      name: `bench${i}`,
+      context: 'company',
+      dataType: 'string',
+      value: `value-${i}`,
+      mutable: true,
+      environment: { id: staging },
     })),
   ],
 };

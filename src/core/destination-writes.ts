@@ -119,7 +119,10 @@ export class DestinationWriter {
         return { version: replaced.currentVersion ?? null };
       },
       async () => {
-        const current = (await this.pingone.get(this.credentials, path)) as Record<string, unknown>;
+        const current = (await this.pingone.get(this.credentials, path, { large: true })) as Record<
+          string,
+          unknown
+        >;
         const state = flowStateSchema.safeParse(current);
         if (!state.success || !sameContent(definitionOf({ ...current, name: state.data.name }), body))
           return undefined;
@@ -132,10 +135,9 @@ export class DestinationWriter {
   async readFlow(
     flowId: string,
   ): Promise<{ definition: FlowDefinition; version: number | null; enabled: boolean | undefined }> {
-    const current = (await this.pingone.get(
-      this.credentials,
-      `${this.flows}/${encodeURIComponent(flowId)}`,
-    )) as Record<string, unknown>;
+    const current = (await this.pingone.get(this.credentials, `${this.flows}/${encodeURIComponent(flowId)}`, {
+      large: true,
+    })) as Record<string, unknown>;
     const state = flowStateSchema.safeParse(current);
     if (!state.success)
       throw new PingOneError(

@@ -151,8 +151,24 @@ const builtInConnections: Readonly<Record<string, string>> = {
   functionsConnector: 'de650ca45593b82c49064ead10b9fe17',
   errorConnector: '53ab83a4a4ab919d9f2cb02d9e111ac8',
   annotationConnector: '921bfae85c38ed45045e07be703d86b8',
+  // Teleport: the same ID across five environments of Ping's own sample packages.
+  nodeConnector: 'e7eae662d2ca276e4c6f097fc36a3bb1',
 };
 const builtInIds = new Set(Object.values(builtInConnections));
+
+/**
+ * DaVinci's core connectors that hold no credentials, which every environment has whether or not its
+ * list shows them: like the built-ins, a node calling one needs no instance created by a person.
+ * (Their instance IDs are not confirmed the same everywhere, so the destination's own is preferred.)
+ */
+const credentialLessConnectors = new Set([
+  'nodeConnector',
+  'pingOneFormsConnector',
+  'analyticsConnector',
+  'challengeConnector',
+  'cookieConnector',
+  'userPolicyConnector',
+]);
 
 /** What a person calls each list a plan reads. */
 const listNames: Readonly<Record<string, string>> = {
@@ -278,17 +294,28 @@ export class PromotionPlanner {
       lists.source ? Promise.resolve(lists.source) : this.listFlows(credentials, from.id),
       lists.destination ?? this.listFlows(credentials, to.id),
     ]);
+    const readVariables = async (env: EnvironmentRef) =>
+      (await this.collect(credentials, env, 'variables?limit=500', 'variables', variableResourceSchema)).map(
+        definitionFromResource,
+      );
+    let answeredExport: (carried: boolean) => void = () => undefined;
+    const exportCarriedVariables = new Promise<boolean>((resolve) => {
+      answeredExport = resolve;
+    });
     const [source, [sourceInstances, destinationInstances], [sourceVariables, destinationVariables]] =
       await Promise.all([
-        this.readSource(credentials, from, mainFlowId, listed, options, warnings),
+        this.readSource(credentials, from, mainFlowId, listed, options, warnings, (carried) =>
+          answeredExport(carried),
+        ),
         this.both(from, to, (env) =>
           this.collect(credentials, env, 'connectorInstances', 'connectorInstances', instanceSchema),
         ),
-        this.both(from, to, async (env) =>
-          (
-            await this.collect(credentials, env, 'variables?limit=500', 'variables', variableResourceSchema)
-          ).map(definitionFromResource),
-        ),
+        Promise.all([
+          // The source's variables only where the export did not bring the ones its flows use: a
+          // source with a thousand variables costs pages of reads that would wait on one another.
+          exportCarriedVariables.then((carried) => (carried ? [] : readVariables(from))),
+          readVariables(to),
+        ]),
       ]);
     // What the flows refer to, wherever in their nodes: IDs the source is known to have classify
     // bare values; the names of properties classify the rest.
@@ -415,6 +442,8 @@ export class PromotionPlanner {
     listed: FlowSummary[],
     options: PlanOptions,
     warnings: string[],
+    /** Told once the export answered: whether it carried the variables of every flow it brought. */
+    exportAnswered: (carriedVariables: boolean) => void = () => undefined,
   ): Promise<SourceRead> {
     const { withSubflows } = options;
     const flows = new Map<string, Flow>();
@@ -426,6 +455,7 @@ export class PromotionPlanner {
       version === undefined
         ? undefined
         : await this.exportFlow(credentials, from.id, mainFlowId, version, withSubflows);
+    exportAnswered(Boolean(bundle?.every((entry) => entry.carriesVariables)));
     // An export carries each subflow at a version of PingOne's choosing: one that is not the version
     // wanted is read again below, at that version.
     for (const entry of bundle ?? []) {
@@ -503,6 +533,7 @@ export class PromotionPlanner {
       await this.pingone.get(
         credentials,
         `/environments/${envId}/flows/${encodeURIComponent(id)}/versions/${version}/details`,
+        { large: true },
       ),
     );
     if (!details.success || !hasGraph(details.data.graphData)) {
@@ -524,7 +555,7 @@ export class PromotionPlanner {
     flowId: string,
     version: number,
     withSubflows: boolean,
-  ): Promise<{ flow: Flow; variables: VariableDefinition[] }[] | undefined> {
+  ): Promise<{ flow: Flow; variables: VariableDefinition[]; carriesVariables: boolean }[] | undefined> {
     let answer: { status: number; body: unknown };
     try {
       answer = await this.pingone.sendForStatus(credentials, {
@@ -550,6 +581,7 @@ export class PromotionPlanner {
     return documents.map((document) => ({
       flow: flowFromExport(document),
       variables: (document.variables ?? []).flatMap((raw) => definitionFromExport(raw) ?? []),
+      carriesVariables: document.variables !== undefined,
     }));
   }
 
@@ -722,12 +754,14 @@ export class PromotionPlanner {
       const sameId = destinationInstances.find((candidate) => candidate.id === use.connectionId);
       const ofConnector = destinationInstances.filter((candidate) => candidate.connector?.id === connector);
       const named = ofConnector.filter((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
-      const builtIn = builtInConnections[connector] !== undefined || builtInIds.has(use.connectionId);
+      const credentialLess = credentialLessConnectors.has(connector);
+      const builtIn =
+        builtInConnections[connector] !== undefined || builtInIds.has(use.connectionId) || credentialLess;
       let destinationId: string | null = null;
       if (sameId) destinationId = sameId.id;
       else if (named.length === 1 && named[0]) destinationId = named[0].id;
       else if (builtIn && ofConnector.length === 1 && ofConnector[0]) destinationId = ofConnector[0].id;
-      else if (builtIn && ofConnector.length === 0 && builtInIds.has(use.connectionId)) {
+      else if (builtIn && ofConnector.length === 0 && (builtInIds.has(use.connectionId) || credentialLess)) {
         destinationId = use.connectionId;
       } else if (named.length > 1) {
         blockers.push(
@@ -788,6 +822,9 @@ export class PromotionPlanner {
     const body = await this.pingone.get(
       credentials,
       `/environments/${envId}/flows/${encodeURIComponent(flowId)}`,
+      {
+        large: true,
+      },
     );
     const parsed = flowSchema.safeParse(body);
     if (!parsed.success) {

@@ -44,7 +44,7 @@ export interface PingOneClientOptions {
  * those that doing twice changes nothing more (an export, a deploy); a `write` is sent again only
  * after a 429 or 503, which mean PingOne did not act on it.
  */
-type CallKind = 'read' | 'token' | 'repeatable' | 'write';
+type CallKind = 'read' | 'large-read' | 'token' | 'repeatable' | 'write';
 
 export interface Collected<T> {
   items: T[];
@@ -94,10 +94,13 @@ export class PingOneClient {
     return this.tokens.refresh(credentials.cacheKey, () => this.mint(credentials));
   }
 
-  /** Reads one resource (a path under /v1, like `/environments/{id}`) as the worker app. */
-  async get(credentials: WorkerCredentials, path: string): Promise<unknown> {
+  /**
+   * Reads one resource (a path under /v1, like `/environments/{id}`) as the worker app. A `large` one
+   * (a flow: real ones reach a megabyte) gets the time a write gets to arrive, not a read's seconds.
+   */
+  async get(credentials: WorkerCredentials, path: string, { large = false } = {}): Promise<unknown> {
     const url = `${this.hosts(credentials.region).api}/v1${path}`;
-    return (await this.authorized(credentials, url, path)).body;
+    return (await this.authorized(credentials, url, path, undefined, large ? 'large-read' : 'read')).body;
   }
 
   /**
@@ -186,13 +189,14 @@ export class PingOneClient {
       method: 'POST' | 'PUT' | 'DELETE';
       contentType: string;
       body: string | undefined;
-      kind: Exclude<CallKind, 'read' | 'token'>;
+      kind: Exclude<CallKind, 'read' | 'large-read' | 'token'>;
       retries?: number;
     },
+    readKind: 'read' | 'large-read' = 'read',
   ): Promise<HttpResponse> {
     const method = write?.method ?? 'GET';
     let tokenRenewed = false;
-    return this.retrying(path, write?.kind ?? 'read', method, write?.retries, async (deadlines) => {
+    return this.retrying(path, write?.kind ?? readKind, method, write?.retries, async (deadlines) => {
       const token = await this.token(credentials);
       const headers: Record<string, string> = {
         authorization: `Bearer ${token.accessToken}`,

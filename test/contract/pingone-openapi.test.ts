@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import type { RecordedExchange } from '../support/exchange-recorder.js';
 import { FakeSlack } from '../support/fake-slack.js';
@@ -33,6 +36,7 @@ const usedOperations = [
   'exportVersionByIdUsingFlowIdAsExportJson',
   'getDetailsByFlowIdAndVersionId',
   'getVariables',
+  'getVariableById',
   'createVariable',
   'replaceVariableById',
   'deleteVariableById',
@@ -231,6 +235,10 @@ async function driveEveryOperation(): Promise<void> {
   await run('list variables --env Staging', 'in Staging');
 }
 
+function isToken(exchange: RecordedExchange): boolean {
+  return exchange.path.split('?')[0]?.endsWith('/as/token') ?? false;
+}
+
 /** Every violation, grouped by operation, a line per kind of violation with how often it occurred. */
 function report(checked: { exchange: RecordedExchange; violations: Violation[] }[]): string {
   const byOperation = new Map<string, { failing: Set<RecordedExchange>; lines: Map<string, number> }>();
@@ -262,17 +270,50 @@ describe("PingOne exchanges against Ping's OpenAPI documents", () => {
   it('records the exchanges, marking the injected faults', () => {
     expect(exchanges.length).toBeGreaterThan(50);
     expect(exchanges.some((exchange) => exchange.fault && exchange.status === 429)).toBe(true);
-    expect(exchanges.every((exchange) => exchange.path.startsWith('/v1/'))).toBe(true);
+    expect(exchanges.every((exchange) => exchange.path.startsWith('/v1/') || isToken(exchange))).toBe(true);
   });
 
   it('every request FlightIQ sent and every answer the simulator gave is what the documents describe', () => {
     const contract = pingOneContract();
     const checked = exchanges
-      .filter((exchange) => !exchange.fault && !outsideTheDocuments.some((path) => path.test(exchange.path)))
+      .filter(
+        (exchange) =>
+          !exchange.fault &&
+          !isToken(exchange) &&
+          !outsideTheDocuments.some((path) => path.test(exchange.path)),
+      )
       .map((exchange) => ({ exchange, violations: contract.check(exchange) }));
     const failing = checked.filter(({ violations }) => violations.length > 0);
     const message = `${failing.length} of ${checked.length} exchange(s) differ from Ping's OpenAPI documents:\n\n${report(failing)}\n`;
     expect(failing.length, message).toBe(0);
+  });
+
+  it("asks for tokens as the documents' OAuth 2 scheme says: the client credentials grant at its token URL", () => {
+    const document = parse(
+      readFileSync(resolve(import.meta.dirname, 'openapi/pingone-platform-davinci.openapi.yaml'), 'utf8'),
+    ) as {
+      components: { securitySchemes: { oauth2: { flows: { clientCredentials: { tokenUrl: string } } } } };
+    };
+    const { tokenUrl } = document.components.securitySchemes.oauth2.flows.clientCredentials;
+    const tokens = exchanges.filter(isToken).filter((exchange) => !exchange.fault);
+    expect(tokens.length).toBeGreaterThan(0);
+    for (const exchange of tokens) {
+      expect(exchange.method).toBe('POST');
+      expect(exchange.path.split('?')[0]).toMatch(
+        new RegExp(`^/[0-9a-f-]{36}${tokenUrl.replace(/\//g, '\\/')}$`),
+      );
+      expect(exchange.requestContentType).toBe('application/x-www-form-urlencoded');
+      expect(new URLSearchParams(String(exchange.requestBody)).get('grant_type')).toBe('client_credentials');
+      // RFC 6749 §5.1, which an oauth2 scheme's token URL answers by.
+      if (exchange.status === 200) {
+        expect(exchange.responseContentType).toBe('application/json');
+        expect(exchange.responseBody).toEqual({
+          access_token: expect.any(String),
+          token_type: expect.stringMatching(/^bearer$/i),
+          expires_in: expect.any(Number),
+        });
+      }
+    }
   });
 
   it('exercises every PingOne operation FlightIQ uses, each with a successful answer', () => {
@@ -280,7 +321,7 @@ describe("PingOne exchanges against Ping's OpenAPI documents", () => {
     for (const operationId of usedOperations) expect(contract.has(operationId), operationId).toBe(true);
     const covered = new Set(
       exchanges
-        .filter((exchange) => !exchange.fault && exchange.status < 300)
+        .filter((exchange) => !exchange.fault && !isToken(exchange) && exchange.status < 300)
         .map((exchange) => contract.operationOf(exchange)),
     );
     expect(usedOperations.filter((operationId) => !covered.has(operationId))).toEqual([]);

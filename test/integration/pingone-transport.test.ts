@@ -90,3 +90,16 @@ it('reports a connection PingOne drops mid-request as a network problem', async 
   sim.fail(/\/as\/token$/, { drop: true });
   expect(await codeOf(client.token(credentials()))).toBe('network');
 });
+
+it('gives a large read (a flow: real ones reach a megabyte) the time a write gets, where a plain read gives up', async () => {
+  const client = new PingOneClient({
+    logger,
+    overrides: { authBaseUrl: sim.url, apiBaseUrl: sim.url },
+    deadlines: { connectMs: 1_000, headersMs: 300, bodyMs: 300 },
+    retry: { retries: 0, minDelayMs: 10, maxDelayMs: 10 },
+  });
+  const flows = '/environments/bb22bb22-0000-4000-8000-000000000002/flows/0a1b2c3d4e5f60718293a4b5c6d7e8f9';
+  sim.fail(/\/flows\/0a1b2c3d4e5f60718293a4b5c6d7e8f9$/, { delayMs: 1_200 }, { times: 2 });
+  expect(await codeOf(client.get(credentials(), flows))).toBe('timeout');
+  expect(await codeOf(client.get(credentials(), flows, { large: true }))).toBe('no error');
+});

@@ -3,7 +3,7 @@ import { type PlanOptions, PromotionPlanner } from '../../src/core/promotion-pla
 import { createLogger } from '../../src/logger.js';
 import { PingOneClient, type WorkerCredentials } from '../../src/pingone/client.js';
 import { defaultVariants, PingOneSimulator, type SimVariants } from '../support/pingone-simulator.js';
-import { ids, production, seedPromotionData, staging } from '../support/promotion-fixtures.js';
+import { connection, ids, production, seedPromotionData, staging } from '../support/promotion-fixtures.js';
 
 /**
  * The plan is the same whichever way PingOne tells it: where Ping's documents and Ping's own clients
@@ -118,6 +118,55 @@ describe('the promotion plan, whatever reading of the documents PingOne plays', 
         `${shape}: the source's value, to be copied`,
       ).toMatchObject({ value: 70 });
     }
+  });
+});
+
+describe('what the plan reads', () => {
+  it("reads none of the source's variables when the export carries the ones its flows use, and all of them when it does not", async () => {
+    const sourceVariableReads = async () => {
+      const before = sim.requests.length;
+      await plan();
+      return sim.requests
+        .slice(before)
+        .filter((r) => r.path.startsWith(`/v1/environments/${staging}/variables`)).length;
+    };
+    expect(await sourceVariableReads()).toBe(0);
+    sim.variants = { ...defaultVariants, exportVariables: 'none' };
+    expect(await sourceVariableReads()).toBeGreaterThan(0);
+  });
+
+  it('maps the core connectors that hold no credentials like the built-ins, listed or not', async () => {
+    const checkout = sim.data.collections[staging]?.flows?.find((flow) => flow.id === ids.checkout);
+    const graphData = structuredClone(checkout?.graphData) as { elements: { nodes: unknown[] } };
+    graphData.elements.nodes.push(
+      connection('teleport01', {
+        connectorId: 'nodeConnector',
+        connectionId: 'e7eae662d2ca276e4c6f097fc36a3bb1',
+        name: 'Teleport',
+        capabilityName: 'goToNode',
+      }),
+      connection('cookie0001', {
+        connectorId: 'cookieConnector',
+        connectionId: '5b3a1f5e0c7d4a6b9e8f7a6b5c4d3e2f',
+        name: 'Cookie',
+        capabilityName: 'setCookie',
+      }),
+    );
+    sim.editFlow(staging, ids.checkout, { graphData }, { deploy: true });
+    const { plan: computed } = await plan();
+    expect(computed.connectors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          connector: 'nodeConnector',
+          destinationId: 'e7eae662d2ca276e4c6f097fc36a3bb1',
+        }),
+        expect.objectContaining({
+          connector: 'cookieConnector',
+          destinationId: '5b3a1f5e0c7d4a6b9e8f7a6b5c4d3e2f',
+        }),
+      ]),
+    );
+    expect(computed.blockers.join('\n')).not.toMatch(/nodeConnector|cookieConnector/);
   });
 });
 

@@ -260,7 +260,10 @@ export class PingOneSimulator {
     this.faults.push({ path, fault, times, ...(method ? { method } : {}) });
   }
 
-  /** From now on, every call under /v1/ and its answer, for the contract test; answers from `fail()` are marked. */
+  /**
+   * From now on, every call under /v1/ and to the token endpoint, with its answer, for the contract test;
+   * answers from `fail()` are marked.
+   */
   recordExchanges(): RecordedExchange[] {
     this.exchanges ??= [];
     return this.exchanges;
@@ -312,7 +315,7 @@ export class PingOneSimulator {
     const url = new URL(req.url ?? '/', this.url);
     const body = await readBody(req);
     const exchange =
-      this.exchanges && url.pathname.startsWith('/v1/')
+      this.exchanges && (url.pathname.startsWith('/v1/') || url.pathname.endsWith('/as/token'))
         ? recordExchange(req, body, res, this.exchanges)
         : undefined;
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -452,7 +455,8 @@ export class PingOneSimulator {
       org: this.data.organization.id,
     });
     this.tokens.set(accessToken, { clientId: app.clientId, environmentId, expiresAt: (now + 3600) * 1000 });
-    json(res, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: 3600 });
+    // The token endpoint is OAuth 2's, not the HAL API's: plain JSON (RFC 6749 §5.1).
+    json(res, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: 3600 }, 'application/json');
   }
 
   private api(url: URL, app: SimApplication, res: ServerResponse): void {
@@ -1173,9 +1177,10 @@ function gateway(res: ServerResponse): void {
   json(res, 403, { message: 'Invalid key=value pair (missing equal-sign) in Authorization header' });
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
+function json(res: ServerResponse, status: number, body: unknown, contentType?: string): void {
   res.writeHead(status, {
-    'content-type': status < 300 && status !== 200 ? 'application/json' : 'application/hal+json',
+    'content-type':
+      contentType ?? (status < 300 && status !== 200 ? 'application/json' : 'application/hal+json'),
   });
   res.end(JSON.stringify(body));
 }
