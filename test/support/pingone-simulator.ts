@@ -1073,13 +1073,17 @@ const billOfMaterialsPermission = 'environment:read:billOfMaterials';
 function variableNamesIn(graph: unknown): Set<string> {
   const text = JSON.stringify(graph ?? {});
   const names = new Set<string>();
-  for (const match of text.matchAll(/\{\{\s*global\.(?:company\.)?variables\.([A-Za-z0-9_-]+)\s*\}\}/g))
+  for (const match of text.matchAll(
+    /\{\{\s*global\.(?:company\.|userInfo\.)?variables\.([A-Za-z0-9_-]+)\s*\}\}/g,
+  ))
     names.add(match[1] ?? '');
   for (const node of nodesIn(graph)) {
     const saved = node.data?.properties?.saveVariables?.value;
-    if (!Array.isArray(saved)) continue;
-    for (const entry of saved as { name?: unknown }[])
+    for (const entry of (Array.isArray(saved) ? saved : []) as { name?: unknown }[])
       if (typeof entry?.name === 'string') names.add(entry.name);
+    // The variable incrementByN adds to.
+    const incremented = node.data?.properties?.variable?.value;
+    if (typeof incremented === 'string') names.add(incremented);
   }
   names.delete('');
   return names;
