@@ -143,11 +143,12 @@ export class PromotionRunner {
   ): Promise<{ promotion: Promotion; refused?: string[] }> {
     let refused: string[] | undefined;
     const done = await this.held(promotion, owner, 'rolling_back', hooks, async (lease) => {
-      const changed = await this.changedSince(promotion).catch((error: unknown) => [
-        `FlightIQ could not check the destination first: ${messageOf(error)}`,
-      ]);
-      if (changed.length === 0) return this.restore(promotion, lease);
-      refused = changed;
+      const scope = await this.rollbackScope(promotion).catch((error: unknown) => ({
+        problems: [`FlightIQ could not check the destination first: ${messageOf(error)}`],
+        flows: new Set<string>(),
+      }));
+      if (scope.problems.length === 0) return this.restore(promotion, lease, scope.flows);
+      refused = scope.problems;
       await releaseRun(this.deps.pool, promotion.id, owner, before.status, before.outcome);
       return this.deps.reload(promotion.id);
     });
@@ -159,16 +160,32 @@ export class PromotionRunner {
    * someone's later change (or cannot put a variable back): empty when it is safe to roll back.
    */
   async changedSince(promotion: Promotion): Promise<string[]> {
+    return (await this.rollbackScope(promotion)).problems;
+  }
+
+  /**
+   * What a rollback would put back, and what stops it. Only flows this run wrote are restored: an
+   * update done, or started with its outcome unknown (then the destination's version tells: the
+   * backup's version means it was never made, the next one means it was made and nothing came after).
+   * A flow whose update failed, or that the run never reached, is left alone: its backup is older than
+   * whatever the destination holds now, and putting it back would overwrite someone's later change.
+   */
+  private async rollbackScope(promotion: Promotion): Promise<{ problems: string[]; flows: Set<string> }> {
     const tenant = await this.deps.tenants.findById(promotion.tenantId);
-    if (!tenant) return ['The tenant was removed.'];
+    if (!tenant) return { problems: ['The tenant was removed.'], flows: new Set() };
     const credentials = this.deps.tenants.credentialsOf(tenant);
     const where = promotion.toEnvName;
     const problems: string[] = [];
-    const written = new Map<string, { name: string; version: number | null }>();
+    const flows = new Set<string>();
+    const backups = new Map((await backupsOf(this.deps.pool, promotion.id)).map((b) => [b.flowId, b]));
+    const written = new Map<string, { name: string; version: number | null; outcome: 'done' | 'unknown' }>();
     for (const step of promotion.steps) {
-      if (step.action === 'update' && step.destinationId && step.status !== 'failed') {
-        written.set(step.destinationId, { name: step.subject, version: step.version });
-      }
+      if (step.action !== 'update' || !step.destinationId || step.status === 'failed') continue;
+      written.set(step.destinationId, {
+        name: step.subject,
+        version: step.version,
+        outcome: step.status === 'done' ? 'done' : 'unknown',
+      });
     }
     for (const [flowId, flow] of written) {
       const current = (await this.deps.pingone.get(
@@ -176,14 +193,20 @@ export class PromotionRunner {
         `/environments/${encodeURIComponent(promotion.toEnvId)}/flows/${encodeURIComponent(flowId)}`,
       )) as { currentVersion?: number };
       const now = current.currentVersion;
-      if (flow.version === null || now === undefined) {
-        problems.push(`FlightIQ cannot tell which version of ${where}'s ${flow.name} this promotion wrote.`);
-      } else if (now !== flow.version) {
-        const lost = now === flow.version + 1 ? `version ${now}` : `versions ${flow.version + 1}–${now}`;
-        problems.push(
-          `${where}'s ${flow.name} is at version ${now}; this promotion wrote version ${flow.version}; rolling back would lose ${lost}.`,
-        );
+      const backedUp = backups.get(flowId)?.version;
+      // What the run's write made the flow: known when the step finished, else the version after the backup's.
+      const wrote = flow.outcome === 'done' ? flow.version : backedUp === undefined ? null : backedUp + 1;
+      if (flow.outcome === 'unknown' && now !== undefined && backedUp !== undefined && now === backedUp) {
+        continue; // The write whose answer never came was not made: nothing of this run to undo there.
       }
+      if (wrote === null || now === undefined) {
+        problems.push(`FlightIQ cannot tell which version of ${where}'s ${flow.name} this promotion wrote.`);
+      } else if (now !== wrote) {
+        const lost = now === wrote + 1 ? `version ${now}` : `versions ${wrote + 1}–${now}`;
+        problems.push(
+          `${where}'s ${flow.name} is at version ${now}; this promotion wrote version ${wrote}; rolling back would lose ${lost}.`,
+        );
+      } else if (backups.has(flowId)) flows.add(flowId);
     }
     for (const change of await variableChangesOf(this.deps.pool, promotion.id)) {
       const label = `${where}'s variable ${change.name}`;
@@ -209,7 +232,7 @@ export class PromotionRunner {
         );
       }
     }
-    return problems;
+    return { problems, flows };
   }
 
   /** Holds the lease while waiting for the destination and while `work` runs; always ends the run. */
@@ -538,9 +561,15 @@ export class PromotionRunner {
    * Undoes what a promotion wrote: flows back to their backups (and deployed), variables it changed
    * back to what they were, variables it created removed. Flows it created stay, with their variables.
    */
-  private async restore(promotion: Promotion, lease: Lease): Promise<Promotion> {
+  private async restore(
+    promotion: Promotion,
+    lease: Lease,
+    written: ReadonlySet<string>,
+  ): Promise<Promotion> {
     const tenant = await this.deps.tenants.findById(promotion.tenantId);
-    const backups = await backupsOf(this.deps.pool, promotion.id);
+    const backups = (await backupsOf(this.deps.pool, promotion.id)).filter((backup) =>
+      written.has(backup.flowId),
+    );
     const createdFlows = (promotion.result?.flows ?? []).filter((flow) => flow.action === 'created');
     const result: PromotionResult = {
       flows: [],
@@ -625,10 +654,16 @@ export class PromotionRunner {
       );
     }
     const parts = [
-      `${result.flows.length} flow(s) restored to their backed-up version and deployed`,
+      result.flows.length > 0
+        ? `${result.flows.length} flow(s) restored to their backed-up version and deployed`
+        : '',
       variables.length > 0 ? `${variables.length} variable(s) removed or restored` : '',
     ].filter(Boolean);
-    return this.finish(promotion, lease, 'rolled_back', `${parts.join('; ')}.`, result);
+    const outcome =
+      parts.length > 0
+        ? `${parts.join('; ')}.`
+        : 'Nothing to put back: the run wrote no flow or variable that a rollback restores (it stopped before them).';
+    return this.finish(promotion, lease, 'rolled_back', outcome, result);
   }
 
   /** Deploys a destination flow (its current version becomes the published one), as a recorded step. */
