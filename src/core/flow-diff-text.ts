@@ -68,10 +68,14 @@ export function diffLinesIn(diffs: readonly PlannedDiff[], style: DiffStyle): st
   const node = (ref: NodeRef) => `${bold(value(ref.label, 80))} (${value(ref.kind, 80)})`;
   const changeLine = (change: PropertyChange) => {
     const path = code(value(change.path, 80));
-    if (change.hidden) return `${path}: changed (a secret: not shown)`;
+    const warning = change.warning ? ` ${icon.warning} ${change.warning}` : '';
+    if (change.hidden) {
+      const sizes = change.sizes ? `; ${change.sizes.before} → ${change.sizes.after} characters` : '';
+      return `${path}: changed (a secret: not shown${sizes})${warning}`;
+    }
     const was = change.before === undefined ? note('nothing') : `"${value(change.before, 150)}"`;
     const is = change.after === undefined ? note('nothing') : `"${value(change.after, 150)}"`;
-    return `${path}: ${was} → ${is}`;
+    return `${path}: ${was} → ${is}${warning}`;
   };
   const lines: string[] = [];
   for (const diff of diffs) {

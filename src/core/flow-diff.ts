@@ -14,11 +14,18 @@ import { stableJson } from './stable-json.js';
 export interface PropertyChange {
   /** Where: a node property (`message`), a setting (`settings.csp`), a schema field (`input foo`). */
   path: string;
-  /** Shortened display values; absent when the side has none, or when `hidden`. */
+  /**
+   * Shortened display values; absent when the side has none, or when `hidden`. Secrets inside them
+   * (a header's value, a key in a URL or a JSON body) read `«secret»`.
+   */
   before?: string;
   after?: string;
-  /** A secret: that it changed is said, never what. */
+  /** A secret: that it changed is said, with its length, never what. */
   hidden?: true;
+  /** For a hidden change: how long the value was and is, in characters. */
+  sizes?: { before: number; after: number };
+  /** A secret where secrets do not belong (code, a script, a body): worth a look before approving. */
+  warning?: string;
 }
 
 export interface NodeRef {
@@ -338,30 +345,108 @@ function sameValue(a: unknown, b: unknown): boolean {
   return stableJson(normalized(a)) === stableJson(normalized(b));
 }
 
+/**
+ * A change as a reader may see it. Secrets are found by structure, never by what the text happens to
+ * contain: a property or key named like one, the value of a header pair named like one, a query
+ * parameter named like one, a field marked secure or of type secret. A property that is a secret as a
+ * whole changes with its length shown; one with secrets inside shows the rest, the secrets as
+ * `«secret»`; and a change only inside secrets is still said, so nothing a requester types can hide a
+ * change from an approver.
+ */
 function change(path: string, before: unknown, after: unknown): PropertyChange {
-  if (isSecret(path, before) || isSecret(path, after)) return { path, hidden: true };
-  const shownBefore = display(before);
-  const shownAfter = display(after);
+  const name = path.split(/[.\s]/).at(-1) ?? path;
+  if (secretName.test(name) || wholeSecret(before) || wholeSecret(after)) {
+    return { path, hidden: true, sizes: { before: sizeOf(before), after: sizeOf(after) } };
+  }
+  const cleanBefore = redacted(before);
+  const cleanAfter = redacted(after);
+  const warning =
+    codeLike.test(name) && (hasSecret(cleanBefore) || hasSecret(cleanAfter))
+      ? 'holds something shaped like a secret, where secrets do not belong: check what it sends'
+      : undefined;
+  if (sameValue(cleanBefore, cleanAfter)) {
+    return {
+      path,
+      hidden: true,
+      sizes: { before: sizeOf(before), after: sizeOf(after) },
+      ...(warning ? { warning } : {}),
+    };
+  }
+  const shownBefore = display(cleanBefore);
+  const shownAfter = display(cleanAfter);
   return {
     path,
     ...(shownBefore === undefined ? {} : { before: shownBefore }),
     ...(shownAfter === undefined ? {} : { after: shownAfter }),
+    ...(warning ? { warning } : {}),
   };
 }
 
-// Names and markers of values that must never be shown (reference §0a: masked "******", `secure`,
-// `hashedVisibility`, variables of type secret).
+// Names of values that must never be shown: properties, object keys, header names, query parameters.
 const secretName =
-  /secret|passw|pwd|token|api[-_]?key|private[-_]?key|credential|authorization|bearer|cookie/i;
+  /secret|passw|pwd|token|api[-_]?key|apikey|private[-_]?key|credential|authorization|bearer|cookie|signature/i;
+/** Properties that hold code or request bodies: a secret there is written into what the flow sends. */
+const codeLike = /^(code|script|customScript|body|requestBody|rawBody|javascript|customHTML)$/i;
+const hiddenMark = '«secret»';
 
-function isSecret(path: string, value: unknown): boolean {
-  if (secretName.test(path)) return true;
-  const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
+/** A value PingOne itself masks, or a field that says it is secret. */
+function wholeSecret(value: unknown): boolean {
+  if (value === '******') return true;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const marks = value as Record<string, unknown>;
   return (
-    text.includes('******') ||
-    /"(secure|hashedVisibility)"\s*:\s*true/.test(text) ||
-    /"(type|dataType)"\s*:\s*"secret"/.test(text)
+    marks.secure === true ||
+    marks.hashedVisibility === true ||
+    marks.type === 'secret' ||
+    marks.dataType === 'secret'
   );
+}
+
+/** A copy with every secret inside replaced by `«secret»`, found by where it sits. */
+function redacted(value: unknown, key = ''): unknown {
+  if (key && secretName.test(key) && value !== null && value !== undefined && value !== '') return hiddenMark;
+  if (typeof value === 'string') return redactedText(value);
+  if (Array.isArray(value)) return value.map((item) => redacted(item));
+  if (!value || typeof value !== 'object') return value;
+  const fields = value as Record<string, unknown>;
+  if (wholeSecret(fields)) return { ...fields, ...('value' in fields ? { value: hiddenMark } : {}) };
+  // A header or field given as a pair: `{ key: "Authorization", value: "Bearer …" }`.
+  const pairName = [fields.key, fields.name, fields.header].find((item) => typeof item === 'string');
+  const secretPair = typeof pairName === 'string' && secretName.test(pairName);
+  return Object.fromEntries(
+    Object.entries(fields).map(([field, item]) => [
+      field,
+      field === 'value' && secretPair && item ? hiddenMark : redacted(item, field),
+    ]),
+  );
+}
+
+function redactedText(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      return JSON.stringify(redacted(JSON.parse(trimmed)));
+    } catch {
+      // Not JSON after all: read as text below.
+    }
+  }
+  return text
+    .replace(/([?&;])([^=&\s"'#]*)=([^&\s"'#]*)/g, (whole, separator: string, parameter: string) =>
+      secretName.test(parameter) ? `${separator}${parameter}=${hiddenMark}` : whole,
+    )
+    .replace(
+      /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi,
+      (_whole, scheme: string) => `${scheme} ${hiddenMark}`,
+    );
+}
+
+function hasSecret(value: unknown): boolean {
+  return JSON.stringify(value ?? null).includes(hiddenMark);
+}
+
+function sizeOf(value: unknown): number {
+  if (value === undefined || value === null) return 0;
+  return typeof value === 'string' ? value.length : JSON.stringify(value).length;
 }
 
 /** A value as a person reads it: rich text as its text, with `{{…}}` where it inserts a value. */

