@@ -14,7 +14,7 @@ import type { DecisionOutcome, Promotion, RequestOutcome } from '../core/promoti
 import type { CoreServices } from '../core/services.js';
 import { chooseTenant } from '../core/tenant-choice.js';
 import { authMethodNames, type RawTenantInput, regionNames, type TenantField } from '../core/tenant-input.js';
-import { nameTakenText, type Tenant } from '../core/tenants.js';
+import { nameTakenText, removalBusyText, removedText, type Tenant } from '../core/tenants.js';
 import type { Logger } from '../logger.js';
 import type { Prompter } from './prompter.js';
 import {
@@ -591,10 +591,12 @@ async function tenantCommand(args: string[], session: Session): Promise<void> {
       const removed = await services.tenants.remove(actor, tenant.id);
       say(
         removed.outcome === 'removed'
-          ? `Removed ${tenant.name}.`
-          : removed.outcome === 'refused'
-            ? `Not removed: ${adminOnlyText}`
-            : `Not removed: ${tenant.name} was removed meanwhile.`,
+          ? removedText(tenant.name, removed.promotionsKept)
+          : removed.outcome === 'busy'
+            ? removalBusyText(tenant.name, removed.promotions)
+            : removed.outcome === 'refused'
+              ? `Not removed: ${adminOnlyText}`
+              : `Not removed: ${tenant.name} was removed meanwhile.`,
       );
       return;
     }

@@ -5,6 +5,7 @@ import { open, SecretOpenError, seal } from '../crypto/sealed-secret.js';
 import type { Logger } from '../logger.js';
 import type { WorkerCredentials } from '../pingone/client.js';
 import { recordAuditEvent } from '../store/audit-events.js';
+import { activePromotionsOf, countPromotionsOf } from '../store/promotions.js';
 import { inTransaction, isUniqueViolation } from '../store/queryable.js';
 import {
   deleteTenant,
@@ -40,7 +41,16 @@ export type EditResult =
   | { outcome: 'not_found' }
   | { outcome: 'conflict'; tenant: Tenant }
   | { outcome: 'saved'; tenant: Tenant; changed: TenantField[] };
-export type RemoveResult = Refused | { outcome: 'not_found' } | { outcome: 'removed'; tenant: Tenant };
+export type RemoveResult =
+  | Refused
+  | { outcome: 'not_found' }
+  /** Promotions of the tenant wait or run: removing it would leave them without credentials mid-way. */
+  | {
+      outcome: 'busy';
+      tenant: string;
+      promotions: { id: string; flowName: string; toEnvName: string; status: string }[];
+    }
+  | { outcome: 'removed'; tenant: Tenant; promotionsKept: number };
 
 /** A stored secret that cannot be opened; the message names the tenant and what to do, never the secret. */
 export class TenantSecretUnavailableError extends Error {
@@ -280,6 +290,20 @@ export class TenantService {
     if (!(await this.authorizeAdmin(actor, 'tenant.remove', current?.name))) return { outcome: 'refused' };
     if (!current) return { outcome: 'not_found' };
     const removed = await inTransaction(this.deps.pool, async (client) => {
+      // Locked while the tenant goes: a waiting promotion cannot be claimed in between.
+      const active = await activePromotionsOf(client, current.id);
+      if (active.length > 0) {
+        await recordAuditEvent(client, {
+          actorId: actor.userId,
+          teamId: actor.teamId,
+          action: 'tenant.remove',
+          tenant: current.name,
+          outcome: 'refused',
+          details: { reason: 'promotions wait or run', promotions: active.map((p) => p.id) },
+        });
+        return { busy: active };
+      }
+      const kept = await countPromotionsOf(client, current.id);
       const deleted = await deleteTenant(client, current.id);
       if (deleted) {
         await recordAuditEvent(client, {
@@ -288,13 +312,26 @@ export class TenantService {
           action: 'tenant.remove',
           tenant: deleted.name,
           outcome: 'succeeded',
+          details: { promotionsKept: kept },
         });
       }
-      return deleted;
+      return deleted ? { deleted, kept } : undefined;
     });
     if (!removed) return { outcome: 'not_found' };
-    this.deps.credentialsChanged?.(removed.id);
-    return { outcome: 'removed', tenant: withoutSecret(removed) };
+    if ('busy' in removed && removed.busy) {
+      return {
+        outcome: 'busy',
+        tenant: current.name,
+        promotions: removed.busy.map((p) => ({
+          id: p.id,
+          flowName: p.flowName,
+          toEnvName: p.toEnvName,
+          status: p.status,
+        })),
+      };
+    }
+    this.deps.credentialsChanged?.(removed.deleted.id);
+    return { outcome: 'removed', tenant: withoutSecret(removed.deleted), promotionsKept: removed.kept };
   }
 
   /**
@@ -365,6 +402,30 @@ function changedFields(current: TenantRecord, input: TenantInput): TenantField[]
   }
   if (input.clientSecret) fields.push('clientSecret');
   return fields;
+}
+
+/** Why a tenant was not removed: its promotions that wait or run, named. `escape` makes names safe to show. */
+export function removalBusyText(
+  tenant: string,
+  promotions: Extract<RemoveResult, { outcome: 'busy' }>['promotions'],
+  shown: (text: string) => string = (text) => text,
+): string {
+  const named = promotions
+    .slice(0, 5)
+    .map((p) => `${shown(p.flowName)} into ${shown(p.toEnvName)} (${p.status.replace('_', ' ')})`);
+  const more = promotions.length > 5 ? ` and ${promotions.length - 5} more` : '';
+  return `Not removed: promotions of ${shown(tenant)} wait or run: ${named.join(', ')}${more}. Removing the tenant would leave them without credentials mid-way. Let them end (or reject or cancel the waiting ones), then remove it.`;
+}
+
+/** What removing a tenant did, for the one who asked. */
+export function removedText(
+  tenant: string,
+  promotionsKept: number,
+  shown: (text: string) => string = (text) => text,
+): string {
+  const history =
+    promotionsKept > 0 ? ` Its ${promotionsKept} promotion(s) stay in the history, with their backups.` : '';
+  return `Tenant ${shown(tenant)} removed. Its stored credentials are deleted.${history}`;
 }
 
 export function nameTakenText(name: string): string {

@@ -474,6 +474,28 @@ export async function expirePromotions(db: Queryable, now: Date): Promise<Promot
   return rows.map(toRecord);
 }
 
+/**
+ * A tenant's promotions that wait or run (pending, running, rolling back), locked until the caller's
+ * transaction ends: a tenant is not removed from under one of them.
+ */
+export async function activePromotionsOf(db: Queryable, tenantId: string): Promise<PromotionRecord[]> {
+  const { rows } = await db.query(
+    `SELECT ${columns} FROM promotions
+      WHERE tenant_id = $1 AND status = ANY($2::text[])
+      ORDER BY created_at FOR UPDATE`,
+    [tenantId, ['pending', ...runningStatuses]],
+  );
+  return rows.map(toRecord);
+}
+
+/** How many promotions a tenant has in its history. */
+export async function countPromotionsOf(db: Queryable, tenantId: string): Promise<number> {
+  const { rows } = await db.query('SELECT count(*)::int AS n FROM promotions WHERE tenant_id = $1', [
+    tenantId,
+  ]);
+  return Number(rows[0]?.n ?? 0);
+}
+
 export async function promotionsInStatus(
   db: Queryable,
   statuses: readonly PromotionStatus[],

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { CoreServices } from '../../../core/services.js';
+import { removalBusyText, removedText } from '../../../core/tenants.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import { adminOnlyText, notice } from '../../views/notices.js';
 
@@ -24,11 +25,17 @@ export function removeTenantConfirmed({ tenants }: CoreServices) {
           ...notice('That tenant no longer exists; nothing was removed.'),
         });
         return;
+      case 'busy':
+        await respond({
+          replace_original: true,
+          ...notice(`:no_entry: ${removalBusyText(result.tenant, result.promotions, escapeMrkdwn)}`),
+        });
+        return;
       case 'removed':
         await respond({
           replace_original: true,
           ...notice(
-            `:wastebasket: Tenant *${escapeMrkdwn(result.tenant.name)}* removed. Its stored credentials are deleted.`,
+            `:wastebasket: ${removedText(result.tenant.name, result.promotionsKept, (name) => `*${escapeMrkdwn(name)}*`)}`,
           ),
         });
     }
