@@ -30,6 +30,8 @@ export function refusalText(
       return 'Only the person who requested this promotion (or an approver or admin) can do that.';
     case 'not_allowed':
       return 'That is not possible for this promotion.';
+    case 'no_longer_allowed':
+      return 'You are no longer allowed to act on promotions (not a FlightIQ operator now, or not a full member of the workspace). Ask an approver or an admin.';
     case 'too_late':
       return 'Rollback is no longer offered for this promotion: its window (FLIGHTIQ_ROLLBACK_WINDOW) has passed. Promote the earlier version again instead.';
     case 'nothing_to_undo':

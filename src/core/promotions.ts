@@ -125,6 +125,8 @@ export type Refusal =
   | 'already_approved'
   | 'not_requester'
   | 'not_allowed'
+  /** The requester is no longer an operator, or no longer a full member of the workspace. */
+  | 'no_longer_allowed'
   | 'too_late'
   | 'nothing_to_undo'
   | 'changed_since';
@@ -404,7 +406,7 @@ export class PromotionService {
         ? 'not_requester'
         : (await this.deps.access.canPromote(actor))
           ? undefined
-          : 'not_allowed';
+          : 'no_longer_allowed';
     if (refusal) return this.refuse(actor, 'promotion.run', promotion, refusal);
     const expired = await this.expireIfDue(promotion);
     if (expired) return expired;
@@ -456,6 +458,8 @@ export class PromotionService {
     if (!promotion) return { outcome: 'not_found' };
     if (promotion.requestedBy !== actor.userId)
       return this.refuse(actor, 'promotion.cancel', promotion, 'not_requester');
+    if (!(await this.deps.access.canPromote(actor)))
+      return this.refuse(actor, 'promotion.cancel', promotion, 'no_longer_allowed');
     return this.end(actor, promotion, 'cancel', ['pending', 'blocked'], 'cancelled');
   }
 
@@ -469,11 +473,19 @@ export class PromotionService {
   async rollback(actor: Actor, id: string, hooks: RunHooks = {}): Promise<DecisionOutcome> {
     const promotion = await this.find(id);
     if (!promotion) return { outcome: 'not_found' };
+    // The requester asks only while still allowed to promote (not a guest, still an operator): what
+    // someone may do is decided by who they are at the click, not by who they were at the request.
     const mayAsk =
-      promotion.requestedBy === actor.userId ||
       (await this.deps.access.isApprover(actor)) ||
-      (await this.deps.access.isAdmin(actor));
-    if (!mayAsk) return this.refuse(actor, 'promotion.rollback', promotion, 'not_requester');
+      (await this.deps.access.isAdmin(actor)) ||
+      (promotion.requestedBy === actor.userId && (await this.deps.access.canPromote(actor)));
+    if (!mayAsk)
+      return this.refuse(
+        actor,
+        'promotion.rollback',
+        promotion,
+        promotion.requestedBy === actor.userId ? 'no_longer_allowed' : 'not_requester',
+      );
     if (!rollbackable.includes(promotion.status)) return { outcome: 'already', promotion };
     const offered = this.rollbackOffered(promotion);
     if (offered) return this.refuse(actor, 'promotion.rollback', promotion, offered);
@@ -545,7 +557,8 @@ export class PromotionService {
     if (!promotion) return { outcome: 'not_found' };
     if (!promotion.rollbackRequestedBy) return { outcome: 'already', promotion };
     const mayDecide =
-      promotion.rollbackRequestedBy === actor.userId || (await this.deps.access.isApprover(actor));
+      (await this.deps.access.isApprover(actor)) ||
+      (promotion.rollbackRequestedBy === actor.userId && (await this.deps.access.canPromote(actor)));
     if (!mayDecide) return this.refuse(actor, 'promotion.rollback.reject', promotion, 'not_approver');
     const dropped = await dropRollbackRequest(this.deps.pool, id);
     if (!dropped) return { outcome: 'already', promotion: await this.reload(id) };

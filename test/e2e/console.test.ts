@@ -355,7 +355,7 @@ describe('local console', () => {
     ]);
     expect(untested.output).not.toContain('Minting a worker token');
     expect(untested.output).toContain('Saved tenant Untested');
-    expect(untested.output).toContain('Removed Saved anyway.');
+    expect(untested.output).toContain('Tenant Saved anyway removed. Its stored credentials are deleted.');
   });
 
   it('names a wrong field by the label it was asked by, as the Slack form does', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ids, production } from '../support/promotion-fixtures.js';
+import { startTestApp } from '../support/test-app.js';
 import { useWorld } from '../support/world.js';
 
 /**
@@ -113,5 +114,45 @@ describe('rollback of a run that did not write everything', () => {
     }, 15_000);
     expect(message).toContain("Production's Collect address is at version 4; this promotion wrote version 3");
     expect(collect()?.description).toBe('hotfix');
+  });
+});
+
+describe('who may still act at the click', () => {
+  it('refuses a rollback by a requester who has since become a guest, and writes nothing', async () => {
+    await world.answer('promote Checkout --from Staging --to QA', operator);
+    const { rows } = await world.db.query('SELECT id FROM promotions ORDER BY created_at DESC LIMIT 1');
+    await click('promotion_run', rows[0].id, operator);
+    expect((await settled(rows[0].id, 'pending', 'running')).status).toBe('succeeded');
+    world.fakeSlack.users.set(operator, { id: operator, is_restricted: true });
+    // Another replica: the workspace's answer about a person is kept for a minute where it was asked.
+    const replica = await startTestApp({
+      fakeSlack: world.fakeSlack,
+      clock: world.clock,
+      database: world.database,
+      env: {
+        FLIGHTIQ_ADMINS: 'U0ADMIN0001',
+        FLIGHTIQ_OPERATORS: operator,
+        FLIGHTIQ_APPROVERS: `${approver},${secondApprover}`,
+        FLIGHTIQ_APPROVAL_CHANNEL: approvals,
+        ...world.sim.env,
+      },
+      jobs: { disabled: true },
+    });
+    try {
+      const writes = world.sim.writes.length;
+      const reply = await replica.slack.blockAction(
+        { action_id: 'promotion_rollback', value: rows[0].id },
+        { user: operator, channel: approvals },
+      );
+      const answer = await world.fakeSlack.waitFor(() =>
+        world.fakeSlack.responsesTo(reply.responseUrl).at(-1),
+      );
+      expect(JSON.stringify(answer)).toContain('You are no longer allowed to act on promotions');
+      expect(world.sim.writes.length).toBe(writes);
+      expect((await settled(rows[0].id, 'rolling_back')).status).toBe('succeeded');
+    } finally {
+      world.fakeSlack.users.set(operator, { id: operator });
+      await replica.stop();
+    }
   });
 });

@@ -844,6 +844,7 @@ describe('Block Kit limits of every view, whatever the input', () => {
             'not_approver',
             'not_requester',
             'not_allowed',
+            'no_longer_allowed',
             'too_late',
             'nothing_to_undo',
             'changed_since',
