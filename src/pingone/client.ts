@@ -6,6 +6,7 @@ import type { AuthMethod, Region } from '../store/tenants.js';
 import { currentCallContext } from './call-context.js';
 import { PingOneError } from './errors.js';
 import {
+  answerLimits,
   createDispatcher,
   type Deadlines,
   defaultDeadlines,
@@ -36,6 +37,8 @@ export interface PingOneClientOptions {
   deadlines?: Deadlines;
   writeDeadlines?: Deadlines;
   retry?: Partial<RetryPolicy>;
+  /** The most an answer may hold (tests lower them). */
+  answerLimits?: { readBytes: number; largeBytes: number };
   logger: Logger;
 }
 
@@ -62,12 +65,14 @@ export class PingOneClient {
   private readonly deadlines: Deadlines;
   private readonly writeDeadlines: Deadlines;
   private readonly retry: RetryPolicy;
+  private readonly limits: { readBytes: number; largeBytes: number };
   private readonly logger: Logger;
 
   constructor(private readonly options: PingOneClientOptions) {
     this.deadlines = options.deadlines ?? defaultDeadlines;
     this.writeDeadlines = options.writeDeadlines ?? defaultWriteDeadlines;
     this.retry = { ...defaultRetryPolicy, ...options.retry };
+    this.limits = options.answerLimits ?? answerLimits;
     this.dispatcher = createDispatcher(this.deadlines.connectMs);
     this.logger = options.logger.child({ component: 'pingone' });
     if (options.overrides?.authBaseUrl || options.overrides?.apiBaseUrl) {
@@ -210,6 +215,7 @@ export class PingOneClient {
           ...(write?.body === undefined ? {} : { body: write.body }),
           dispatcher: this.dispatcher,
           deadlines,
+          maxBytes: write || readKind === 'large-read' ? this.limits.largeBytes : this.limits.readBytes,
           path,
         }),
       );
@@ -258,6 +264,7 @@ export class PingOneClient {
             body: form.toString(),
             dispatcher: this.dispatcher,
             deadlines,
+            maxBytes: this.limits.readBytes,
             path: '/as/token',
           }),
         ),

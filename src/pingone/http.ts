@@ -61,17 +61,29 @@ export interface SendOptions {
   body?: string;
   dispatcher: Dispatcher;
   deadlines: Deadlines;
+  /** The most an answer may hold: more is not read (a pod's memory is not PingOne's to fill). */
+  maxBytes: number;
   /** For error messages: the path without host or query. */
   path: string;
 }
 
+/**
+ * Answer sizes read at most. A read's answer is a page of a collection; exports, writes and flows read
+ * whole are a flow with its subflows, and real ones reach megabytes.
+ */
+export const answerLimits = { readBytes: 8 * 1024 * 1024, largeBytes: 48 * 1024 * 1024 };
+
 export async function send(url: string, options: SendOptions): Promise<HttpResponse> {
   let response: Dispatcher.ResponseData;
+  // The body's deadline starts again with every chunk, so an answer that drips in never ends: the whole
+  // request also has a deadline of its own.
+  const whole = AbortSignal.timeout(options.deadlines.headersMs + options.deadlines.bodyMs);
   try {
     response = await request(url, {
       method: options.method,
       headers: options.headers,
       ...(options.body === undefined ? {} : { body: options.body }),
+      signal: whole,
       dispatcher: options.dispatcher,
       headersTimeout: options.deadlines.headersMs,
       bodyTimeout: options.deadlines.bodyMs,
@@ -82,8 +94,9 @@ export async function send(url: string, options: SendOptions): Promise<HttpRespo
   const correlationId = header(response.headers, 'correlation-id');
   let text: string;
   try {
-    text = await response.body.text();
+    text = await cappedText(response.body, options.maxBytes, options.path);
   } catch (error) {
+    if (error instanceof PingOneError) throw error;
     throw transportError(error, options.path);
   }
   if (response.statusCode >= 300 && response.statusCode < 400) {
@@ -102,6 +115,30 @@ export async function send(url: string, options: SendOptions): Promise<HttpRespo
     }
   }
   return { status: response.statusCode, headers: response.headers, body, correlationId };
+}
+
+/** An answer's text, read a chunk at a time and given up on past `maxBytes`. */
+async function cappedText(
+  body: Dispatcher.ResponseData['body'],
+  maxBytes: number,
+  path: string,
+): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+    size += bytes.length;
+    if (size > maxBytes) {
+      body.destroy();
+      throw new PingOneError(
+        'unexpected_response',
+        `PingOne's answer for ${path} is larger than ${Math.round(maxBytes / 1024 / 1024)} MB; FlightIQ stopped reading it.`,
+        { path },
+      );
+    }
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** How long PingOne asked to wait (Retry-After in seconds or as an HTTP date), if it said. */

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { PingOneClient, type WorkerCredentials } from '../../src/pingone/client.js';
@@ -102,4 +104,45 @@ it('gives a large read (a flow: real ones reach a megabyte) the time a write get
   sim.fail(/\/flows\/0a1b2c3d4e5f60718293a4b5c6d7e8f9$/, { delayMs: 1_200 }, { times: 2 });
   expect(await codeOf(client.get(credentials(), flows))).toBe('timeout');
   expect(await codeOf(client.get(credentials(), flows, { large: true }))).toBe('no error');
+});
+
+it('stops reading an answer larger than the cap, and says so', async () => {
+  const client = new PingOneClient({
+    logger,
+    overrides: { authBaseUrl: sim.url, apiBaseUrl: sim.url },
+    answerLimits: { readBytes: 1_000, largeBytes: 1_000 },
+  });
+  const error = await client.get(credentials(), '/environments').catch((caught: unknown) => caught);
+  expect(error).toBeInstanceOf(PingOneError);
+  expect((error as PingOneError).code).toBe('unexpected_response');
+  expect((error as PingOneError).message).toContain("PingOne's answer for /environments is larger than");
+});
+
+it('gives up on an answer that drips in, whose body deadline restarts with every chunk', async () => {
+  const drip = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"a":"');
+    const timer = setInterval(() => res.write('x'), 100);
+    setTimeout(() => {
+      clearInterval(timer);
+      res.end('"}');
+    }, 4_000);
+    res.on('close', () => clearInterval(timer));
+  });
+  await new Promise<void>((done) => drip.listen(0, '127.0.0.1', done));
+  const port = (drip.address() as AddressInfo).port;
+  try {
+    const client = new PingOneClient({
+      logger,
+      overrides: { authBaseUrl: sim.url, apiBaseUrl: `http://127.0.0.1:${port}` },
+      deadlines: { connectMs: 1_000, headersMs: 400, bodyMs: 600 },
+      retry: { retries: 0, minDelayMs: 10, maxDelayMs: 10 },
+    });
+    const started = Date.now();
+    expect(await codeOf(client.get(credentials(), '/environments'))).toBe('timeout');
+    expect(Date.now() - started).toBeLessThan(3_000);
+  } finally {
+    drip.closeAllConnections();
+    await new Promise((done) => drip.close(done));
+  }
 });
