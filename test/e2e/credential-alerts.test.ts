@@ -308,6 +308,24 @@ describe('credential alerts', () => {
     expect(sent.length).toBeGreaterThanOrEqual(2);
     for (const call of sent) expect(JSON.stringify(call.args)).not.toContain('<!channel>');
     expect(sent.some((call) => String(call.args.text).includes('&lt;!channel&gt; Acme'))).toBe(true);
+
+    // "Test again" says which tenant it tests: by its name, escaped.
+    const reply = await world.app.slack.blockAction(
+      { action_id: 'alert_test_again', value: named },
+      { user: member, channel: alerts },
+    );
+    const answers = await world.fakeSlack.waitFor(() => {
+      const posts = world.fakeSlack.responsesTo(reply.responseUrl);
+      return posts.length >= 2 && posts;
+    }, 15_000);
+    expect(JSON.stringify(answers)).toContain('Testing the credentials of *&lt;!channel&gt; Acme*');
+    // Mentions work in notification texts and mrkdwn, not in plain_text headers.
+    const mrkdwn =
+      JSON.stringify(answers).match(
+        /"type":"mrkdwn","text":"(?:[^"\\]|\\.)*"|"text":"(?:[^"\\]|\\.)*","blocks"/g,
+      ) ?? [];
+    expect(mrkdwn.length).toBeGreaterThan(0);
+    for (const text of mrkdwn) expect(text).not.toContain('<!channel>');
   });
 
   it('makes one PingOne call a check, and reads certificates and keys only every few hours', async () => {

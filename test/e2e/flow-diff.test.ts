@@ -210,6 +210,38 @@ describe('/flightiq diff', () => {
     expect(world.sim.writes).toEqual([]);
   });
 
+  it('sends a long diff as a file too, its comment escaped like every name from PingOne', async () => {
+    const steps = (word: string) =>
+      Array.from({ length: 300 }, (_, i) =>
+        connection(`big${String(i).padStart(7, '0')}`, {
+          connectorId: 'functionsConnector',
+          connectionId: builtIn.functions,
+          name: 'Functions',
+          capabilityName: 'customFunction',
+          properties: {
+            message: richText(`${word} text of step ${i}, `.repeat(6)),
+            errorMessage: richText(`${word} error of step ${i}, `.repeat(6)),
+            fallback: richText(`${word} fallback of step ${i}, `.repeat(6)),
+          },
+        }),
+      );
+    const name = 'Big <!channel>';
+    world.sim.data.collections[staging]?.flows?.push(
+      flow('b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1', name, staging, graph(...steps('new'))),
+    );
+    world.sim.data.collections[production]?.flows?.push(
+      flow('b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2', name, production, graph(...steps('old'))),
+    );
+    const files = world.fakeSlack.files.length;
+    await run(`diff "${name}" --from Staging --to Production`, reader);
+    const file = await world.fakeSlack.waitFor(
+      () => world.fakeSlack.files.length > files && world.fakeSlack.files.at(-1),
+      20_000,
+    );
+    expect(file.initialComment).toContain('The whole diff: Big &lt;!channel&gt;, Staging → Production.');
+    expect(file.initialComment).not.toContain('<!channel>');
+  });
+
   it('is a read command: a guest is refused', async () => {
     const shown = await run('diff Checkout --from Staging --to Production', guest);
     expect(shown.text).toContain('You are not allowed to run FlightIQ read commands');

@@ -133,6 +133,17 @@ describe('/flightiq list, each kind from the simulator', () => {
     expect(later).toContain(':x: *expired* <!date^');
   });
 
+  it('sends the CSV with a comment whose names from PingOne are escaped', async () => {
+    const env = world.sim.data.environments.find((candidate) => candidate.name === 'Staging');
+    if (env) env.name = 'Staging <!here>';
+    const shown = await run('list variables --env Staging');
+    const reply = await world.app.slack.blockAction(button(shown, 'list_csv'), { user: member });
+    await lastResponse(reply.responseUrl);
+    const file = world.fakeSlack.files.at(-1);
+    expect(file?.initialComment).toContain('in Staging &lt;!here&gt; (tenant Acme)');
+    expect(file?.initialComment).not.toContain('<!here>');
+  });
+
   it("follows PingOne's next links for every kind, documented paging or not", async () => {
     world.sim.pageSize = 1;
     for (const [kind, lines] of Object.entries(expected)) {

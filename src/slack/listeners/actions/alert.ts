@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { CoreServices } from '../../../core/services.js';
 import { credentialCheckMessage } from '../../views/credential-check.js';
+import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import { notice } from '../../views/notices.js';
 import { readersOnlyText } from '../commands/read-preamble.js';
 
@@ -25,7 +26,9 @@ export function alertTestAgain(services: CoreServices) {
       await reply(notice('That tenant no longer exists.'));
       return;
     }
-    await reply(notice(`:hourglass_flowing_sand: Testing the credentials of *${tenant.name}*…`));
+    await reply(
+      notice(`:hourglass_flowing_sand: Testing the credentials of *${escapeMrkdwn(tenant.name)}*…`),
+    );
     await reply(credentialCheckMessage(await services.checks.run(actor, tenant)));
   };
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../../../logger.js';
 import { sendFileToUser } from '../../direct-messages.js';
 import { reportFailure } from '../../report-failure.js';
 import { artifactListMessage, listPageSize, type PageButtonValue } from '../../views/artifact-list.js';
+import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import { notice } from '../../views/notices.js';
 import { readersOnlyText } from '../commands/read-preamble.js';
 
@@ -58,7 +59,7 @@ export function listCsvClicked({ listing }: CoreServices, logger: Logger) {
       await sendFileToUser(client, actor.userId, {
         filename: result.filename,
         content: result.content,
-        comment: `${result.snapshot.total} ${result.snapshot.kind} in ${result.snapshot.environmentName} (tenant ${result.snapshot.tenantName}).`,
+        comment: `${result.snapshot.total} ${result.snapshot.kind} in ${escapeMrkdwn(result.snapshot.environmentName)} (tenant ${escapeMrkdwn(result.snapshot.tenantName)}).`,
       });
     } catch (error) {
       const message = reportFailure(logger, error, { user: actor.userId, action: 'list.csv' });

@@ -5,6 +5,7 @@ import type { CoreServices } from '../../../core/services.js';
 import { chooseTenant } from '../../../core/tenant-choice.js';
 import { sendFileToUser } from '../../direct-messages.js';
 import { diffMessage } from '../../views/flow-diff.js';
+import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import { notice } from '../../views/notices.js';
 import { answerWith, flowPairArgs, openCommand } from './command-opening.js';
 import type { SubcommandHandler } from './flightiq.js';
@@ -42,7 +43,7 @@ export function diffSubcommand(services: CoreServices): SubcommandHandler {
       await sendFileToUser(request.client, actor.userId, {
         filename: `diff-${outcome.flowName.replace(/[^\w.-]+/g, '_').slice(0, 60)}.txt`,
         content: `${title}\n\n${diffText(outcome.plan.diffs ?? [])}\n`,
-        comment: `The whole diff: ${outcome.flowName}, ${outcome.from.name} → ${outcome.to.name}.`,
+        comment: `The whole diff: ${escapeMrkdwn(outcome.flowName)}, ${escapeMrkdwn(outcome.from.name)} → ${escapeMrkdwn(outcome.to.name)}.`,
       });
     }
   };
