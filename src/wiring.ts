@@ -94,7 +94,7 @@ export function createCoreServices(parts: {
         listed: config.promotions.protectedEnvironments,
       }),
       logger,
-      settings: { ...config.promotions, singleUser: Boolean(singleUser) },
+      settings: { ...config.promotions, singleUser },
       ...(parts.promotionNotifier ? { notifier: parts.promotionNotifier } : {}),
       monitor,
       clock,

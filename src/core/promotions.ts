@@ -65,7 +65,7 @@ export interface PromotionSettings {
    * A single-user setup (the local console): the one person approves in place, no channel is needed,
    * and approving one's own request is allowed (and audited as such), since nobody else could.
    */
-  singleUser?: boolean;
+  singleUser?: string | undefined;
 }
 
 /** Tells people about a promotion whose state changed without them clicking (expiry, interruption). */
@@ -200,8 +200,18 @@ export class PromotionService {
   }
 
   /** Approvals a protected promotion or rollback needs. */
-  get requiredApprovals(): number {
-    return this.deps.settings.singleUser ? 1 : this.deps.settings.requiredApprovals;
+  /**
+   * Approvals a protected promotion or rollback needs. The one person of a local console approves their
+   * own requests alone; a promotion someone else requested keeps the configured count, even when the
+   * console shares its database with Slack.
+   */
+  requiredApprovalsFor(promotion: Pick<PromotionRecord, 'requestedBy'>): number {
+    return this.ownedBySingleUser(promotion) ? 1 : this.deps.settings.requiredApprovals;
+  }
+
+  private ownedBySingleUser(promotion: Pick<PromotionRecord, 'requestedBy'>): boolean {
+    const { singleUser } = this.deps.settings;
+    return singleUser !== undefined && promotion.requestedBy === singleUser;
   }
 
   get rollbackWindowMs(): number {
@@ -363,7 +373,7 @@ export class PromotionService {
     if (!promotion) return { outcome: 'not_found' };
     const refusal = !promotion.protected
       ? 'not_allowed'
-      : promotion.requestedBy === actor.userId && !this.deps.settings.singleUser
+      : promotion.requestedBy === actor.userId && !this.ownedBySingleUser(promotion)
         ? 'own_request'
         : (await this.deps.access.isApprover(actor))
           ? promotion.approvals.some((approval) => approval.userId === actor.userId)
@@ -374,7 +384,7 @@ export class PromotionService {
     const expired = await this.expireIfDue(promotion);
     if (expired) return expired;
     const approved = await approve(this.deps.pool, id, actor.userId, {
-      required: this.requiredApprovals,
+      required: this.requiredApprovalsFor(promotion),
       owner: this.processId,
       leaseMs: this.deps.settings.lease.leaseMs,
       now: this.now(),
@@ -385,7 +395,7 @@ export class PromotionService {
       approvals: approved.approvals.length,
     });
     if (approved.status !== 'running') {
-      const remaining = this.requiredApprovals - approved.approvals.length;
+      const remaining = this.requiredApprovalsFor(promotion) - approved.approvals.length;
       return { outcome: 'approved', promotion: await this.load(approved), remaining };
     }
     return this.started(await this.load(approved), (running) =>
@@ -497,7 +507,7 @@ export class PromotionService {
     if ('problem' in changed) return { outcome: 'failed', problem: changed.problem, promotion };
     if (changed.list.length > 0)
       return this.refuse(actor, 'promotion.rollback', promotion, 'changed_since', changed.list);
-    if (protectedNow.protected && !this.deps.settings.singleUser) {
+    if (protectedNow.protected && !this.ownedBySingleUser(promotion)) {
       if (promotion.rollbackRequestedBy) await dropRollbackRequest(this.deps.pool, id);
       const asked = await requestRollback(this.deps.pool, id, actor.userId, rollbackable, this.now());
       if (!asked) return { outcome: 'already', promotion: await this.reload(id) };
@@ -517,7 +527,7 @@ export class PromotionService {
       return { outcome: 'already', promotion };
     const refusal = !(await this.deps.access.isApprover(actor))
       ? 'not_approver'
-      : promotion.rollbackRequestedBy === actor.userId && !this.deps.settings.singleUser
+      : promotion.rollbackRequestedBy === actor.userId && !this.ownedBySingleUser(promotion)
         ? 'own_rollback_request'
         : promotion.rollbackApprovals.some((approval) => approval.userId === actor.userId)
           ? 'already_approved'
@@ -533,7 +543,7 @@ export class PromotionService {
     if (changed.list.length > 0)
       return this.refuse(actor, 'promotion.rollback.approve', promotion, 'changed_since', changed.list);
     const approved = await approveRollback(this.deps.pool, id, actor.userId, {
-      required: this.requiredApprovals,
+      required: this.requiredApprovalsFor(promotion),
       owner: this.processId,
       leaseMs: this.deps.settings.lease.leaseMs,
       from: rollbackable,
@@ -545,7 +555,7 @@ export class PromotionService {
       approvals: approved.rollbackApprovals.length,
     });
     if (approved.status !== 'rolling_back') {
-      const remaining = this.requiredApprovals - approved.rollbackApprovals.length;
+      const remaining = this.requiredApprovalsFor(promotion) - approved.rollbackApprovals.length;
       return { outcome: 'approved', promotion: await this.load(approved), remaining };
     }
     return this.rolledBack(promotion, await this.load(approved), hooks);
@@ -766,7 +776,7 @@ export class PromotionService {
       plan: record.plan as PromotionPlan,
       result: (record.result as PromotionResult | null) ?? null,
       steps: await stepsOf(this.deps.pool, record.id),
-      requiredApprovals: this.requiredApprovals,
+      requiredApprovals: this.requiredApprovalsFor(record),
       rollbackUntil: null,
     };
     const ended = loaded.finishedAt ?? loaded.updatedAt;

@@ -39,8 +39,6 @@ export async function sendForApproval(
     return `:warning: Could not post the plan to the approval channel <#${channel}> (Slack said \`${escapeMrkdwn(slackError)}\`), so the request is cancelled. Invite the app to that channel (\`/invite @FlightIQ\`) and request again.`;
   }
   const approvers =
-    services.promotions.requiredApprovals === 1
-      ? 'an approver'
-      : `${services.promotions.requiredApprovals} approvers`;
+    promotion.requiredApprovals === 1 ? 'an approver' : `${promotion.requiredApprovals} approvers`;
   return `:inbox_tray: *${into}* is protected: the plan to promote *${flow}* into it is waiting for ${approvers} in <#${channel}>. You cannot approve your own request.`;
 }

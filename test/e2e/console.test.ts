@@ -266,6 +266,41 @@ describe('local console', () => {
     await terminal.end();
   });
 
+  it('keeps FLIGHTIQ_REQUIRED_APPROVALS for a promotion someone else requested on the shared database', async () => {
+    let id = '';
+    const terminal = await openSession({ FLIGHTIQ_REQUIRED_APPROVALS: '2' }, async (services) => {
+      const tenant = await services.tenants.findByName('Local');
+      if (!tenant) throw new Error('no tenant Local');
+      const outcome = await services.promotions.request(
+        { userId: consoleUser },
+        {
+          tenant,
+          flow: 'Checkout',
+          from: 'Staging',
+          to: 'Production',
+          options: { asNew: false, withSubflows: true },
+        },
+      );
+      if (outcome.outcome !== 'planned') throw new Error(outcome.outcome);
+      // As if requested in Slack by someone else: the console shares Slack's database.
+      await database.pool?.query('UPDATE promotions SET requested_by = $2 WHERE id = $1', [
+        outcome.promotion.id,
+        'U0SLACK0001',
+      ]);
+      id = outcome.promotion.id.slice(0, 8);
+    });
+    // The first prompt comes after the set-up: the ID is known by then.
+    expect(await terminal.type('promotions')).toContain('pending');
+    const writes = sim.writes.length;
+    const asked = await terminal.type(`approve ${id}`);
+    expect(asked).toContain('Approve it now? [y/N]');
+    const answered = await terminal.type('y');
+    expect(answered).toContain('Your approval is counted. 1 more approver is needed before it runs.');
+    expect(sim.writes.length).toBe(writes);
+    expect(await terminal.type('promotions')).toMatch(new RegExp(`^${id} .* pending `, 'm'));
+    await terminal.end();
+  });
+
   it('shows the plan of a waiting promotion before approving it by ID, and approves only on yes', async () => {
     let id = '';
     // A promotion requested elsewhere (Slack, on a shared database) waits for this approver.
@@ -285,6 +320,8 @@ describe('local console', () => {
       if (outcome.outcome !== 'planned') throw new Error(outcome.outcome);
       id = outcome.promotion.id.slice(0, 8);
     });
+    // The first prompt comes after the set-up: the ID is known by then.
+    expect(await terminal.type('promotions')).toContain('pending');
     // The first prompt comes after the set-up: the ID is known by then.
     expect(await terminal.type('promotions')).toContain('pending');
     const writes = sim.writes.length;
