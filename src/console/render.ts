@@ -9,7 +9,7 @@ import { diffText } from '../core/flow-diff-text.js';
 import type { Problem } from '../core/problem.js';
 import { problemLine } from '../core/problem-headlines.js';
 import { referenceText } from '../core/promotion/plan/references.js';
-import type { PlannedVariable } from '../core/promotion-plan.js';
+import { type PlannedVariable, shownFingerprint } from '../core/promotion-plan.js';
 import type { Promotion } from '../core/promotions.js';
 import type { Tenant } from '../core/tenants.js';
 import type { AuditEvent } from '../store/audit-events.js';
@@ -215,7 +215,9 @@ function stateLines(promotion: Promotion): string[] {
   if (promotion.rolledBackBy) lines.push(`Rollback by ${promotion.rolledBackBy}.`);
   const next = nextStepText(promotion, 'long');
   if (next) lines.push(next);
-  lines.push(`Plan fingerprint ${promotion.fingerprint}; promotion ID ${shortId(promotion.id)}`);
+  lines.push(
+    `Plan fingerprint ${shownFingerprint(promotion.fingerprint)}; promotion ID ${shortId(promotion.id)}`,
+  );
   return lines;
 }
 
@@ -299,7 +301,7 @@ export function diffOutcomeText(
   plan: Pick<Promotion['plan'], 'diffs' | 'warnings' | 'blockers' | 'fingerprint'>,
 ): string {
   return [
-    `${title} (plan ${plan.fingerprint}; nothing was requested or written)`,
+    `${title} (plan ${shownFingerprint(plan.fingerprint)}; nothing was requested or written)`,
     ...plan.warnings.map((warning) => `Warning: ${warning}`),
     ...plan.blockers.map((blocker) => `Blocker: ${blocker}`),
     ...indented(

@@ -1095,6 +1095,11 @@ function destinationFlowMap(
   return { map, complete };
 }
 
+/** A plan's fingerprint as people read it: its first 16 characters, like a short commit hash. */
+export function shownFingerprint(fingerprint: string): string {
+  return fingerprint.slice(0, 16);
+}
+
 export function definitionOf(flow: Record<string, unknown> & { name: string }): FlowDefinition {
   const definition: FlowDefinition = { name: flow.name };
   for (const key of definitionKeys) if (flow[key] !== undefined) definition[key] = flow[key];
@@ -1246,7 +1251,9 @@ function fingerprintOf(
       ];
     }),
   };
-  return createHash('sha256').update(JSON.stringify(state)).digest('hex').slice(0, 16);
+  // The whole SHA-256: a plan is run only if what it was made from is the same, and 64 bits would let
+  // someone who can shape both environments search for a plan that passes for another.
+  return createHash('sha256').update(JSON.stringify(state)).digest('hex');
 }
 
 /** The values of one kind of reference across the scanned flows. */

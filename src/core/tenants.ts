@@ -14,6 +14,7 @@ import {
   insertTenant,
   listTenants,
   resealTenantSecret,
+  type SecretBinding,
   type TenantRecord,
   type TenantSettings,
   updateTenant,
@@ -216,7 +217,8 @@ export class TenantService {
         const saved = await insertTenant(client, {
           ...settingsOf(input),
           id,
-          secret: seal(this.deps.keys, secret, id),
+          secret: seal(this.deps.keys, secret, boundTo({ id, ...settingsOf(input) }, 2)),
+          secretBinding: 2,
           secretFingerprint: secretFingerprint(secret),
           actorId: actor.userId,
         });
@@ -252,14 +254,19 @@ export class TenantService {
     const changed = changedFields(current, input);
     try {
       const result = await inTransaction(this.deps.pool, async (client) => {
+        const next = { id: current.id, ...settingsOf(input) };
+        // The secret is sealed again whenever what it is bound to changes (or it has the old binding),
+        // so the stored secret always opens for exactly this tenant's region, environment and client.
+        const kept = input.clientSecret ? undefined : openSecretOf(this.deps.keys, current);
+        const rebind =
+          kept !== undefined && (current.secretBinding !== 2 || boundTo(current, 2) !== boundTo(next, 2));
+        const secret = input.clientSecret ?? (rebind ? kept : undefined);
         const saved = await updateTenant(client, current.id, expectedVersion, {
           ...settingsOf(input),
-          ...(input.clientSecret
-            ? {
-                secret: seal(this.deps.keys, input.clientSecret, current.id),
-                secretFingerprint: secretFingerprint(input.clientSecret),
-              }
+          ...(secret !== undefined
+            ? { secret: { sealed: seal(this.deps.keys, secret, boundTo(next, 2)), binding: 2 as const } }
             : {}),
+          ...(input.clientSecret ? { secretFingerprint: secretFingerprint(input.clientSecret) } : {}),
           actorId: actor.userId,
         });
         if (!saved) return null;
@@ -354,9 +361,9 @@ export class TenantService {
       const tenants = await listTenants(client, { forUpdate: true });
       let count = 0;
       for (const tenant of tenants) {
-        if (tenant.secret.keyId === keys.sealingKeyId) continue;
+        if (tenant.secret.keyId === keys.sealingKeyId && tenant.secretBinding === 2) continue;
         const secret = openSecretOf(keys, tenant);
-        await resealTenantSecret(client, tenant.id, seal(keys, secret, tenant.id));
+        await resealTenantSecret(client, tenant.id, seal(keys, secret, boundTo(tenant, 2)), 2);
         count++;
       }
       await recordAuditEvent(client, {
@@ -372,9 +379,29 @@ export class TenantService {
   }
 }
 
+/**
+ * The associated data a tenant's secret is sealed with. Binding 2 covers everything that says where the
+ * secret is sent: a ciphertext moved to another row, or a row whose region, environment, client ID or
+ * auth method was changed behind FlightIQ's back, does not open.
+ */
+function boundTo(
+  tenant: Pick<TenantRecord, 'id' | 'region' | 'environmentId' | 'clientId' | 'authMethod'>,
+  binding: SecretBinding,
+): string {
+  if (binding === 1) return tenant.id;
+  return JSON.stringify([
+    'flightiq-tenant-secret/2',
+    tenant.id,
+    tenant.region,
+    tenant.environmentId.toLowerCase(),
+    tenant.clientId.toLowerCase(),
+    tenant.authMethod,
+  ]);
+}
+
 function openSecretOf(keys: KeyRing, record: TenantRecord): string {
   try {
-    return open(keys, record.secret, record.id);
+    return open(keys, record.secret, boundTo(record, record.secretBinding));
   } catch (error) {
     if (error instanceof SecretOpenError) throw new TenantSecretUnavailableError(record.name, error);
     throw error;

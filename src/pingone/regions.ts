@@ -1,4 +1,5 @@
-import type { Region } from '../store/tenants.js';
+import { type Region, regions } from '../store/tenants.js';
+import { PingOneError } from './errors.js';
 
 export interface PingOneHosts {
   /** Origin of the token endpoint: `https://auth.pingone.<tld>`. */
@@ -16,6 +17,13 @@ export function hostsFor(
   region: Region,
   overrides: { authBaseUrl?: string | undefined; apiBaseUrl?: string | undefined } = {},
 ): PingOneHosts {
+  // The region becomes part of a host name: only one of PingOne's own, whatever the database says.
+  if (!regions.includes(region)) {
+    throw new PingOneError(
+      'redirect_refused',
+      "The tenant's stored region is not one of PingOne's, so FlightIQ sent nothing. Edit the tenant and choose its region again.",
+    );
+  }
   return {
     auth: trimSlash(overrides.authBaseUrl ?? `https://auth.pingone.${region}`),
     api: trimSlash(overrides.apiBaseUrl ?? `https://api.pingone.${region}`),

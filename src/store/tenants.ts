@@ -15,9 +15,16 @@ export interface TenantSettings {
   authMethod: AuthMethod;
 }
 
+/**
+ * What a sealed secret's associated data covers: 1, the tenant's id; 2, the id and where the secret is
+ * sent (core/tenants.ts says which fields).
+ */
+export type SecretBinding = 1 | 2;
+
 export interface TenantRecord extends TenantSettings {
   id: string;
   secret: SealedSecret;
+  secretBinding: SecretBinding;
   secretFingerprint: string;
   lastTest: { outcome: 'passed' | 'failed'; summary: string | null; at: Date } | null;
   createdAt: Date;
@@ -28,7 +35,7 @@ export interface TenantRecord extends TenantSettings {
 }
 
 const columns = `id, name, region, environment_id, client_id, auth_method, secret_key_id, secret_ciphertext,
-  secret_fingerprint, last_test_outcome, last_test_summary, last_tested_at, created_at, created_by, updated_at,
+  secret_binding, secret_fingerprint, last_test_outcome, last_test_summary, last_tested_at, created_at, created_by, updated_at,
   updated_by, version`;
 
 function toRecord(row: Record<string, unknown>): TenantRecord {
@@ -40,6 +47,7 @@ function toRecord(row: Record<string, unknown>): TenantRecord {
     clientId: row.client_id as string,
     authMethod: row.auth_method as AuthMethod,
     secret: { keyId: row.secret_key_id as string, ciphertext: row.secret_ciphertext as Buffer },
+    secretBinding: Number(row.secret_binding) === 2 ? 2 : 1,
     secretFingerprint: row.secret_fingerprint as string,
     lastTest: row.last_test_outcome
       ? {
@@ -58,12 +66,18 @@ function toRecord(row: Record<string, unknown>): TenantRecord {
 
 export async function insertTenant(
   db: Queryable,
-  tenant: TenantSettings & { id: string; secret: SealedSecret; secretFingerprint: string; actorId: string },
+  tenant: TenantSettings & {
+    id: string;
+    secret: SealedSecret;
+    secretBinding: SecretBinding;
+    secretFingerprint: string;
+    actorId: string;
+  },
 ): Promise<TenantRecord> {
   const { rows } = await db.query(
     `INSERT INTO tenants (id, name, region, environment_id, client_id, auth_method, secret_key_id,
-                          secret_ciphertext, secret_fingerprint, created_by, updated_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+                          secret_ciphertext, secret_fingerprint, created_by, updated_by, secret_binding)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)
      RETURNING ${columns}`,
     [
       tenant.id,
@@ -76,6 +90,7 @@ export async function insertTenant(
       tenant.secret.ciphertext,
       tenant.secretFingerprint,
       tenant.actorId,
+      tenant.secretBinding,
     ],
   );
   return toRecord(rows[0]);
@@ -90,12 +105,16 @@ export async function updateTenant(
   db: Queryable,
   id: string,
   expectedVersion: number,
-  change: TenantSettings & { secret?: SealedSecret; secretFingerprint?: string; actorId: string },
+  change: TenantSettings & {
+    secret?: { sealed: SealedSecret; binding: SecretBinding };
+    secretFingerprint?: string;
+    actorId: string;
+  },
 ): Promise<TenantRecord | null> {
   const { rows } = await db.query(
     `UPDATE tenants SET name = $3, region = $4, environment_id = $5, client_id = $6, auth_method = $7,
             secret_key_id = COALESCE($8, secret_key_id), secret_ciphertext = COALESCE($9, secret_ciphertext),
-            secret_fingerprint = COALESCE($10, secret_fingerprint),
+            secret_binding = COALESCE($12, secret_binding), secret_fingerprint = COALESCE($10, secret_fingerprint),
             -- a test result says nothing about credentials that have since changed
             last_test_outcome = NULL, last_test_summary = NULL, last_tested_at = NULL,
             updated_at = now(), updated_by = $11, version = version + 1
@@ -109,22 +128,27 @@ export async function updateTenant(
       change.environmentId,
       change.clientId,
       change.authMethod,
-      change.secret?.keyId ?? null,
-      change.secret?.ciphertext ?? null,
+      change.secret?.sealed.keyId ?? null,
+      change.secret?.sealed.ciphertext ?? null,
       change.secretFingerprint ?? null,
       change.actorId,
+      change.secret?.binding ?? null,
     ],
   );
   return rows[0] ? toRecord(rows[0]) : null;
 }
 
 /** Replaces the sealed form of a secret (key rotation) without touching anything a person entered. */
-export async function resealTenantSecret(db: Queryable, id: string, secret: SealedSecret): Promise<void> {
-  await db.query('UPDATE tenants SET secret_key_id = $2, secret_ciphertext = $3 WHERE id = $1', [
-    id,
-    secret.keyId,
-    secret.ciphertext,
-  ]);
+export async function resealTenantSecret(
+  db: Queryable,
+  id: string,
+  secret: SealedSecret,
+  binding: SecretBinding,
+): Promise<void> {
+  await db.query(
+    'UPDATE tenants SET secret_key_id = $2, secret_ciphertext = $3, secret_binding = $4 WHERE id = $1',
+    [id, secret.keyId, secret.ciphertext, binding],
+  );
 }
 
 export async function deleteTenant(db: Queryable, id: string): Promise<TenantRecord | null> {

@@ -139,6 +139,10 @@ describe('/flightiq promote into production: the plan', () => {
       '• lookupTimeout (flow variable of Collect address, number): :arrows_counterclockwise: *updated* in Production: type or limits differ',
     );
     expect(message).toMatch(/plan `[0-9a-f]{16}`/);
+    // People read 16 characters; the plan is checked against the whole SHA-256.
+    const { fingerprint } = (await promotionRow()) as unknown as { fingerprint: string };
+    expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(message).toContain(`plan \`${fingerprint.slice(0, 16)}\``);
     expect(message).toContain('"action_id":"promotion_approve"');
     expect(message).toContain('"action_id":"promotion_reject"');
     expect((await promotionRow()).status).toBe('pending');

@@ -6,6 +6,7 @@ import { AccessPolicy, noWorkspaceDirectory } from '../../src/core/access.js';
 import { TenantSecretUnavailableError, TenantService } from '../../src/core/tenants.js';
 import { loadOrCreateKeyFile } from '../../src/crypto/key-file.js';
 import { parseKeyRing } from '../../src/crypto/key-ring.js';
+import { seal } from '../../src/crypto/sealed-secret.js';
 import { type Database, openDatabase } from '../../src/db/database.js';
 import { createLogger } from '../../src/logger.js';
 import { createEmbeddedTestDatabase, createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -136,5 +137,30 @@ describe('the generated key of the embedded database', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('generated an encryption key in the data directory');
     await embedded.drop();
+  });
+});
+
+describe('what a secret is bound to', () => {
+  it("does not open once the region it is sent to was changed behind FlightIQ's back", async () => {
+    const tenants = service(k1);
+    const [a] = await addTwo(tenants);
+    await database.pool.query("UPDATE tenants SET region = 'com' WHERE id = $1", [a]);
+    await expect(tenants.openClientSecret(a)).rejects.toBeInstanceOf(TenantSecretUnavailableError);
+  });
+
+  it('opens a secret sealed the first way (the id alone), and seals it again bound when keys rotate', async () => {
+    const tenants = service(k1);
+    const [a] = await addTwo(tenants);
+    const ring = parseKeyRing(k1);
+    const sealed = seal(ring, 'secret-of-a', a ?? '');
+    await database.pool.query(
+      'UPDATE tenants SET secret_ciphertext = $2, secret_key_id = $3, secret_binding = 1 WHERE id = $1',
+      [a, sealed.ciphertext, sealed.keyId],
+    );
+    expect(await tenants.openClientSecret(a ?? '')).toBe('secret-of-a');
+    expect(await tenants.rotateKeys('operator:test')).toEqual({ resealed: 1, keyId: 'k1' });
+    const { rows } = await database.pool.query('SELECT secret_binding FROM tenants WHERE id = $1', [a]);
+    expect(rows[0].secret_binding).toBe(2);
+    expect(await tenants.openClientSecret(a ?? '')).toBe('secret-of-a');
   });
 });

@@ -1,6 +1,6 @@
 import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
 import { type DiffStyle, diffLinesIn, summaryOf } from '../../core/flow-diff-text.js';
-import type { PlannedDiff, PromotionPlan } from '../../core/promotion-plan.js';
+import { type PlannedDiff, type PromotionPlan, shownFingerprint } from '../../core/promotion-plan.js';
 import { escapedShort, packLines } from './mrkdwn.js';
 
 export const diffActions = { show: 'promotion_diff', page: 'diff_page' } as const;
@@ -114,7 +114,7 @@ export function diffMessage(
       elements: [
         {
           type: 'mrkdwn',
-          text: `plan \`${plan.fingerprint}\`  ·  nothing was requested or written`,
+          text: `plan \`${shownFingerprint(plan.fingerprint)}\`  ·  nothing was requested or written`,
         },
       ],
     },

@@ -1,6 +1,6 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import { referenceText } from '../../core/promotion/plan/references.js';
-import type { PlannedFlow, PlannedVariable } from '../../core/promotion-plan.js';
+import { type PlannedFlow, type PlannedVariable, shownFingerprint } from '../../core/promotion-plan.js';
 import {
   alreadyText as coreAlreadyText,
   refusalText as coreRefusalText,
@@ -69,7 +69,7 @@ export function promotionMessage(
             promotion.protected
               ? ':lock: protected destination: needs an approver'
               : 'not protected: the requester runs it',
-            `plan \`${promotion.fingerprint}\``,
+            `plan \`${shownFingerprint(promotion.fingerprint)}\``,
           ].join('  ·  '),
         },
       ],
@@ -253,7 +253,7 @@ export function compactPromotionMessage(
         {
           type: 'mrkdwn',
           text: shorten(
-            `Tenant *${escapeMrkdwn(promotion.tenantName)}*  ·  requested by <@${promotion.requestedBy}>  ·  plan \`${promotion.fingerprint}\``,
+            `Tenant *${escapeMrkdwn(promotion.tenantName)}*  ·  requested by <@${promotion.requestedBy}>  ·  plan \`${shownFingerprint(promotion.fingerprint)}\``,
             3000,
           ),
         },

@@ -370,3 +370,12 @@ describe('API calls', () => {
     australia.done();
   });
 });
+
+describe('where requests go', () => {
+  it("sends nothing for a region that is not one of PingOne's, whatever the database holds", async () => {
+    const error = await failure(client().token(credentials({ region: 'evil.example/x' as never })));
+    expect(error.code).toBe('redirect_refused');
+    expect(error.message).toContain("stored region is not one of PingOne's, so FlightIQ sent nothing");
+    expect(error.message).not.toContain('evil');
+  });
+});

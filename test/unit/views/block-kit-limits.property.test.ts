@@ -207,6 +207,7 @@ const tenant: fc.Arbitrary<Tenant> = fc.record({
   environmentId: fc.uuid(),
   clientId: fc.uuid(),
   authMethod: fc.constantFrom(...authMethods),
+  secretBinding: fc.constantFrom(1 as const, 2 as const),
   secretFingerprint: fc.constantFrom('…abcd', '…', '…Zz9_'),
   lastTest: fc.option(
     fc.record({
