@@ -218,12 +218,31 @@ export class PromotionService {
     return this.deps.settings.rollbackWindowMs;
   }
 
+  /**
+   * Whether this person may request a promotion at all, asked before anything else (even which tenant
+   * is meant), so someone refused learns no tenant's name. A refusal is audited.
+   */
+  async mayRequest(actor: Actor, asked: { tenant?: string | undefined; flow: string }): Promise<boolean> {
+    if (await this.deps.access.canPromote(actor)) return true;
+    await this.audit(actor, 'promotion.request', asked.tenant, 'refused', {
+      flow: asked.flow,
+      reason: 'not an operator',
+    });
+    return false;
+  }
+
+  /** Whether this person may see a diff at all, asked like {@link mayRequest}. */
+  async mayDiff(actor: Actor, asked: { tenant?: string | undefined; flow: string }): Promise<boolean> {
+    if (await this.deps.access.canRead(actor)) return true;
+    await this.audit(actor, 'promotion.diff', asked.tenant, 'refused', {
+      flow: asked.flow,
+      reason: 'not a reader',
+    });
+    return false;
+  }
+
   async request(actor: Actor, request: PromotionRequest): Promise<RequestOutcome> {
-    if (!(await this.deps.access.canPromote(actor))) {
-      await this.audit(actor, 'promotion.request', request.tenant.name, 'refused', {
-        flow: request.flow,
-        reason: 'not an operator',
-      });
+    if (!(await this.mayRequest(actor, { tenant: request.tenant.name, flow: request.flow }))) {
       return { outcome: 'refused' };
     }
     const prepared = await this.preparePlan(request, { needsApprovalChannel: true });
@@ -262,11 +281,7 @@ export class PromotionService {
    * without asking for anything. A read, so readers may run it.
    */
   async diff(actor: Actor, request: PromotionRequest): Promise<DiffOutcome> {
-    if (!(await this.deps.access.canRead(actor))) {
-      await this.audit(actor, 'promotion.diff', request.tenant.name, 'refused', {
-        flow: request.flow,
-        reason: 'not a reader',
-      });
+    if (!(await this.mayDiff(actor, { tenant: request.tenant.name, flow: request.flow }))) {
       return { outcome: 'refused' };
     }
     const prepared = await this.preparePlan(request, { needsApprovalChannel: false });
@@ -798,7 +813,7 @@ export class PromotionService {
   private async audit(
     actor: Actor,
     action: string,
-    tenant: string,
+    tenant: string | undefined,
     outcome: 'succeeded' | 'refused' | 'failed',
     details: Record<string, unknown>,
   ): Promise<void> {

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { SubcommandInfo } from '../commands/subcommands.js';
+import { overviewFor } from '../core/overview.js';
 import type { CoreServices } from '../core/services.js';
 import type { Logger } from '../logger.js';
 import { homeView } from './views/home.js';
@@ -18,15 +19,9 @@ export function homePublisher(
   return async (client, userId, teamId) => {
     try {
       const actor = { userId, ...(teamId ? { teamId } : {}) };
-      const [isAdmin, tenants, health, promotions] = await Promise.all([
-        services.access.isAdmin(actor),
-        services.tenants.list(),
-        services.monitor.health(),
-        services.promotions.forPerson(actor),
-      ]);
       await client.views.publish({
         user_id: userId,
-        view: homeView(catalog, { isAdmin, tenants, health, ...promotions }),
+        view: homeView(catalog, await overviewFor(services, actor)),
       });
     } catch (error) {
       logger.warn({ err: error, user: userId }, 'could not publish the App Home tab');

@@ -227,10 +227,10 @@ describe('/flightiq diff', () => {
       );
     const name = 'Big <!channel>';
     world.sim.data.collections[staging]?.flows?.push(
-      flow('b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1', name, staging, graph(...steps('new'))),
+      flow('c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1', name, staging, graph(...steps('new'))),
     );
     world.sim.data.collections[production]?.flows?.push(
-      flow('b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2', name, production, graph(...steps('old'))),
+      flow('c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2', name, production, graph(...steps('old'))),
     );
     const files = world.fakeSlack.files.length;
     await run(`diff "${name}" --from Staging --to Production`, reader);
@@ -245,6 +245,61 @@ describe('/flightiq diff', () => {
   it('is a read command: a guest is refused', async () => {
     const shown = await run('diff Checkout --from Staging --to Production', guest);
     expect(shown.text).toContain('You are not allowed to run FlightIQ read commands');
+  });
+
+  // The role is checked before the tenant is chosen: naming a tenant that does not exist must not get
+  // a refused person the list of those that do.
+  it.each([
+    ['diff', guest, 'You are not allowed to run FlightIQ read commands'],
+    ['promote', reader, 'You are not allowed to request promotions'],
+  ])('refuses %s before naming any tenant to someone not allowed', async (command, user, refusal) => {
+    const shown = JSON.stringify(
+      await run(`${command} Checkout --from Staging --to Production --tenant Nope`, user),
+    );
+    expect(shown).toContain(refusal);
+    expect(shown).not.toContain('Acme');
+    expect(shown).not.toContain('no tenant named');
+    const { rows } = await world.db.query(
+      "SELECT action, tenant, outcome FROM audit_events WHERE actor_id = $1 AND outcome = 'refused' ORDER BY id DESC LIMIT 1",
+      [user],
+    );
+    expect(rows[0]).toEqual({
+      action: command === 'diff' ? 'promotion.diff' : 'promotion.request',
+      tenant: 'Nope',
+      outcome: 'refused',
+    });
+  });
+});
+
+describe('the App Home tab', () => {
+  async function home(user: string): Promise<string> {
+    const before = world.fakeSlack.callsOf('views.publish').length;
+    await world.app.slack.event({ type: 'app_home_opened', user, tab: 'home', channel: 'D0HOME' });
+    const call = await world.fakeSlack.waitFor(() =>
+      world.fakeSlack
+        .callsOf('views.publish')
+        .slice(before)
+        .find((c) => c.args.user_id === user),
+    );
+    return JSON.stringify(call.args.view);
+  }
+
+  it('shows tenants, their health and PingOne failure text to readers only', async () => {
+    const { rows } = await world.db.query('SELECT id FROM tenants');
+    await world.db.query(
+      `INSERT INTO tenant_health (tenant_id, state, cause_code, cause_message, failing_since, last_checked_at)
+       VALUES ($1, 'failing', 'invalid_client', 'PingOne said: the client Acme-worker was refused', $2, $2)`,
+      [rows[0]?.id, world.clock.now()],
+    );
+    const readerHome = await home(reader);
+    expect(readerHome).toContain('*Acme*');
+    expect(readerHome).toContain('the client Acme-worker was refused');
+    for (const user of [guest]) {
+      const shown = await home(user);
+      expect(shown).toContain('FlightIQ commands');
+      expect(shown).not.toContain('Acme');
+      expect(shown).not.toContain('Tenants');
+    }
   });
 });
 

@@ -1,22 +1,13 @@
 import type { ActionsBlock, HomeView, KnownBlock } from '@slack/types';
 import type { SubcommandInfo } from '../../commands/subcommands.js';
-import type { TenantHealth } from '../../core/credential-monitor.js';
+import type { Overview } from '../../core/overview.js';
 import type { Promotion } from '../../core/promotions.js';
-import type { Tenant } from '../../core/tenants.js';
 import { escapedShort, escapeMrkdwn, shorten, slackDate } from './mrkdwn.js';
 import { promotionActions } from './promotion.js';
 
 export const homeActions = { addTenant: 'home_tenant_add', editTenant: 'home_tenant_edit' } as const;
 
-export interface HomeContents {
-  isAdmin: boolean;
-  tenants: readonly Tenant[];
-  health: ReadonlyMap<string, TenantHealth>;
-  /** Promotions this viewer may decide on (or run) now. */
-  actionable: readonly Promotion[];
-  /** The viewer's own recent requests. */
-  mine: readonly Promotion[];
-}
+export type HomeContents = Overview;
 
 // A Home tab holds 100 blocks: these caps keep every section inside it, whatever the counts.
 const maxTenants = 30;
@@ -44,7 +35,8 @@ export function homeView(subcommands: readonly SubcommandInfo[], contents?: Home
   return { type: 'home', blocks };
 }
 
-function tenantBlocks({ isAdmin, tenants, health }: HomeContents): KnownBlock[] {
+function tenantBlocks({ isAdmin, mayRead, tenants, health }: HomeContents): KnownBlock[] {
+  if (!mayRead) return [];
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: 'Tenants' } }];
   if (tenants.length === 0) {
     blocks.push({

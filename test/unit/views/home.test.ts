@@ -54,6 +54,7 @@ describe('App Home view', () => {
     for (const isAdmin of [true, false]) {
       const view = homeView(catalog, {
         isAdmin,
+        mayRead: true,
         tenants,
         health,
         actionable: Array.from({ length: 50 }, (_, i) => promotion(i)),
@@ -68,7 +69,7 @@ describe('App Home view', () => {
   });
 
   it('says what to do when there are no tenants', () => {
-    const empty = { tenants: [], health: new Map(), actionable: [], mine: [] };
+    const empty = { mayRead: true, tenants: [], health: new Map(), actionable: [], mine: [] };
     expect(JSON.stringify(homeView(catalog, { ...empty, isAdmin: true }))).toContain('Add the first one');
     expect(JSON.stringify(homeView(catalog, { ...empty, isAdmin: false }))).toContain(
       'A FlightIQ admin can add one',

@@ -26,6 +26,8 @@ export function diffSubcommand(services: CoreServices): SubcommandHandler {
       return;
     const actor = { userId: request.command.user_id, teamId: request.command.team_id };
     const reply = answerWith(request);
+    if (!(await services.promotions.mayDiff(actor, asked)))
+      return void (await reply(notice(readersOnlyText)));
     const choice = await chooseTenant(services.tenants, asked.tenant);
     if (!choice.ok) return void (await reply(notice(tenantChoiceText(choice))));
     const outcome = await services.promotions.diff(actor, {

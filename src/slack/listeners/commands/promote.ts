@@ -32,7 +32,8 @@ export function promoteSubcommand(services: CoreServices): SubcommandHandler {
       return;
     const actor = { userId: request.command.user_id, teamId: request.command.team_id };
     const reply = answerWith(request);
-
+    if (!(await services.promotions.mayRequest(actor, asked)))
+      return void (await reply(notice(operatorsOnlyText)));
     const choice = await chooseTenant(services.tenants, asked.tenant);
     if (!choice.ok) {
       await reply(notice(tenantChoiceText(choice)));
