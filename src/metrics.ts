@@ -12,7 +12,7 @@ collectDefaultMetrics({ register: registry, prefix: 'flightiq_process_' });
 
 export const commandsTotal = new Counter({
   name: 'flightiq_commands_total',
-  help: 'Slash sub-commands handled, by name and outcome (ok, failed).',
+  help: 'Slash sub-commands handled, by name and outcome (ok, failed, busy, repeat: a replay dropped, uncertain: not run because a replay could not be ruled out).',
   labelNames: ['command', 'outcome'] as const,
   registers: [registry],
 });

@@ -9,6 +9,11 @@ export interface SubcommandInfo {
   summary: string;
   /** It calls PingOne, so it counts against the person's FLIGHTIQ_COMMANDS_PER_PERSON. */
   callsPingOne?: boolean;
+  /**
+   * It changes what FlightIQ holds (a promotion request), so it is not run when FlightIQ cannot make
+   * sure it is not a replay of a command already handled.
+   */
+  changesState?: boolean;
   /** Whether this version has a handler for it; set by `withAvailability`. */
   available: boolean;
 }
@@ -45,6 +50,7 @@ export const subcommandCatalog: readonly Omit<SubcommandInfo, 'available'>[] = [
   {
     name: 'promote',
     callsPingOne: true,
+    changesState: true,
     usage: 'promote <flow> --from <env> --to <env> [--tenant <t>] [--as-new] [--no-subflows] [--saved]',
     summary: 'Plan a flow promotion; production needs an approver.',
   },

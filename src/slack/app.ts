@@ -11,6 +11,7 @@ import { deduplicateDeliveries } from './deduplicate.js';
 import { globalErrorHandler } from './error-handler.js';
 import { createHttpServer, slackEventsPath } from './http-server.js';
 import { InFlightWork } from './in-flight.js';
+import { stateChangingActions } from './listeners/actions/index.js';
 import type { SubcommandHandler } from './listeners/commands/flightiq.js';
 import { registerListeners } from './listeners/index.js';
 
@@ -87,8 +88,13 @@ export function createSlackApp(options: SlackAppOptions): SlackRuntime {
   app.use(async ({ next }) => {
     await inFlight.track(next());
   });
-  app.use(deduplicateDeliveries(options.firstDelivery, log));
+  app.use(
+    deduplicateDeliveries(options.firstDelivery, log, {
+      changesState: (actionId) => stateChangingActions.has(actionId),
+    }),
+  );
   registerListeners(app, {
+    firstDelivery: options.firstDelivery,
     logger: log,
     services: options.services,
     handlers: options.handlers ?? {},

@@ -752,6 +752,94 @@ describe('into an unprotected environment', () => {
   });
 });
 
+describe('replays and a database that does not answer in time', () => {
+  async function promotionCount(): Promise<number> {
+    const { rows } = await world.db.query('SELECT count(*)::int AS n FROM promotions');
+    return rows[0].n;
+  }
+
+  /** Holds the table of handled deliveries locked, as a stuck database would, while `act` runs. */
+  async function withDeliveriesLocked<T>(act: () => Promise<T>): Promise<T> {
+    const client = await world.db.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('LOCK TABLE slack_deliveries IN ACCESS EXCLUSIVE MODE');
+      return await act();
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  }
+
+  it('acts once on a captured signed promote sent again, to this replica or another', async () => {
+    // A second replica of the same app: same signing secret, same settings.
+    const second = await startTestApp({
+      fakeSlack: world.fakeSlack,
+      clock: world.clock,
+      database: world.database,
+      env: {
+        FLIGHTIQ_ADMINS: admin,
+        FLIGHTIQ_OPERATORS: operator,
+        FLIGHTIQ_APPROVERS: `${approver},${secondApprover}`,
+        FLIGHTIQ_APPROVAL_CHANNEL: approvals,
+        SLACK_SIGNING_SECRET: world.app.signingSecret,
+        ...world.sim.env,
+      },
+      jobs: { disabled: true },
+    });
+    try {
+      const captured = world.app.slack.commandBody('promote Checkout --from Staging --to QA', {
+        user: operator,
+      });
+      const timestamp = Math.floor(Date.now() / 1000);
+      const first = await world.app.slack.post(captured.body, 'application/x-www-form-urlencoded', {
+        timestamp,
+      });
+      expect(first.status).toBe(200);
+      await world.fakeSlack.waitFor(() => world.fakeSlack.responsesTo(captured.responseUrl).length > 0);
+      for (const replica of [world.app, second]) {
+        const replayed = await replica.slack.post(captured.body, 'application/x-www-form-urlencoded', {
+          timestamp,
+          secret: world.app.signingSecret,
+        });
+        expect(replayed.status).toBe(200);
+      }
+      await world.fakeSlack.waitFor(() =>
+        [world.app, second].every((replica) =>
+          replica.logs.some((line) => line.includes('ignored a replayed slash command')),
+        ),
+      );
+      expect(await promotionCount()).toBe(1);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('does not request a promotion when it cannot rule out a replay in time, and says so', async () => {
+    const before = await promotionCount();
+    const shown = await withDeliveriesLocked(() => run('promote Checkout --from Staging --to QA'));
+    expect(shown.text).toContain('could not make sure this command is acted on only once');
+    expect(await promotionCount()).toBe(before);
+  });
+
+  it('refuses a click that would change something when it cannot rule out a repeat, and acts on the next', async () => {
+    await run('promote Checkout --from Staging --to QA');
+    const row = await promotionRow();
+    const writes = world.sim.writes.length;
+    const refused = await withDeliveriesLocked(async () => {
+      const started = Date.now();
+      const answer = await clickForReply('promotion_run', row.id, operator);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      return answer;
+    });
+    expect(refused.text).toContain('could not make sure this click is acted on only once');
+    expect((await promotionRow()).status).toBe('pending');
+    expect(world.sim.writes.length).toBe(writes);
+    await click('promotion_run', row.id, operator);
+    await waitForStatus(row.id, 'succeeded');
+  });
+});
+
 describe('App Home', () => {
   async function home(user: string): Promise<string> {
     const before = world.fakeSlack.callsOf('views.publish').length;

@@ -5,18 +5,20 @@ import { useWorld } from '../support/world.js';
 const world = useWorld({ withoutSimulator: true, env: { FLIGHTIQ_ADMINS: 'U0ADMIN0001' } });
 
 describe('slash commands', () => {
-  it('are acknowledged without recording their delivery first: Slack never sends a command again', async () => {
-    const { rows: before } = await world.app.service.database.pool.query(
-      'SELECT count(*)::int AS n FROM slack_deliveries',
-    );
+  it('are acknowledged first, and their trigger recorded after, so a replay goes no further', async () => {
     const reply = await world.app.slack.command('help', { user: 'U0MEMBER001' });
     expect(reply.status).toBe(200);
     expect(reply.text).toContain('/flightiq');
-    const { rows: after } = await world.app.service.database.pool.query(
-      'SELECT count(*)::int AS n FROM slack_deliveries',
-    );
-    // Not its trigger, nor anything else: the table holds what it held before the command.
-    expect(after[0].n).toBe(before[0].n);
+    const recorded = async () =>
+      (
+        await world.app.service.database.pool.query(
+          'SELECT count(*)::int AS n FROM slack_deliveries WHERE delivery_id = $1',
+          [reply.triggerId],
+        )
+      ).rows[0].n;
+    const deadline = Date.now() + 5_000;
+    while ((await recorded()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(await recorded()).toBe(1);
   });
 });
 

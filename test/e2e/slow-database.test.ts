@@ -10,7 +10,8 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 /**
  * Slack's 3-second rules with a slow database (through a proxy that delays its answers): a form is
  * answered before the database work, a modal is opened before the database is read, and a button
- * click is acknowledged without waiting for its duplicate-delivery check (which gives up after 500 ms).
+ * click that changes nothing is acknowledged without waiting for its duplicate-delivery check (which
+ * gives up after 500 ms; one that changes something is refused instead, see promotions.test.ts).
  */
 
 const admin = 'U0ADMIN0001';

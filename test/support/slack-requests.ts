@@ -64,6 +64,17 @@ export class SlackClientSimulator {
     text: string,
     { user = 'U0USER0001', channel = 'C0CHANNEL1', command = '/flightiq', ...options }: SlashOptions = {},
   ): Promise<SlackReply & { responseUrl: string; triggerId: string }> {
+    const { body, responseUrl, triggerId } = this.commandBody(text, { user, channel, command });
+    const reply = await this.post(body, formContentType, options);
+    assertValidAck(reply);
+    return { ...reply, responseUrl, triggerId };
+  }
+
+  /** The form body of a slash command, to post (or replay) with `post`. */
+  commandBody(
+    text: string,
+    { user = 'U0USER0001', channel = 'C0CHANNEL1', command = '/flightiq' } = {},
+  ): { body: string; responseUrl: string; triggerId: string } {
     const responseUrl = this.slack.issueResponseUrl();
     const triggerId = this.slack.issueTriggerId();
     const body = new URLSearchParams({
@@ -82,9 +93,7 @@ export class SlackClientSimulator {
       response_url: responseUrl,
       trigger_id: triggerId,
     }).toString();
-    const reply = await this.post(body, formContentType, options);
-    assertValidAck(reply);
-    return { ...reply, responseUrl, triggerId };
+    return { body, responseUrl, triggerId };
   }
 
   /** An Events API callback (JSON body), such as `app_home_opened`. */

@@ -16,6 +16,8 @@ export interface ListenerDeps {
   handlers?: Record<string, SubcommandHandler>;
   /** The workspace's web address, for links to messages (from auth.test). */
   workspaceUrl?: string | undefined;
+  /** Records a Slack delivery id; true the first time (slash commands are recorded after their ack). */
+  firstDelivery?: ((deliveryId: string) => Promise<boolean>) | undefined;
 }
 
 /** Every listener of the app. The manifest test registers them on a recorder and compares with manifest.yml. */
@@ -25,7 +27,13 @@ export function registerListeners(
 ): void {
   const handlers = { ...commands.builtInHandlers(deps.services, deps.workspaceUrl), ...deps.handlers };
   const catalog = withAvailability((name) => name === 'help' || name in handlers);
-  commands.register(app, { logger: deps.logger, catalog, handlers, slots: deps.services.commandSlots });
+  commands.register(app, {
+    logger: deps.logger,
+    catalog,
+    handlers,
+    slots: deps.services.commandSlots,
+    firstDelivery: deps.firstDelivery,
+  });
   const publishHome = homePublisher(deps.services, catalog, deps.logger);
   actions.register(app, deps.services, deps.logger, publishHome);
   views.register(app, deps.services, publishHome);

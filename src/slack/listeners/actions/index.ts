@@ -17,6 +17,16 @@ import { listCsvClicked, listPageClicked } from './list-navigation.js';
 import { decisions, promotionButton } from './promotion.js';
 import { removeTenantCancelled, removeTenantConfirmed } from './tenant-remove.js';
 
+/**
+ * Clicks that change something (in PingOne or in what FlightIQ holds): refused, not handled, when
+ * FlightIQ cannot make sure in time that the click is not a repeat (deduplicate.ts).
+ */
+export const stateChangingActions: ReadonlySet<string> = new Set([
+  ...Object.values(promotionActions),
+  removeTenantActions.confirm,
+  alertActions.testAgain,
+]);
+
 export function register(
   app: Pick<App, 'action'>,
   services: CoreServices,

@@ -5,6 +5,7 @@ import type { CommandSlots } from '../../../core/fair-use.js';
 import { commandWorkMs, type PingOneWait, waitText, withCallContext } from '../../../core/pingone-work.js';
 import type { Logger } from '../../../logger.js';
 import { ackLatency, commandsTotal } from '../../../metrics.js';
+import { checkDelivery } from '../../deduplicate.js';
 import { reportFailure } from '../../report-failure.js';
 import { helpMessage, notAvailableMessage } from '../../views/help.js';
 import { notice } from '../../views/notices.js';
@@ -26,10 +27,29 @@ export interface FlightiqCommandDeps {
   handlers: Readonly<Record<string, SubcommandHandler>>;
   logger: Logger;
   slots: CommandSlots;
+  /** Records a delivery id; true the first time (see deduplicate.ts). Without it nothing is recorded. */
+  firstDelivery?: ((deliveryId: string) => Promise<boolean>) | undefined;
+}
+
+/**
+ * How long a command waits, after its acknowledgement, to learn whether it is a replay: one that
+ * changes something waits long and is refused without an answer; others go on after a short wait,
+ * since a form they open must be opened within the 3 s its trigger lives.
+ */
+const replayCheckMs = { changesState: 2_000, other: 300 } as const;
+
+export const uncertainCommandText =
+  ':warning: FlightIQ could not make sure this command is acted on only once (its database did not answer in time), so it did nothing. Try again in a moment.';
+
+/** Thrown by the acknowledgement to stop a sub-command that must not go on; never shown as a failure. */
+class StopCommand extends Error {
+  constructor(readonly reason: 'repeat' | 'uncertain') {
+    super(reason);
+  }
 }
 
 /** `/flightiq <sub-command> …`: finds the sub-command and runs it; anything unknown gets the usage. */
-export function flightiqCommand({ catalog, handlers, logger, slots }: FlightiqCommandDeps) {
+export function flightiqCommand({ catalog, handlers, logger, slots, firstDelivery }: FlightiqCommandDeps) {
   return async ({ command, ack, respond, client }: CommandArgs): Promise<void> => {
     const received = performance.now();
     const [name = 'help', ...args] = splitWords(unescapeSlackText(command.text));
@@ -55,13 +75,27 @@ export function flightiqCommand({ catalog, handlers, logger, slots }: FlightiqCo
     let acked = false;
     // The progress message the acknowledgement showed, so a wait on PingOne can be added under it.
     let progress: string | undefined;
+    const log = logger.child({ command: sub.name, user: command.user_id, team: command.team_id });
     const ackOnce = async (reply?: string | RespondArguments) => {
       acked = true;
       progress = typeof reply === 'string' ? reply : reply?.text;
       ackLatency.observe((performance.now() - received) / 1000);
       await (reply === undefined ? ack() : ack(reply));
+      // Slack never sends a command twice, but a captured signed one can be replayed for 5 minutes:
+      // its trigger_id is recorded after the acknowledgement (which must not wait) and before the
+      // sub-command does anything, so a replay, to this replica or another, goes no further.
+      if (!firstDelivery || typeof command.trigger_id !== 'string') return;
+      const seen = await checkDelivery(
+        firstDelivery,
+        command.trigger_id,
+        sub.changesState ? replayCheckMs.changesState : replayCheckMs.other,
+      );
+      if (seen === 'repeat') throw new StopCommand('repeat');
+      if (seen === 'unknown') {
+        log.warn('could not check in time that a command is not a replay');
+        if (sub.changesState) throw new StopCommand('uncertain');
+      }
     };
-    const log = logger.child({ command: sub.name, user: command.user_id, team: command.team_id });
     // Replies go out one after the other, so a late "waiting" notice never replaces the final answer.
     let replies: Promise<unknown> = Promise.resolve();
     const ordered: CommandArgs['respond'] = (message) => {
@@ -85,6 +119,17 @@ export function flightiqCommand({ catalog, handlers, logger, slots }: FlightiqCo
       );
       commandsTotal.inc({ command: sub.name, outcome: 'ok' });
     } catch (error) {
+      if (error instanceof StopCommand) {
+        commandsTotal.inc({ command: sub.name, outcome: error.reason });
+        if (error.reason === 'repeat') log.info('ignored a replayed slash command');
+        else
+          await ordered({
+            response_type: 'ephemeral',
+            replace_original: true,
+            ...notice(uncertainCommandText),
+          });
+        return;
+      }
       commandsTotal.inc({ command: sub.name, outcome: 'failed' });
       const message = reportFailure(log, error, {});
       if (!acked) await ack({ response_type: 'ephemeral', ...message });

@@ -38,11 +38,18 @@ export function register(
     catalog: readonly SubcommandInfo[];
     handlers: Record<string, SubcommandHandler>;
     slots: CommandSlots;
+    firstDelivery?: ((deliveryId: string) => Promise<boolean>) | undefined;
   },
 ): void {
   const handlers = { help: helpSubcommand(deps.catalog), ...deps.handlers };
   app.command(
     slashCommand,
-    flightiqCommand({ catalog: deps.catalog, handlers, logger: deps.logger, slots: deps.slots }),
+    flightiqCommand({
+      catalog: deps.catalog,
+      handlers,
+      logger: deps.logger,
+      slots: deps.slots,
+      firstDelivery: deps.firstDelivery,
+    }),
   );
 }
