@@ -174,7 +174,7 @@ const configShape = {
     'Slack user IDs and user-group IDs (comma-separated) who may run `test`, `envs` and `list`. Empty: every full member of the workspace (never guests). Admins always may.',
   ),
   FLIGHTIQ_COMMANDS_PER_PERSON: withDefault(count('commands', 1, 20), 3).describe(
-    'How many commands that call PingOne (`test`, `envs`, `list`, `diff`, `promote`) one person may have running at once on a replica; more get "busy, try again in a moment", so one person cannot spend the PingOne rate limit that promotions share.',
+    'How many commands and buttons that call PingOne (`test`, `envs`, `list`, `diff`, `promote`; Run, Approve, Rollback, Test again, the tenant form\'s test) one person may have running at once, counted across all replicas; more get "busy, try again in a moment", so one person cannot spend the PingOne rate limit that promotions share.',
   ),
   FLIGHTIQ_OPERATORS: slackPrincipals('who may request promotions').describe(
     'Slack user IDs and user-group IDs (comma-separated) who may request promotions (`promote`). Admins and approvers always may; empty: only they may.',

@@ -6,7 +6,7 @@ import { type Clock, systemClock } from './core/clock.js';
 import { CredentialCheck } from './core/credential-check.js';
 import { type AlertNotifier, CredentialMonitor } from './core/credential-monitor.js';
 import { EnvironmentDirectory } from './core/environments.js';
-import { CommandSlots } from './core/fair-use.js';
+import { DatabaseSlots } from './core/fair-use.js';
 import { ProtectionPolicy } from './core/promotion-protection.js';
 import { type PromotionNotifier, PromotionService } from './core/promotions.js';
 import type { CoreServices } from './core/services.js';
@@ -73,7 +73,7 @@ export function createCoreServices(parts: {
     environments,
     monitor,
     audit: new AuditTrail({ pool: database.pool, access, clock }),
-    commandSlots: new CommandSlots(config.commandsPerPerson),
+    commandSlots: new DatabaseSlots({ pool: database.pool, perPerson: config.commandsPerPerson, logger }),
     listing: new ArtifactListing({
       pool: database.pool,
       pingone,

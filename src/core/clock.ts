@@ -10,7 +10,7 @@
  *   `rollback_requested_at`, `expiry_scanned_at`, `drift_scanned_at`, a list's `expires_at`) are
  *   written from this clock too, and the SQL that compares them is given this clock's time.
  * - PostgreSQL, by its own `now()`: leases of running promotions, turn-taking, the alert-posting claim,
- *   delivery retention, when pg-boss starts a job. Those compare only database times with database
+ *   per-person command slots, delivery retention, when pg-boss starts a job. Those compare only database times with database
  *   times, so a replica whose clock is off can never take another's lease.
  * No statement compares a time from one side with a time from the other.
  *

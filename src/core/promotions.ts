@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { Logger } from '../logger.js';
 import type { PingOneClient, WorkerCredentials } from '../pingone/client.js';
 import { recordAuditEvent } from '../store/audit-events.js';
+import { forgetStalePersonSlots } from '../store/person-slots.js';
 import {
   approve,
   approveRollback,
@@ -642,6 +643,7 @@ export class PromotionService {
     for (const record of await expirePromotions(this.deps.pool, this.now()))
       await this.notify(await this.load(record));
     await forgetOldDeliveries(this.deps.pool);
+    await forgetStalePersonSlots(this.deps.pool);
     const stopped = await interruptStoppedRuns(
       this.deps.pool,
       'The process running it stopped before it finished. Check the steps below; nothing is re-run on its own.',

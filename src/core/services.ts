@@ -5,7 +5,7 @@ import type { Clock } from './clock.js';
 import type { CredentialCheck } from './credential-check.js';
 import type { CredentialMonitor } from './credential-monitor.js';
 import type { EnvironmentDirectory } from './environments.js';
-import type { CommandSlots } from './fair-use.js';
+import type { PersonSlots } from './fair-use.js';
 import type { PromotionService } from './promotions.js';
 import type { TenantService } from './tenants.js';
 
@@ -21,6 +21,6 @@ export interface CoreServices {
   listing: ArtifactListing;
   promotions: PromotionService;
   audit: AuditTrail;
-  /** Commands that call PingOne, per person at once. */
-  commandSlots: CommandSlots;
+  /** Commands and clicks that call PingOne, per person at once, across replicas. */
+  commandSlots: PersonSlots;
 }

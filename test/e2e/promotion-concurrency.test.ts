@@ -29,6 +29,8 @@ const world = useWorld({
     FLIGHTIQ_APPROVAL_CHANNEL: approvals,
     DATABASE_POOL_MAX: '4',
     FLIGHTIQ_RUN_LEASE: '5s',
+    // One approver approves ten at once here: each approval holds one of their slots while it runs.
+    FLIGHTIQ_COMMANDS_PER_PERSON: '10',
   },
   jobs: { disabled: true },
   fresh: { promotions: true, tables: ['promotions', 'tenants'], tenant: 'Acme' },

@@ -742,6 +742,28 @@ describe('into an unprotected environment', () => {
     ]);
   });
 
+  it("counts Run against the requester's commands that call PingOne, on every replica", async () => {
+    await run('promote Checkout --from Staging --to QA');
+    const row = await promotionRow();
+    // The requester's three slots are held by commands running on another replica.
+    await world.db.query(
+      `INSERT INTO person_slots (user_id, slot, holder, expires_at)
+       SELECT $1, s, gen_random_uuid(), now() + interval '1 minute' FROM generate_series(1, 3) AS s`,
+      [operator],
+    );
+    try {
+      const writes = world.sim.writes.length;
+      const busy = await clickForReply('promotion_run', row.id, operator);
+      expect(busy.text).toContain('You already have 3 FlightIQ commands running that call PingOne');
+      expect((await promotionRow()).status).toBe('pending');
+      expect(world.sim.writes.length).toBe(writes);
+    } finally {
+      await world.db.query('DELETE FROM person_slots WHERE user_id = $1', [operator]);
+    }
+    await click('promotion_run', row.id, operator);
+    await waitForStatus(row.id, 'succeeded');
+  });
+
   it('lists promotions with their status', async () => {
     await run('promote Checkout --from Staging --to QA');
     const listed = JSON.stringify(await run('promotions pending', bystander));

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } 
 import type { CoreServices } from '../../../core/services.js';
 import { credentialCheckMessage } from '../../views/credential-check.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
-import { notice } from '../../views/notices.js';
+import { busyText, notice } from '../../views/notices.js';
 import { readersOnlyText } from '../commands/read-preamble.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
@@ -26,9 +26,18 @@ export function alertTestAgain(services: CoreServices) {
       await reply(notice('That tenant no longer exists.'));
       return;
     }
-    await reply(
-      notice(`:hourglass_flowing_sand: Testing the credentials of *${escapeMrkdwn(tenant.name)}*…`),
-    );
-    await reply(credentialCheckMessage(await services.checks.run(actor, tenant)));
+    const release = await services.commandSlots.take(actor.userId);
+    if (!release) {
+      await reply(notice(busyText(services.commandSlots.perPerson)));
+      return;
+    }
+    try {
+      await reply(
+        notice(`:hourglass_flowing_sand: Testing the credentials of *${escapeMrkdwn(tenant.name)}*…`),
+      );
+      await reply(credentialCheckMessage(await services.checks.run(actor, tenant)));
+    } finally {
+      await release();
+    }
   };
 }

@@ -10,16 +10,19 @@ import type { ChannelPacer } from '../../channel-pacer.js';
 import type { HomePublisher } from '../../home.js';
 import { sendPromotionCard } from '../../promotion-card.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
-import { notice } from '../../views/notices.js';
+import { busyText, notice } from '../../views/notices.js';
 import { alreadyText, type promotionActions, refusalText } from '../../views/promotion.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
-type Decide = (
+type Decide = ((
   services: CoreServices,
   actor: { userId: string; teamId?: string },
   id: string,
   hooks: RunHooks,
-) => Promise<DecisionOutcome>;
+) => Promise<DecisionOutcome>) & {
+  /** It may read or write PingOne (a plan checked again, a run, a rollback), so it takes a slot. */
+  callsPingOne?: boolean;
+};
 
 /**
  * Approve, Reject, Run, Cancel and Rollback. The button only names the promotion; who clicked comes
@@ -64,14 +67,21 @@ export function promotionButton(
     const onWait = (wait: PingOneWait) => {
       if (running) void show(running, waitText(wait));
     };
-    const result = await withCallContext({ onWait }, () =>
-      decide(services, actor, action.value ?? '', hooks),
-    );
     const tell = async (text: string) => {
       if (fromMessage)
         await respond({ response_type: 'ephemeral', replace_original: false, ...notice(text) });
       else await client.chat.postMessage({ channel: actor.userId, ...notice(text) });
     };
+    const release = decide.callsPingOne
+      ? await services.commandSlots.take(actor.userId)
+      : async () => undefined;
+    if (!release) {
+      await tell(busyText(services.commandSlots.perPerson));
+      return;
+    }
+    const result = await withCallContext({ onWait }, () =>
+      decide(services, actor, action.value ?? '', hooks),
+    ).finally(release);
     if (result.outcome !== 'not_found') {
       await publishHome(client, actor.userId, actor.teamId);
       if (result.promotion.requestedBy !== actor.userId)
@@ -114,13 +124,17 @@ export function promotionButton(
   };
 }
 
+const callingPingOne = (decide: Decide): Decide => Object.assign(decide, { callsPingOne: true });
+
 export const decisions: Record<keyof typeof promotionActions, Decide> = {
-  approve: (services, actor, id, hooks) => services.promotions.approve(actor, id, hooks),
-  run: (services, actor, id, hooks) => services.promotions.run(actor, id, hooks),
+  approve: callingPingOne((services, actor, id, hooks) => services.promotions.approve(actor, id, hooks)),
+  run: callingPingOne((services, actor, id, hooks) => services.promotions.run(actor, id, hooks)),
   reject: (services, actor, id) => services.promotions.reject(actor, id),
   cancel: (services, actor, id) => services.promotions.cancel(actor, id),
-  rollback: (services, actor, id, hooks) => services.promotions.rollback(actor, id, hooks),
-  approveRollback: (services, actor, id, hooks) => services.promotions.approveRollback(actor, id, hooks),
+  rollback: callingPingOne((services, actor, id, hooks) => services.promotions.rollback(actor, id, hooks)),
+  approveRollback: callingPingOne((services, actor, id, hooks) =>
+    services.promotions.approveRollback(actor, id, hooks),
+  ),
   rejectRollback: (services, actor, id) => services.promotions.rejectRollback(actor, id),
 };
 

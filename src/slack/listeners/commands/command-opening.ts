@@ -12,7 +12,10 @@ export async function openCommand(
   { problems, usage, working }: { problems: readonly string[]; usage: string; working: string },
 ): Promise<boolean> {
   if (problems.length > 0) {
-    await request.ack({ response_type: 'ephemeral', ...notice(`${problems.join('. ')}. Usage: ${usage}.`) });
+    await request.ack(
+      { response_type: 'ephemeral', ...notice(`${problems.join('. ')}. Usage: ${usage}.`) },
+      { final: true },
+    );
     return false;
   }
   await request.ack({ response_type: 'ephemeral', ...notice(`:hourglass_flowing_sand: ${working}`) });

@@ -1,22 +1,27 @@
 import type { AllMiddlewareArgs, RespondArguments, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { splitWords, unescapeSlackText } from '../../../commands/command-line.js';
 import { type SubcommandInfo, slashCommand } from '../../../commands/subcommands.js';
-import type { CommandSlots } from '../../../core/fair-use.js';
+import type { PersonSlots, ReleaseSlot } from '../../../core/fair-use.js';
 import { commandWorkMs, type PingOneWait, waitText, withCallContext } from '../../../core/pingone-work.js';
 import type { Logger } from '../../../logger.js';
 import { ackLatency, commandsTotal } from '../../../metrics.js';
 import { checkDelivery } from '../../deduplicate.js';
 import { reportFailure } from '../../report-failure.js';
 import { helpMessage, notAvailableMessage } from '../../views/help.js';
-import { notice } from '../../views/notices.js';
+import { busyText, notice } from '../../views/notices.js';
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
 /** What a sub-command gets: the words after its name, and the signed command for who is asking. */
 export interface SubcommandRequest extends Pick<CommandArgs, 'command' | 'respond' | 'client'> {
   args: string[];
-  /** Acknowledges the command; a sub-command must call it first (Slack waits 3 s at most). */
-  ack: (reply?: string | RespondArguments) => Promise<void>;
+  /**
+   * Acknowledges the command; a sub-command must call it first (Slack waits 3 s at most). `final`
+   * marks an acknowledgement that is the whole answer (a usage error): nothing follows it. Otherwise
+   * the command is checked against replays and, if it calls PingOne, takes one of the person's slots
+   * once acknowledged; either may stop it there (the person is told).
+   */
+  ack: (reply?: string | RespondArguments, options?: { final?: boolean }) => Promise<void>;
   logger: Logger;
 }
 
@@ -26,7 +31,7 @@ export interface FlightiqCommandDeps {
   catalog: readonly SubcommandInfo[];
   handlers: Readonly<Record<string, SubcommandHandler>>;
   logger: Logger;
-  slots: CommandSlots;
+  slots: PersonSlots;
   /** Records a delivery id; true the first time (see deduplicate.ts). Without it nothing is recorded. */
   firstDelivery?: ((deliveryId: string) => Promise<boolean>) | undefined;
 }
@@ -43,7 +48,7 @@ export const uncertainCommandText =
 
 /** Thrown by the acknowledgement to stop a sub-command that must not go on; never shown as a failure. */
 class StopCommand extends Error {
-  constructor(readonly reason: 'repeat' | 'uncertain') {
+  constructor(readonly reason: 'repeat' | 'uncertain' | 'busy') {
     super(reason);
   }
 }
@@ -64,36 +69,38 @@ export function flightiqCommand({ catalog, handlers, logger, slots, firstDeliver
       return;
     }
 
-    // Taken before anything else, so a burst is turned away at once and never reaches PingOne.
-    const release = sub.callsPingOne ? slots.take(command.user_id) : () => undefined;
-    if (!release) {
-      commandsTotal.inc({ command: sub.name, outcome: 'busy' });
-      await ack({ response_type: 'ephemeral', ...notice(busyText(slots.perPerson)) });
-      return;
-    }
-
     let acked = false;
     // The progress message the acknowledgement showed, so a wait on PingOne can be added under it.
     let progress: string | undefined;
+    let release: ReleaseSlot = async () => undefined;
     const log = logger.child({ command: sub.name, user: command.user_id, team: command.team_id });
-    const ackOnce = async (reply?: string | RespondArguments) => {
+    const ackOnce: SubcommandRequest['ack'] = async (reply, { final = false } = {}) => {
       acked = true;
       progress = typeof reply === 'string' ? reply : reply?.text;
       ackLatency.observe((performance.now() - received) / 1000);
       await (reply === undefined ? ack() : ack(reply));
+      if (final) return;
       // Slack never sends a command twice, but a captured signed one can be replayed for 5 minutes:
       // its trigger_id is recorded after the acknowledgement (which must not wait) and before the
       // sub-command does anything, so a replay, to this replica or another, goes no further.
-      if (!firstDelivery || typeof command.trigger_id !== 'string') return;
-      const seen = await checkDelivery(
-        firstDelivery,
-        command.trigger_id,
-        sub.changesState ? replayCheckMs.changesState : replayCheckMs.other,
-      );
-      if (seen === 'repeat') throw new StopCommand('repeat');
-      if (seen === 'unknown') {
-        log.warn('could not check in time that a command is not a replay');
-        if (sub.changesState) throw new StopCommand('uncertain');
+      if (firstDelivery && typeof command.trigger_id === 'string') {
+        const seen = await checkDelivery(
+          firstDelivery,
+          command.trigger_id,
+          sub.changesState ? replayCheckMs.changesState : replayCheckMs.other,
+        );
+        if (seen === 'repeat') throw new StopCommand('repeat');
+        if (seen === 'unknown') {
+          log.warn('could not check in time that a command is not a replay');
+          if (sub.changesState) throw new StopCommand('uncertain');
+        }
+      }
+      // Counted where every replica sees it, before anything reaches PingOne; after the
+      // acknowledgement, so the count never delays it.
+      if (sub.callsPingOne) {
+        const taken = await slots.take(command.user_id);
+        if (!taken) throw new StopCommand('busy');
+        release = taken;
       }
     };
     // Replies go out one after the other, so a late "waiting" notice never replaces the final answer.
@@ -126,7 +133,7 @@ export function flightiqCommand({ catalog, handlers, logger, slots, firstDeliver
           await ordered({
             response_type: 'ephemeral',
             replace_original: true,
-            ...notice(uncertainCommandText),
+            ...notice(error.reason === 'busy' ? busyText(slots.perPerson) : uncertainCommandText),
           });
         return;
       }
@@ -135,13 +142,9 @@ export function flightiqCommand({ catalog, handlers, logger, slots, firstDeliver
       if (!acked) await ack({ response_type: 'ephemeral', ...message });
       else await ordered({ response_type: 'ephemeral', replace_original: false, ...message });
     } finally {
-      release();
+      await release();
     }
   };
-}
-
-function busyText(perPerson: number): string {
-  return `:hourglass: You already have ${perPerson === 1 ? 'a FlightIQ command' : `${perPerson} FlightIQ commands`} running that call${perPerson === 1 ? 's' : ''} PingOne. Busy: try again in a moment, once ${perPerson === 1 ? 'it has' : 'one has'} answered.`;
 }
 
 function unknownIntro(word: string): string {

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { type SubcommandInfo, slashCommand } from '../../../commands/subcommands.js';
-import type { CommandSlots } from '../../../core/fair-use.js';
+import type { PersonSlots } from '../../../core/fair-use.js';
 import type { CoreServices } from '../../../core/services.js';
 import type { Logger } from '../../../logger.js';
 import { auditSubcommand } from './audit.js';
@@ -37,7 +37,7 @@ export function register(
     logger: Logger;
     catalog: readonly SubcommandInfo[];
     handlers: Record<string, SubcommandHandler>;
-    slots: CommandSlots;
+    slots: PersonSlots;
     firstDelivery?: ((deliveryId: string) => Promise<boolean>) | undefined;
   },
 ): void {

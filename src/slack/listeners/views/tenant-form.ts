@@ -11,7 +11,7 @@ import type { CoreServices } from '../../../core/services.js';
 import { type RawTenantInput, type TenantField, validateTenantInput } from '../../../core/tenant-input.js';
 import { type AddResult, type EditResult, nameTakenText } from '../../../core/tenants.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
-import { adminOnlyText } from '../../views/notices.js';
+import { adminOnlyText, formBusyText } from '../../views/notices.js';
 import {
   inputActionId,
   noticeModal,
@@ -38,7 +38,7 @@ type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
  * answered at once with a "saving" (or "testing") view, and the outcome of the admin check, the
  * credential test and the save replaces it when it is known.
  */
-export function tenantFormSubmitted({ tenants, checks }: CoreServices) {
+export function tenantFormSubmitted({ tenants, checks, commandSlots: slots }: CoreServices) {
   return async ({ ack, body, view, client, logger }: Args): Promise<void> => {
     const metadata = metadataSchema.safeParse(safeJson(view.private_metadata));
     if (!metadata.success) {
@@ -62,6 +62,15 @@ export function tenantFormSubmitted({ tenants, checks }: CoreServices) {
       return;
     }
     const testing = testFirst(view.state.values);
+    // The test calls PingOne, so it takes one of the person's slots; a busy person is told on the
+    // checkbox, with the form and what they typed still there.
+    const release = testing
+      ? await slots.take(actor.userId, { timeoutMs: nameCheckMs })
+      : async () => undefined;
+    if (!release) {
+      await ack({ response_action: 'errors', errors: { [testFirstBlock]: formBusyText(slots.perPerson) } });
+      return;
+    }
     await ack({ response_action: 'update', view: testing ? testingModal() : savingModal() });
     const show = (next: ModalView) => client.views.update({ view_id: view.id, view: next });
     const save = () =>
@@ -78,7 +87,7 @@ export function tenantFormSubmitted({ tenants, checks }: CoreServices) {
         await show(finalView(prepared));
         return;
       }
-      const minted = await checks.tryToMint(prepared.credentials);
+      const minted = await checks.tryToMint(prepared.credentials).finally(release);
       if (!minted.ok) {
         await tenants.auditRefusal(
           actor,
@@ -107,6 +116,8 @@ export function tenantFormSubmitted({ tenants, checks }: CoreServices) {
           'Sorry, FlightIQ failed while testing or saving. Nothing may have been saved; check with `/flightiq tenant list` and try again.',
         ),
       ).catch(() => undefined);
+    } finally {
+      await release();
     }
   };
 }
