@@ -530,7 +530,7 @@ async function settle(
       return;
     case 'approved':
       say(promotionText(outcome.promotion, { withPlan: false }));
-      say(approvalCountedText(outcome.remaining));
+      say(approvalCountedText(outcome.remaining, outcome.dropped));
       return;
     case 'now_protected':
     case 'rollback_requested':

@@ -47,7 +47,18 @@ export function alreadyText(promotion: Promotion, style: TextStyle = plainText):
   return `Nothing done: this promotion is already ${promotion.status.replace('_', ' ')}${by}.`;
 }
 
-/** An approval counted, with approvers still to come. */
-export function approvalCountedText(remaining: number): string {
-  return `Your approval is counted. ${remaining} more approver${remaining === 1 ? ' is' : 's are'} needed before it runs.`;
+/**
+ * An approval counted, with approvers still to come; `dropped` are earlier approvers whose approval no
+ * longer counts because they lost the approver role before the count was reached.
+ */
+export function approvalCountedText(
+  remaining: number,
+  dropped: readonly string[] = [],
+  style: TextStyle = plainText,
+): string {
+  const lapsed =
+    dropped.length === 0
+      ? ''
+      : ` ${dropped.map((userId) => style.person(userId)).join(', ')} ${dropped.length === 1 ? 'is no longer an approver, so that approval no longer counts' : 'are no longer approvers, so those approvals no longer count'}.`;
+  return `Your approval is counted.${lapsed} ${remaining} more approver${remaining === 1 ? ' is' : 's are'} needed before it runs.`;
 }

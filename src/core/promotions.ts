@@ -9,6 +9,7 @@ import {
   approve,
   approveRollback,
   claimRun,
+  dropApprovals,
   dropRollbackRequest,
   expirePromotions,
   findPromotion,
@@ -138,8 +139,11 @@ export type DecisionOutcome =
   /** Someone else (or an earlier click) already moved it on; nothing was done now. */
   | { outcome: 'already'; promotion: Promotion }
   | { outcome: 'expired'; promotion: Promotion }
-  /** An approval was counted; `remaining` more approvers are needed before it runs. */
-  | { outcome: 'approved'; promotion: Promotion; remaining: number }
+  /**
+   * An approval was counted; `remaining` more approvers are needed before it runs. `dropped` are earlier
+   * approvers whose approval stopped counting because they are no longer approvers.
+   */
+  | { outcome: 'approved'; promotion: Promotion; remaining: number; dropped?: string[] }
   /** The destination is protected now: the promotion waits for approvers instead of running. */
   | { outcome: 'now_protected'; promotion: Promotion }
   /** A rollback of a protected destination was asked for, and waits for approvers. */
@@ -399,6 +403,7 @@ export class PromotionService {
     if (refusal) return this.refuse(actor, 'promotion.approve', promotion, refusal);
     const expired = await this.expireIfDue(promotion);
     if (expired) return expired;
+    const dropped = await this.dropLapsedApprovals(actor, promotion, 'approvals');
     const approved = await approve(this.deps.pool, id, actor.userId, {
       required: this.requiredApprovalsFor(promotion),
       owner: this.processId,
@@ -412,7 +417,7 @@ export class PromotionService {
     });
     if (approved.status !== 'running') {
       const remaining = this.requiredApprovalsFor(promotion) - approved.approvals.length;
-      return { outcome: 'approved', promotion: await this.load(approved), remaining };
+      return { outcome: 'approved', promotion: await this.load(approved), remaining, ...dropped };
     }
     return this.started(await this.load(approved), (running) =>
       this.runner.execute(running, this.processId, hooks),
@@ -558,6 +563,7 @@ export class PromotionService {
     if ('problem' in changed) return { outcome: 'failed', problem: changed.problem, promotion };
     if (changed.list.length > 0)
       return this.refuse(actor, 'promotion.rollback.approve', promotion, 'changed_since', changed.list);
+    const dropped = await this.dropLapsedApprovals(actor, promotion, 'rollbackApprovals');
     const approved = await approveRollback(this.deps.pool, id, actor.userId, {
       required: this.requiredApprovalsFor(promotion),
       owner: this.processId,
@@ -572,7 +578,7 @@ export class PromotionService {
     });
     if (approved.status !== 'rolling_back') {
       const remaining = this.requiredApprovalsFor(promotion) - approved.rollbackApprovals.length;
-      return { outcome: 'approved', promotion: await this.load(approved), remaining };
+      return { outcome: 'approved', promotion: await this.load(approved), remaining, ...dropped };
     }
     return this.rolledBack(promotion, await this.load(approved), hooks);
   }
@@ -768,6 +774,36 @@ export class PromotionService {
         },
       };
     }
+  }
+
+  /**
+   * When the approval being given would reach the count, re-checks everyone who approved before: an
+   * approval given by someone who has since lost the approver role (or became a guest, or left) no
+   * longer counts, so it is taken out before this one is added, and the removal is audited.
+   */
+  private async dropLapsedApprovals(
+    actor: Actor,
+    promotion: Promotion,
+    which: 'approvals' | 'rollbackApprovals',
+  ): Promise<{ dropped?: string[] }> {
+    const earlier = promotion[which];
+    if (earlier.length + 1 < this.requiredApprovalsFor(promotion)) return {};
+    const lapsed: string[] = [];
+    for (const approval of earlier) {
+      const still = await this.deps.access.isApprover({ userId: approval.userId, teamId: actor.teamId });
+      if (!still) lapsed.push(approval.userId);
+    }
+    if (lapsed.length === 0) return {};
+    const dropped = await dropApprovals(this.deps.pool, promotion.id, lapsed, which);
+    if (!dropped) return {};
+    await this.audit(
+      actor,
+      which === 'approvals' ? 'promotion.approval_dropped' : 'promotion.rollback.approval_dropped',
+      promotion.tenantName,
+      'succeeded',
+      { promotion: promotion.id, approvers: lapsed, reason: 'no longer an approver' },
+    );
+    return { dropped: lapsed };
   }
 
   private async refuse(

@@ -398,6 +398,35 @@ export async function approve(
 }
 
 /**
+ * Takes approvals back out of a promotion (`approvals`) or of its rollback request (`rollbackApprovals`)
+ * while it still waits for them: an approval counts only from someone who is an approver when the count
+ * is reached. The record as it is now, or null when it no longer waits.
+ */
+export async function dropApprovals(
+  db: Queryable,
+  id: string,
+  userIds: readonly string[],
+  which: 'approvals' | 'rollbackApprovals',
+): Promise<PromotionRecord | null> {
+  const column = which === 'approvals' ? 'approvals' : 'rollback_approvals';
+  const waiting =
+    which === 'approvals'
+      ? `status = 'pending'`
+      : `rollback_requested_by IS NOT NULL AND status <> 'rolling_back'`;
+  const { rows } = await db.query(
+    `UPDATE promotions
+        SET ${column} = COALESCE(
+              (SELECT jsonb_agg(a) FROM jsonb_array_elements(${column}) a WHERE NOT (a->>'userId' = ANY($2::text[]))),
+              '[]'::jsonb),
+            updated_at = now()
+      WHERE id = $1 AND ${waiting}
+      RETURNING ${columns}`,
+    [id, userIds],
+  );
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+/**
  * Records that someone asks for a promotion's rollback (one request at a time), at `at` of core's
  * clock, from which the request's time to be approved runs.
  */

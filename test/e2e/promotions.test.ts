@@ -7,11 +7,14 @@ const admin = 'U0ADMIN0001';
 const operator = 'U0OPERATOR1';
 const approver = 'U0APPROVER1';
 const secondApprover = 'U0APPROVER2';
+const thirdApprover = 'U0APPROVER3';
 const bystander = 'U0MEMBER001';
 const approvals = 'C0APPROVALS';
 
 const world = useWorld({
-  users: Object.fromEntries([admin, operator, approver, secondApprover, bystander].map((user) => [user, {}])),
+  users: Object.fromEntries(
+    [admin, operator, approver, secondApprover, thirdApprover, bystander].map((user) => [user, {}]),
+  ),
   env: {
     FLIGHTIQ_ADMINS: admin,
     FLIGHTIQ_OPERATORS: operator,
@@ -373,6 +376,108 @@ describe('two-person rule', () => {
       expect(await approvalMessageWith('*Done.*')).toContain('Approved by <@U0APPROVER1> and <@U0APPROVER2>');
     } finally {
       await twoPerson.stop();
+    }
+  });
+});
+
+describe('approvals given before a role was lost', () => {
+  const appWith = (approvers: string) =>
+    startTestApp({
+      fakeSlack: world.fakeSlack,
+      clock: world.clock,
+      database: world.database,
+      env: {
+        FLIGHTIQ_ADMINS: admin,
+        FLIGHTIQ_OPERATORS: operator,
+        FLIGHTIQ_APPROVERS: approvers,
+        FLIGHTIQ_APPROVAL_CHANNEL: approvals,
+        FLIGHTIQ_REQUIRED_APPROVALS: '2',
+        ...world.sim.env,
+      },
+      jobs: { disabled: true },
+    });
+  type TestApp = Awaited<ReturnType<typeof appWith>>;
+  const clickAs = async (app: TestApp, actionId: string, id: string, user: string) => {
+    const clicked = await app.slack.blockAction(
+      { action_id: actionId, value: id },
+      { user, channel: approvals },
+    );
+    return (await world.fakeSlack.waitFor(
+      () => world.fakeSlack.responsesTo(clicked.responseUrl).at(-1),
+      15_000,
+    )) as Shown;
+  };
+  const droppedOf = async (action: string, id: string) =>
+    (
+      await world.db.query(
+        'SELECT actor_id, details FROM audit_events WHERE action = $1 AND details->>$2 = $3',
+        [action, 'promotion', id],
+      )
+    ).rows;
+
+  it('no longer count when the count is reached: the promotion and its rollback wait for another approver', async () => {
+    const before = await appWith(`${approver},${secondApprover},${thirdApprover}`);
+    let id: string;
+    try {
+      const reply = await before.slack.command('promote Checkout --from Staging --to Production', {
+        user: operator,
+      });
+      await world.fakeSlack.waitFor(() => world.fakeSlack.responsesTo(reply.responseUrl).at(-1), 20_000);
+      id = (await promotionRow()).id;
+      await clickAs(before, 'promotion_approve', id, approver);
+    } finally {
+      await before.stop();
+    }
+    // The first approver is taken off FLIGHTIQ_APPROVERS; the approval they gave before must not count.
+    const after = await appWith(`${secondApprover},${thirdApprover}`);
+    try {
+      expect((await clickAs(after, 'promotion_approve', id, secondApprover)).text).toContain(
+        'Your approval is counted. <@U0APPROVER1> is no longer an approver, so that approval no longer counts. 1 more approver is needed before it runs.',
+      );
+      expect((await promotionRow()).status).toBe('pending');
+      expect(world.sim.writes).toHaveLength(0);
+      expect(
+        await approvalMessageWith('Approved by <@U0APPROVER2> (1 of 2); 1 more approver needed'),
+      ).not.toContain('U0APPROVER1');
+      expect(await droppedOf('promotion.approval_dropped', id)).toEqual([
+        {
+          actor_id: secondApprover,
+          details: expect.objectContaining({ approvers: [approver], reason: 'no longer an approver' }),
+        },
+      ]);
+      await after.slack.blockAction(
+        { action_id: 'promotion_approve', value: id },
+        { user: thirdApprover, channel: approvals },
+      );
+      await waitForStatus(id, 'succeeded');
+      expect(await approvalMessageWith('*Done.*')).toContain('Approved by <@U0APPROVER2> and <@U0APPROVER3>');
+
+      // A rollback's approvals are re-checked the same way.
+      expect((await clickAs(after, 'promotion_rollback', id, operator)).text).toContain('Rollback asked for');
+      expect((await clickAs(after, 'promotion_rollback_approve', id, secondApprover)).text).toContain(
+        'Your approval is counted. 1 more approver is needed',
+      );
+    } finally {
+      await after.stop();
+    }
+    const demoted = await appWith(`${approver},${thirdApprover}`);
+    try {
+      const writes = world.sim.writes.length;
+      expect((await clickAs(demoted, 'promotion_rollback_approve', id, thirdApprover)).text).toContain(
+        '<@U0APPROVER2> is no longer an approver, so that approval no longer counts. 1 more approver is needed',
+      );
+      expect((await promotionRow()).status).toBe('succeeded');
+      expect(world.sim.writes.length).toBe(writes);
+      expect(await droppedOf('promotion.rollback.approval_dropped', id)).toEqual([
+        { actor_id: thirdApprover, details: expect.objectContaining({ approvers: [secondApprover] }) },
+      ]);
+      await demoted.slack.blockAction(
+        { action_id: 'promotion_rollback_approve', value: id },
+        { user: approver, channel: approvals },
+      );
+      await waitForStatus(id, 'rolled_back');
+    } finally {
+      await demoted.stop();
     }
   });
 });

@@ -3,6 +3,7 @@ import { referenceText } from '../../core/promotion/plan/references.js';
 import { type PlannedFlow, type PlannedVariable, shownFingerprint } from '../../core/promotion-plan.js';
 import {
   alreadyText as coreAlreadyText,
+  approvalCountedText as coreApprovalCountedText,
   refusalText as coreRefusalText,
   type TextStyle,
 } from '../../core/promotion-texts.js';
@@ -426,6 +427,10 @@ export function refusalText(reason: Refusal, details: readonly string[] = []): s
 
 export function alreadyText(promotion: Promotion): string {
   return coreAlreadyText(promotion, slackText);
+}
+
+export function approvalCountedText(remaining: number, dropped: readonly string[] = []): string {
+  return coreApprovalCountedText(remaining, dropped, slackText);
 }
 
 export function messageLink(workspaceUrl: string | undefined, promotion: Promotion): string | undefined {

@@ -11,7 +11,12 @@ import type { HomePublisher } from '../../home.js';
 import { sendPromotionCard } from '../../promotion-card.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import { busyText, notice } from '../../views/notices.js';
-import { alreadyText, type promotionActions, refusalText } from '../../views/promotion.js';
+import {
+  alreadyText,
+  approvalCountedText,
+  type promotionActions,
+  refusalText,
+} from '../../views/promotion.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 type Decide = ((
@@ -103,9 +108,7 @@ export function promotionButton(
         return;
       case 'approved':
         await show(result.promotion);
-        await tell(
-          `Your approval is counted. ${result.remaining} more approver${result.remaining === 1 ? ' is' : 's are'} needed before it runs.`,
-        );
+        await tell(approvalCountedText(result.remaining, result.dropped));
         return;
       case 'rollback_requested':
         await show(result.promotion);
