@@ -68,8 +68,8 @@ export const subcommandCatalog: readonly Omit<SubcommandInfo, 'available'>[] = [
   },
   {
     name: 'audit',
-    usage: 'audit [<count>]',
-    summary: 'Show the latest audit events (admins only).',
+    usage: 'audit [<count>] [--action <a>] [--outcome <o>] [--since <age>] [--until <age>]',
+    summary: 'Show the latest audit events (admins only), by action family, outcome or age (30m, 24h, 7d).',
   },
 ];
 

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
+import { auditUsage, parseAuditRequest } from '../commands/audit-options.js';
 import { splitWords } from '../commands/command-line.js';
 import { parseOptions } from '../commands/command-options.js';
 import { subcommandCatalog } from '../commands/subcommands.js';
 import type { Actor } from '../core/access.js';
 import { artifactKindNamed, artifactKindNames, kindNoun } from '../core/artifact-kinds.js';
+import { maxAuditShown } from '../core/audit-trail.js';
 import { waitText, withCallContext } from '../core/pingone-work.js';
 import { type Problem, problemOf } from '../core/problem.js';
 import { planOptionsFrom } from '../core/promotion-plan.js';
@@ -180,8 +182,17 @@ async function run(command: string, args: string[], session: Session): Promise<v
     case 'rollback':
       return decisionCommand(command, args, session);
     case 'audit': {
-      const result = await services.audit.latest(actor, Number(args[0] ?? 20) || 20);
-      say(result.outcome === 'events' ? auditText(result.events) : 'Only admins can read the audit trail.');
+      const parsed = parseAuditRequest(args, { defaultCount: 20, maxCount: maxAuditShown });
+      if (!parsed.ok) {
+        say(`${parsed.problem} Usage: ${auditUsage}`);
+        return;
+      }
+      const result = await services.audit.latest(actor, parsed.request.count, parsed.request.filter);
+      say(
+        result.outcome === 'events'
+          ? auditText(result.events, Object.keys(parsed.request.filter).length > 0)
+          : 'Only admins can read the audit trail.',
+      );
       return;
     }
     default:

@@ -281,12 +281,13 @@ function nextStepText(p: Promotion, form: 'short' | 'long'): string {
   return '';
 }
 
-export function auditText(events: readonly AuditEvent[]): string {
-  if (events.length === 0) return 'Nothing recorded yet.';
+export function auditText(events: readonly AuditEvent[], filtered = false): string {
+  if (events.length === 0) return filtered ? 'Nothing recorded matches.' : 'Nothing recorded yet.';
   return events
-    .map(
-      (e) =>
-        `${e.occurredAt.toISOString()}  ${e.actorId}  ${e.action}${e.tenant ? `  ${e.tenant}` : ''}  ${e.outcome}${e.details && Object.keys(e.details).length > 0 ? `  ${JSON.stringify(e.details)}` : ''}`,
+    .map((e) =>
+      e.id === null
+        ? `${e.occurredAt.toISOString()}  ${e.actorId}  ${(e.details as { notListed?: number }).notListed ?? 0} more refusals in that hour, counted but not listed  ${JSON.stringify((e.details as { byAction?: unknown }).byAction ?? {})}`
+        : `${e.occurredAt.toISOString()}  ${e.actorId}  ${e.action}${e.tenant ? `  ${e.tenant}` : ''}  ${e.outcome}${e.details && Object.keys(e.details).length > 0 ? `  ${JSON.stringify(e.details)}` : ''}`,
     )
     .join('\n');
 }

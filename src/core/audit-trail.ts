@@ -1,6 +1,11 @@
 import { stringify } from 'csv-stringify/sync';
 import type pg from 'pg';
-import { type AuditEvent, latestAuditEvents, recordAuditEvent } from '../store/audit-events.js';
+import {
+  type AuditEvent,
+  type AuditFilter,
+  latestAuditEvents,
+  recordAuditEvent,
+} from '../store/audit-events.js';
 import type { AccessPolicy, Actor } from './access.js';
 import type { Clock } from './clock.js';
 
@@ -15,17 +20,19 @@ export class AuditTrail {
   async latest(
     actor: Actor,
     count: number,
+    filter: AuditFilter = {},
   ): Promise<{ outcome: 'refused' } | { outcome: 'events'; events: AuditEvent[] }> {
     if (!(await this.allowed(actor, 'audit.read'))) return { outcome: 'refused' };
     const limit = Math.min(Math.max(1, Math.floor(count)), maxAuditShown);
-    return { outcome: 'events', events: await latestAuditEvents(this.deps.pool, limit) };
+    return { outcome: 'events', events: await latestAuditEvents(this.deps.pool, limit, filter) };
   }
 
   async csv(
     actor: Actor,
+    filter: AuditFilter = {},
   ): Promise<{ outcome: 'refused' } | { outcome: 'csv'; filename: string; content: string; rows: number }> {
     if (!(await this.allowed(actor, 'audit.export'))) return { outcome: 'refused' };
-    const events = await latestAuditEvents(this.deps.pool, maxAuditCsv);
+    const events = await latestAuditEvents(this.deps.pool, maxAuditCsv, filter);
     const content = stringify(
       events.map((event) => [
         event.occurredAt.toISOString(),

@@ -3,9 +3,10 @@ import { useWorld } from '../support/world.js';
 
 const admin = 'U0ADMIN0001';
 const member = 'U0MEMBER001';
+const flooder = 'U0FLOODER01';
 
 const world = useWorld({
-  users: { [member]: {} },
+  users: { [member]: {}, [flooder]: {} },
   env: { FLIGHTIQ_ADMINS: admin },
   withoutSimulator: true,
 });
@@ -89,8 +90,113 @@ describe('/flightiq audit', () => {
     expect(rows[0].n).toBe(2);
   });
 
-  it('explains a bad count', async () => {
-    const reply = await world.app.slack.command('audit lots', { user: admin });
-    expect(reply.text).toContain('a whole number from 1 to 50');
+  it('explains a bad count or filter, naming it', async () => {
+    expect((await world.app.slack.command('audit lots', { user: admin })).text).toContain(
+      'a whole number from 1 to 50',
+    );
+    expect((await world.app.slack.command('audit --since yesterday', { user: admin })).text).toContain(
+      '--since takes an age such as 30m, 24h or 7d',
+    );
+    expect((await world.app.slack.command('audit --outcome maybe', { user: admin })).text).toContain(
+      '--outcome is one of succeeded, refused, failed',
+    );
+    expect((await world.app.slack.command('audit --since 1d --until 2d', { user: admin })).text).toContain(
+      '--until must be a shorter age than --since',
+    );
+  });
+});
+
+/** Waits out the end of the database's hour when it is near: refusals are counted per person per hour. */
+async function clearOfTheHour(): Promise<void> {
+  const { rows } = await world.db.query(
+    `SELECT extract(epoch FROM date_trunc('hour', now(), 'UTC') + interval '1 hour' - now())::float AS left`,
+  );
+  if (rows[0].left < 30) await new Promise((resolve) => setTimeout(resolve, rows[0].left * 1000 + 500));
+}
+
+describe('a flood of refusals', () => {
+  it("lists a person's first 10 refusals of an hour and counts the rest, so real events stay in sight", async () => {
+    await clearOfTheHour();
+    const replies = await Promise.all(
+      Array.from({ length: 40 }, () => world.app.slack.command('audit', { user: flooder })),
+    );
+    expect(replies.every((reply) => reply.status === 200)).toBe(true);
+    await world.fakeSlack.waitFor(
+      () => replies.every((reply) => world.fakeSlack.responsesTo(reply.responseUrl).length > 0),
+      20_000,
+    );
+    const { rows } = await world.db.query(
+      "SELECT count(*)::int AS n FROM audit_events WHERE actor_id = $1 AND outcome = 'refused'",
+      [flooder],
+    );
+    expect(rows[0].n).toBe(10);
+
+    const { shown } = await run('audit 20', admin);
+    const text = JSON.stringify(shown.blocks);
+    expect(text).toContain('`tenant.add`');
+    expect(text).toContain(
+      '<@U0FLOODER01>  30 more refusals in that hour, counted but not listed one by one',
+    );
+    expect(text).toContain('`audit.read` ×40');
+    expect(text.match(/<@U0FLOODER01>/g)).toHaveLength(11);
+
+    const csvButton = shown.blocks.find((b) => b.type === 'actions')?.elements?.[0];
+    await world.app.slack.blockAction(
+      { action_id: 'audit_csv', value: csvButton?.value ?? '' },
+      { user: admin },
+    );
+    const file = await world.fakeSlack.waitFor(() =>
+      world.fakeSlack.files.find((f) => f.content.includes('audit.refusals_counted')),
+    );
+    expect(file.content).toContain('""notListed"":30');
+  });
+});
+
+describe('filters', () => {
+  it('by action family, outcome and age, in the list and in its CSV', async () => {
+    await world.db.query(
+      `INSERT INTO audit_events (occurred_at, actor_id, action, tenant, outcome)
+       VALUES (now() - interval '3 hours', $1, 'tenant.edit', 'Acme', 'succeeded')`,
+      [admin],
+    );
+    const lines = (shown: { blocks: unknown[] }) => JSON.stringify(shown.blocks);
+
+    const tenantOnly = lines((await run('audit 50 --action tenant', admin)).shown);
+    expect(tenantOnly).toContain('Only action tenant');
+    expect(tenantOnly).toContain('`tenant.add`');
+    expect(tenantOnly).toContain('`tenant.edit`');
+    expect(tenantOnly).not.toContain('`audit.read`');
+
+    const recent = lines((await run('audit 50 --action tenant --since 1h', admin)).shown);
+    expect(recent).toContain('`tenant.add`');
+    expect(recent).not.toContain('`tenant.edit`');
+
+    const older = (await run('audit 50 --until 2h', admin)).shown;
+    expect(lines(older)).toContain('`tenant.edit`');
+    expect(lines(older)).not.toContain('`tenant.add`');
+
+    const refusals = lines((await run('audit 50 --outcome refused --action audit.read', admin)).shown);
+    expect(refusals).toContain('`audit.read`');
+    expect(refusals).not.toContain('`tenant.');
+
+    const csvButton = older.blocks.find((b) => b.type === 'actions')?.elements?.[0];
+    expect(csvButton?.value).toBe('--until 2h');
+    const click = await world.app.slack.blockAction(
+      { action_id: 'audit_csv', value: csvButton?.value ?? '' },
+      { user: admin },
+    );
+    expect(
+      JSON.stringify(
+        await world.fakeSlack.waitFor(() => world.fakeSlack.responsesTo(click.responseUrl).at(-1), 10_000),
+      ),
+    ).toContain('(1 event, until 2h ago)');
+    const file = world.fakeSlack.files.at(-1);
+    expect(file?.content.split('\n').filter((line) => line.trim() !== '')).toHaveLength(2);
+    expect(file?.content).toContain(',tenant.edit,Acme,succeeded,');
+  });
+
+  it('say when nothing matches', async () => {
+    const { shown } = await run('audit --action nothing.here', admin);
+    expect(JSON.stringify(shown.blocks)).toContain('Nothing recorded matches.');
   });
 });

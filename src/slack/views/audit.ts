@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
-import type { AuditEvent } from '../../store/audit-events.js';
+import { auditFilterText, auditFilterWords } from '../../commands/audit-options.js';
+import { type AuditEvent, type AuditFilter, refusalsSummaryAction } from '../../store/audit-events.js';
 import { escapedShort, escapeMrkdwn, packLines, slackDate } from './mrkdwn.js';
 
 export const auditActions = { csv: 'audit_csv' } as const;
@@ -10,19 +11,39 @@ const outcomeMarks: Record<AuditEvent['outcome'], string> = {
   failed: ':x:',
 };
 
-export function auditMessage(events: readonly AuditEvent[]): { text: string; blocks: KnownBlock[] } {
+/** A person's refusals in an hour past those listed, counted by action: one line instead of hundreds. */
+function summaryLine(event: AuditEvent): string {
+  const details = event.details as { notListed?: number; byAction?: Record<string, number> };
+  const byAction = Object.entries(details.byAction ?? {})
+    .sort(([, a], [, b]) => b - a)
+    .slice(0, 8)
+    .map(([action, count]) => `\`${escapeMrkdwn(action)}\` ×${count}`)
+    .join(', ');
+  return `${outcomeMarks.refused} ${slackDate(event.occurredAt)}  <@${event.actorId}>  ${details.notListed ?? 0} more refusals in that hour, counted but not listed one by one${byAction ? `  ·  ${byAction}` : ''}`;
+}
+
+export function auditMessage(
+  events: readonly AuditEvent[],
+  filter: AuditFilter = {},
+): { text: string; blocks: KnownBlock[] } {
   const lines = events.map((event) => {
+    if (event.id === null && event.action === refusalsSummaryAction) return summaryLine(event);
     const details =
       event.details && Object.keys(event.details).length > 0
         ? `  ·  ${escapedShort(JSON.stringify(event.details), 200)}`
         : '';
     return `${outcomeMarks[event.outcome]} ${slackDate(event.occurredAt)}  <@${event.actorId}>  \`${escapeMrkdwn(event.action)}\`${event.tenant ? `  ·  ${escapeMrkdwn(event.tenant)}` : ''}  ·  ${event.outcome}${details}`;
   });
-  const blocks: KnownBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: `Audit trail: latest ${events.length}` } },
-  ];
+  const filtered = auditFilterText(filter);
+  const heading = `Audit trail: latest ${events.length}`;
+  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: heading } }];
+  if (filtered)
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Only ${escapeMrkdwn(filtered)}` }] });
   if (lines.length === 0)
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: 'Nothing recorded yet.' } });
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: filtered ? 'Nothing recorded matches.' : 'Nothing recorded yet.' },
+    });
   for (const text of packLines(lines).slice(0, 45))
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
   blocks.push({
@@ -33,9 +54,9 @@ export function auditMessage(events: readonly AuditEvent[]): { text: string; blo
         type: 'button',
         action_id: auditActions.csv,
         text: { type: 'plain_text', text: 'Download CSV' },
-        value: 'latest',
+        value: auditFilterWords(filter).join(' ') || 'latest',
       },
     ],
   });
-  return { text: `Audit trail: latest ${events.length}`, blocks };
+  return { text: filtered ? `${heading} (${filtered})` : heading, blocks };
 }
