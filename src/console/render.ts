@@ -104,6 +104,9 @@ export function listText(list: ListPage, rows: readonly ArtifactRow[]): string {
     header,
     ...(snapshot.total > 0 ? lines : []),
     ...(more > 0 ? [`… ${more} more: add --csv <file> to write them all.`] : []),
+    ...(snapshot.leftOut > 0
+      ? [`${snapshot.leftOut} more matched than FlightIQ keeps for one list; add filter words to narrow it.`]
+      : []),
   ].join('\n');
 }
 

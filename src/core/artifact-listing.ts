@@ -55,6 +55,14 @@ export type SnapshotOutcome<T> =
 
 /** How long a list's buttons keep working. Slack keeps the message; the rows are only kept this long. */
 const snapshotLifetimeMs = 24 * 60 * 60 * 1000;
+/**
+ * What one person's lists may hold at once: their newest lists, up to this many and this many bytes
+ * together; an older one's buttons then say it is no longer kept. One list keeps at most
+ * `maxListBytes` of rows (thousands of items; the rest is counted and the list says so).
+ */
+export const listsKeptPerPerson = 10;
+export const maxListBytes = 2 * 1024 * 1024;
+const maxBytesPerPerson = 8 * 1024 * 1024;
 /** Sub-collections counted per item (a DaVinci app's flow policies) cost one call each: cap them. */
 const maxCountedItems = 200;
 const parallelCounts = 4;
@@ -108,6 +116,7 @@ export class ArtifactListing {
     const filter = request.filterWords.map((word) => word.toLowerCase()).filter(Boolean);
     const rows = fetched.rows.filter((row) => matchesAll(kind, row, filter)).sort(byColumn(kind.sortBy));
 
+    const { kept, json } = withinBytes(rows, maxListBytes);
     const now = this.now();
     const snapshot = {
       id: randomUUID(),
@@ -120,21 +129,25 @@ export class ArtifactListing {
       environmentName: environment.name,
       filter: request.filterWords.join(' '),
       truncated: fetched.truncated,
-      rows,
+      rows: kept,
+      leftOut: rows.length - kept.length,
       createdAt: now,
       expiresAt: new Date(now.getTime() + snapshotLifetimeMs),
     };
     await deleteExpiredListSnapshots(this.deps.pool, now);
-    await insertListSnapshot(this.deps.pool, snapshot);
+    await insertListSnapshot(this.deps.pool, snapshot, json, {
+      keep: listsKeptPerPerson,
+      maxBytes: maxBytesPerPerson,
+    });
     const { rows: _all, ...meta } = snapshot;
     return {
       outcome: 'listed',
       page: {
-        snapshot: { ...meta, total: rows.length },
+        snapshot: { ...meta, total: kept.length },
         kind,
-        rows: rows.slice(0, request.pageSize),
+        rows: kept.slice(0, request.pageSize),
         page: 0,
-        pageCount: pageCount(rows.length, request.pageSize),
+        pageCount: pageCount(kept.length, request.pageSize),
         shownAt: now,
       },
     };
@@ -319,6 +332,21 @@ export class ArtifactListing {
 
 function unlistedEnvironment(id: string): EnvironmentSummary {
   return { id, name: id, type: 'unknown', region: 'unknown', hasDavinci: undefined };
+}
+
+/** The leading rows whose JSON fits in `maxBytes`, and that JSON: a list is cut, never refused. */
+function withinBytes<T>(rows: readonly T[], maxBytes: number): { kept: T[]; json: string } {
+  const json = JSON.stringify(rows);
+  if (Buffer.byteLength(json) <= maxBytes) return { kept: [...rows], json };
+  let used = 2;
+  let count = 0;
+  for (const row of rows) {
+    used += Buffer.byteLength(JSON.stringify(row)) + 1;
+    if (used > maxBytes) break;
+    count++;
+  }
+  const kept = rows.slice(0, count);
+  return { kept, json: JSON.stringify(kept) };
 }
 
 function pageCount(total: number, pageSize: number): number {

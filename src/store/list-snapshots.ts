@@ -18,6 +18,8 @@ export interface ListSnapshotInput {
   filter: string;
   truncated: boolean;
   rows: StoredRow[];
+  /** Rows that matched but were not kept, because the list would have been larger than one may be. */
+  leftOut: number;
   /** Both from core's clock, which decides when a list's buttons stop working. */
   createdAt: Date;
   expiresAt: Date;
@@ -26,13 +28,33 @@ export interface ListSnapshotInput {
 export type ListSnapshot = Omit<ListSnapshotInput, 'rows'> & { total: number };
 
 const meta = `id, owner_id, team_id, tenant_id, tenant_name, kind, environment_id, environment_name,
-  filter, total, truncated, created_at, expires_at`;
+  filter, total, truncated, left_out, created_at, expires_at`;
 
-export async function insertListSnapshot(db: Queryable, input: ListSnapshotInput): Promise<void> {
+/**
+ * Stores a list, and in the same statement drops its owner's older lists beyond the newest `keep`
+ * (this one included) or beyond `maxBytes` together: what one person can make FlightIQ hold is bounded
+ * however many lists they run. `rowsJson` is `rows` as JSON, measured by the caller.
+ */
+export async function insertListSnapshot(
+  db: Queryable,
+  input: ListSnapshotInput,
+  rowsJson: string,
+  owned: { keep: number; maxBytes: number },
+): Promise<void> {
+  const bytes = Buffer.byteLength(rowsJson);
   await db.query(
-    `INSERT INTO list_snapshots (id, owner_id, team_id, tenant_id, tenant_name, kind, environment_id,
-       environment_name, filter, total, truncated, rows, created_at, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+    `WITH kept AS (
+       INSERT INTO list_snapshots (id, owner_id, team_id, tenant_id, tenant_name, kind, environment_id,
+         environment_name, filter, total, truncated, rows, created_at, expires_at, bytes, left_out)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+       RETURNING id),
+     older AS (
+       -- The statement sees the table as it was before this insert: the new list counts as the first.
+       SELECT id, row_number() OVER newest AS n, sum(bytes) OVER newest AS running
+         FROM list_snapshots WHERE owner_id = $2
+       WINDOW newest AS (ORDER BY created_at DESC, id DESC))
+     DELETE FROM list_snapshots
+      WHERE id IN (SELECT id FROM older WHERE n + 1 > $17 OR running + $15 > $18)`,
     [
       input.id,
       input.ownerId,
@@ -45,9 +67,13 @@ export async function insertListSnapshot(db: Queryable, input: ListSnapshotInput
       input.filter,
       input.rows.length,
       input.truncated,
-      JSON.stringify(input.rows),
+      rowsJson,
       input.createdAt,
       input.expiresAt,
+      bytes,
+      input.leftOut,
+      owned.keep,
+      owned.maxBytes,
     ],
   );
 }
@@ -99,6 +125,7 @@ function toSnapshot(row: Record<string, unknown>): ListSnapshot {
     filter: row.filter as string,
     total: row.total as number,
     truncated: row.truncated as boolean,
+    leftOut: row.left_out as number,
     createdAt: row.created_at as Date,
     expiresAt: row.expires_at as Date,
   };

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { listsKeptPerPerson, maxListBytes } from '../../src/core/artifact-listing.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { type Shown, useWorld } from '../support/world.js';
 
@@ -410,5 +411,51 @@ describe('/flightiq list at 5,000 items', () => {
       );
       expect((await lastResponse(reply.responseUrl)).text).toContain('no longer kept');
     }
+  });
+});
+
+describe('what one person can make FlightIQ keep', () => {
+  it(`keeps a person's newest ${listsKeptPerPerson} lists; an older list's buttons say it is no longer kept`, async () => {
+    world.sim.data.collections[staging] = {
+      ...world.sim.data.collections[staging],
+      variables: variables(120),
+    };
+    const lists: Shown[] = [];
+    for (let i = 0; i < listsKeptPerPerson + 2; i++)
+      lists.push(await run('list variables --env Staging', other));
+    const { rows } = await world.db.query(
+      'SELECT count(*)::int AS n FROM list_snapshots WHERE owner_id = $1',
+      [other],
+    );
+    expect(rows[0].n).toBe(listsKeptPerPerson);
+    expect((await click(lists[0] as Shown, 'list_page_next', other)).text).toContain('no longer kept');
+    expect((await click(lists[1] as Shown, 'list_page_next', other)).text).toContain('no longer kept');
+    expect(items(await click(lists[2] as Shown, 'list_page_next', other))[0]).toContain('*var00050*');
+    expect(items(await click(lists.at(-1) as Shown, 'list_page_next', other))[0]).toContain('*var00050*');
+  });
+
+  it('cuts a list larger than one may be, says how many it left out, and stores no more than the cap', async () => {
+    // 3,000 variables of 1,000 characters each: about 3 MB of rows.
+    world.sim.data.collections[staging] = {
+      ...world.sim.data.collections[staging],
+      variables: variables(3000).map((variable) => ({
+        ...variable,
+        dataType: 'string',
+        value: `${variable.name}-${'x'.repeat(990)}`,
+      })),
+    };
+    const shown = await run('list variables --env Staging');
+    const { rows } = await world.db.query(
+      'SELECT total, left_out, bytes, jsonb_array_length(rows) AS n FROM list_snapshots ORDER BY created_at DESC LIMIT 1',
+    );
+    const [kept] = rows as { total: number; left_out: number; bytes: number; n: number }[];
+    expect(kept?.left_out).toBeGreaterThan(0);
+    expect((kept?.total ?? 0) + (kept?.left_out ?? 0)).toBe(3000);
+    expect(kept?.n).toBe(kept?.total);
+    expect(kept?.bytes).toBeGreaterThan(maxListBytes - 2_000);
+    expect(kept?.bytes).toBeLessThanOrEqual(maxListBytes);
+    expect(JSON.stringify(shown.blocks)).toContain(
+      `${kept?.left_out.toLocaleString('en-US')} more matched than FlightIQ keeps for one list; add filter words to narrow it.`,
+    );
   });
 });

@@ -77,7 +77,8 @@ describe('with a database that takes seconds to answer', () => {
   it('opens the edit form before reading the tenant, so the trigger does not expire', async () => {
     if (!needsPostgres('slow database through a proxy')) return;
     proxy.latencyMs = 3_500;
-    const { view } = await openTenantForm(app.slack, fakeSlack, 'tenant edit Acme production', admin);
+    // The form opens as "Loading…" at once; it is filled in after the tenant's read of 3.5 s or more.
+    const { view } = await openTenantForm(app.slack, fakeSlack, 'tenant edit Acme production', admin, 15_000);
     proxy.latencyMs = 0;
     expect(JSON.stringify(view)).toContain('"initial_value":"Acme production"');
     expect(fakeSlack.refusals.filter((refusal) => refusal.method === 'views.open')).toEqual([]);
@@ -100,21 +101,28 @@ describe('with a database that takes seconds to answer', () => {
     if (added.outcome !== 'saved') throw new Error(`tenant not added: ${added.outcome}`);
     // The list the button pages through, stored straight into the database (not through the proxy).
     const snapshotId = randomUUID();
-    await insertListSnapshot(pool, {
-      id: snapshotId,
-      ownerId: admin,
-      teamId: fakeTeamId,
-      tenantId: added.tenant.id,
-      tenantName: 'Paging tenant',
-      kind: 'apps',
-      environmentId: 'aa11aa11-0000-4000-8000-000000000001',
-      environmentName: 'Staging',
-      filter: '',
-      truncated: false,
-      rows: [{ id: 'app-1', cells: { id: 'app-1', name: 'Checkout app', flowPolicies: null } }],
-      createdAt: new Date(),
-      expiresAt: new Date(Date.now() + 3_600_000),
-    });
+    const stored = [{ id: 'app-1', cells: { id: 'app-1', name: 'Checkout app', flowPolicies: null } }];
+    await insertListSnapshot(
+      pool,
+      {
+        id: snapshotId,
+        ownerId: admin,
+        teamId: fakeTeamId,
+        tenantId: added.tenant.id,
+        tenantName: 'Paging tenant',
+        kind: 'apps',
+        environmentId: 'aa11aa11-0000-4000-8000-000000000001',
+        environmentName: 'Staging',
+        filter: '',
+        truncated: false,
+        rows: stored,
+        leftOut: 0,
+        createdAt: new Date(),
+        expiresAt: new Date(Date.now() + 3_600_000),
+      },
+      JSON.stringify(stored),
+      { keep: 10, maxBytes: 8_000_000 },
+    );
     const payload = {
       type: 'block_actions',
       team: { id: fakeTeamId, domain: 'fake' },

@@ -42,11 +42,13 @@ export async function openTenantForm(
   fake: FakeSlack,
   text: string,
   user: string,
+  timeoutMs = 5_000,
 ) {
   const before = fake.views.length;
   const reply = await slack.command(text, { user });
-  const opened = await fake.waitFor(() =>
-    fake.views.slice(before).find((view) => view.callback_id === 'tenant_form'),
+  const opened = await fake.waitFor(
+    () => fake.views.slice(before).find((view) => view.callback_id === 'tenant_form'),
+    timeoutMs,
   );
   return {
     reply,

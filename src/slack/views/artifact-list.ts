@@ -62,6 +62,17 @@ export function artifactListMessage(list: ListPage): { text: string; blocks: Kno
       ],
     });
   }
+  if (snapshot.leftOut > 0) {
+    blocks.push({
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `:warning: ${snapshot.leftOut.toLocaleString('en-US')} more matched than FlightIQ keeps for one list; add filter words to narrow it.`,
+        },
+      ],
+    });
+  }
   const buttons = navigation(list);
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'list_navigation', elements: buttons });
   return {

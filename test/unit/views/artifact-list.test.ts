@@ -28,6 +28,7 @@ function pageOf(
       environmentName: 'Staging',
       filter: '',
       truncated: false,
+      leftOut: 0,
       total: rows.length,
       createdAt: now,
       expiresAt: new Date(now.getTime() + 86_400_000),

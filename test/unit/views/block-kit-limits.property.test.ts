@@ -448,9 +448,10 @@ const listPage: fc.Arbitrary<ListPage> = fc.constantFrom(...artifactKindNames).c
       environmentName: name,
       filter: fc.oneof(fc.constant(''), name),
       truncated: fc.boolean(),
+      leftOut: fc.nat(),
       createdAt: date,
     })
-    .map(({ rows, page, tenantName, environmentName, filter, truncated, createdAt }) => {
+    .map(({ rows, page, tenantName, environmentName, filter, truncated, leftOut, createdAt }) => {
       const pageCount = Math.max(1, Math.ceil(rows.length / listPageSize));
       const shown = page % pageCount;
       return {
@@ -465,6 +466,7 @@ const listPage: fc.Arbitrary<ListPage> = fc.constantFrom(...artifactKindNames).c
           environmentName,
           filter,
           truncated,
+          leftOut,
           total: rows.length,
           createdAt,
           expiresAt: new Date(createdAt.getTime() + 86_400_000),
