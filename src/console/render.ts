@@ -1,7 +1,12 @@
 import { plainCell } from '../core/artifact-csv.js';
 import type { ArtifactRow, Cell, Column } from '../core/artifact-kinds.js';
 import type { ListPage } from '../core/artifact-listing.js';
-import type { CheckReport, DavinciRead, StepStatus } from '../core/credential-check.js';
+import {
+  type CheckReport,
+  type DavinciRead,
+  outdatedTestText,
+  type StepStatus,
+} from '../core/credential-check.js';
 import type { EnvironmentMatch } from '../core/environment-match.js';
 import type { EnvironmentSummary } from '../core/environments.js';
 import { daysText, expiryOf } from '../core/expiry.js';
@@ -55,6 +60,7 @@ export function checkReportText(report: CheckReport): string {
     );
   }
   if (report.problem) lines.push(problemText(report.problem));
+  if (report.outdated) lines.push(outdatedTestText);
   return lines.join('\n');
 }
 

@@ -36,7 +36,13 @@ export interface CheckReport {
   roles: { status: StepStatus; assignments: { role: string; scope: string }[]; note?: string };
   environments: { status: StepStatus; total: number; checked: EnvironmentCheck[] };
   problem?: Problem;
+  /** The tenant was edited while the test ran: this is about its credentials before, and was not stored. */
+  outdated?: true;
 }
+
+/** What a report that was not stored says, because the tenant was edited while it ran. */
+export const outdatedTestText =
+  'The tenant was edited while this test ran: this result is for its credentials before the edit, and was not recorded. Test it again for the credentials it has now.';
 
 /** Reading every environment of a large organization would make a test take minutes. */
 const maxEnvironmentsChecked = 20;
@@ -82,7 +88,8 @@ export class CredentialCheck {
     } finally {
       this.running.delete(key);
     }
-    await this.record(actor, tenant, report.passed ? 'passed' : 'failed', summarize(report));
+    const recorded = await this.record(actor, tenant, report.passed ? 'passed' : 'failed', summarize(report));
+    if (!recorded) return { ...report, outdated: true };
     await this.deps.monitor?.observe(tenant, report.token.status === 'passed' ? undefined : report.problem);
     return report;
   }
@@ -101,15 +108,21 @@ export class CredentialCheck {
     }
   }
 
+  /**
+   * Stores a test's outcome on the tenant version that was tested, and audits it (with `outdated` when
+   * the tenant was edited meanwhile, so it was not stored). Whether it was stored.
+   */
   async record(
     actor: Actor,
-    tenant: Pick<Tenant, 'id' | 'name'>,
+    tenant: Pick<Tenant, 'id' | 'name' | 'version'>,
     outcome: 'passed' | 'failed',
     summary: string,
     code?: string,
-  ): Promise<void> {
-    await recordTenantTest(this.deps.pool, tenant.id, outcome, summary);
-    await this.audit(actor, tenant, outcome, code ? { cause: code } : undefined);
+  ): Promise<boolean> {
+    const recorded = await recordTenantTest(this.deps.pool, tenant, outcome, summary);
+    const details = { ...(code ? { cause: code } : {}), ...(recorded ? {} : { outdated: true }) };
+    await this.audit(actor, tenant, outcome, Object.keys(details).length > 0 ? details : undefined);
+    return recorded;
   }
 
   private async audit(

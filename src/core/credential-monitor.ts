@@ -236,20 +236,34 @@ export class CredentialMonitor {
     }
   }
 
-  /** A command saw this: a problem with the credentials themselves, or a token that worked (undefined). */
+  /**
+   * A command saw this: a problem with the credentials themselves, or a token that worked (undefined).
+   * Recorded only while the tenant is still at the version whose credentials were used.
+   */
   async observe(tenant: Tenant, problem: Problem | undefined): Promise<void> {
     if (problem && !credentialCauses.has(problem.code)) return;
     const change = await recordObservation(
       this.deps.pool,
-      tenant.id,
+      tenant,
       problem
         ? { healthy: false, causeCode: problem.code, causeMessage: problem.message }
         : { healthy: true },
     );
+    if (change.change === 'stale') {
+      this.deps.logger.info(
+        { tenant: tenant.name },
+        'tenant edited during a check: its result is not recorded',
+      );
+      return;
+    }
     await this.tell(tenant, change, problem);
   }
 
-  private async tell(tenant: Tenant, change: HealthChange, problem: Problem | undefined): Promise<void> {
+  private async tell(
+    tenant: Tenant,
+    change: Exclude<HealthChange, { change: 'stale' }>,
+    problem: Problem | undefined,
+  ): Promise<void> {
     const alert = toAlert(tenant, change.health, problem);
     const log = this.deps.logger.child({ tenant: tenant.name, change: change.change });
     if (change.change === 'none') return;

@@ -16,6 +16,8 @@ export type Observation = { healthy: true } | { healthy: false; causeCode: strin
 
 /** What an observation changed, which decides what to tell the alert channel. */
 export type HealthChange =
+  /** The tenant was edited (or removed) after what was seen: nothing was recorded. */
+  | { change: 'stale' }
   | { change: 'none'; health: TenantHealth }
   | { change: 'started_failing'; health: TenantHealth }
   | { change: 'still_failing'; health: TenantHealth; causeChanged: boolean }
@@ -29,10 +31,15 @@ const columns = `tenant_id, state, cause_code, cause_message, failing_since, las
  */
 export async function recordObservation(
   pool: pg.Pool,
-  tenantId: string,
+  tested: { id: string; version: number },
   seen: Observation,
 ): Promise<HealthChange> {
+  const tenantId = tested.id;
   return inTransaction(pool, async (db) => {
+    // What was seen is about the credentials at `version`; an edit since (which this lock waits for, or
+    // holds off until the observation is stored) makes it say nothing about the tenant as it is now.
+    const current = await db.query('SELECT version FROM tenants WHERE id = $1 FOR SHARE', [tenantId]);
+    if (current.rows[0]?.version !== tested.version) return { change: 'stale' };
     await db.query(
       `INSERT INTO tenant_health (tenant_id, state, last_checked_at) VALUES ($1, 'healthy', now())
        ON CONFLICT (tenant_id) DO NOTHING`,

@@ -174,14 +174,21 @@ export async function findTenantById(db: Queryable, id: string): Promise<TenantR
 }
 
 /** Stores the outcome of a credential check; `summary` is a short, secret-free sentence. */
+/**
+ * Stores a test's outcome on the tenant only while it is still at `version`, the credentials the test
+ * used: a test that was running when an admin edited the tenant says nothing about the new credentials.
+ * False when it was not stored (edited or removed since).
+ */
 export async function recordTenantTest(
   db: Queryable,
-  id: string,
+  tested: { id: string; version: number },
   outcome: 'passed' | 'failed',
   summary: string,
-): Promise<void> {
-  await db.query(
-    'UPDATE tenants SET last_test_outcome = $2, last_test_summary = $3, last_tested_at = now() WHERE id = $1',
-    [id, outcome, summary.slice(0, 500)],
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE tenants SET last_test_outcome = $2, last_test_summary = $3, last_tested_at = now()
+      WHERE id = $1 AND version = $4`,
+    [tested.id, outcome, summary.slice(0, 500), tested.version],
   );
+  return (rowCount ?? 0) > 0;
 }

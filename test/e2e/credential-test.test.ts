@@ -249,6 +249,55 @@ describe('the tenant form with "test before saving"', () => {
   });
 });
 
+describe('a test running while the tenant is edited', () => {
+  it('shows its result, but records it neither on the edited tenant nor in its health', async () => {
+    const tenant = await addTenant('Acme', 0, { clientSecret: 'wrong-secret-before-the-edit' });
+    const simApp = world.sim.data.applications[0];
+    if (!simApp) throw new Error('no simulator app');
+    world.sim.latencyMs = 1_500;
+    const tokenRequests = world.sim.tokenRequests();
+    try {
+      const reply = await world.app.slack.command('test Acme', { user: member });
+      // The test's token request has reached PingOne; the admin fixes the secret before it answers.
+      await world.fakeSlack.waitFor(() => world.sim.tokenRequests() > tokenRequests, 10_000);
+      const edited = await world.app.service.services.tenants.edit(
+        { userId: admin },
+        tenant.id,
+        tenant.version,
+        {
+          name: 'Acme',
+          region: 'eu',
+          environmentId: simApp.environmentId,
+          clientId: simApp.clientId,
+          clientSecret: simApp.clientSecret,
+          authMethod: simApp.authMethod,
+        },
+      );
+      expect(edited.outcome).toBe('saved');
+      const shown = JSON.stringify(
+        await world.fakeSlack.waitFor(() => {
+          const posts = world.fakeSlack.responsesTo(reply.responseUrl);
+          return JSON.stringify(posts.at(-1) ?? '').includes('Credential test') && posts.at(-1);
+        }, 15_000),
+      );
+      expect(shown).toContain('Failed.');
+      expect(shown).toContain('The tenant was edited while this test ran');
+    } finally {
+      world.sim.latencyMs = 0;
+    }
+    const { rows } = await world.db.query(
+      `SELECT t.last_test_outcome, h.state FROM tenants t LEFT JOIN tenant_health h ON h.tenant_id = t.id
+        WHERE t.id = $1`,
+      [tenant.id],
+    );
+    expect(rows).toEqual([{ last_test_outcome: null, state: null }]);
+    const audited = await world.db.query(
+      `SELECT outcome, details FROM audit_events WHERE action = 'tenant.test' AND tenant = 'Acme' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(audited.rows).toEqual([{ outcome: 'failed', details: { outdated: true } }]);
+  });
+});
+
 describe('worker tokens after a tenant edit', () => {
   it('uses the new worker app at once, on every replica, and never the old one again', async () => {
     const second = await startTestApp({

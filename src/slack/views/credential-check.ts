@@ -1,5 +1,10 @@
 import type { KnownBlock } from '@slack/types';
-import type { CheckReport, DavinciRead, StepStatus } from '../../core/credential-check.js';
+import {
+  type CheckReport,
+  type DavinciRead,
+  outdatedTestText,
+  type StepStatus,
+} from '../../core/credential-check.js';
 import { escapeMrkdwn, shorten } from './mrkdwn.js';
 import { problemBlocks } from './pingone-problem.js';
 
@@ -73,7 +78,12 @@ export function credentialCheckMessage(report: CheckReport): { text: string; blo
   blocks.push({
     type: 'context',
     elements: [
-      { type: 'mrkdwn', text: 'Next: test write operations in a non-production environment first.' },
+      {
+        type: 'mrkdwn',
+        text: report.outdated
+          ? `:warning: ${outdatedTestText}`
+          : 'Next: test write operations in a non-production environment first.',
+      },
     ],
   });
   return { text: `Credential test of ${name}: ${report.passed ? 'passed' : 'failed'}`, blocks };
