@@ -20,16 +20,14 @@ export interface HttpServerParts {
  * answers; a load balancer takes the replica out while it does not), and in HTTP mode Slack's requests.
  */
 export function createHttpServer({ receiver, checkDatabase, logger }: HttpServerParts): Server {
+  const ready = cachedReadiness(checkDatabase, logger);
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (req.method === 'GET' && path === '/readyz') {
-      checkDatabase().then(
+      ready().then(
         () => sendJson(res, 200, { status: 'ready' }),
-        (error: unknown) => {
-          logger.warn({ err: error }, 'readiness check failed: database not reachable');
-          sendJson(res, 503, { status: 'unavailable', reason: 'database not reachable' });
-        },
+        () => sendJson(res, 503, { status: 'unavailable', reason: 'database not reachable' }),
       );
       return;
     }
@@ -53,6 +51,47 @@ export function createHttpServer({ receiver, checkDatabase, logger }: HttpServer
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   return server;
+}
+
+/**
+ * /readyz can be asked by every probe, load balancer and curious client at once, and is not signed:
+ * its database probe runs at most once per `cacheMs` (one in flight at a time; callers in between share
+ * its answer), and a failing database is logged once per `logEveryMs` with how many failures were
+ * not, so neither the database nor the log can be flooded through it.
+ */
+export function cachedReadiness(
+  check: () => Promise<void>,
+  logger: Logger,
+  { cacheMs = 1_000, logEveryMs = 60_000, now = () => performance.now() } = {},
+): () => Promise<void> {
+  let last: { at: number; result: Promise<void>; settled: boolean } | undefined;
+  let loggedAt = Number.NEGATIVE_INFINITY;
+  let notLogged = 0;
+  return () => {
+    const at = now();
+    if (last && (!last.settled || at - last.at < cacheMs)) return last.result;
+    const probe = { at, result: check(), settled: false };
+    last = probe;
+    probe.result.then(
+      () => {
+        probe.settled = true;
+      },
+      (error: unknown) => {
+        probe.settled = true;
+        if (at - loggedAt < logEveryMs) {
+          notLogged++;
+          return;
+        }
+        logger.warn(
+          { err: error, failuresNotLogged: notLogged },
+          'readiness check failed: database not reachable',
+        );
+        loggedAt = at;
+        notLogged = 0;
+      },
+    );
+    return probe.result;
+  };
 }
 
 function isFutureDated(req: IncomingMessage): boolean {
