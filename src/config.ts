@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { type KeyRing, parseKeyRing } from './crypto/key-ring.js';
 
@@ -337,13 +338,53 @@ export interface LoadOptions {
   requireKeys?: boolean;
 }
 
+/**
+ * The settings that hold secrets. Each may instead be read from a file named by `<NAME>_FILE` (a
+ * Kubernetes Secret or Docker secret mounted read-only): a value in a file is not in the process
+ * environment, so it does not show in `/proc/<pid>/environ`, `docker inspect` or a crash dump of it.
+ */
+export const secretVariables = [
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  'DATABASE_URL',
+  'FLIGHTIQ_ENCRYPTION_KEYS',
+] as const satisfies readonly (keyof typeof configShape)[];
+
+/** `<NAME>_FILE` read into `<NAME>`; problems name the variable and the file, never its content. */
+function secretsFromFiles(env: NodeJS.ProcessEnv, problems: string[]): Record<string, string> {
+  const read: Record<string, string> = {};
+  for (const name of secretVariables) {
+    const path = env[`${name}_FILE`]?.trim();
+    if (!path) continue;
+    if (env[name]?.trim()) {
+      problems.push(`${name} and ${name}_FILE are both set; set one of them`);
+      continue;
+    }
+    try {
+      read[name] = readFileSync(path, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      problems.push(`${name}_FILE names ${path}, which cannot be read (${code})`);
+    }
+  }
+  return read;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): Config {
+  const fileVariables = new Set<string>(secretVariables.map((name) => `${name}_FILE`));
   const unknown = Object.keys(env).filter(
-    (name) => name.startsWith('FLIGHTIQ_') && !(configVariables as string[]).includes(name),
+    (name) =>
+      name.startsWith('FLIGHTIQ_') &&
+      !(configVariables as string[]).includes(name) &&
+      !fileVariables.has(name),
   );
   const problems = unknown.map((name) => `${name} is not a FlightIQ setting${suggestion(name)}`);
+  const fromFiles = secretsFromFiles(env, problems);
 
-  const picked = Object.fromEntries(configVariables.map((name) => [name, trimmed(env[name])]));
+  const picked = Object.fromEntries(
+    configVariables.map((name) => [name, trimmed(fromFiles[name] ?? env[name])]),
+  );
   const parsed = configSchema(options).safeParse(picked);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {

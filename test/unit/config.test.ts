@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
@@ -190,5 +193,33 @@ describe('configuration', () => {
       SLACK_SIGNING_SECRET: 'not hex canary',
     });
     expect(text).not.toContain('canary');
+  });
+
+  it('reads each secret from a file named by <NAME>_FILE, as a mounted Kubernetes or Docker secret is', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flightiq-secrets-'));
+    const file = (name: string, content: string) => {
+      writeFileSync(join(dir, name), content, { mode: 0o400 });
+      return join(dir, name);
+    };
+    const config = loadConfig({
+      SLACK_BOT_TOKEN_FILE: file('bot', 'xoxb-1-2-fromfile\n'),
+      SLACK_SIGNING_SECRET_FILE: file('signing', `${'b'.repeat(32)}\n`),
+      DATABASE_URL_FILE: file('db', 'postgres://app:pw@db:5432/flightiq\n'),
+      FLIGHTIQ_ENCRYPTION_KEYS_FILE: file('keys', `k1:${Buffer.alloc(32, 7).toString('base64')}\n`),
+    });
+    expect(config.slack.botToken).toBe('xoxb-1-2-fromfile');
+    expect(config.slack.signingSecret).toBe('b'.repeat(32));
+    expect(config.database.url).toBe('postgres://app:pw@db:5432/flightiq');
+  });
+
+  it('names a secret file it cannot read, or a secret set twice, never showing a value', () => {
+    expect(problem({ ...slack, DATABASE_URL_FILE: '/nonexistent/flightiq/db' })).toContain(
+      'DATABASE_URL_FILE names /nonexistent/flightiq/db, which cannot be read (ENOENT)',
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'flightiq-secrets-'));
+    writeFileSync(join(dir, 'bot'), 'xoxb-canary-in-a-file');
+    const twice = problem({ ...slack, SLACK_BOT_TOKEN_FILE: join(dir, 'bot') });
+    expect(twice).toContain('SLACK_BOT_TOKEN and SLACK_BOT_TOKEN_FILE are both set; set one of them');
+    expect(twice).not.toContain('canary');
   });
 });
