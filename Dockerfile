@@ -9,13 +9,23 @@ COPY scripts/check-node.mjs ./scripts/
 COPY src ./src
 RUN npm run build
 
+# Production dependencies only, installed where npm is; the runtime image gets the result, not npm.
+FROM node:22-bookworm-slim AS dependencies
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts
+
 FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=3000 \
     FLIGHTIQ_DATA_DIR=/data
+# FlightIQ runs `node dist/main.js` and nothing else: npm, npx and corepack would only be tools for
+# whoever gets a shell in the container (installing packages, running code fetched from a registry).
+RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack \
+      /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack /root/.npm
 WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+COPY package.json ./
+COPY --from=dependencies /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
 # The embedded database (used only without DATABASE_URL) lives in a volume only the app user can read:

@@ -62,6 +62,18 @@ describe('the Docker image', () => {
         }
         expect(ready).toBe(200);
         expect((await fetch('http://127.0.0.1:39123/healthz')).status).toBe(200);
+        // The runtime image has node and FlightIQ, not npm or npx.
+        const tools = docker([
+          'run',
+          '--rm',
+          '--entrypoint',
+          'sh',
+          'flightiq:test',
+          '-c',
+          'command -v npm || command -v npx',
+        ]);
+        expect(tools.stdout.trim()).toBe('');
+        expect(tools.status).not.toBe(0);
       } finally {
         docker(['rm', '-f', name], 30_000);
         await fakeSlack.stop();
