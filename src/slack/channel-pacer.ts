@@ -42,7 +42,6 @@ export class ChannelPacer {
     for (let entry = queue.waiting.shift(); entry; entry = queue.waiting.shift()) {
       const wait = queue.nextAt - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      queue.nextAt = Date.now() + this.spacingMs;
       // Collapsing stops once a post has started: its waiters get this result.
       const { work, waiters } = entry;
       try {
@@ -50,6 +49,10 @@ export class ChannelPacer {
         for (const waiter of waiters) waiter.resolve(result);
       } catch (error) {
         for (const waiter of waiters) waiter.reject(error);
+      } finally {
+        // Counted from when Slack answered, not from when the post left: Slack has then received it,
+        // so the next one reaches Slack at least `spacingMs` later however long either was in transit.
+        queue.nextAt = Date.now() + this.spacingMs;
       }
     }
     queue.running = false;
