@@ -31,7 +31,7 @@ export const subcommandCatalog: readonly Omit<SubcommandInfo, 'available'>[] = [
   {
     name: 'test',
     callsPingOne: true,
-    usage: 'test [<tenant>]',
+    usage: 'test [<tenant> | --tenant <t>]',
     summary: "Mint a worker token and check the worker app's roles and environments.",
   },
   {

@@ -5,6 +5,7 @@ import { auditUsage, parseAuditRequest } from '../commands/audit-options.js';
 import { splitWords } from '../commands/command-line.js';
 import { parseOptions } from '../commands/command-options.js';
 import { subcommandCatalog } from '../commands/subcommands.js';
+import { tenantArgument } from '../commands/tenant-argument.js';
 import type { Actor } from '../core/access.js';
 import { artifactKindNamed, artifactKindNames, kindNoun } from '../core/artifact-kinds.js';
 import { maxAuditShown } from '../core/audit-trail.js';
@@ -146,7 +147,12 @@ async function run(command: string, args: string[], session: Session): Promise<v
     case 'tenant':
       return tenantCommand(args, session);
     case 'test': {
-      const tenant = await pickTenant(session, args.join(' ').trim() || undefined);
+      const named = tenantArgument(args);
+      if (!named.ok) {
+        say(`${named.problem} Usage: test [<tenant>] or test --tenant <tenant>`);
+        return;
+      }
+      const tenant = await pickTenant(session, named.name);
       if (tenant) say(checkReportText(await services.checks.run(actor, tenant)));
       return;
     }

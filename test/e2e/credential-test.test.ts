@@ -116,6 +116,14 @@ describe('/flightiq test', () => {
     await addTenant('Acme');
     await addTenant('Poster', 1);
     expect(await run('test')).toContain('Which tenant? Name one with `--tenant <name>`: `Acme`, `Poster`.');
+    // What that answer says works: the tenant named with --tenant, as by name alone.
+    const named = await run('test --tenant Poster');
+    expect(named).toContain('Credential test of Poster: passed');
+    expect(await run('test Poster')).toContain('Credential test of Poster: passed');
+    const twice = await world.app.slack.command('test Acme --tenant Poster', { user: member });
+    expect(String(twice.body?.text)).toContain(
+      'Name the tenant once: "Acme" or --tenant "Poster", not both.',
+    );
   });
 
   it('shows the tenant list only to readers: a single-channel guest gets no client or environment IDs', async () => {

@@ -27,7 +27,7 @@ describe('/flightiq help over the real HTTP receiver', () => {
     for (const usage of [
       '/flightiq help',
       '/flightiq tenant add | edit <tenant> | remove <tenant> | list',
-      '/flightiq test [<tenant>]',
+      '/flightiq test [<tenant> | --tenant <t>]',
       '/flightiq envs [--tenant <t>]',
       '/flightiq list <kind> --env <env> [--tenant <t>] [filter words]',
       '/flightiq promote <flow> --from <env> --to <env> [--tenant <t>] [--as-new] [--no-subflows]',

@@ -1,13 +1,28 @@
+import { slashCommand } from '../../../commands/subcommands.js';
+import { tenantArgument } from '../../../commands/tenant-argument.js';
 import type { CoreServices } from '../../../core/services.js';
 import { credentialCheckMessage } from '../../views/credential-check.js';
 import { notice } from '../../views/notices.js';
 import type { SubcommandHandler } from './flightiq.js';
 import { readerAndTenant } from './read-preamble.js';
 
-/** `/flightiq test [<tenant>]`: the worker-app guide's validation checklist, run now. */
+/** `/flightiq test [<tenant>]` (or `--tenant <tenant>`): the worker-app guide's validation checklist, run now. */
 export function testSubcommand(services: CoreServices): SubcommandHandler {
   return async (request) => {
-    const name = request.args.join(' ').trim() || undefined;
+    const named = tenantArgument(request.args);
+    if (!named.ok) {
+      await request.ack(
+        {
+          response_type: 'ephemeral',
+          ...notice(
+            `${named.problem} Usage: \`${slashCommand} test [<tenant>]\` or \`${slashCommand} test --tenant <tenant>\``,
+          ),
+        },
+        { final: true },
+      );
+      return;
+    }
+    const { name } = named;
     await request.ack({
       response_type: 'ephemeral',
       ...notice(':hourglass_flowing_sand: Testing the worker app credentials…'),
