@@ -834,6 +834,9 @@ describe('into an unprotected environment', () => {
     const text = JSON.stringify(plan);
     expect(text).toContain('promotion_run');
     expect(text).toContain('not protected');
+    // Its card does not say it waits for an approval nobody will give.
+    expect(text).toContain('Waiting for its requester to run it.');
+    expect(text).not.toContain('Waiting for approval');
     const row = await promotionRow();
     expect((await clickForReply('promotion_run', row.id, bystander)).text).toContain(
       'Only the person who requested',

@@ -305,7 +305,12 @@ export function sentForApprovalMessage(
 }
 
 function statusText(promotion: Promotion, waiting: string | undefined): string {
-  const lines = [statusLines[promotion.status]];
+  // Nobody approves a promotion into an unprotected environment: its requester runs it.
+  const lines = [
+    promotion.status === 'pending' && !promotion.protected
+      ? ':hourglass_flowing_sand: *Waiting for its requester to run it.*'
+      : statusLines[promotion.status],
+  ];
   const running = promotion.status === 'running' || promotion.status === 'rolling_back';
   if (waiting && running) lines.push(`:hourglass_flowing_sand: ${escapeMrkdwn(waiting)}`);
   const approvers = promotion.approvals.map((approval) => `<@${approval.userId}>`);
