@@ -348,8 +348,12 @@ async function promoteCommand(args: string[], session: Session): Promise<void> {
   const verb = promotion.protected ? 'Approve and run it' : 'Run it';
   const answer = (await prompter.ask(`${verb} now? [y/N] `))?.trim().toLowerCase();
   if (answer !== 'y' && answer !== 'yes') {
-    await services.promotions.cancel(actor, promotion.id);
-    say('Cancelled; nothing was written.');
+    // No is "not now", as the card said it waits: the request stays, as in Slack, until it is decided,
+    // cancelled or expires.
+    const id = shortId(promotion.id);
+    say(
+      `Nothing written; it waits${promotion.protected ? ' for an approver' : ''}. ${promotion.protected ? 'Approve' : 'Run'} it later with: ${promotion.protected ? 'approve' : 'run'} ${id}, or withdraw it with: cancel ${id}`,
+    );
     return;
   }
   await settle(

@@ -501,7 +501,7 @@ describe('local console process', () => {
     const { stdout, stderr, code } = await runProcess(
       'scripts/demo.ts',
       [],
-      'list certificates --env Production\npromote Checkout --from Staging --to Production\nn\nquit\n',
+      'list certificates --env Production\npromote Checkout --from Staging --to Production\nn\npromotions\nquit\n',
       {},
     );
     expect(code).toBe(0);
@@ -513,7 +513,12 @@ describe('local console process', () => {
     expect(plan).toContain('Collect address v7 (subflow, level 1): update');
     expect(plan).not.toContain('Warnings:');
     expect(plan).not.toContain('loop');
-    expect(plan).toContain('Cancelled; nothing was written.');
+    // No means not now: the request waits, as the card said, and the console says how to act on it.
+    expect(plan).toMatch(
+      /Nothing written; it waits for an approver\. Approve it later with: approve ([0-9a-f]{8}), or withdraw it with: cancel \1/,
+    );
+    const id = /approve ([0-9a-f]{8})/.exec(plan)?.[1];
+    expect(plan).toMatch(new RegExp(`${id} .* pending `));
     expect(stdout).not.toMatch(jsonLine);
     expect(stderr).not.toMatch(jsonLine);
   }, 60_000);
