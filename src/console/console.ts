@@ -406,6 +406,19 @@ async function decisionCommand(decision: Decision, args: string[], session: Sess
       return;
     }
   }
+  // A rollback writes into the destination, production often: asked once more, as Slack's button does.
+  // Only while Rollback is on offer (the card's button): otherwise core's answer says why not.
+  if ((decision === 'rollback' && promotion.rollbackUntil) || (decision === 'approve' && rollbackAsked)) {
+    const sure = await askYesNo(
+      session.prompter,
+      `Roll back ${promotion.flowName} in ${promotion.toEnvName}? It puts back what this promotion wrote there. [y/N] `,
+      false,
+    );
+    if (!sure) {
+      say('Nothing done.');
+      return;
+    }
+  }
   let outcome: DecisionOutcome;
   switch (decision) {
     case 'approve':

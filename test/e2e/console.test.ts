@@ -221,7 +221,8 @@ describe('local console', () => {
       { deploy: true },
     );
     const terminal = await openSession();
-    await terminal.type('promote Checkout --from Staging --to Production');
+    const planned = await terminal.type('promote Checkout --from Staging --to Production');
+    expect(planned).toContain('Approve and run it now?');
     const ran = await terminal.type('y');
     expect(ran).toContain('(tenant Local): succeeded, protected destination');
     // The plan was shown a moment ago: the answer says what happened, not the plan again.
@@ -249,7 +250,14 @@ describe('local console', () => {
     );
 
     const writes = sim.writes.length;
-    const rolledBack = await terminal.type(`rollback ${id}`);
+    // Asked once more before anything is written into Production; no leaves it as it is.
+    expect(await terminal.type(`rollback ${id}`)).toContain(
+      'Roll back Checkout in Production? It puts back what this promotion wrote there. [y/N]',
+    );
+    expect(await terminal.type('n')).toContain('Nothing done.');
+    expect(sim.writes.length).toBe(writes);
+    await terminal.type(`rollback ${id}`);
+    const rolledBack = await terminal.type('y');
     expect(rolledBack).toContain(
       'Production is protected: a rollback there needs an approver; as its only approver here, you approve it in place.',
     );

@@ -699,7 +699,13 @@ describe('rollback', () => {
     const { id } = await requestIntoProduction();
     await click('promotion_approve', id, approver);
     await waitForStatus(id, 'succeeded');
-    expect(await approvalMessageWith('*Done.*')).toContain('Rollback is offered until');
+    const done = await approvalMessageWith('*Done.*');
+    expect(done).toContain('Rollback is offered until');
+    // Slack asks once more before a Rollback click counts, naming what is put back where.
+    expect(done).toContain('"title":{"type":"plain_text","text":"Roll back this promotion?"}');
+    expect(done).toContain(
+      'Once approvers agree, rolling back puts back in Production what promoting Checkout wrote there, and removes what it created.',
+    );
     expect(productionFlow('Collect address')?.graphData).not.toEqual(before);
 
     // The requester may ask; nothing is written before approvers decide.
@@ -708,7 +714,9 @@ describe('rollback', () => {
     const asked = await approvalMessageWith('*Rollback asked for* by <@U0OPERATOR1>');
     expect(asked).toContain('1 more approver needed, none of them <@U0OPERATOR1>');
     expect(asked).toContain('"action_id":"promotion_rollback_approve"');
-    expect(asked).not.toContain('"action_id":"promotion_rollback"}');
+    expect(asked).toContain('"text":"Your approval, once enough approvers agree, puts back in Production');
+    // While a rollback is asked for, the card offers its decision, not a second Rollback.
+    expect(asked).not.toContain('"action_id":"promotion_rollback",');
     expect(world.sim.writes.length).toBe(writesAtAsk);
     expect((await clickForReply('promotion_rollback_approve', id, operator)).text).toContain(
       'Only FlightIQ approvers',

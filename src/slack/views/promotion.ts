@@ -391,12 +391,33 @@ function listed(title: string, lines: string[]): string[] {
 }
 
 function buttonsFor(promotion: Promotion, surface: PromotionSurface): ActionsBlock | undefined {
-  const button = (text: string, actionId: string, style?: 'primary' | 'danger'): Button => ({
+  const button = (
+    text: string,
+    actionId: string,
+    style?: 'primary' | 'danger',
+    confirm?: Button['confirm'],
+  ): Button => ({
     type: 'button',
     text: { type: 'plain_text', text },
     action_id: actionId,
     value: promotion.id,
     ...(style ? { style } : {}),
+    ...(confirm ? { confirm } : {}),
+  });
+  // A rollback writes into the destination (production, often): Slack asks once more before the click
+  // counts, naming what is put back where.
+  const rollbackConfirm = (verb: string): Button['confirm'] => ({
+    title: { type: 'plain_text', text: 'Roll back this promotion?' },
+    text: {
+      type: 'plain_text',
+      text: shorten(
+        `${verb} puts back in ${promotion.toEnvName} what promoting ${promotion.flowName} wrote there, and removes what it created.`,
+        300,
+      ),
+    },
+    confirm: { type: 'plain_text', text: 'Roll back' },
+    deny: { type: 'plain_text', text: 'Keep it' },
+    style: 'danger',
   });
   const elements: Button[] = [];
   if (promotion.status === 'pending' && surface === 'approval' && promotion.protected) {
@@ -410,11 +431,23 @@ function buttonsFor(promotion: Promotion, surface: PromotionSurface): ActionsBlo
   }
   if (promotion.rollbackRequestedBy && surface === 'approval') {
     elements.push(
-      button('Approve rollback', promotionActions.approveRollback, 'danger'),
+      button(
+        'Approve rollback',
+        promotionActions.approveRollback,
+        'danger',
+        rollbackConfirm('Your approval, once enough approvers agree,'),
+      ),
       button('Reject rollback', promotionActions.rejectRollback),
     );
   } else if (promotion.rollbackUntil && !promotion.rollbackRequestedBy && surface !== 'copy') {
-    elements.push(button('Rollback', promotionActions.rollback, 'danger'));
+    elements.push(
+      button(
+        'Rollback',
+        promotionActions.rollback,
+        'danger',
+        rollbackConfirm(promotion.protected ? 'Once approvers agree, rolling back' : 'Rolling back'),
+      ),
+    );
   }
   // Whoever sees the card may see what it changes (the click is checked for reader rights).
   if (promotion.plan.diffs && promotion.plan.diffs.length > 0) {
