@@ -169,6 +169,7 @@ describe('the Helm chart (deploy/helm/flightiq)', () => {
   const chart = 'deploy/helm/flightiq';
   const values = parse(read(`${chart}/values.yaml`)) as {
     replicaCount: number;
+    image: { tag: string };
     secret: { name: string; keys: string[]; mountPath: string };
     env: Record<string, string>;
     service: { port: number };
@@ -190,7 +191,7 @@ describe('the Helm chart (deploy/helm/flightiq)', () => {
     expect(deployment).not.toContain('secretRef');
     expect(deployment).not.toContain('secretKeyRef');
     expect(deployment).toContain('- name: {{ . }}_FILE');
-    expect(deployment).toMatch(/secretName: \{\{ \.Values\.secret\.name \}\}\s+defaultMode: 0440/);
+    expect(deployment).toMatch(/secretName: \{\{ \.Values\.secret\.name \}\}\s+# 0440 .*\s+defaultMode: 288/);
     expect(deployment).toMatch(/mountPath: \{\{ \.Values\.secret\.mountPath \}\}\s+readOnly: true/);
     expect(
       values.secret.keys.filter((name) => !(secretVariables as readonly string[]).includes(name)),
@@ -237,6 +238,19 @@ describe('the Helm chart (deploy/helm/flightiq)', () => {
       expect(policy).toContain(port);
   });
 
+  it("is documented with the image tag it deploys by default, a key made with the image, and lists as Helm's lists", () => {
+    const appVersion = /^appVersion: "(.+)"$/m.exec(read(`${chart}/Chart.yaml`))?.[1];
+    expect(values.image.tag).toBe('');
+    expect(template('deployment.yaml')).toContain('{{ .Values.image.tag | default .Chart.AppVersion }}');
+    const readme = read('README.md');
+    expect(readme).toContain(`docker build -t <your registry>/flightiq:${appVersion} .`);
+    // The key is made by the image's own Node: dist/cli/new-key.js is built from src/cli/new-key.ts.
+    expect(readme).toContain('node dist/cli/new-key.js > flightiq-secrets/FLIGHTIQ_ENCRYPTION_KEYS');
+    expect(read('src/cli/new-key.ts')).toContain('generateKeyEntry()');
+    // No command line in it sets a list with a plain --set, which Helm splits at the comma.
+    expect(readme).not.toMatch(/^\s*(?:helm .*)?--set env\.FLIGHTIQ_\w+=[^ ]*,/m);
+  });
+
   it('never shows a secret passed on a command line in its documentation', () => {
     for (const text of [
       read('README.md'),
@@ -259,7 +273,9 @@ describe('the Helm chart (deploy/helm/flightiq)', () => {
       // Control lines out, each expression a plain scalar: what is left must parse.
       const standIn = text
         .split('\n')
-        .filter((line) => !/^\s*\{\{-? *(if|end|range|else|with)\b.*\}\}\s*$/.test(line))
+        .filter(
+          (line) => !/^\s*\{\{-? *(?:(?:if|end|range|else|with)\b|\$\w+ *:?=|\/\*).*\}\}\s*$/.test(line),
+        )
         // A line that is only an expression (an include, a toYaml) stands for mapping entries.
         .map((line) => line.replace(/^(\s*)\{\{-?[^}]*\}\}\s*$/, '$1stand-in: x'))
         .map((line) => line.replace(/\{\{-?[^}]*\}\}/g, 'x'))
