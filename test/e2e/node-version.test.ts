@@ -15,7 +15,9 @@ writeFileSync(
   olderNode,
   "Object.defineProperty(process.versions, 'node', { value: '20.19.0' });\nObject.defineProperty(process, 'version', { value: 'v20.19.0' });\n",
 );
-const wanted = 'FlightIQ needs Node.js 22 or newer (this is v20.19.0).\n';
+// One line that says what is wrong and how to get a Node that works, without nvm or root.
+const wanted =
+  'FlightIQ needs Node.js 22 or newer (this is v20.19.0). Install it with nvm (nvm install 22) or your package manager, or with npm alone: npm install --prefix ~/.node22 node@22, then put ~/.node22/node_modules/.bin first in PATH.\n';
 
 function run(args: string[], { older }: { older: boolean }) {
   const result = spawnSync(process.execPath, [...(older ? ['--import', olderNode] : []), ...args], {
