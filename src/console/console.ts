@@ -824,6 +824,8 @@ function planProblemText(outcome: Exclude<RequestOutcome, { outcome: 'planned' }
   switch (outcome.outcome) {
     case 'environment_not_matched':
       return `--${outcome.which}: ${environmentMatchText(outcome.match)}`;
+    case 'no_davinci':
+      return `--${outcome.which}: ${outcome.environment.name} has no DaVinci (its bill of materials in PingOne does not include it), so it has no flows to ${outcome.which === 'from' ? 'promote from' : 'promote into'}. Add DaVinci to it in PingOne, or name one that has it: envs marks those without.`;
     case 'flow_not_found':
       return `${outcome.environment.name} has no flow named "${outcome.asked}". ${outcome.lookup.candidates.slice(0, 20).join(', ')}`;
     case 'failed':

@@ -91,6 +91,8 @@ export type RequestOutcome =
       match: Extract<EnvironmentMatch, { ok: false }>;
     }
   | { outcome: 'same_environment'; environment: EnvironmentSummary }
+  /** Its bill of materials has no DaVinci: there are no flows to read or write there, whatever the roles. */
+  | { outcome: 'no_davinci'; which: 'from' | 'to'; environment: EnvironmentSummary }
   | {
       outcome: 'flow_not_found';
       lookup: Extract<FlowLookup, { ok: false }>;
@@ -314,6 +316,15 @@ export class PromotionService {
       if (!to.ok) return { outcome: 'environment_not_matched', which: 'to', match: to };
       if (from.environment.id === to.environment.id)
         return { outcome: 'same_environment', environment: to.environment };
+      // Asked of PingOne, DaVinci in an environment without it answers as a missing role would: the
+      // bill of materials says which it is (undefined when it could not be read: then PingOne's answer).
+      for (const [which, match] of [
+        ['from', from],
+        ['to', to],
+      ] as const) {
+        if (match.environment.hasDavinci === false)
+          return { outcome: 'no_davinci', which, environment: match.environment };
+      }
       const isProtected = await this.deps.protection.isProtected(to.environment);
       if (
         needsApprovalChannel &&

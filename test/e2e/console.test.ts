@@ -167,12 +167,17 @@ describe('local console', () => {
       'list widgets --env Staging',
       'list flows --env Nowhere',
       'list flows --env Workforce',
+      'diff Checkout --from Staging --to Workforce',
       'frobnicate',
       'quit',
     ]);
     expect(output).toContain('Usage: list <kind> --env <env>');
     expect(output).toContain('The worker app sees no environment named "Nowhere"');
     expect(output).toContain('Workforce has no DaVinci');
+    expect(output).toContain(
+      '--to: Workforce has no DaVinci (its bill of materials in PingOne does not include it)',
+    );
+    expect(output).not.toContain('missing a role');
     expect(output).toContain('"frobnicate" is not a FlightIQ command');
   });
 

@@ -321,6 +321,18 @@ describe('protection, decided at every decision', () => {
   });
 });
 
+describe('an environment without DaVinci', () => {
+  it('is named as such, not as a missing role, for promote and diff alike, and nothing is requested', async () => {
+    const before = (await world.db.query('SELECT count(*)::int AS n FROM promotions')).rows[0].n;
+    const into = JSON.stringify(await run('promote Checkout --from Staging --to Workforce'));
+    expect(into).toContain('`--to`: *Workforce* has no DaVinci');
+    expect(into).not.toContain('role');
+    const from = JSON.stringify(await run('diff Checkout --from Workforce --to QA'));
+    expect(from).toContain('`--from`: *Workforce* has no DaVinci');
+    expect((await world.db.query('SELECT count(*)::int AS n FROM promotions')).rows[0].n).toBe(before);
+  });
+});
+
 describe('two-person rule', () => {
   it('with FLIGHTIQ_REQUIRED_APPROVALS=2 runs only once two distinct approvers, not the requester, approved', async () => {
     const twoPerson = await startTestApp({

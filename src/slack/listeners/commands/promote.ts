@@ -82,6 +82,10 @@ export function requestProblem(
       return notice(
         `\`--from\` and \`--to\` are both *${escapeMrkdwn(outcome.environment.name)}*: promote between two different environments.`,
       );
+    case 'no_davinci':
+      return notice(
+        `\`--${outcome.which}\`: *${escapeMrkdwn(outcome.environment.name)}* has no DaVinci (its bill of materials in PingOne does not include it), so it has no flows to ${outcome.which === 'from' ? 'promote from' : 'promote into'}. Add DaVinci to the environment in PingOne, or name one that has it: \`/flightiq envs\` marks those without.`,
+      );
     case 'no_approval_channel':
       return notice(
         `*${escapeMrkdwn(outcome.environment.name)}* is protected, so promotions into it need an approver, but no approval channel is configured. A FlightIQ admin must set FLIGHTIQ_APPROVAL_CHANNEL.`,
