@@ -24,11 +24,17 @@ try {
   );
   // Only errors, as lines of text (the console turns log entries for the terminal into text).
   const logger = createLogger({ level: 'error', pretty: false }, process.stderr);
+  const worker = sim.app();
   process.stdout.write(
-    'Demo: a simulated PingOne with environments Administrators, Staging, Production, Workforce and QA.\nTry: test · envs · list flows --env Staging · list variables --env stag · list certificates --env Production · promote Checkout --from Staging --to Production · promotions recent\n',
+    [
+      'Demo: a simulated PingOne with environments Administrators, Staging, Production, Workforce and QA.',
+      'Try: test · envs · list flows --env Staging · list variables --env stag · list certificates --env Production · promote Checkout --from Staging --to Production · promotions recent',
+      // The simulator's own worker app (not a real credential), for trying tenant add and edit.
+      `Tenant "Demo" is added. To add one yourself with tenant add: any region, environment ID ${worker.environmentId}, client ID ${worker.clientId}, client secret ${worker.clientSecret}, ${worker.authMethod === 'client_secret_post' ? 'Client Secret Post' : 'Client Secret Basic'}.`,
+      '',
+    ].join('\n'),
   );
   await startConsole(config, logger, undefined, async (services) => {
-    const worker = sim.app();
     await services.tenants.add(
       { userId: consoleUser },
       {

@@ -518,6 +518,10 @@ describe('local console process', () => {
       {},
     );
     expect(code).toBe(0);
+    // What tenant add asks for, printed: the simulator's own worker app.
+    expect(stdout).toMatch(
+      /To add one yourself with tenant add: any region, environment ID [0-9a-f-]{36}, client ID [0-9a-f-]{36}, client secret \S+, Client Secret (Basic|Post)\./,
+    );
     const certificates = stdout.split('Certificates and keys in Production')[1]?.split('flightiq> ')[0] ?? '';
     expect(certificates).toContain('Production SAML signing');
     expect(certificates).toMatch(/ EXPIRED\n/);

@@ -215,7 +215,8 @@ export class PingOneSimulator {
     this.data = resolveRelativeTimes(JSON.parse(readFileSync(seed, 'utf8')) as SimData, this.startedAt);
   }
 
-  static async start(seed = simulatorSeed): Promise<PingOneSimulator> {
+  /** On a free port of loopback, or on `port` (the `npm run simulator` default, so `.env` stays valid). */
+  static async start(seed = simulatorSeed, { port = 0 }: { port?: number } = {}): Promise<PingOneSimulator> {
     const server = createServer();
     const sim = new PingOneSimulator(server, seed);
     server.on('connection', (socket) => {
@@ -228,7 +229,13 @@ export class PingOneSimulator {
         res.end(String(error));
       });
     });
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    await new Promise<void>((done, fail) => {
+      server.once('error', fail);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', fail);
+        done();
+      });
+    });
     return sim;
   }
 
