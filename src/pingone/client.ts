@@ -449,13 +449,15 @@ function limitedError(
 
 function tokenError(response: HttpResponse, retries: number): PingOneError {
   const body = tokenErrorSchema.safeParse(response.body);
-  const description = body.success ? (body.data.error_description ?? '') : '';
-  const quoted = /Correlation ID: ([\w-]+)/.exec(description)?.[1];
-  const details = {
-    status: response.status,
-    correlationId: response.correlationId ?? quoted,
-    path: '/as/token',
-  };
+  const described = body.success ? (body.data.error_description ?? '') : '';
+  const quoted = /Correlation ID: ([\w-]+)/.exec(described)?.[1];
+  const correlationId = response.correlationId ?? quoted;
+  // The ID is shown once, as the correlation ID; quoted in PingOne's words too, it read as a second one.
+  const description =
+    quoted && quoted === correlationId
+      ? described.replace(/\s*\(Correlation ID: [\w-]+\)/, '').trim()
+      : described;
+  const details = { status: response.status, correlationId, path: '/as/token' };
   const said = body.success ? ` (PingOne: ${body.data.error}${description ? `, "${description}"` : ''})` : '';
   const shared = sharedStatusError('/as/token', response, { ...details, retries });
   if (shared) return shared;

@@ -383,6 +383,12 @@ describe('local console', () => {
     const refused = await session([...form('Wrong secret'), '', 'n', 'tenant list', 'quit']);
     expect(refused.output).toContain('Minting a worker token with these credentials…');
     expect(refused.output).toContain("PingOne refused the worker app's");
+    // PingOne's refusal once, with its one correlation ID once.
+    const ids = refused.output.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g) ?? [];
+    const correlation = /PingOne correlation ID: (\S+)/.exec(refused.output)?.[1];
+    expect(ids.filter((id) => id === correlation)).toHaveLength(1);
+    expect(refused.output).not.toContain('(Correlation ID:');
+    expect(refused.output.match(/PingOne refused the worker app credentials\./g)).toHaveLength(1);
     expect(refused.output).toContain('Save anyway? [y/N]');
     expect(refused.output).toContain('Nothing was saved. Fix the credentials and run "tenant add" again.');
     expect(refused.output).not.toContain('Saved tenant');

@@ -413,7 +413,8 @@ export class PingOneSimulator {
   }
 
   private token(environmentId: string, req: IncomingMessage, body: string, res: ServerResponse): void {
-    const correlation = randomUUID();
+    // PingOne quotes in the description the correlation ID its header carries: one ID per request.
+    const correlation = String(res.getHeader('correlation-id') ?? randomUUID());
     const refuse = (status: number, error: string, description: string) =>
       json(res, status, { error, error_description: `${description} (Correlation ID: ${correlation})` });
     if (!this.data.environments.some((e) => e.id === environmentId)) {

@@ -84,6 +84,9 @@ describe('token requests', () => {
     const error = await failure(client().token(credentials()));
     expect(error.code).toBe('client_authentication_failed');
     expect(error.details.correlationId).toBe('4c1f-77aa');
+    // Shown once, as the correlation ID: not a second time inside PingOne's words.
+    expect(error.message).toContain('"Request denied: Unsupported authentication method"');
+    expect(error.message).not.toContain('4c1f-77aa');
     expect(error.checks).toContain('The worker app is enabled.');
     expect(error.message).not.toContain(secret);
   });
@@ -95,6 +98,19 @@ describe('token requests', () => {
       expect((await failure(client().token(credentials()))).code).toBe('grant_not_enabled');
     },
   );
+
+  it('keeps a quoted correlation ID that differs from the header, which is the one shown', async () => {
+    nock(auth)
+      .post(tokenPath)
+      .reply(
+        401,
+        { error: 'invalid_client', error_description: 'Request denied (Correlation ID: aaaa-1111)' },
+        { 'correlation-id': 'bbbb-2222' },
+      );
+    const error = await failure(client().token(credentials()));
+    expect(error.details.correlationId).toBe('bbbb-2222');
+    expect(error.message).toContain('(Correlation ID: aaaa-1111)');
+  });
 
   it('maps a 404 at the token endpoint to a wrong environment ID', async () => {
     nock(auth)
