@@ -19,7 +19,7 @@ import { chooseTenant } from '../core/tenant-choice.js';
 import { authMethodNames, type RawTenantInput, regionNames, type TenantField } from '../core/tenant-input.js';
 import { nameTakenText, removalBusyText, removedText, type Tenant } from '../core/tenants.js';
 import type { Logger } from '../logger.js';
-import type { Prompter } from './prompter.js';
+import { Interrupted, type Prompter } from './prompter.js';
 import {
   auditText,
   checkReportText,
@@ -62,7 +62,13 @@ export async function runConsole(services: CoreServices, prompter: Prompter, log
   const say = (text: string) => prompter.write(`${text}\n`);
   say('FlightIQ console. Type "help" for the commands, "quit" to leave.');
   for (;;) {
-    const line = await prompter.ask('flightiq> ');
+    let line: string | null;
+    try {
+      line = await prompter.ask('flightiq> ');
+    } catch (error) {
+      if (error instanceof Interrupted) continue;
+      throw error;
+    }
     if (line === null) break;
     const [name = '', ...args] = splitWords(line.replace(/^\/?flightiq\s+/, ''));
     const command = name.toLowerCase();
@@ -74,6 +80,11 @@ export async function runConsole(services: CoreServices, prompter: Prompter, log
         run(command, args, { services, prompter, actor, say }),
       );
     } catch (error) {
+      if (error instanceof Interrupted) {
+        // Anything the command had written is done and kept; what it was still asking is dropped.
+        say(`Stopped "${command}" at your Ctrl-C; nothing more was done. "quit" (or Ctrl-D) leaves.`);
+        continue;
+      }
       const problem = problemOf(error);
       if (problem) {
         say(problemText(problem));

@@ -39,6 +39,8 @@ afterAll(async () => {
 interface Typing {
   /** Types a line once the console asks for one; resolves to what it answered, up to its next question. */
   type(line: string): Promise<string>;
+  /** Types characters without Enter (a half-typed line, or Ctrl-C as "\x03"); resolves to what followed. */
+  press(keys: string): Promise<string>;
   /** Ends the input, as Ctrl-D does, and resolves once the console has stopped. */
   end(): Promise<{ output: string; logs: string }>;
 }
@@ -77,6 +79,13 @@ async function openSession(
       await waitFor(() => (text.length > before + line.length && asking()) || /Bye\.\n$/.test(text));
       return text.slice(before);
     },
+    async press(keys) {
+      await waitFor(asking);
+      const before = text.length;
+      input.write(keys);
+      await waitFor(() => text.length > before + keys.length && asking());
+      return text.slice(before);
+    },
     async end() {
       input.end();
       await done;
@@ -105,6 +114,23 @@ async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<vo
 describe('local console', () => {
   const worker = () => sim.app();
   const secret = () => worker().clientSecret;
+
+  it('Ctrl-C drops a half-typed line or a half-filled form and keeps the console, and its data, running', async () => {
+    const terminal = await openSession();
+    // At the prompt: the half-typed line is dropped, not run when Enter follows.
+    expect(await terminal.press('tenant remove Everything\x03')).toMatch(/\^C\nflightiq> $/);
+    expect(await terminal.type('')).toMatch(/flightiq> $/);
+    await terminal.type('tenant add');
+    await terminal.type('Interrupted');
+    const stopped = await terminal.press('e\x03');
+    expect(stopped).toContain('Stopped "tenant" at your Ctrl-C; nothing more was done.');
+    expect(stopped).toMatch(/flightiq> $/);
+    // Nothing of the form was saved, and the console still answers.
+    const listed = await terminal.type('tenant list');
+    expect(listed).not.toContain('Interrupted');
+    const { output } = await terminal.end();
+    expect(output).toContain('Bye.');
+  });
 
   it('adds a tenant by asking each field, without echoing the secret, then tests it and lists flows', async () => {
     const { output, logs } = await session([
