@@ -44,7 +44,8 @@ installProcessHandlers(logger);
 try {
   service = await startService(config, logger);
 } catch (error) {
-  logger.fatal({ err: error }, 'start-up failed');
+  // An explained error's one line (below) is the whole story; a stack is kept for the unforeseen.
+  if (!explainedErrors.some((kind) => error instanceof kind)) logger.fatal({ err: error }, 'start-up failed');
   fail(error);
 }
 

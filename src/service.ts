@@ -51,7 +51,7 @@ export async function startService(
   options: ServiceOptions = {},
 ): Promise<RunningService> {
   const retryConfig = options.retryConfig ?? webApiRetryPolicy;
-  const clientOptions = webClientOptions(config.slack, retryConfig);
+  const clientOptions = webClientOptions(config.slack, retryConfig, logger);
   // Checked before the database is touched, so a wrong token leaves nothing behind on disk.
   const identity = await fetchBotIdentity(config.slack.botToken, clientOptions);
   for (const warning of configWarnings(config)) logger.warn(warning);

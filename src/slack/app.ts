@@ -44,9 +44,15 @@ export interface SlackRuntime {
   stop(timeoutMs: number): Promise<void>;
 }
 
-export function webClientOptions(config: Config['slack'], retryConfig: RetryOptions): WebClientOptions {
+export function webClientOptions(
+  config: Config['slack'],
+  retryConfig: RetryOptions,
+  logger: Logger,
+): WebClientOptions {
   return {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    // Without it the SDK writes its warnings to the console as "[WARN] web-api:…", outside our log.
+    logger: boltLogger(logger),
     retryConfig,
     timeout: 10_000,
   };
@@ -55,7 +61,7 @@ export function webClientOptions(config: Config['slack'], retryConfig: RetryOpti
 export function createSlackApp(options: SlackAppOptions): SlackRuntime {
   const { config, logger, identity } = options;
   const log = logger.child({ component: 'slack' });
-  const clientOptions = webClientOptions(config.slack, options.retryConfig ?? webApiRetryPolicy);
+  const clientOptions = webClientOptions(config.slack, options.retryConfig ?? webApiRetryPolicy, logger);
   const bolt = boltLogger(logger);
   const socketMode = Boolean(config.slack.appToken);
 

@@ -1,4 +1,4 @@
-import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
+import { ErrorCode, LogLevel, WebClient, type WebClientOptions } from '@slack/web-api';
 
 export interface BotIdentity {
   botId: string;
@@ -19,7 +19,15 @@ export class SlackStartupError extends Error {
  * process with a stack trace instead of a message.
  */
 export async function fetchBotIdentity(token: string, clientOptions: WebClientOptions): Promise<BotIdentity> {
-  const client = new WebClient(token, { ...clientOptions, retryConfig: { retries: 1 }, timeout: 10_000 });
+  // The SDK's own "http request failed" warnings would come before, and say less than, our one line;
+  // a failure here is reported by the error thrown below, so this client logs nothing of its own.
+  const { logger: _ours, ...options } = clientOptions;
+  const client = new WebClient(token, {
+    ...options,
+    logLevel: LogLevel.ERROR,
+    retryConfig: { retries: 1 },
+    timeout: 10_000,
+  });
   let result: Awaited<ReturnType<WebClient['auth']['test']>>;
   try {
     result = await client.auth.test();

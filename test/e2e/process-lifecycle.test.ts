@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -90,6 +92,26 @@ describe('start-up', () => {
     expect(lines[0]).toContain('Slack rejected SLACK_BOT_TOKEN (invalid_auth)');
     expect(existsSync(join(workDir, '.flightiq'))).toBe(false);
     expect(run.stderr()).not.toContain('xoxb-revoked-token');
+  });
+
+  it('with Slack unreachable says so in one line: no SDK warnings, no JSON stack trace', async () => {
+    const closed = createServer();
+    await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((done) => closed.close(done));
+    const run = startMain({
+      SLACK_BOT_TOKEN: fakeSlack.botToken,
+      SLACK_SIGNING_SECRET: 'a'.repeat(32),
+      SLACK_API_URL: `http://127.0.0.1:${port}/api/`,
+    });
+    expect(await run.exited).toBe(1);
+    expect(run.stderr().trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^flightiq: could not reach the Slack Web API at http:\/\/127\.0\.0\.1:\d+\/api\/ to check SLACK_BOT_TOKEN .*check the network, proxy and SLACK_API_URL\.$/,
+      ),
+    ]);
+    expect(run.stdout()).toBe('');
+    expect(existsSync(join(workDir, '.flightiq'))).toBe(false);
   });
 });
 
