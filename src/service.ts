@@ -77,7 +77,10 @@ export async function startService(
       directory: slackWorkspaceDirectory(slackClient),
       teamId: identity.teamId,
       alerts: slackAlertNotifier(backgroundClient, pacer, config.alerts.channel),
-      promotionNotifier: slackPromotionNotifier(backgroundClient, pacer),
+      promotionNotifier: slackPromotionNotifier(backgroundClient, pacer, {
+        logger,
+        workspaceUrl: identity.workspaceUrl,
+      }),
       ...(options.clock ? { clock: options.clock } : {}),
     });
     slack = createSlackApp({

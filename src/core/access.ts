@@ -91,6 +91,11 @@ export class AccessPolicy {
     return this.listed(actor, this.options.approvers ?? []);
   }
 
+  /** FLIGHTIQ_APPROVERS as configured (users and user groups): whom a decision waiting for approvers calls on. */
+  approverIds(): readonly string[] {
+    return this.options.approvers ?? [];
+  }
+
   /** Named in a list directly, or through a user group (S…) of it; guests and bots never. */
   private async listed(actor: Actor, ids: readonly string[]): Promise<boolean> {
     if (ids.length === 0) return false;

@@ -100,6 +100,26 @@ async function waitForStatus(id: string, status: string): Promise<void> {
   }
 }
 
+/**
+ * Posts of chat.postMessage since call number `since`: in a person's messages with the app (`D…`), or
+ * in a channel's thread under the card.
+ */
+function postsTo(channel: string, since: number): { text: string; thread_ts?: unknown }[] {
+  return world.fakeSlack.calls
+    .slice(since)
+    .filter((call) => call.method === 'chat.postMessage' && call.args.channel === channel)
+    .map((call) => ({ text: String(call.args.text), thread_ts: call.args.thread_ts }));
+}
+const messagesOf = (userId: string) => `D${userId.slice(1)}`;
+
+/** Waits for a notice containing `text` in `channel`, posted after call number `since`. */
+function noticeIn(channel: string, since: number, text: string) {
+  return world.fakeSlack.waitFor(
+    () => postsTo(channel, since).find((post) => post.text.includes(text)),
+    15_000,
+  );
+}
+
 function productionFlow(name: string): Record<string, unknown> | undefined {
   return world.sim.data.collections[production]?.flows?.find((flow) => flow.name === name);
 }
@@ -631,18 +651,21 @@ describe('approval', () => {
     expect(world.sim.writes).toHaveLength(0);
   });
 
-  it('rejects, once, and says who', async () => {
+  it('rejects, once, and says who, to the requester in their messages too', async () => {
     const { id } = await requestIntoProduction();
+    const since = world.fakeSlack.calls.length;
     await click('promotion_reject', id, approver);
     await waitForStatus(id, 'rejected');
+    await noticeIn(messagesOf(operator), since, '<@U0APPROVER1> rejected your promotion of *Checkout*');
     expect((await clickForReply('promotion_approve', id, secondApprover)).text).toContain('already rejected');
     const message = await approvalMessageWith('Rejected by <@U0APPROVER1>');
     expect(message).not.toContain('promotion_approve');
     expect(world.sim.writes).toHaveLength(0);
   });
 
-  it('expires, and the message then says so', async () => {
+  it('expires, and the message then says so, and the requester hears of it', async () => {
     const { id } = await requestIntoProduction();
+    const since = world.fakeSlack.calls.length;
     // The default FLIGHTIQ_APPROVAL_TTL is 24 hours: a minute before, the request still waits.
     world.clock.advanceDays(1);
     world.clock.advance(-60_000);
@@ -656,6 +679,10 @@ describe('approval', () => {
     expect(message).not.toContain('promotion_approve');
     expect((await clickForReply('promotion_approve', id, approver)).text).toContain('already expired');
     expect(world.sim.writes).toHaveLength(0);
+    await noticeIn(messagesOf(operator), since, 'Your promotion of *Checkout*');
+    expect(postsTo(messagesOf(operator), since).map((post) => post.text)).toEqual([
+      expect.stringContaining('expired: no approver decided in time'),
+    ]);
   });
 });
 
@@ -709,8 +736,13 @@ describe('rollback', () => {
   it('on a protected destination asks first; an approver other than the asker decides; then it restores once', async () => {
     const before = structuredClone(productionFlow('Collect address')?.graphData);
     const { id } = await requestIntoProduction();
+    const since = world.fakeSlack.calls.length;
     await click('promotion_approve', id, approver);
     await waitForStatus(id, 'succeeded');
+    // The requester hears the outcome where Slack notifies them, not only on a card they may not watch.
+    expect((await noticeIn(messagesOf(operator), since, 'Your promotion of *Checkout*')).text).toContain(
+      'succeeded, approved by <@U0APPROVER1>.',
+    );
     const done = await approvalMessageWith('*Done.*');
     expect(done).toContain('Rollback is offered until');
     // Slack asks once more before a Rollback click counts, naming what is put back where.
@@ -724,6 +756,15 @@ describe('rollback', () => {
     const writesAtAsk = world.sim.writes.length;
     expect((await clickForReply('promotion_rollback', id, operator)).text).toContain('Rollback asked for');
     const asked = await approvalMessageWith('*Rollback asked for* by <@U0OPERATOR1>');
+    // Approvers are called on in the card's thread: an edited card notifies nobody.
+    const row = await promotionRow();
+    const call = await noticeIn(approvals, since, 'asks to roll back');
+    expect(call).toEqual({
+      text: expect.stringMatching(
+        /^<@U0APPROVER1> <@U0APPROVER2> <@U0OPERATOR1> asks to roll back \*Checkout\*/,
+      ),
+      thread_ts: row.message_ts,
+    });
     expect(asked).toContain('1 more approver needed, none of them <@U0OPERATOR1>');
     expect(asked).toContain('"action_id":"promotion_rollback_approve"');
     expect(asked).toContain('"text":"Your approval, once enough approvers agree, puts back in Production');
@@ -743,6 +784,7 @@ describe('rollback', () => {
       click('promotion_rollback_approve', id, approver),
     ]);
     await waitForStatus(id, 'rolled_back');
+    await noticeIn(messagesOf(operator), since, 'was rolled back by <@U0APPROVER');
     expect(productionFlow('Collect address')?.graphData).toEqual(before);
     // The flow put back and deployed; then, last change first, the variable it changed restored and the 3 it created removed.
     expect(world.sim.writes.slice(writesBefore).map((w) => w.method)).toEqual([
@@ -783,7 +825,11 @@ describe('rollback', () => {
     expect((await clickForReply('promotion_rollback_approve', id, approver)).text).toContain(
       'You asked for this rollback, so another approver must decide on it.',
     );
+    const since = world.fakeSlack.calls.length;
     await click('promotion_rollback_reject', id, secondApprover);
+    // The approver who asked, and the requester, hear it was turned down.
+    await noticeIn(messagesOf(approver), since, '<@U0APPROVER2> rejected the rollback of *Checkout*');
+    await noticeIn(messagesOf(operator), since, '<@U0APPROVER2> rejected the rollback of *Checkout*');
     const message = await approvalMessageWith('Rollback is offered until');
     expect(message).not.toContain('Rollback asked for');
     expect((await promotionRow()).status).toBe('succeeded');

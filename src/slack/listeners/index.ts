@@ -35,7 +35,7 @@ export function registerListeners(
     firstDelivery: deps.firstDelivery,
   });
   const publishHome = homePublisher(deps.services, catalog, deps.logger);
-  actions.register(app, deps.services, deps.logger, publishHome);
+  actions.register(app, deps.services, deps.logger, publishHome, deps.workspaceUrl);
   views.register(app, deps.services, publishHome);
   events.register(app, { publishHome });
 }

@@ -14,7 +14,7 @@ import { auditCsvClicked } from './audit.js';
 import { diffPageClicked, showDiffClicked } from './diff.js';
 import { homeTenantButton } from './home.js';
 import { listCsvClicked, listPageClicked } from './list-navigation.js';
-import { decisions, promotionButton } from './promotion.js';
+import { promotionButton } from './promotion.js';
 import { removeTenantCancelled, removeTenantConfirmed } from './tenant-remove.js';
 
 /**
@@ -32,6 +32,7 @@ export function register(
   services: CoreServices,
   logger: Logger,
   publishHome: HomePublisher,
+  workspaceUrl?: string,
 ): void {
   app.action(removeTenantActions.confirm, removeTenantConfirmed(services));
   app.action(removeTenantActions.cancel, removeTenantCancelled);
@@ -47,7 +48,7 @@ export function register(
   for (const decision of Object.keys(promotionActions) as (keyof typeof promotionActions)[]) {
     app.action(
       promotionActions[decision],
-      promotionButton(services, logger, decisions[decision], publishHome),
+      promotionButton(services, logger, decision, publishHome, workspaceUrl),
     );
   }
 }

@@ -9,14 +9,17 @@ import { sendForApproval } from '../../approval-channel.js';
 import type { ChannelPacer } from '../../channel-pacer.js';
 import type { HomePublisher } from '../../home.js';
 import { sendPromotionCard } from '../../promotion-card.js';
+import { sendPromotionNotices } from '../../promotion-notify.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import { busyText, notice } from '../../views/notices.js';
 import {
   alreadyText,
   approvalCountedText,
+  messageLink,
   type promotionActions,
   refusalText,
 } from '../../views/promotion.js';
+import { eventOfDecision, type PromotionEvent, promotionNotices } from '../../views/promotion-notices.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 type Decide = ((
@@ -38,9 +41,11 @@ type Decide = ((
 export function promotionButton(
   services: CoreServices,
   logger: Logger,
-  decide: Decide,
+  decision: keyof typeof promotionActions,
   publishHome: HomePublisher,
+  workspaceUrl?: string,
 ) {
+  const decide = decisions[decision];
   return async ({ ack, body, action, respond, client }: ButtonArgs): Promise<void> => {
     await ack();
     const actor = { userId: body.user.id, ...(body.user.team_id ? { teamId: body.user.team_id } : {}) };
@@ -84,9 +89,22 @@ export function promotionButton(
       await tell(busyText(services.commandSlots.perPerson));
       return;
     }
+    // Who asked for a rollback is cleared by the decision on it, and the notices name them.
+    const before = decision.endsWith('Rollback') ? await services.promotions.find(action.value ?? '') : null;
     const result = await withCallContext({ onWait }, () =>
       decide(services, actor, action.value ?? '', hooks),
     ).finally(release);
+    const notify = async (promotion: Promotion, event: PromotionEvent | undefined) => {
+      if (!event) return;
+      const link = messageLink(workspaceUrl, promotion);
+      const notices = promotionNotices(event, promotion, {
+        actorId: actor.userId,
+        rollbackRequestedBy: before?.rollbackRequestedBy ?? null,
+        approvers: services.access.approverIds(),
+        ...(link ? { cardLink: link } : {}),
+      });
+      await sendPromotionNotices(client, promotion, notices, logger);
+    };
     if (result.outcome !== 'not_found') {
       await publishHome(client, actor.userId, actor.teamId);
       if (result.promotion.requestedBy !== actor.userId)
@@ -112,6 +130,7 @@ export function promotionButton(
         return;
       case 'rollback_requested':
         await show(result.promotion);
+        await notify(result.promotion, 'rollback_requested');
         await tell(
           `Rollback asked for. An approver other than you decides on it${result.promotion.channelId ? ` in <#${result.promotion.channelId}>` : ''}; nothing is written before.`,
         );
@@ -121,8 +140,12 @@ export function promotionButton(
         await tell(await sendForApproval(client, services, result.promotion, logger));
         return;
       case 'expired':
+        await show(result.promotion);
+        await notify(result.promotion, 'expired');
+        return;
       case 'done':
         await show(result.promotion);
+        await notify(result.promotion, eventOfDecision(decision, result.promotion));
     }
   };
 }
@@ -179,9 +202,22 @@ async function showPromotion(
  * For changes nobody clicked (expiry, an interrupted run found after a restart): background posts, on
  * their own client and paced per channel; a card changed again before its turn is sent once.
  */
-export function slackPromotionNotifier(client: WebClient, pacer: ChannelPacer): PromotionNotifier {
+export function slackPromotionNotifier(
+  client: WebClient,
+  pacer: ChannelPacer,
+  notices: { logger: Logger; workspaceUrl?: string | undefined },
+): PromotionNotifier {
   return {
     async changed(promotion) {
+      // The sweeper is the only one to call this with these: each is one conditional write, so one post.
+      const event = promotion.status === 'expired' ? 'expired' : 'interrupted';
+      const link = messageLink(notices.workspaceUrl, promotion);
+      await sendPromotionNotices(
+        client,
+        promotion,
+        promotionNotices(event, promotion, { approvers: [], ...(link ? { cardLink: link } : {}) }),
+        notices.logger,
+      );
       const { channelId, messageTs } = promotion;
       if (!channelId || !messageTs) return;
       await pacer.send(
