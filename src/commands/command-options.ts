@@ -1,6 +1,7 @@
 /**
  * Splits sub-command words into positional words and `--name value` / `--flag` options. Unknown
- * options and options missing their value are reported by name, never guessed at.
+ * options and options missing their value are reported by name, never guessed at. A phrase option
+ * (`--reason`) takes every word up to the next option, so a sentence needs no quotes.
  */
 export interface ParsedOptions {
   positional: string[];
@@ -9,18 +10,27 @@ export interface ParsedOptions {
   problems: string[];
 }
 
-export function parseOptions(words: string[], spec: { values?: string[]; flags?: string[] }): ParsedOptions {
+export function parseOptions(
+  words: string[],
+  spec: { values?: string[]; flags?: string[]; phrases?: string[] },
+): ParsedOptions {
   const parsed: ParsedOptions = { positional: [], values: {}, flags: new Set(), problems: [] };
   for (let i = 0; i < words.length; i++) {
     const word = words[i] ?? '';
-    // Slack clients turn "--" into an em or en dash.
-    const option = /^(?:--|\u2014|\u2013)([a-z][a-z-]*)$/i.exec(word)?.[1]?.toLowerCase();
+    const option = optionName(word);
     if (!option) {
       parsed.positional.push(word);
       continue;
     }
     if (spec.flags?.includes(option)) parsed.flags.add(option);
-    else if (spec.values?.includes(option)) {
+    else if (spec.phrases?.includes(option)) {
+      let end = i + 1;
+      while (end < words.length && !isOption(words[end] ?? '')) end++;
+      const phrase = words.slice(i + 1, end).join(' ');
+      if (phrase.trim().length === 0) parsed.problems.push(`--${option} needs a value`);
+      else parsed.values[option] = phrase;
+      i = end - 1;
+    } else if (spec.values?.includes(option)) {
       const value = words[i + 1];
       if (value === undefined || /^(--|\u2014|\u2013)/.test(value))
         parsed.problems.push(`--${option} needs a value`);
@@ -31,4 +41,13 @@ export function parseOptions(words: string[], spec: { values?: string[]; flags?:
     } else parsed.problems.push(`--${option} is not an option here`);
   }
   return parsed;
+}
+
+// Slack clients turn "--" into an em or en dash.
+function optionName(word: string): string | undefined {
+  return /^(?:--|\u2014|\u2013)([a-z][a-z-]*)$/i.exec(word)?.[1]?.toLowerCase();
+}
+
+function isOption(word: string): boolean {
+  return optionName(word) !== undefined;
 }

@@ -51,7 +51,8 @@ export const subcommandCatalog: readonly Omit<SubcommandInfo, 'available'>[] = [
     name: 'promote',
     callsPingOne: true,
     changesState: true,
-    usage: 'promote <flow> --from <env> --to <env> [--tenant <t>] [--as-new] [--no-subflows] [--saved]',
+    usage:
+      'promote <flow> --from <env> --to <env> [--tenant <t>] [--as-new] [--no-subflows] [--saved] [--reason <why>]',
     summary: 'Plan a flow promotion; production needs an approver.',
   },
   {
@@ -75,4 +76,11 @@ export const subcommandCatalog: readonly Omit<SubcommandInfo, 'available'>[] = [
 
 export function withAvailability(available: (name: string) => boolean): SubcommandInfo[] {
   return subcommandCatalog.map((sub) => ({ ...sub, available: available(sub.name) }));
+}
+
+/** How a sub-command is written, as help lists it. */
+export function usageOf(name: string): string {
+  const found = subcommandCatalog.find((sub) => sub.name === name);
+  if (!found) throw new Error(`no sub-command ${name}`);
+  return found.usage;
 }

@@ -4,13 +4,14 @@ import { userInfo } from 'node:os';
 import { auditUsage, parseAuditRequest } from '../commands/audit-options.js';
 import { splitWords } from '../commands/command-line.js';
 import { parseOptions } from '../commands/command-options.js';
-import { subcommandCatalog } from '../commands/subcommands.js';
+import { subcommandCatalog, usageOf } from '../commands/subcommands.js';
 import { tenantArgument } from '../commands/tenant-argument.js';
 import type { Actor } from '../core/access.js';
 import { artifactKindNamed, artifactKindNames, kindNoun } from '../core/artifact-kinds.js';
 import { maxAuditShown } from '../core/audit-trail.js';
 import { waitText, withCallContext } from '../core/pingone-work.js';
 import { type Problem, problemOf } from '../core/problem.js';
+import { readReason } from '../core/promotion/reason.js';
 import { planOptionsFrom } from '../core/promotion-plan.js';
 import { alreadyText, approvalCountedText, refusalText } from '../core/promotion-texts.js';
 import type { DecisionOutcome, Promotion, RequestOutcome } from '../core/promotions.js';
@@ -334,10 +335,17 @@ async function promoteCommand(args: string[], session: Session): Promise<void> {
   const options = parseOptions(args, {
     values: ['from', 'to', 'tenant'],
     flags: ['as-new', 'no-subflows', 'saved'],
+    phrases: ['reason'],
   });
   const flow = options.positional.join(' ').trim();
-  if (!flow || !options.values.from || !options.values.to || options.problems.length > 0) {
-    say('Usage: promote <flow> --from <env> --to <env> [--tenant <t>] [--as-new] [--no-subflows] [--saved]');
+  const reason = readReason(options.values.reason);
+  if (!flow || !options.values.from || !options.values.to || options.problems.length > 0 || !reason.ok) {
+    say(
+      [...options.problems, ...(reason.ok ? [] : [reason.problem.replace(/`/g, '')])]
+        .map((problem) => `${problem}.`)
+        .concat(`Usage: ${usageOf('promote')}`)
+        .join(' '),
+    );
     return;
   }
   const tenant = await pickTenant(session, options.values.tenant);
@@ -348,6 +356,7 @@ async function promoteCommand(args: string[], session: Session): Promise<void> {
     from: options.values.from,
     to: options.values.to,
     options: planOptionsFrom(options.flags),
+    reason: reason.reason,
   });
   if (outcome.outcome !== 'planned') {
     say(planProblemText(outcome));

@@ -146,6 +146,7 @@ export function promotionText(
 ): string {
   const lines = [
     `Promote ${promotion.flowName} from ${promotion.fromEnvName} to ${promotion.toEnvName} (tenant ${promotion.tenantName}): ${promotion.status.replace('_', ' ')}${promotion.protected ? ', protected destination' : ''}`,
+    ...(promotion.reason ? [`Reason: ${promotion.reason}`] : []),
   ];
   if (withPlan) lines.push(...planLines(promotion));
   lines.push(...stateLines(promotion));

@@ -81,6 +81,8 @@ export interface PromotionRequest {
   from: string;
   to: string;
   options: PlanOptions;
+  /** Why, in the requester's words, already read with `readReason`. */
+  reason?: string | null;
 }
 
 export type RequestOutcome =
@@ -272,6 +274,7 @@ export class PromotionService {
       fingerprint: computed.plan.fingerprint,
       status: computed.plan.blockers.length > 0 ? 'blocked' : 'pending',
       expiresAt: new Date(this.now().getTime() + this.deps.settings.approvalTtlMs),
+      reason: request.reason ?? null,
     });
     await this.audit(actor, 'promotion.request', request.tenant.name, 'succeeded', {
       promotion: record.id,
@@ -279,6 +282,7 @@ export class PromotionService {
       from: record.fromEnvName,
       to: record.toEnvName,
       blockers: computed.plan.blockers.length,
+      ...(record.reason ? { reason: record.reason } : {}),
     });
     return { outcome: 'planned', promotion: await this.load(record) };
   }

@@ -52,6 +52,8 @@ export interface PromotionRecord {
   rollbackRequestedBy: string | null;
   rollbackRequestedAt: Date | null;
   rollbackApprovals: Approval[];
+  /** Why it was asked for, in the requester's words (`--reason`). */
+  reason: string | null;
 }
 
 export interface Approval {
@@ -81,7 +83,7 @@ const columns = `id, tenant_id, tenant_name, requested_by, team_id, flow_name, f
   to_env_id, to_env_name, options, protected, plan, fingerprint, status, channel_id, message_ts,
   decided_by, decided_at, rolled_back_by, outcome, result, created_at, updated_at, expires_at,
   lease_owner, writing, finished_at, approvals, rollback_requested_by, rollback_requested_at,
-  rollback_approvals`;
+  rollback_approvals, reason`;
 
 /** The same columns of `promotions p`, for statements that join another row source with an `id`. */
 const columnsOfP = columns.replace(/(^|,\s*)(\w+)/g, '$1p.$2');
@@ -107,13 +109,15 @@ export type NewPromotion = Pick<
   | 'fingerprint'
   | 'status'
   | 'expiresAt'
+  | 'reason'
 >;
 
 export async function insertPromotion(db: Queryable, promotion: NewPromotion): Promise<PromotionRecord> {
   const { rows } = await db.query(
     `INSERT INTO promotions (id, tenant_id, tenant_name, requested_by, team_id, flow_name, from_env_id,
-       from_env_name, to_env_id, to_env_name, options, protected, plan, fingerprint, status, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+       from_env_name, to_env_id, to_env_name, options, protected, plan, fingerprint, status, expires_at,
+       reason)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
      RETURNING ${columns}`,
     [
       promotion.id,
@@ -132,6 +136,7 @@ export async function insertPromotion(db: Queryable, promotion: NewPromotion): P
       promotion.fingerprint,
       promotion.status,
       promotion.expiresAt,
+      promotion.reason,
     ],
   );
   return toRecord(rows[0]);
@@ -715,6 +720,7 @@ function toRecord(row: Record<string, unknown>): PromotionRecord {
     rollbackRequestedBy: row.rollback_requested_by as string | null,
     rollbackRequestedAt: row.rollback_requested_at as Date | null,
     rollbackApprovals: (row.rollback_approvals as Approval[] | null) ?? [],
+    reason: (row.reason as string | null) ?? null,
   };
 }
 

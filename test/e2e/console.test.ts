@@ -252,7 +252,13 @@ describe('local console', () => {
       { deploy: true },
     );
     const terminal = await openSession();
-    const planned = await terminal.type('promote Checkout --from Staging --to Production');
+    expect(
+      await terminal.type(`promote Checkout --from Staging --to Production --reason ${'x'.repeat(301)}`),
+    ).toContain('--reason is 301 characters; keep it to 300');
+    const planned = await terminal.type(
+      'promote Checkout --from Staging --to Production --reason CHG-7 new address lookup',
+    );
+    expect(planned).toContain('Reason: CHG-7 new address lookup');
     expect(planned).toContain('Approve and run it now?');
     const ran = await terminal.type('y');
     expect(ran).toContain('(tenant Local): succeeded, protected destination');

@@ -259,6 +259,32 @@ describe('/flightiq promote options', () => {
     expect(intoQa).toContain('The flow starts the subflow \\"Collect address\\", which does not exist in QA');
   });
 
+  it('--reason is shown to approvers on the card, escaped, and kept with the promotion and in its audit', async () => {
+    const { id } = await requestIntoProduction(
+      'Checkout --reason CHG-1042: <!channel> fix the   consent text & ship',
+    );
+    const reason = 'CHG-1042: <!channel> fix the consent text & ship';
+    const message = await approvalMessageWith('promotion_approve');
+    expect(message).toContain('*Reason:* CHG-1042: &lt;!channel&gt; fix the consent text &amp; ship');
+    expect(message).not.toContain('<!channel>');
+    const { rows } = await world.db.query(
+      "SELECT p.reason, a.details->>'reason' AS audited FROM promotions p JOIN audit_events a ON a.details->>'promotion' = p.id::text AND a.action = 'promotion.request' WHERE p.id = $1",
+      [id],
+    );
+    expect(rows).toEqual([{ reason, audited: reason }]);
+  });
+
+  it('--reason longer than a line is refused before anything is planned', async () => {
+    const before = await world.db.query('SELECT count(*)::int AS n FROM promotions');
+    const reply = await world.app.slack.command(
+      `promote Checkout --from Staging --to Production --reason ${'word '.repeat(70)}`,
+      { user: operator },
+    );
+    expect(reply.text).toContain('`--reason` is 349 characters; keep it to 300');
+    expect(reply.text).toContain('[--reason <why>]');
+    expect((await world.db.query('SELECT count(*)::int AS n FROM promotions')).rows).toEqual(before.rows);
+  });
+
   it('treats environments listed in FLIGHTIQ_PROTECTED_ENVS like production', async () => {
     const strict = await startQaProtectedApp();
     try {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { splitWords, unescapeSlackText } from '../../src/commands/command-line.js';
+import { parseOptions } from '../../src/commands/command-options.js';
 
 describe('splitting a slash command into words', () => {
   it.each([
@@ -32,5 +33,28 @@ describe('reading what Slack escaped', () => {
       'a<b>c',
     ]);
     expect(unescapeSlackText('&amp;lt;')).toBe('&lt;');
+  });
+});
+
+describe('a phrase option', () => {
+  const spec = { values: ['from', 'to'], phrases: ['reason'] };
+
+  it('takes every word up to the next option, so a sentence needs no quotes', () => {
+    const parsed = parseOptions(
+      splitWords('Sign On --reason CHG-1042 fix the consent text --from Staging --to Production'),
+      spec,
+    );
+    expect(parsed).toEqual({
+      positional: ['Sign', 'On'],
+      values: { reason: 'CHG-1042 fix the consent text', from: 'Staging', to: 'Production' },
+      flags: new Set(),
+      problems: [],
+    });
+  });
+
+  it('takes the rest of the line when it comes last, and says so when it has no words', () => {
+    expect(parseOptions(['x', '--reason', 'a', 'b'], spec).values.reason).toBe('a b');
+    expect(parseOptions(['x', '--reason', '--from', 'A'], spec).problems).toEqual(['--reason needs a value']);
+    expect(parseOptions(['x', '--reason'], spec).problems).toEqual(['--reason needs a value']);
   });
 });

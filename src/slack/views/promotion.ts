@@ -49,6 +49,12 @@ const maxListed = 40;
 /** Section blocks a card may use besides its header, context, status and buttons. */
 const maxSections = 44;
 
+/** Why it was asked for, in the requester's words: escaped, so it can neither mention nor link. */
+function reasonBlocks(promotion: Promotion): KnownBlock[] {
+  if (!promotion.reason) return [];
+  return [{ type: 'section', text: { type: 'mrkdwn', text: `*Reason:* ${escapeMrkdwn(promotion.reason)}` } }];
+}
+
 export function promotionMessage(
   promotion: Promotion,
   surface: PromotionSurface,
@@ -75,6 +81,7 @@ export function promotionMessage(
         },
       ],
     },
+    ...reasonBlocks(promotion),
     { type: 'section', text: { type: 'mrkdwn', text: statusText(promotion, waiting) } },
   ];
   const sections: string[] = [];
@@ -260,6 +267,7 @@ export function compactPromotionMessage(
         },
       ],
     },
+    ...reasonBlocks(promotion),
     { type: 'section', text: { type: 'mrkdwn', text: statusText(promotion, waiting) } },
     {
       type: 'section',

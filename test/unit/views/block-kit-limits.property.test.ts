@@ -369,6 +369,7 @@ function promotion(max: number): fc.Arbitrary<Promotion> {
     rollbackRequestedBy: fc.option(user),
     rollbackRequestedAt: fc.option(date),
     rollbackApprovals: many(approval, 50),
+    reason: fc.option(text(300)),
     steps: many(
       fc.record({
         id: fc.nat(),
@@ -658,6 +659,7 @@ function bigPromotion(overrides: Partial<Promotion> = {}): Promotion {
     rollbackRequestedBy: null,
     rollbackRequestedAt: null,
     rollbackApprovals: [],
+    reason: [...widest].slice(0, 300).join(''),
     steps: flows.map((f, i) => ({
       id: i,
       action: i % 3 === 0 ? 'backup' : 'create',

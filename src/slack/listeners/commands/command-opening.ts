@@ -32,8 +32,17 @@ export function answerWith(request: SubcommandRequest) {
  * `<flow> --from <env> --to <env> [--tenant <t>]` and the flags named, as `promote` and `diff` take
  * them, with what is missing in words (`doing`: "promote").
  */
-export function flowPairArgs(args: string[], doing: string, flags: readonly string[]) {
-  const options = parseOptions(args, { values: ['from', 'to', 'tenant'], flags: [...flags] });
+export function flowPairArgs(
+  args: string[],
+  doing: string,
+  flags: readonly string[],
+  phrases: readonly string[] = [],
+) {
+  const options = parseOptions(args, {
+    values: ['from', 'to', 'tenant'],
+    flags: [...flags],
+    phrases: [...phrases],
+  });
   const flow = options.positional.join(' ').trim();
   const { from, to, tenant } = options.values;
   const problems = [...options.problems];
@@ -41,5 +50,13 @@ export function flowPairArgs(args: string[], doing: string, flags: readonly stri
   if (!from) problems.push('Say where from with `--from <env>`');
   if (!to) problems.push('Say where to with `--to <env>`');
   // With problems the command goes no further, so the empty environments are never used.
-  return { flow, from: from ?? '', to: to ?? '', tenant, flags: options.flags, problems };
+  return {
+    flow,
+    from: from ?? '',
+    to: to ?? '',
+    tenant,
+    flags: options.flags,
+    values: options.values,
+    problems,
+  };
 }

@@ -1,4 +1,5 @@
-import { slashCommand } from '../../../commands/subcommands.js';
+import { slashCommand, usageOf } from '../../../commands/subcommands.js';
+import { readReason } from '../../../core/promotion/reason.js';
 import { planOptionsFrom } from '../../../core/promotion-plan.js';
 import type { RequestOutcome } from '../../../core/promotions.js';
 import type { CoreServices } from '../../../core/services.js';
@@ -14,7 +15,7 @@ import { answerWith, flowPairArgs, openCommand } from './command-opening.js';
 import type { SubcommandHandler } from './flightiq.js';
 import { tenantChoiceText } from './read-preamble.js';
 
-const usage = `\`${slashCommand} promote <flow> --from <env> --to <env> [--tenant <t>] [--as-new] [--no-subflows] [--saved]\``;
+const usage = `\`${slashCommand} ${usageOf('promote')}\``;
 
 export const operatorsOnlyText =
   'You are not allowed to request promotions. Ask a FlightIQ admin to add you (or a user group you are in) to FLIGHTIQ_OPERATORS.';
@@ -25,11 +26,10 @@ export const operatorsOnlyText =
  */
 export function promoteSubcommand(services: CoreServices): SubcommandHandler {
   return async (request) => {
-    const asked = flowPairArgs(request.args, 'promote', ['as-new', 'no-subflows', 'saved']);
-    if (
-      !(await openCommand(request, { problems: asked.problems, usage, working: 'Planning the promotion…' }))
-    )
-      return;
+    const asked = flowPairArgs(request.args, 'promote', ['as-new', 'no-subflows', 'saved'], ['reason']);
+    const reason = readReason(asked.values.reason);
+    const problems = reason.ok ? asked.problems : [...asked.problems, reason.problem];
+    if (!(await openCommand(request, { problems, usage, working: 'Planning the promotion…' }))) return;
     const actor = { userId: request.command.user_id, teamId: request.command.team_id };
     const reply = answerWith(request);
     if (!(await services.promotions.mayRequest(actor, asked)))
@@ -45,6 +45,7 @@ export function promoteSubcommand(services: CoreServices): SubcommandHandler {
       from: asked.from,
       to: asked.to,
       options: planOptionsFrom(asked.flags),
+      reason: reason.ok ? reason.reason : null,
     });
     if (outcome.outcome !== 'planned') {
       await reply(requestProblem(outcome));
