@@ -12,6 +12,7 @@ import { maxAuditShown } from '../core/audit-trail.js';
 import { waitText, withCallContext } from '../core/pingone-work.js';
 import { type Problem, problemOf } from '../core/problem.js';
 import { readReason } from '../core/promotion/reason.js';
+import { openDecisions } from '../core/promotion/state.js';
 import { planOptionsFrom } from '../core/promotion-plan.js';
 import { alreadyText, approvalCountedText, refusalText } from '../core/promotion-texts.js';
 import type { DecisionOutcome, Promotion, RequestOutcome } from '../core/promotions.js';
@@ -401,15 +402,13 @@ async function decisionCommand(decision: Decision, args: string[], session: Sess
   const promotion = await promotionCalled(asked, session);
   if (!promotion) return;
   const promotions = services.promotions;
-  const rollbackAsked = Boolean(promotion.rollbackRequestedBy) && endedStatuses.includes(promotion.status);
-  // Slack shows a decision's buttons only while it can be made; a command can be typed any time, and
+  const open = openDecisions(promotion);
+  // A rollback asked for is decided with approve and reject, as Slack's Approve/Reject rollback buttons.
+  const rollbackAsked = open.includes('approveRollback');
+  // Slack shows a decision's buttons only while one can be made; a command can be typed any time, and
   // is answered as a late click is, before a rule about who decides could suggest it is still open.
-  const open =
-    decision === 'rollback' ||
-    rollbackAsked ||
-    promotion.status === 'pending' ||
-    (decision === 'cancel' && promotion.status === 'blocked');
-  if (!open) {
+  // Rollback always goes to core, which says why it is not offered (its window passed, nothing to undo).
+  if (decision !== 'rollback' && !open.some((other) => other !== 'rollback')) {
     say(alreadyText(promotion));
     return;
   }
@@ -477,9 +476,6 @@ async function decisionCommand(decision: Decision, args: string[], session: Sess
   }
   await settle(outcome, promotion, session, decision);
 }
-
-/** What ended promotions may be rolled back from (core's rule; a rollback asked for waits on one of these). */
-const endedStatuses: Promotion['status'][] = ['succeeded', 'failed', 'interrupted'];
 
 /** A promotion by its ID, or by the start of it (8 characters at least), as `promotions` shows them. */
 async function promotionCalled(asked: string, { services, say }: Session): Promise<Promotion | null> {

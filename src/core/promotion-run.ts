@@ -8,7 +8,6 @@ import {
   finishRun,
   finishStep,
   type PromotionRecord,
-  type PromotionStatus,
   type PromotionStep,
   releaseRun,
   renewLease,
@@ -31,6 +30,12 @@ import {
 import { DestinationWriter, type Written } from './destination-writes.js';
 import { diffFlows, type FlowDiff } from './flow-diff.js';
 import { problemOf } from './problem.js';
+import {
+  type PromotionStatus,
+  type StepAction,
+  type TransitionName,
+  transitions,
+} from './promotion/state.js';
 import {
   type ComputedPlan,
   type FlowDefinition,
@@ -244,7 +249,7 @@ export class PromotionRunner {
     work: (lease: Lease) => Promise<Promotion>,
   ): Promise<Promotion> {
     const lease = this.heartbeat(promotion.id, owner);
-    const failed: PromotionStatus = status === 'running' ? 'failed' : 'rollback_failed';
+    const failed = status === 'running' ? 'fail' : 'rollbackFail';
     try {
       await hooks.started?.(promotion);
       if (!(await this.turn(promotion, lease, hooks))) {
@@ -314,7 +319,7 @@ export class PromotionRunner {
   private async write(promotion: Promotion, lease: Lease): Promise<Promotion> {
     const tenant = await this.deps.tenants.findById(promotion.tenantId);
     if (!tenant)
-      return this.finish(promotion, lease, 'failed', 'The tenant was removed after the request.', null);
+      return this.finish(promotion, lease, 'fail', 'The tenant was removed after the request.', null);
     const credentials = this.deps.tenants.credentialsOf(tenant);
     const main = promotion.plan.flows.find((flow) => flow.role === 'main');
     let fresh: ComputedPlan;
@@ -330,7 +335,7 @@ export class PromotionRunner {
       return this.finish(
         promotion,
         lease,
-        'failed',
+        'fail',
         `Could not check the plan again: ${messageOf(error)}`,
         null,
       );
@@ -339,7 +344,7 @@ export class PromotionRunner {
       return this.finish(
         promotion,
         lease,
-        'failed',
+        'fail',
         'The source or the destination changed since this plan was made; nothing was written. Request the promotion again.',
         null,
       );
@@ -350,7 +355,7 @@ export class PromotionRunner {
     const result: PromotionResult = { flows: [], variables: [] };
     const variables = result.variables ?? [];
     const step = <T>(
-      action: string,
+      action: StepAction,
       subject: string,
       destinationId: string | null,
       write: () => Promise<Written<T>>,
@@ -541,7 +546,7 @@ export class PromotionRunner {
       }
     } catch (error) {
       if (error instanceof LeaseLost) throw error;
-      return this.finish(promotion, lease, 'failed', `Stopped: ${messageOf(error)}`, result);
+      return this.finish(promotion, lease, 'fail', `Stopped: ${messageOf(error)}`, result);
     }
     const changed = result.flows.length + variables.length;
     const parts = [
@@ -551,7 +556,7 @@ export class PromotionRunner {
     return this.finish(
       promotion,
       lease,
-      'succeeded',
+      'succeed',
       changed === 0 ? 'Nothing to change: the destination already matches.' : `${parts.join('; ')}.`,
       result,
     );
@@ -581,7 +586,7 @@ export class PromotionRunner {
       return this.finish(
         promotion,
         lease,
-        'rollback_failed',
+        'rollbackFail',
         'The tenant was removed; nothing was restored.',
         result,
       );
@@ -645,13 +650,7 @@ export class PromotionRunner {
       }
     } catch (error) {
       if (error instanceof LeaseLost) throw error;
-      return this.finish(
-        promotion,
-        lease,
-        'rollback_failed',
-        `Rollback stopped: ${messageOf(error)}`,
-        result,
-      );
+      return this.finish(promotion, lease, 'rollbackFail', `Rollback stopped: ${messageOf(error)}`, result);
     }
     const parts = [
       result.flows.length > 0
@@ -663,7 +662,7 @@ export class PromotionRunner {
       parts.length > 0
         ? `${parts.join('; ')}.`
         : 'Nothing to put back: the run wrote no flow or variable that a rollback restores (it stopped before them).';
-    return this.finish(promotion, lease, 'rolled_back', outcome, result);
+    return this.finish(promotion, lease, 'rolledBack', outcome, result);
   }
 
   /** Deploys a destination flow (its current version becomes the published one), as a recorded step. */
@@ -690,7 +689,7 @@ export class PromotionRunner {
   private async step<T>(
     promotionId: string,
     lease: Lease,
-    step: { action: string; subject: string; destinationId?: string | null },
+    step: { action: StepAction; subject: string; destinationId?: string | null },
     write: () => Promise<Written<T>>,
   ): Promise<Written<T>> {
     const stepId = lease.lost ? null : await startStep(this.deps.pool, promotionId, lease.owner, step);
@@ -720,11 +719,12 @@ export class PromotionRunner {
   private async finish(
     promotion: Promotion,
     lease: Lease,
-    status: 'succeeded' | 'failed' | 'rolled_back' | 'rollback_failed',
+    end: Extract<TransitionName, 'succeed' | 'fail' | 'rolledBack' | 'rollbackFail'>,
     outcome: string,
     result: PromotionResult | null,
   ): Promise<Promotion> {
-    const finished = await finishRun(this.deps.pool, promotion.id, lease.owner, status, {
+    const status = transitions[end].to;
+    const finished = await finishRun(this.deps.pool, promotion.id, lease.owner, transitions[end], {
       outcome,
       at: this.deps.clock.now(),
       ...(result ? { result } : {}),

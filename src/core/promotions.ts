@@ -17,7 +17,6 @@ import {
   interruptStoppedRuns,
   lastFlowWrites,
   type PromotionRecord,
-  type PromotionStatus,
   type PromotionStep,
   promotionsInStatus,
   recentPromotions,
@@ -34,6 +33,18 @@ import { type EnvironmentMatch, matchEnvironment } from './environment-match.js'
 import type { EnvironmentDirectory, EnvironmentSummary } from './environments.js';
 import { promotionWorkMs, withCallContext } from './pingone-work.js';
 import { type Problem, problemOf } from './problem.js';
+import {
+  type DeciderFacts,
+  type Decision,
+  decisionAuditActions,
+  openStatuses,
+  type PromotionStatus,
+  type Refusal,
+  readOnlySteps,
+  refusalOf,
+  rollbackableStatuses,
+  transitions,
+} from './promotion/state.js';
 import {
   type ComputedPlan,
   type EnvironmentRef,
@@ -124,18 +135,7 @@ interface PreparedPlan {
   isProtected: boolean;
 }
 
-export type Refusal =
-  | 'not_approver'
-  | 'own_request'
-  | 'own_rollback_request'
-  | 'already_approved'
-  | 'not_requester'
-  | 'not_allowed'
-  /** The requester is no longer an operator, or no longer a full member of the workspace. */
-  | 'no_longer_allowed'
-  | 'too_late'
-  | 'nothing_to_undo'
-  | 'changed_since';
+export type { Refusal };
 
 export type DecisionOutcome =
   | { outcome: 'not_found' }
@@ -154,9 +154,6 @@ export type DecisionOutcome =
   | { outcome: 'rollback_requested'; promotion: Promotion }
   | { outcome: 'failed'; problem: Problem; promotion: Promotion }
   | { outcome: 'done'; promotion: Promotion };
-
-/** What ended promotions may be rolled back from. */
-const rollbackable: PromotionStatus[] = ['succeeded', 'failed', 'interrupted'];
 
 /**
  * Promotions, DESIGN §6: plan → (approval) → execute → result, each step persisted. Every move of a
@@ -406,16 +403,8 @@ export class PromotionService {
   async approve(actor: Actor, id: string, hooks: RunHooks = {}): Promise<DecisionOutcome> {
     const promotion = await this.find(id);
     if (!promotion) return { outcome: 'not_found' };
-    const refusal = !promotion.protected
-      ? 'not_allowed'
-      : promotion.requestedBy === actor.userId && !this.ownedBySingleUser(promotion)
-        ? 'own_request'
-        : (await this.deps.access.isApprover(actor))
-          ? promotion.approvals.some((approval) => approval.userId === actor.userId)
-            ? 'already_approved'
-            : undefined
-          : 'not_approver';
-    if (refusal) return this.refuse(actor, 'promotion.approve', promotion, refusal);
+    const refused = await this.refusedFor('approve', actor, promotion);
+    if (refused) return refused;
     const expired = await this.expireIfDue(promotion);
     if (expired) return expired;
     const dropped = await this.dropLapsedApprovals(actor, promotion, 'approvals');
@@ -446,22 +435,14 @@ export class PromotionService {
   async run(actor: Actor, id: string, hooks: RunHooks = {}): Promise<DecisionOutcome> {
     const promotion = await this.find(id);
     if (!promotion) return { outcome: 'not_found' };
-    const refusal = promotion.protected
-      ? 'not_allowed'
-      : promotion.requestedBy !== actor.userId
-        ? 'not_requester'
-        : (await this.deps.access.canPromote(actor))
-          ? undefined
-          : 'no_longer_allowed';
-    if (refusal) return this.refuse(actor, 'promotion.run', promotion, refusal);
+    const refused = await this.refusedFor('run', actor, promotion);
+    if (refused) return refused;
     const expired = await this.expireIfDue(promotion);
     if (expired) return expired;
     const protectedNow = await this.protectedNow(promotion);
     if ('problem' in protectedNow) return { outcome: 'failed', problem: protectedNow.problem, promotion };
     if (protectedNow.protected) {
-      const moved = await transitionPromotion(this.deps.pool, id, ['pending'], 'pending', {
-        protected: true,
-      });
+      const moved = await transitionPromotion(this.deps.pool, id, transitions.protect, { protected: true });
       if (!moved) return { outcome: 'already', promotion: await this.reload(id) };
       await this.audit(actor, 'promotion.run', promotion.tenantName, 'refused', {
         promotion: id,
@@ -470,8 +451,7 @@ export class PromotionService {
       return { outcome: 'now_protected', promotion: await this.load(moved) };
     }
     const claimed = await claimRun(this.deps.pool, id, {
-      from: ['pending'],
-      to: 'running',
+      transition: transitions.run,
       owner: this.processId,
       leaseMs: this.deps.settings.lease.leaseMs,
       now: this.now(),
@@ -487,26 +467,15 @@ export class PromotionService {
   async reject(actor: Actor, id: string): Promise<DecisionOutcome> {
     const promotion = await this.find(id);
     if (!promotion) return { outcome: 'not_found' };
-    // The requester may withdraw (Cancel); rejecting is an approver's decision on someone else's request.
-    const refusal = !promotion.protected
-      ? 'not_allowed'
-      : promotion.requestedBy === actor.userId
-        ? 'own_request'
-        : (await this.deps.access.isApprover(actor))
-          ? undefined
-          : 'not_approver';
-    if (refusal) return this.refuse(actor, 'promotion.reject', promotion, refusal);
-    return this.end(actor, promotion, 'reject', ['pending'], 'rejected');
+    const refused = await this.refusedFor('reject', actor, promotion);
+    return refused ?? this.end(actor, promotion, 'reject');
   }
 
   async cancel(actor: Actor, id: string): Promise<DecisionOutcome> {
     const promotion = await this.find(id);
     if (!promotion) return { outcome: 'not_found' };
-    if (promotion.requestedBy !== actor.userId)
-      return this.refuse(actor, 'promotion.cancel', promotion, 'not_requester');
-    if (!(await this.deps.access.canPromote(actor)))
-      return this.refuse(actor, 'promotion.cancel', promotion, 'no_longer_allowed');
-    return this.end(actor, promotion, 'cancel', ['pending', 'blocked'], 'cancelled');
+    const refused = await this.refusedFor('cancel', actor, promotion);
+    return refused ?? this.end(actor, promotion, 'cancel');
   }
 
   /**
@@ -519,20 +488,9 @@ export class PromotionService {
   async rollback(actor: Actor, id: string, hooks: RunHooks = {}): Promise<DecisionOutcome> {
     const promotion = await this.find(id);
     if (!promotion) return { outcome: 'not_found' };
-    // The requester asks only while still allowed to promote (not a guest, still an operator): what
-    // someone may do is decided by who they are at the click, not by who they were at the request.
-    const mayAsk =
-      (await this.deps.access.isApprover(actor)) ||
-      (await this.deps.access.isAdmin(actor)) ||
-      (promotion.requestedBy === actor.userId && (await this.deps.access.canPromote(actor)));
-    if (!mayAsk)
-      return this.refuse(
-        actor,
-        'promotion.rollback',
-        promotion,
-        promotion.requestedBy === actor.userId ? 'no_longer_allowed' : 'not_requester',
-      );
-    if (!rollbackable.includes(promotion.status)) return { outcome: 'already', promotion };
+    const refused = await this.refusedFor('rollback', actor, promotion);
+    if (refused) return refused;
+    if (!isRollbackable(promotion.status)) return { outcome: 'already', promotion };
     const offered = this.rollbackOffered(promotion);
     if (offered) return this.refuse(actor, 'promotion.rollback', promotion, offered);
     if (promotion.rollbackRequestedBy && !this.rollbackRequestExpired(promotion))
@@ -545,7 +503,7 @@ export class PromotionService {
       return this.refuse(actor, 'promotion.rollback', promotion, 'changed_since', changed.list);
     if (protectedNow.protected && !this.ownedBySingleUser(promotion)) {
       if (promotion.rollbackRequestedBy) await dropRollbackRequest(this.deps.pool, id);
-      const asked = await requestRollback(this.deps.pool, id, actor.userId, rollbackable, this.now());
+      const asked = await requestRollback(this.deps.pool, id, actor.userId, this.now());
       if (!asked) return { outcome: 'already', promotion: await this.reload(id) };
       await this.audit(actor, 'promotion.rollback.request', promotion.tenantName, 'succeeded', {
         promotion: id,
@@ -559,16 +517,10 @@ export class PromotionService {
   async approveRollback(actor: Actor, id: string, hooks: RunHooks = {}): Promise<DecisionOutcome> {
     const promotion = await this.find(id);
     if (!promotion) return { outcome: 'not_found' };
-    if (!promotion.rollbackRequestedBy || !rollbackable.includes(promotion.status))
+    if (!promotion.rollbackRequestedBy || !isRollbackable(promotion.status))
       return { outcome: 'already', promotion };
-    const refusal = !(await this.deps.access.isApprover(actor))
-      ? 'not_approver'
-      : promotion.rollbackRequestedBy === actor.userId && !this.ownedBySingleUser(promotion)
-        ? 'own_rollback_request'
-        : promotion.rollbackApprovals.some((approval) => approval.userId === actor.userId)
-          ? 'already_approved'
-          : undefined;
-    if (refusal) return this.refuse(actor, 'promotion.rollback.approve', promotion, refusal);
+    const refused = await this.refusedFor('approveRollback', actor, promotion);
+    if (refused) return refused;
     if (this.rollbackRequestExpired(promotion)) {
       await dropRollbackRequest(this.deps.pool, id);
       return { outcome: 'expired', promotion: await this.reload(id) };
@@ -583,7 +535,6 @@ export class PromotionService {
       required: this.requiredApprovalsFor(promotion),
       owner: this.processId,
       leaseMs: this.deps.settings.lease.leaseMs,
-      from: rollbackable,
       now: this.now(),
     });
     if (!approved) return { outcome: 'already', promotion: await this.reload(id) };
@@ -603,10 +554,8 @@ export class PromotionService {
     const promotion = await this.find(id);
     if (!promotion) return { outcome: 'not_found' };
     if (!promotion.rollbackRequestedBy) return { outcome: 'already', promotion };
-    const mayDecide =
-      (await this.deps.access.isApprover(actor)) ||
-      (promotion.rollbackRequestedBy === actor.userId && (await this.deps.access.canPromote(actor)));
-    if (!mayDecide) return this.refuse(actor, 'promotion.rollback.reject', promotion, 'not_approver');
+    const refused = await this.refusedFor('rejectRollback', actor, promotion);
+    if (refused) return refused;
     const dropped = await dropRollbackRequest(this.deps.pool, id);
     if (!dropped) return { outcome: 'already', promotion: await this.reload(id) };
     await this.audit(actor, 'promotion.rollback.reject', promotion.tenantName, 'succeeded', {
@@ -621,7 +570,7 @@ export class PromotionService {
     if (this.now().getTime() > ended + this.deps.settings.rollbackWindowMs) return 'too_late';
     // Something to undo: a write that was made, or may have been (started, outcome unknown).
     const wrote = promotion.steps.some(
-      (step) => step.action !== 'backup' && step.action !== 'verify' && step.status !== 'failed',
+      (step) => !readOnlySteps.includes(step.action) && step.status !== 'failed',
     );
     const undoable =
       promotion.plan.flows.some((flow) => flow.action === 'update') ||
@@ -632,7 +581,7 @@ export class PromotionService {
   /** What this person can act on now (approve, or run their own), and what they asked for lately. */
   async forPerson(actor: Actor, limit = 10): Promise<{ actionable: Promotion[]; mine: Promotion[] }> {
     const approver = await this.deps.access.isApprover(actor);
-    const pending = await promotionsInStatus(this.deps.pool, ['pending'], 100);
+    const pending = await promotionsInStatus(this.deps.pool, transitions.approve.from, 100);
     const actionable = pending
       .filter((p) => p.expiresAt.getTime() > this.now().getTime())
       .filter((p) =>
@@ -651,7 +600,7 @@ export class PromotionService {
   async list(which: 'pending' | 'recent', limit = 20): Promise<Promotion[]> {
     const records =
       which === 'pending'
-        ? await promotionsInStatus(this.deps.pool, ['pending', 'blocked', 'running', 'rolling_back'], limit)
+        ? await promotionsInStatus(this.deps.pool, openStatuses, limit)
         : await recentPromotions(this.deps.pool, limit);
     return Promise.all(records.map((record) => this.load(record)));
   }
@@ -693,8 +642,7 @@ export class PromotionService {
   /** Claims a rollback that needs no approvers (unprotected destination) and runs it. */
   private async startRollback(actor: Actor, promotion: Promotion, hooks: RunHooks): Promise<DecisionOutcome> {
     const claimed = await claimRun(this.deps.pool, promotion.id, {
-      from: rollbackable,
-      to: 'rolling_back',
+      transition: transitions.rollback,
       owner: this.processId,
       leaseMs: this.deps.settings.lease.leaseMs,
       now: this.now(),
@@ -724,12 +672,10 @@ export class PromotionService {
     actor: Actor,
     promotion: Promotion,
     decision: 'reject' | 'cancel',
-    from: PromotionStatus[],
-    to: PromotionStatus,
   ): Promise<DecisionOutcome> {
     const expired = await this.expireIfDue(promotion);
     if (expired) return expired;
-    const decided = await transitionPromotion(this.deps.pool, promotion.id, from, to, {
+    const decided = await transitionPromotion(this.deps.pool, promotion.id, transitions[decision], {
       decidedBy: actor.userId,
     });
     if (!decided) return { outcome: 'already', promotion: await this.reload(promotion.id) };
@@ -742,7 +688,7 @@ export class PromotionService {
   private async expireIfDue(promotion: Promotion): Promise<DecisionOutcome | undefined> {
     if (promotion.status !== 'pending' || promotion.expiresAt.getTime() > this.now().getTime())
       return undefined;
-    const expired = await transitionPromotion(this.deps.pool, promotion.id, ['pending'], 'expired');
+    const expired = await transitionPromotion(this.deps.pool, promotion.id, transitions.expire);
     return { outcome: expired ? 'expired' : 'already', promotion: await this.reload(promotion.id) };
   }
 
@@ -821,6 +767,39 @@ export class PromotionService {
     return { dropped: lapsed };
   }
 
+  /**
+   * The refusal table's answer for this person at this click (state.ts), audited and returned as the
+   * outcome; undefined when they may decide.
+   */
+  private async refusedFor(
+    decision: Decision,
+    actor: Actor,
+    promotion: Promotion,
+  ): Promise<DecisionOutcome | undefined> {
+    const refusal = refusalOf(decision, await this.factsOf(actor, promotion));
+    return refusal ? this.refuse(actor, decisionAuditActions[decision], promotion, refusal) : undefined;
+  }
+
+  /** What is true of the person deciding, as the workspace and the configuration say now. */
+  private async factsOf(actor: Actor, promotion: Promotion): Promise<DeciderFacts> {
+    const { access } = this.deps;
+    // One after the other: the first fills the directory cache the others read.
+    const approver = await access.isApprover(actor);
+    const admin = await access.isAdmin(actor);
+    const canPromote = await access.canPromote(actor);
+    return {
+      protected: promotion.protected,
+      requester: promotion.requestedBy === actor.userId,
+      rollbackAsker: promotion.rollbackRequestedBy === actor.userId,
+      singleUser: this.ownedBySingleUser(promotion),
+      approver,
+      admin,
+      canPromote,
+      approved: promotion.approvals.some((approval) => approval.userId === actor.userId),
+      approvedRollback: promotion.rollbackApprovals.some((approval) => approval.userId === actor.userId),
+    };
+  }
+
   private async refuse(
     actor: Actor,
     action: string,
@@ -848,7 +827,7 @@ export class PromotionService {
       rollbackUntil: null,
     };
     const ended = loaded.finishedAt ?? loaded.updatedAt;
-    const offered = rollbackable.includes(loaded.status) && !this.rollbackOffered(loaded);
+    const offered = isRollbackable(loaded.status) && !this.rollbackOffered(loaded);
     return { ...loaded, rollbackUntil: offered ? new Date(ended.getTime() + this.rollbackWindowMs) : null };
   }
 
@@ -879,6 +858,10 @@ export class PromotionService {
       details,
     });
   }
+}
+
+function isRollbackable(status: PromotionStatus): boolean {
+  return (rollbackableStatuses as readonly PromotionStatus[]).includes(status);
 }
 
 function ref(environment: EnvironmentSummary): EnvironmentRef {

@@ -1,20 +1,20 @@
+import {
+  type PromotionStatus,
+  runningStatuses,
+  type StepAction,
+  type Transition,
+  transitions,
+} from '../core/promotion/state.js';
 import type { Queryable } from './queryable.js';
 
-export const promotionStatuses = [
-  'blocked',
-  'pending',
-  'rejected',
-  'expired',
-  'cancelled',
-  'running',
-  'succeeded',
-  'failed',
-  'interrupted',
-  'rolling_back',
-  'rolled_back',
-  'rollback_failed',
-] as const;
-export type PromotionStatus = (typeof promotionStatuses)[number];
+export type { PromotionStatus };
+
+/**
+ * A status or a list of them written into a statement, as pg-boss writes its states: they are
+ * constants of core's state table, never anything a person typed.
+ */
+const status = (name: PromotionStatus) => `'${name}'`;
+const statuses = (names: readonly PromotionStatus[]) => `ARRAY[${names.map(status).join(', ')}]::text[]`;
 
 export interface PromotionRecord {
   id: string;
@@ -63,7 +63,7 @@ export interface Approval {
 
 export interface PromotionStep {
   id: number;
-  action: string;
+  action: StepAction;
   /** What the step wrote: a flow's name, or a variable's ("smtpHost (company)"). */
   subject: string;
   destinationId: string | null;
@@ -87,9 +87,6 @@ const columns = `id, tenant_id, tenant_name, requested_by, team_id, flow_name, f
 
 /** The same columns of `promotions p`, for statements that join another row source with an `id`. */
 const columnsOfP = columns.replace(/(^|,\s*)(\w+)/g, '$1p.$2');
-
-/** Where a run or a rollback is running: the statuses a lease belongs to. */
-const runningStatuses = ['running', 'rolling_back'];
 
 export type NewPromotion = Pick<
   PromotionRecord,
@@ -165,15 +162,14 @@ export async function setPromotionMessage(
 }
 
 /**
- * Moves a promotion from one of `from` to `to`, only if it is still in one of them (and, with
+ * Makes one of core's transitions: moves a promotion from one of `from` to `to`, only if it is still in one of them (and, with
  * `unexpiredAt`, not expired at that time of core's clock): the single conditional write that decides
  * who acts. Null when it was not. Runs are claimed with `claimRun` instead, which also takes the lease.
  */
 export async function transitionPromotion(
   db: Queryable,
   id: string,
-  from: readonly PromotionStatus[],
-  to: PromotionStatus,
+  { from, to }: Transition,
   changes: { decidedBy?: string; outcome?: string; protected?: boolean } = {},
   { unexpiredAt }: { unexpiredAt?: Date } = {},
 ): Promise<PromotionRecord | null> {
@@ -210,8 +206,7 @@ export async function claimRun(
   db: Queryable,
   id: string,
   claim: {
-    from: readonly PromotionStatus[];
-    to: 'running' | 'rolling_back';
+    transition: typeof transitions.run | typeof transitions.rollback;
     owner: string;
     leaseMs: number;
     now: Date;
@@ -231,12 +226,12 @@ export async function claimRun(
             outcome = NULL,
             updated_at = now()
       WHERE id = $1 AND status = ANY($2::text[])
-        AND (status <> 'pending' OR expires_at > $8)
+        AND (status <> ${status('pending')} OR expires_at > $8)
       RETURNING ${columns}`,
     [
       id,
-      claim.from,
-      claim.to,
+      claim.transition.from,
+      claim.transition.to,
       claim.decidedBy ?? null,
       claim.rolledBackBy ?? null,
       claim.owner,
@@ -302,7 +297,7 @@ export async function finishRun(
   db: Queryable,
   id: string,
   owner: string,
-  to: PromotionStatus,
+  { from, to }: Transition,
   changes: { outcome: string; result?: unknown; at: Date },
 ): Promise<PromotionRecord | null> {
   const { rows } = await db.query(
@@ -311,7 +306,7 @@ export async function finishRun(
             lease_owner = NULL, lease_expires_at = NULL, finished_at = $6,
             rollback_requested_by = NULL, rollback_requested_at = NULL, rollback_approvals = '[]',
             updated_at = now()
-      WHERE id = $1 AND lease_owner = $2
+      WHERE id = $1 AND lease_owner = $2 AND status = ANY($7::text[])
       RETURNING ${columns}`,
     [
       id,
@@ -320,6 +315,7 @@ export async function finishRun(
       changes.outcome,
       changes.result === undefined ? null : JSON.stringify(changes.result),
       changes.at,
+      from,
     ],
   );
   return rows[0] ? toRecord(rows[0]) : null;
@@ -341,7 +337,7 @@ export async function releaseRun(
         SET status = $3, outcome = $4, writing = false, lease_owner = NULL, lease_expires_at = NULL,
             rollback_requested_by = NULL, rollback_requested_at = NULL, rollback_approvals = '[]',
             updated_at = now()
-      WHERE id = $1 AND lease_owner = $2`,
+      WHERE id = $1 AND lease_owner = $2 AND status = ${status(transitions.rollback.to)}`,
     [id, owner, to, outcome],
   );
 }
@@ -358,7 +354,8 @@ export async function interruptStoppedRuns(
 ): Promise<PromotionRecord[]> {
   const { rows } = await db.query(
     `UPDATE promotions
-        SET status = CASE status WHEN 'running' THEN 'interrupted' ELSE 'rollback_failed' END,
+        SET status = CASE status WHEN ${status(transitions.interrupt.from[0])} THEN ${status(transitions.interrupt.to)}
+                                 ELSE ${status(transitions.interruptRollback.to)} END,
             outcome = $2, writing = false, lease_owner = NULL, lease_expires_at = NULL,
             finished_at = $3, updated_at = now()
       WHERE status = ANY($1::text[]) AND lease_expires_at < now()
@@ -383,12 +380,12 @@ export async function approve(
   const { rows } = await db.query(
     `WITH counted AS (
        SELECT id, jsonb_array_length(approvals) + 1 >= $3 AS enough FROM promotions
-        WHERE id = $1 AND status = 'pending' AND expires_at > $6
+        WHERE id = $1 AND status = ANY(${statuses(transitions.approve.from)}) AND expires_at > $6
           AND NOT approvals @> jsonb_build_array(jsonb_build_object('userId', $2::text))
         FOR UPDATE)
      UPDATE promotions p
         SET approvals = p.approvals || jsonb_build_array(jsonb_build_object('userId', $2::text, 'at', $6::timestamptz)),
-            status = CASE WHEN counted.enough THEN 'running' ELSE p.status END,
+            status = CASE WHEN counted.enough THEN ${status(transitions.approve.to)} ELSE p.status END,
             decided_by = CASE WHEN counted.enough THEN $2 ELSE p.decided_by END,
             decided_at = CASE WHEN counted.enough THEN now() ELSE p.decided_at END,
             lease_owner = CASE WHEN counted.enough THEN $4 ELSE NULL END,
@@ -416,8 +413,8 @@ export async function dropApprovals(
   const column = which === 'approvals' ? 'approvals' : 'rollback_approvals';
   const waiting =
     which === 'approvals'
-      ? `status = 'pending'`
-      : `rollback_requested_by IS NOT NULL AND status <> 'rolling_back'`;
+      ? `status = ANY(${statuses(transitions.approve.from)})`
+      : `rollback_requested_by IS NOT NULL AND status = ANY(${statuses(transitions.rollback.from)})`;
   const { rows } = await db.query(
     `UPDATE promotions
         SET ${column} = COALESCE(
@@ -439,9 +436,9 @@ export async function requestRollback(
   db: Queryable,
   id: string,
   userId: string,
-  from: readonly PromotionStatus[],
   at: Date,
 ): Promise<PromotionRecord | null> {
+  const { from } = transitions.rollback;
   const { rows } = await db.query(
     `UPDATE promotions
         SET rollback_requested_by = $2, rollback_requested_at = $4, rollback_approvals = '[]',
@@ -461,18 +458,18 @@ export async function approveRollback(
   db: Queryable,
   id: string,
   userId: string,
-  run: { required: number; owner: string; leaseMs: number; from: readonly PromotionStatus[]; now: Date },
+  run: { required: number; owner: string; leaseMs: number; now: Date },
 ): Promise<PromotionRecord | null> {
   const { rows } = await db.query(
     `WITH counted AS (
        SELECT id, jsonb_array_length(rollback_approvals) + 1 >= $3 AS enough FROM promotions
-        WHERE id = $1 AND status = ANY($6::text[]) AND rollback_requested_by IS NOT NULL
+        WHERE id = $1 AND status = ANY(${statuses(transitions.rollback.from)}) AND rollback_requested_by IS NOT NULL
           AND rollback_requested_by <> $2
           AND NOT rollback_approvals @> jsonb_build_array(jsonb_build_object('userId', $2::text))
         FOR UPDATE)
      UPDATE promotions p
-        SET rollback_approvals = p.rollback_approvals || jsonb_build_array(jsonb_build_object('userId', $2::text, 'at', $7::timestamptz)),
-            status = CASE WHEN counted.enough THEN 'rolling_back' ELSE p.status END,
+        SET rollback_approvals = p.rollback_approvals || jsonb_build_array(jsonb_build_object('userId', $2::text, 'at', $6::timestamptz)),
+            status = CASE WHEN counted.enough THEN ${status(transitions.rollback.to)} ELSE p.status END,
             rolled_back_by = CASE WHEN counted.enough THEN $2 ELSE p.rolled_back_by END,
             lease_owner = CASE WHEN counted.enough THEN $4 ELSE NULL END,
             lease_expires_at = CASE WHEN counted.enough THEN now() + make_interval(secs => $5 / 1000.0) END,
@@ -480,7 +477,7 @@ export async function approveRollback(
             updated_at = now()
        FROM counted WHERE p.id = counted.id
      RETURNING ${columnsOfP}`,
-    [id, userId, run.required, run.owner, run.leaseMs, run.from, run.now],
+    [id, userId, run.required, run.owner, run.leaseMs, run.now],
   );
   return rows[0] ? toRecord(rows[0]) : null;
 }
@@ -500,8 +497,8 @@ export async function dropRollbackRequest(db: Queryable, id: string): Promise<Pr
 /** Pending promotions whose time ran out by `now` (core's clock), marked expired; each returned once. */
 export async function expirePromotions(db: Queryable, now: Date): Promise<PromotionRecord[]> {
   const { rows } = await db.query(
-    `UPDATE promotions SET status = 'expired', updated_at = now()
-      WHERE status = 'pending' AND expires_at <= $1
+    `UPDATE promotions SET status = ${status(transitions.expire.to)}, updated_at = now()
+      WHERE status = ANY(${statuses(transitions.expire.from)}) AND expires_at <= $1
       RETURNING ${columns}`,
     [now],
   );
@@ -517,7 +514,7 @@ export async function activePromotionsOf(db: Queryable, tenantId: string): Promi
     `SELECT ${columns} FROM promotions
       WHERE tenant_id = $1 AND status = ANY($2::text[])
       ORDER BY created_at FOR UPDATE`,
-    [tenantId, ['pending', ...runningStatuses]],
+    [tenantId, [...transitions.approve.from, ...runningStatuses]],
   );
   return rows.map(toRecord);
 }
@@ -563,7 +560,7 @@ export async function startStep(
   db: Queryable,
   promotionId: string,
   owner: string,
-  step: { action: string; subject: string; destinationId?: string | null },
+  step: { action: StepAction; subject: string; destinationId?: string | null },
 ): Promise<number | null> {
   const { rows } = await db.query(
     `INSERT INTO promotion_steps (promotion_id, action, subject, destination_id, status)

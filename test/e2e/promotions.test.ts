@@ -185,7 +185,15 @@ describe('/flightiq promote into production: the plan', () => {
       'The secret variable \\"smtpPassword\\" (company) does not exist in Production',
     );
     expect(requester).not.toContain('promotion_approve');
-    expect((await promotionRow()).status).toBe('blocked');
+    // A blocked plan can only be withdrawn: the requester's copy offers Cancel, and Cancel ends it.
+    expect(requester).toContain('"action_id":"promotion_cancel"');
+    const blocked = await promotionRow();
+    expect(blocked.status).toBe('blocked');
+    await world.app.slack.blockAction(
+      { action_id: 'promotion_cancel', value: blocked.id },
+      { user: operator },
+    );
+    await waitForStatus(blocked.id, 'cancelled');
     expect(
       world.fakeSlack
         .callsOf('chat.postMessage')

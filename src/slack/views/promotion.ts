@@ -1,5 +1,6 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import { referenceText } from '../../core/promotion/plan/references.js';
+import { openDecisions } from '../../core/promotion/state.js';
 import { type PlannedFlow, type PlannedVariable, shownFingerprint } from '../../core/promotion-plan.js';
 import {
   alreadyText as coreAlreadyText,
@@ -428,16 +429,20 @@ function buttonsFor(promotion: Promotion, surface: PromotionSurface): ActionsBlo
     style: 'danger',
   });
   const elements: Button[] = [];
-  if (promotion.status === 'pending' && surface === 'approval' && promotion.protected) {
+  // Which decisions the state leaves open is core's; which of them this copy of the card offers is the
+  // surface's: approvers decide in the approval channel, the requester runs or withdraws their own.
+  const open = openDecisions(promotion);
+  if (open.includes('approve') && surface === 'approval') {
     elements.push(
       button('Approve', promotionActions.approve, 'primary'),
       button('Reject', promotionActions.reject, 'danger'),
     );
   }
-  if (promotion.status === 'pending' && surface === 'requester' && !promotion.protected) {
-    elements.push(button('Run', promotionActions.run, 'primary'), button('Cancel', promotionActions.cancel));
-  }
-  if (promotion.rollbackRequestedBy && surface === 'approval') {
+  if (open.includes('run') && surface === 'requester')
+    elements.push(button('Run', promotionActions.run, 'primary'));
+  if (open.includes('cancel') && surface === 'requester')
+    elements.push(button('Cancel', promotionActions.cancel));
+  if (open.includes('approveRollback') && surface === 'approval') {
     elements.push(
       button(
         'Approve rollback',
@@ -447,7 +452,7 @@ function buttonsFor(promotion: Promotion, surface: PromotionSurface): ActionsBlo
       ),
       button('Reject rollback', promotionActions.rejectRollback),
     );
-  } else if (promotion.rollbackUntil && !promotion.rollbackRequestedBy && surface !== 'copy') {
+  } else if (open.includes('rollback') && surface !== 'copy') {
     elements.push(
       button(
         'Rollback',

@@ -20,6 +20,7 @@ import type { EnvironmentSummary } from '../../../src/core/environments.js';
 import { variableContexts } from '../../../src/core/flow-graph.js';
 import type { Problem } from '../../../src/core/problem.js';
 import type { PlannedReference } from '../../../src/core/promotion/plan/references.js';
+import { promotionStatuses } from '../../../src/core/promotion/state.js';
 import type { PlannedFlow, PlannedVariable, PromotionPlan } from '../../../src/core/promotion-plan.js';
 import type { Promotion, PromotionResult, Refusal } from '../../../src/core/promotions.js';
 import type { Tenant } from '../../../src/core/tenants.js';
@@ -57,7 +58,6 @@ import { noticeModal, tenantFormModal, testFailedModal } from '../../../src/slac
 import { tenantListMessage } from '../../../src/slack/views/tenant-list.js';
 import { confirmRemoveMessage } from '../../../src/slack/views/tenant-remove.js';
 import type { AuditEvent } from '../../../src/store/audit-events.js';
-import { promotionStatuses } from '../../../src/store/promotions.js';
 import { authMethods, regions } from '../../../src/store/tenants.js';
 import { blockKitProblems, viewProblems } from '../../support/block-kit-rules.js';
 
