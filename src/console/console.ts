@@ -166,7 +166,9 @@ async function run(command: string, args: string[], session: Session): Promise<v
         return;
       }
       const tenant = await pickTenant(session, named.name);
-      if (tenant) say(checkReportText(await services.checks.run(actor, tenant)));
+      if (!tenant) return;
+      const checked = await services.checks.run(actor, tenant);
+      say(checked.outcome === 'checked' ? checkReportText(checked.report) : 'You may not run read commands.');
       return;
     }
     case 'envs': {

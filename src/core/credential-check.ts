@@ -52,6 +52,9 @@ export interface HealthObserver {
   observe(tenant: Tenant, problem: Problem | undefined): Promise<void>;
 }
 
+/** A test, or why it was not run: the person may not read (audited). */
+export type CheckOutcome = { outcome: 'refused' } | { outcome: 'checked'; report: CheckReport };
+
 export class CredentialCheck {
   constructor(
     private readonly deps: {
@@ -72,7 +75,13 @@ export class CredentialCheck {
    * A test of a tenant already being tested (by anyone) waits for that one and gets its report: the
    * answer would be the same, and PingOne's rate limit is spent once.
    */
-  async run(actor: Actor, tenant: Tenant): Promise<CheckReport> {
+  async run(actor: Actor, tenant: Tenant): Promise<CheckOutcome> {
+    if (!(await this.deps.tenants.authorizeReader(actor, 'tenant.test', tenant.name)))
+      return { outcome: 'refused' };
+    return { outcome: 'checked', report: await this.checked(actor, tenant) };
+  }
+
+  private async checked(actor: Actor, tenant: Tenant): Promise<CheckReport> {
     const key = `${tenant.id}#${tenant.version}`;
     const running = this.running.get(key);
     if (running) {

@@ -189,6 +189,17 @@ export class TenantService {
     ]);
   }
 
+  /**
+   * The one rule of every read (test, envs, list, diff, promotions, tenant list, a diff's pages, an
+   * alert's Test again): readers only. True for them; for anyone else, audits the refused attempt
+   * (under `action`) and returns false.
+   */
+  async authorizeReader(actor: Actor, action: string, tenant?: string): Promise<boolean> {
+    if (await this.deps.access.canRead(actor)) return true;
+    await this.auditRefusal(actor, action, tenant, 'not a reader');
+    return false;
+  }
+
   /** True for admins; for anyone else, audits the refused attempt and returns false. */
   async authorizeAdmin(actor: Actor, action: string, tenant?: string): Promise<boolean> {
     if (await this.deps.access.isAdmin(actor)) return true;

@@ -166,6 +166,40 @@ describe('/flightiq test', () => {
   });
 });
 
+describe('reads are decided in core, at every entry', () => {
+  it("refuses a guest every read (tenant list, promotions, an alert's Test again) and audits each refusal", async () => {
+    await addTenant('Acme');
+    const { rows: tenants } = await world.db.query("SELECT id FROM tenants WHERE name = 'Acme'");
+    const tokens = world.sim.tokenRequests();
+    const { rows: last } = await world.db.query('SELECT coalesce(max(id), 0) AS id FROM audit_events');
+    expect(await run('tenant list', guest)).toContain('You are not allowed to run FlightIQ read commands');
+    expect(await run('promotions recent', guest)).toContain(
+      'You are not allowed to run FlightIQ read commands',
+    );
+    const click = await world.app.slack.blockAction(
+      { action_id: 'alert_test_again', value: tenants[0]?.id },
+      { user: guest },
+    );
+    expect(click.status).toBe(200);
+    const answer = await world.fakeSlack.waitFor(
+      () => world.fakeSlack.responsesTo(click.responseUrl).at(-1),
+      15_000,
+    );
+    expect(JSON.stringify(answer)).toContain('You are not allowed to run FlightIQ read commands');
+    // The click never reached PingOne.
+    expect(world.sim.tokenRequests()).toBe(tokens);
+    const { rows } = await world.db.query(
+      "SELECT action, outcome, details->>'reason' AS reason FROM audit_events WHERE actor_id = $1 AND id > $2 ORDER BY id",
+      [guest, last[0]?.id],
+    );
+    expect(rows).toEqual([
+      { action: 'tenant.list', outcome: 'refused', reason: 'not a reader' },
+      { action: 'promotion.list', outcome: 'refused', reason: 'not a reader' },
+      { action: 'tenant.test', outcome: 'refused', reason: 'not a reader' },
+    ]);
+  });
+});
+
 describe('the tenant form with "test before saving"', () => {
   function formValues(secret: string) {
     const simApp = world.sim.data.applications[0];

@@ -59,4 +59,12 @@ describe('the import graph of src/', () => {
     const bolt = core.filter((file) => /from '@slack\//.test(readFileSync(file, 'utf8')));
     expect([...slackImports, ...bolt.map((file) => relative(src, file))]).toEqual([]);
   });
+
+  it('leaves access decisions to core: front ends never ask the access policy themselves', () => {
+    const frontEnds = [...sourceFiles(join(src, 'slack')), ...sourceFiles(join(src, 'console'))];
+    const asking = frontEnds.filter((file) =>
+      /\baccess\.(canRead|isAdmin|isApprover|canPromote)\(/.test(readFileSync(file, 'utf8')),
+    );
+    expect(asking.map((file) => relative(src, file))).toEqual([]);
+  });
 });

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { CoreServices } from '../../../core/services.js';
+import { actorOf } from '../../actor.js';
 import { credentialCheckMessage } from '../../views/credential-check.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import { busyText, notice } from '../../views/notices.js';
@@ -14,10 +15,11 @@ type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareAr
 export function alertTestAgain(services: CoreServices) {
   return async ({ ack, body, action, respond }: ButtonArgs): Promise<void> => {
     await ack();
-    const actor = { userId: body.user.id, ...(body.user.team_id ? { teamId: body.user.team_id } : {}) };
+    const actor = actorOf(body);
     const reply = (message: { text: string }) =>
       respond({ response_type: 'ephemeral', replace_original: false, ...message });
-    if (!(await services.access.canRead(actor))) {
+    // Asked before anything is said about the tenant or "Testing…" is shown; the test itself asks again.
+    if (!(await services.tenants.authorizeReader(actor, 'tenant.test'))) {
       await reply(notice(readersOnlyText));
       return;
     }
@@ -35,7 +37,10 @@ export function alertTestAgain(services: CoreServices) {
       await reply(
         notice(`:hourglass_flowing_sand: Testing the credentials of *${escapeMrkdwn(tenant.name)}*…`),
       );
-      await reply(credentialCheckMessage(await services.checks.run(actor, tenant)));
+      const checked = await services.checks.run(actor, tenant);
+      await reply(
+        checked.outcome === 'checked' ? credentialCheckMessage(checked.report) : notice(readersOnlyText),
+      );
     } finally {
       await release();
     }

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } 
 import { auditFilterText, parseAuditRequest } from '../../../commands/audit-options.js';
 import type { CoreServices } from '../../../core/services.js';
 import type { Logger } from '../../../logger.js';
+import { actorOf } from '../../actor.js';
 import { sendFileToUser } from '../../direct-messages.js';
 import { reportFailure } from '../../report-failure.js';
 import { notice } from '../../views/notices.js';
@@ -17,7 +18,7 @@ type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareAr
 export function auditCsvClicked(services: CoreServices, logger: Logger) {
   return async ({ ack, body, action, respond, client }: ButtonArgs): Promise<void> => {
     await ack();
-    const actor = { userId: body.user.id, ...(body.user.team_id ? { teamId: body.user.team_id } : {}) };
+    const actor = actorOf(body);
     const tell = (message: { text: string }) =>
       respond({ response_type: 'ephemeral', replace_original: false, ...message });
     const value = action.value ?? 'latest';

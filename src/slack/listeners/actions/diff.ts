@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } 
 import { z } from 'zod';
 import type { Promotion } from '../../../core/promotions.js';
 import type { CoreServices } from '../../../core/services.js';
+import { actorOf } from '../../actor.js';
 import { sendMessageToUser } from '../../direct-messages.js';
 import { deadTriggerText, openModal } from '../../modal-opening.js';
 import { diffModal } from '../../views/flow-diff.js';
@@ -19,11 +20,11 @@ const pageValue = z.object({ p: z.string().max(100), n: z.number().int().min(0).
  * to become is for readers, checked at every click from the signed payload; the button only names the
  * promotion, whose stored plan holds the diff, so nothing is read from PingOne again.
  */
-export function showDiffClicked({ access, promotions }: CoreServices) {
+export function showDiffClicked({ tenants, promotions }: CoreServices) {
   return async ({ ack, body, action, client }: ButtonArgs): Promise<void> => {
     await ack();
-    const actor = { userId: body.user.id, ...(body.user.team_id ? { teamId: body.user.team_id } : {}) };
-    const view = (await access.canRead(actor))
+    const actor = actorOf(body);
+    const view = (await tenants.authorizeReader(actor, 'promotion.diff'))
       ? await diffView(promotions, action.value ?? '', 0)
       : noticeModal('Not allowed', readersOnlyText);
     if (!(await openModal(client, body.trigger_id, view))) {
@@ -33,14 +34,14 @@ export function showDiffClicked({ access, promotions }: CoreServices) {
 }
 
 /** Previous / Next inside the diff modal: the same modal, another page. */
-export function diffPageClicked({ access, promotions }: CoreServices) {
+export function diffPageClicked({ tenants, promotions }: CoreServices) {
   return async ({ ack, body, action, client }: ButtonArgs): Promise<void> => {
     await ack();
     const viewId = body.view?.id;
     if (!viewId) return;
-    const actor = { userId: body.user.id, ...(body.user.team_id ? { teamId: body.user.team_id } : {}) };
+    const actor = actorOf(body);
     const parsed = pageValue.safeParse(safeJson(action.value ?? ''));
-    const view = !(await access.canRead(actor))
+    const view = !(await tenants.authorizeReader(actor, 'promotion.diff'))
       ? noticeModal('Not allowed', readersOnlyText)
       : parsed.success
         ? await diffView(promotions, parsed.data.p, parsed.data.n)

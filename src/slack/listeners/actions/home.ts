@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { CoreServices } from '../../../core/services.js';
+import { actorOf } from '../../actor.js';
 import { sendMessageToUser } from '../../direct-messages.js';
 import { deadTriggerText, openModal, openThenFill } from '../../modal-opening.js';
 import { adminOnlyText, notice } from '../../views/notices.js';
@@ -12,19 +13,13 @@ type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareAr
  * A Home tab has no channel to answer in, so when the click's trigger died before the modal could
  * open, the person is told in their messages with the app rather than left with a click that did nothing.
  */
-export function homeTenantButton({ access, tenants }: CoreServices, mode: 'add' | 'edit') {
+export function homeTenantButton({ tenants }: CoreServices, mode: 'add' | 'edit') {
   return async ({ ack, body, action, client }: ButtonArgs): Promise<void> => {
     await ack();
-    const actor = { userId: body.user.id, ...(body.user.team_id ? { teamId: body.user.team_id } : {}) };
+    const actor = actorOf(body);
     let opened: boolean;
-    if (!(await access.isAdmin(actor))) {
+    if (!(await tenants.authorizeAdmin(actor, mode === 'add' ? 'tenant.add' : 'tenant.edit'))) {
       opened = await openModal(client, body.trigger_id, noticeModal('FlightIQ', adminOnlyText));
-      await tenants.auditRefusal(
-        actor,
-        mode === 'add' ? 'tenant.add' : 'tenant.edit',
-        undefined,
-        'not an admin',
-      );
     } else if (mode === 'add') {
       opened = await openModal(client, body.trigger_id, tenantFormModal());
     } else {

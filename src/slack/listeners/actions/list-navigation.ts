@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { CoreServices } from '../../../core/services.js';
 import type { Logger } from '../../../logger.js';
+import { actorOf } from '../../actor.js';
 import { sendFileToUser } from '../../direct-messages.js';
 import { reportFailure } from '../../report-failure.js';
 import { artifactListMessage, listPageSize, type PageButtonValue } from '../../views/artifact-list.js';
@@ -22,7 +23,7 @@ const notYoursText =
 export function listPageClicked({ listing }: CoreServices) {
   return async ({ ack, body, action, respond }: ButtonArgs): Promise<void> => {
     await ack();
-    const actor = { userId: body.user.id, teamId: body.user.team_id ?? undefined };
+    const actor = actorOf(body);
     const wanted = parsePageValue(action.value);
     if (!wanted) {
       await respond({ response_type: 'ephemeral', replace_original: false, ...notice(expiredText) });
@@ -45,7 +46,7 @@ export function listPageClicked({ listing }: CoreServices) {
 export function listCsvClicked({ listing }: CoreServices, logger: Logger) {
   return async ({ ack, body, action, respond, client }: ButtonArgs): Promise<void> => {
     await ack();
-    const actor = { userId: body.user.id, teamId: body.user.team_id ?? undefined };
+    const actor = actorOf(body);
     const result = await listing.csv(actor, action.value ?? '');
     if (result.outcome !== 'csv') {
       await respond({

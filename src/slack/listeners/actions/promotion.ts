@@ -5,6 +5,7 @@ import { problemLine } from '../../../core/problem-headlines.js';
 import type { DecisionOutcome, Promotion, PromotionNotifier, RunHooks } from '../../../core/promotions.js';
 import type { CoreServices } from '../../../core/services.js';
 import type { Logger } from '../../../logger.js';
+import { actorOf } from '../../actor.js';
 import { sendForApproval } from '../../approval-channel.js';
 import type { ChannelPacer } from '../../channel-pacer.js';
 import type { HomePublisher } from '../../home.js';
@@ -48,7 +49,7 @@ export function promotionButton(
   const decide = decisions[decision];
   return async ({ ack, body, action, respond, client }: ButtonArgs): Promise<void> => {
     await ack();
-    const actor = { userId: body.user.id, ...(body.user.team_id ? { teamId: body.user.team_id } : {}) };
+    const actor = actorOf(body);
     // From a message there is a response URL; from the App Home tab there is none, so the person gets a DM.
     const fromMessage = Boolean(body.response_url);
     // Re-read just before showing, so a slow listener shows the state as it is now, not as it saw it;

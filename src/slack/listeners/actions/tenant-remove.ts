@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { CoreServices } from '../../../core/services.js';
 import { removalBusyText, removedText } from '../../../core/tenants.js';
+import { actorOf } from '../../actor.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import { adminOnlyText, notice } from '../../views/notices.js';
 
@@ -13,7 +14,7 @@ type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareAr
 export function removeTenantConfirmed({ tenants }: CoreServices) {
   return async ({ ack, body, action, respond }: ButtonArgs): Promise<void> => {
     await ack();
-    const actor = { userId: body.user.id, teamId: body.user.team_id ?? undefined };
+    const actor = actorOf(body);
     const result = await tenants.remove(actor, action.value ?? '');
     switch (result.outcome) {
       case 'refused':

@@ -2,6 +2,7 @@ import { auditUsage, parseAuditRequest } from '../../../commands/audit-options.j
 import { slashCommand } from '../../../commands/subcommands.js';
 import { maxAuditShown } from '../../../core/audit-trail.js';
 import type { CoreServices } from '../../../core/services.js';
+import { actorOf } from '../../actor.js';
 import { auditMessage } from '../../views/audit.js';
 import { notice } from '../../views/notices.js';
 import type { SubcommandHandler } from './flightiq.js';
@@ -20,7 +21,7 @@ export function auditSubcommand(services: CoreServices): SubcommandHandler {
       return;
     }
     await request.ack();
-    const actor = { userId: request.command.user_id, teamId: request.command.team_id };
+    const actor = actorOf(request.command);
     const { count, filter } = parsed.request;
     const result = await services.audit.latest(actor, count, filter);
     await request.respond({

@@ -3,6 +3,7 @@ import { diffText } from '../../../core/flow-diff-text.js';
 import { planOptionsFrom } from '../../../core/promotion-plan.js';
 import type { CoreServices } from '../../../core/services.js';
 import { chooseTenant } from '../../../core/tenant-choice.js';
+import { actorOf } from '../../actor.js';
 import { sendFileToUser } from '../../direct-messages.js';
 import { diffMessage } from '../../views/flow-diff.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
@@ -24,7 +25,7 @@ export function diffSubcommand(services: CoreServices): SubcommandHandler {
     const asked = flowPairArgs(request.args, 'compare', ['no-subflows', 'saved']);
     if (!(await openCommand(request, { problems: asked.problems, usage, working: 'Comparing the flows…' })))
       return;
-    const actor = { userId: request.command.user_id, teamId: request.command.team_id };
+    const actor = actorOf(request.command);
     const reply = answerWith(request);
     if (!(await services.promotions.mayDiff(actor, asked)))
       return void (await reply(notice(readersOnlyText)));

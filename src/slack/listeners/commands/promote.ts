@@ -4,6 +4,7 @@ import { planOptionsFrom } from '../../../core/promotion-plan.js';
 import type { RequestOutcome } from '../../../core/promotions.js';
 import type { CoreServices } from '../../../core/services.js';
 import { chooseTenant } from '../../../core/tenant-choice.js';
+import { actorOf } from '../../actor.js';
 import { sendForApproval } from '../../approval-channel.js';
 import { sendPromotionCard } from '../../promotion-card.js';
 import { environmentNotMatchedMessage } from '../../views/artifact-list.js';
@@ -30,7 +31,7 @@ export function promoteSubcommand(services: CoreServices): SubcommandHandler {
     const reason = readReason(asked.values.reason);
     const problems = reason.ok ? asked.problems : [...asked.problems, reason.problem];
     if (!(await openCommand(request, { problems, usage, working: 'Planning the promotion…' }))) return;
-    const actor = { userId: request.command.user_id, teamId: request.command.team_id };
+    const actor = actorOf(request.command);
     const reply = answerWith(request);
     if (!(await services.promotions.mayRequest(actor, asked)))
       return void (await reply(notice(operatorsOnlyText)));

@@ -1,5 +1,6 @@
 import { slashCommand } from '../../../commands/subcommands.js';
 import type { CoreServices } from '../../../core/services.js';
+import { actorOf } from '../../actor.js';
 import { notice } from '../../views/notices.js';
 import { promotionListMessage } from '../../views/promotion.js';
 import type { SubcommandHandler } from './flightiq.js';
@@ -20,8 +21,8 @@ export function promotionsSubcommand(
       return;
     }
     await request.ack();
-    const actor = { userId: request.command.user_id, teamId: request.command.team_id };
-    if (!(await services.access.canRead(actor))) {
+    const actor = actorOf(request.command);
+    if (!(await services.tenants.authorizeReader(actor, 'promotion.list'))) {
       await request.respond({ response_type: 'ephemeral', ...notice(readersOnlyText) });
       return;
     }

@@ -3,6 +3,7 @@ import type { Actor } from '../../../core/access.js';
 import type { CoreServices } from '../../../core/services.js';
 import { chooseTenant, type TenantChoice } from '../../../core/tenant-choice.js';
 import type { Tenant } from '../../../core/tenants.js';
+import { actorOf } from '../../actor.js';
 import { escapedShort, escapeMrkdwn } from '../../views/mrkdwn.js';
 import { notice } from '../../views/notices.js';
 import type { SubcommandRequest } from './flightiq.js';
@@ -21,11 +22,10 @@ export async function readerAndTenant(
   action: string,
   tenantName: string | undefined,
 ): Promise<{ actor: Actor; tenant: Tenant } | null> {
-  const actor = { userId: request.command.user_id, teamId: request.command.team_id };
+  const actor = actorOf(request.command);
   const reply = (text: string) =>
     request.respond({ response_type: 'ephemeral', replace_original: true, ...notice(text) });
-  if (!(await services.access.canRead(actor))) {
-    await services.tenants.auditRefusal(actor, action, tenantName, 'not a reader');
+  if (!(await services.tenants.authorizeReader(actor, action, tenantName))) {
     await reply(readersOnlyText);
     return null;
   }

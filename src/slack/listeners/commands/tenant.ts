@@ -1,6 +1,7 @@
 import { slashCommand } from '../../../commands/subcommands.js';
 import type { CoreServices } from '../../../core/services.js';
 import type { Tenant } from '../../../core/tenants.js';
+import { actorOf } from '../../actor.js';
 import { deadTriggerText, openModal, openThenFill } from '../../modal-opening.js';
 import { escapedShort, escapeMrkdwn } from '../../views/mrkdwn.js';
 import { adminOnlyText, notice } from '../../views/notices.js';
@@ -13,11 +14,11 @@ import { readersOnlyText } from './read-preamble.js';
 const usage = `Usage: \`${slashCommand} tenant add\`, \`${slashCommand} tenant edit <tenant>\`, \`${slashCommand} tenant remove <tenant>\` or \`${slashCommand} tenant list\`.`;
 
 /** `/flightiq tenant add | edit <tenant> | remove <tenant> | list` */
-export function tenantSubcommand({ access, tenants }: CoreServices): SubcommandHandler {
+export function tenantSubcommand({ tenants }: CoreServices): SubcommandHandler {
   return async (request) => {
     const [action = '', ...rest] = request.args;
     const name = rest.join(' ');
-    const actor = { userId: request.command.user_id, teamId: request.command.team_id };
+    const actor = actorOf(request.command);
     const reply = (text: string) =>
       request.respond({ response_type: 'ephemeral', replace_original: false, ...notice(text) });
 
@@ -25,10 +26,8 @@ export function tenantSubcommand({ access, tenants }: CoreServices): SubcommandH
       case 'list': {
         await request.ack();
         // Client and environment IDs are for readers, not for any guest who can type the command.
-        if (!(await access.canRead(actor))) {
-          await tenants.auditRefusal(actor, 'tenant.list', undefined, 'not a reader');
+        if (!(await tenants.authorizeReader(actor, 'tenant.list')))
           return void (await reply(readersOnlyText));
-        }
         await request.respond({ response_type: 'ephemeral', ...tenantListMessage(await tenants.list()) });
         return;
       }

@@ -4,7 +4,7 @@ import type { CoreServices } from '../../../core/services.js';
 import { credentialCheckMessage } from '../../views/credential-check.js';
 import { notice } from '../../views/notices.js';
 import type { SubcommandHandler } from './flightiq.js';
-import { readerAndTenant } from './read-preamble.js';
+import { readerAndTenant, readersOnlyText } from './read-preamble.js';
 
 /** `/flightiq test [<tenant>]` (or `--tenant <tenant>`): the worker-app guide's validation checklist, run now. */
 export function testSubcommand(services: CoreServices): SubcommandHandler {
@@ -29,11 +29,11 @@ export function testSubcommand(services: CoreServices): SubcommandHandler {
     });
     const chosen = await readerAndTenant(request, services, 'tenant.test', name);
     if (!chosen) return;
-    const report = await services.checks.run(chosen.actor, chosen.tenant);
+    const checked = await services.checks.run(chosen.actor, chosen.tenant);
     await request.respond({
       response_type: 'ephemeral',
       replace_original: true,
-      ...credentialCheckMessage(report),
+      ...(checked.outcome === 'checked' ? credentialCheckMessage(checked.report) : notice(readersOnlyText)),
     });
   };
 }

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { CoreServices } from '../../../core/services.js';
 import { type RawTenantInput, type TenantField, validateTenantInput } from '../../../core/tenant-input.js';
 import { type AddResult, type EditResult, nameTakenText } from '../../../core/tenants.js';
+import { actorOf } from '../../actor.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import { adminOnlyText, formBusyText } from '../../views/notices.js';
 import {
@@ -49,7 +50,7 @@ export function tenantFormSubmitted({ tenants, checks, commandSlots: slots }: Co
       return;
     }
     const target = metadata.data;
-    const actor = { userId: body.user.id, teamId: body.user.team_id ?? undefined };
+    const actor = actorOf(body);
     const raw = readForm(view.state.values);
     const checked = validateTenantInput(raw, target.mode);
     if (!checked.ok) {
