@@ -251,10 +251,6 @@ const configShape = {
 
 export const configVariables = Object.keys(configShape) as (keyof typeof configShape)[];
 
-export function describeVariable(name: keyof typeof configShape): string {
-  return configShape[name].description ?? '';
-}
-
 const configSchema = ({ requireSlack = true, requireKeys = true }: LoadOptions) =>
   z
     .object(configShape)

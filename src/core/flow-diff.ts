@@ -153,11 +153,6 @@ export function diffFlows(
   });
 }
 
-/** How many nodes a diff names: added, removed and changed. */
-export function changedNodeCount(diff: FlowDiff): number {
-  return diff.nodes.added.length + diff.nodes.removed.length + diff.nodes.changed.length;
-}
-
 function finish(diff: FlowDiff): FlowDiff {
   const { added, removed, changed } = diff.nodes;
   const nodeCount = added.length + removed.length + changed.length;

@@ -868,5 +868,4 @@ function ref(environment: EnvironmentSummary): EnvironmentRef {
   return { id: environment.id, name: environment.name, type: environment.type };
 }
 
-export type { PromotionPlan, PromotionStatus, PromotionStep, WorkerCredentials };
-export { messageOf };
+export type { PromotionPlan };

@@ -36,10 +36,6 @@ export function parseKeyRing(text: string): KeyRing {
   return { sealingKeyId: [...keys.keys()][0]!, keys };
 }
 
-export function formatKeyRing(ring: KeyRing): string {
-  return [...ring.keys].map(([id, key]) => `${id}:${key.toString('base64')}`).join(',');
-}
-
 /** A new key entry, with an id that sorts by creation date. */
 export function generateKeyEntry(now = new Date()): string {
   const id = `k${now.toISOString().slice(0, 10).replace(/-/g, '')}${randomBytes(2).toString('hex')}`;

@@ -68,11 +68,9 @@ export const roleSchema = z.looseObject({
   name: z.string(),
   applicableTo: z.array(z.string()).optional(),
 });
-export type Role = z.infer<typeof roleSchema>;
 
 export const roleAssignmentSchema = z.looseObject({
   id: z.string(),
   role: z.looseObject({ id: z.string() }),
   scope: z.looseObject({ id: z.string(), type: z.string() }),
 });
-export type RoleAssignment = z.infer<typeof roleAssignmentSchema>;

@@ -112,11 +112,6 @@ export async function setAlertMessage(
   );
 }
 
-export async function findTenantHealth(db: Queryable, tenantId: string): Promise<TenantHealth | null> {
-  const { rows } = await db.query(`SELECT ${columns} FROM tenant_health WHERE tenant_id = $1`, [tenantId]);
-  return rows[0] ? toHealth(rows[0]) : null;
-}
-
 export async function listTenantHealth(db: Queryable): Promise<TenantHealth[]> {
   const { rows } = await db.query(`SELECT ${columns} FROM tenant_health`);
   return rows.map(toHealth);

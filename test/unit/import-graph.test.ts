@@ -4,20 +4,17 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * No module of src/ imports itself back through others (type imports included): a circle makes the
- * order modules load in matter, and the layering of DESIGN §3 unreadable. Found by walking the
- * relative imports of every file.
+ * order modules load in matter, and the layering (docs/design.md, "Layering") unreadable. Found by
+ * walking the relative imports of every file.
  */
 
 const src = resolve(import.meta.dirname, '../../src');
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? sourceFiles(join(dir, entry.name))
-      : entry.name.endsWith('.ts')
-        ? [join(dir, entry.name)]
-        : [],
-  );
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.isDirectory()) return sourceFiles(join(dir, entry.name));
+    return entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [];
+  });
 }
 
 function importsOf(file: string): string[] {

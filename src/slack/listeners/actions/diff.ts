@@ -41,12 +41,16 @@ export function diffPageClicked({ tenants, promotions }: CoreServices) {
     if (!viewId) return;
     const actor = actorOf(body);
     const parsed = pageValue.safeParse(safeJson(action.value ?? ''));
-    const view = !(await tenants.authorizeReader(actor, 'promotion.diff'))
-      ? noticeModal('Not allowed', readersOnlyText)
-      : parsed.success
-        ? await diffView(promotions, parsed.data.p, parsed.data.n)
-        : noticeModal('What changes', 'That page does not exist. Close this and press Show diff again.');
+    const view = await pageView();
     await client.views.update({ view_id: viewId, view });
+
+    async function pageView() {
+      if (!(await tenants.authorizeReader(actor, 'promotion.diff')))
+        return noticeModal('Not allowed', readersOnlyText);
+      if (!parsed.success)
+        return noticeModal('What changes', 'That page does not exist. Close this and press Show diff again.');
+      return diffView(promotions, parsed.data.p, parsed.data.n);
+    }
   };
 }
 
