@@ -207,12 +207,29 @@ export class PingOneSimulator {
   private readonly sockets = new Set<import('node:net').Socket>();
   /** The sample data's times are relative to this (PingOne's own time: the real one). */
   private readonly startedAt = new Date();
+  /** The sample data as it started, for `reset`. */
+  private readonly seeded: string;
 
   private constructor(
     private readonly server: Server,
     seed: string,
   ) {
     this.data = resolveRelativeTimes(JSON.parse(readFileSync(seed, 'utf8')) as SimData, this.startedAt);
+    this.seeded = JSON.stringify(this.data);
+  }
+
+  /**
+   * Back to how it started, for the next test: the sample data, PingOne's default behaviours, no latency,
+   * paging, faults or recorded writes. Tokens already issued stay valid, as a real PingOne's would.
+   */
+  reset(): void {
+    this.data = JSON.parse(this.seeded) as SimData;
+    this.variants = { ...defaultVariants };
+    this.latencyMs = 0;
+    this.writeLatencyMs = 0;
+    this.pageSize = undefined;
+    this.clearFaults();
+    this.writes.length = 0;
   }
 
   /** On a free port of loopback, or on `port` (the `npm run simulator` default, so `.env` stays valid). */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { SubcommandHandler } from '../../src/slack/listeners/commands/flightiq.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { FakeSlack, type SlackUser } from './fake-slack.js';
-import { defaultVariants, PingOneSimulator } from './pingone-simulator.js';
+import { PingOneSimulator } from './pingone-simulator.js';
 import { seedPromotionData } from './promotion-fixtures.js';
 import { addSimulatorTenant } from './simulator-tenant.js';
 import { startTestApp, type TestApp, type TestAppOptions } from './test-app.js';
@@ -71,14 +71,12 @@ export function useWorld(options: WorldOptions = {}): World {
       timeoutMs,
     )) as Shown;
   };
-  let seed = '';
   beforeAll(async () => {
     world.fakeSlack = await FakeSlack.start();
     for (const [id, flags] of Object.entries(options.users ?? {}))
       world.fakeSlack.users.set(id, { id, ...flags });
     if (!options.withoutSimulator) {
       world.sim = await PingOneSimulator.start();
-      seed = JSON.stringify(world.sim.data);
     }
     world.database = await createTestDatabase();
     const env = typeof options.env === 'function' ? options.env(world.sim) : (options.env ?? {});
@@ -105,13 +103,7 @@ export function useWorld(options: WorldOptions = {}): World {
       world.clock.reset();
       const { sim } = world;
       if (sim) {
-        sim.data = JSON.parse(seed);
-        sim.variants = { ...defaultVariants };
-        sim.latencyMs = 0;
-        sim.writeLatencyMs = 0;
-        sim.pageSize = undefined;
-        sim.clearFaults();
-        sim.writes.length = 0;
+        sim.reset();
         if (fresh.promotions) seedPromotionData(sim);
       }
       for (const table of fresh.tables ?? []) await world.db.query(`DELETE FROM ${table}`);
