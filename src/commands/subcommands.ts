@@ -1,7 +1,7 @@
 /**
- * The sub-commands of `/flightiq` (DESIGN §2), in the order `/flightiq help` lists them. One without a
- * handler is one this version cannot run yet: help says so, and running it answers that, never a fake
- * result.
+ * The sub-commands of `/flightiq` (docs/design.md, "The /flightiq command"), in the order
+ * `/flightiq help` lists them. One without a handler is one this version cannot run yet: help says so,
+ * and running it answers that, never a fake result.
  */
 export interface SubcommandInfo {
   name: string;

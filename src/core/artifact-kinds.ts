@@ -98,7 +98,8 @@ const flows = kind({
   title: 'DaVinci flows',
   product: 'davinci',
   readRole: 'DaVinci Admin Read Only (or DaVinci Admin)',
-  // The list can carry every flow's whole graph; ask only for what the list shows (reference §2.3).
+  // The list can carry every flow's whole graph; ask only for what the list shows
+  // (docs/pingone-facts.md, "Selecting fields with attributes").
   collection: 'flows?attributes=id,name,enabled,currentVersion,publishedVersion,deployedAt',
   embedded: 'flows',
   item: z.looseObject({
@@ -250,7 +251,8 @@ const templates = kind({
   readRole: 'Configuration Read Only (or Environment Admin)',
   collection: 'templates',
   embedded: 'templates',
-  // Templates are addressed by name; displayName is the human one (reference §3.6).
+  // Templates are addressed by name; displayName is the human one (docs/pingone-facts.md,
+  // "Notification templates").
   item: z.looseObject({
     id: z.string(),
     displayName: z.string().optional(),
@@ -320,7 +322,10 @@ const certificateItem = z.looseObject({
   usageType: z.string().optional(),
 });
 
-/** A certificate or a key (they share PingOne's certificate shape, reference §3.8), as one row. */
+/**
+ * A certificate or a key (they share PingOne's certificate shape: docs/pingone-facts.md, "Certificates
+ * and keys"), as one row.
+ */
 function certificateRow(what: 'certificate' | 'key') {
   return (item: z.infer<typeof certificateItem>): ArtifactRow => ({
     id: item.id,

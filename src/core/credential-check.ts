@@ -260,8 +260,9 @@ export class CredentialCheck {
         : attempt(`/environments/${env.id}/variables?limit=1`),
       attempt(`/environments/${env.id}/schemas`),
     ]);
-    // DaVinci answers like a missing role where it is not licensed (reference §5.3): only when the bill
-    // of materials says DaVinci is there is a refusal the worker's fault.
+    // DaVinci answers like a missing role where it is not licensed (docs/pingone-facts.md, "Missing role
+    // or missing product"): only when the bill of materials says DaVinci is there is a refusal the
+    // worker's fault.
     const davinciRead: DavinciRead =
       davinci === 'forbidden' ? (env.hasDavinci === undefined ? 'refused' : 'failed') : davinci;
     return {

@@ -101,7 +101,10 @@ const certificateSchema = z.looseObject({
   usageType: z.string().optional(),
 });
 
-/** Certificates and keys share PingOne's certificate shape, and both expire (reference §3.8). */
+/**
+ * Certificates and keys share PingOne's certificate shape, and both expire (docs/pingone-facts.md,
+ * "Certificates and keys").
+ */
 const expiringKinds = [
   { kind: 'certificate', collection: 'certificates' },
   { kind: 'key', collection: 'keys' },
@@ -114,10 +117,10 @@ export const expiryScanMs = 6 * 60 * 60 * 1000;
 export const driftScanMs = 60 * 60 * 1000;
 
 /**
- * DESIGN §7: whether each tenant's stored credentials work, and the alert channel told once per
- * failure, updated while it lasts, and told of the recovery. Checks come from the scheduled job and
- * from commands; each is recorded under a row lock, so only one of two simultaneous checks sees the
- * transition, and posting an alert is claimed by one caller.
+ * Whether each tenant's stored credentials work, and the alert channel told once per failure, updated
+ * while it lasts, and told of the recovery (docs/design.md, "Credential alerts"). Checks come from the
+ * scheduled job and from commands; each is recorded under a row lock, so only one of two simultaneous
+ * checks sees the transition, and posting an alert is claimed by one caller.
  */
 export class CredentialMonitor {
   constructor(

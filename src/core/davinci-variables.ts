@@ -3,9 +3,10 @@ import { type VariableContext, variableContexts } from './flow-graph.js';
 
 /**
  * DaVinci variables as a promotion needs them, whichever way PingOne described them: the platform's
- * `/variables` resources (reference §4.3), or an export's `variables[]`, whose items the spec leaves
- * free-form and which real exports write in the legacy console shape, with the context and flow folded
- * into the name (`retries##SK##flow##SK##<flowId>`) and the rest under `fields` (reference §0a).
+ * `/variables` resources (docs/pingone-facts.md, "Variables"), or an export's `variables[]`, whose items
+ * the spec leaves free-form and which real exports write in the legacy console shape, with the context
+ * and flow folded into the name (`retries##SK##flow##SK##<flowId>`) and the rest under `fields`
+ * (docs/pingone-facts.md, "Exported variables").
  */
 export interface VariableDefinition {
   id: string | undefined;

@@ -4,11 +4,11 @@ import { stableJson } from './stable-json.js';
 /**
  * What changes inside a DaVinci flow when a promotion writes it: nodes added, removed and changed
  * (named by their label and connector), the properties that changed, the flow's settings and schemas,
- * and what the flow uses. Compared the way Ping's own tools compare flows (davinci-client-go's field
- * classes, reference §0a): designer cues (positions, selection flags, zoom, colour) are layout;
- * environment and version metadata (IDs, dates, versions, log level) are not changes at all; connector
- * instances and subflows are compared after the plan's mapping, and subflows by name, so IDs that only
- * differ by environment never show. Secret values are never carried into a diff.
+ * and what the flow uses. Compared the way Ping's own tools compare flows (docs/pingone-facts.md,
+ * "Comparing flows"): designer cues (positions, selection flags, zoom, colour) are layout; environment
+ * and version metadata (IDs, dates, versions, log level) are not changes at all; connector instances
+ * and subflows are compared after the plan's mapping, and subflows by name, so IDs that only differ by
+ * environment never show. Secret values are never carried into a diff.
  */
 
 export interface PropertyChange {
@@ -217,9 +217,9 @@ function canvasOf(graph: unknown): unknown {
 }
 
 /**
- * Nodes keep their IDs when a flow is exported and imported elsewhere (reference §0a), so they are
- * paired by ID; what is left is paired when exactly one node on each side has the same connector,
- * capability and label (a node re-created in one environment by hand).
+ * Nodes keep their IDs when a flow is exported and written elsewhere (docs/pingone-facts.md,
+ * "Environment-local IDs"), so they are paired by ID; what is left is paired when exactly one node on
+ * each side has the same connector, capability and label (a node re-created in one environment by hand).
  */
 function pairNodes(before: Node[], after: Node[]) {
   const afterById = new Map(after.map((node) => [node.id, node]));

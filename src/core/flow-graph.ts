@@ -2,8 +2,8 @@ import { rewriteIds } from './davinci/references.js';
 
 /**
  * What a DaVinci flow graph refers to outside itself, and rewriting those references for another
- * environment (reference §4.3, §4.5): IDs are environment-local, so subflow IDs, connector-instance IDs
- * and form IDs must be mapped; variables are referred to by name.
+ * environment: IDs are environment-local, so subflow IDs, connector-instance IDs and form IDs must be
+ * mapped; variables are referred to by name (docs/pingone-facts.md, "Environment-local IDs").
  */
 
 interface GraphNode {
@@ -16,7 +16,10 @@ interface GraphNode {
   };
 }
 
-/** The contexts a DaVinci variable lives in (reference §4.3); `flow` ones belong to one flow. */
+/**
+ * The contexts a DaVinci variable lives in; `flow` ones belong to one flow (docs/pingone-facts.md,
+ * "Variables").
+ */
 export const variableContexts = ['company', 'flowInstance', 'user', 'flow'] as const;
 export type VariableContext = (typeof variableContexts)[number];
 
@@ -84,7 +87,8 @@ export function formsOf(graph: unknown): string[] {
 
 // `{{global.company.variables.x}}` (company), `{{global.variables.x}}` (flowInstance),
 // `{{global.flow.variables.x}}` (flow) and `{{global.userInfo.variables.x}}` (user), as real exports write
-// them (reference §0a). A dot after the name reads a property of an object variable, so the name ends there.
+// them (docs/pingone-facts.md, "Variable references in flows"). A dot after the name reads a property of
+// an object variable, so the name ends there.
 const templateReference = /\{\{\s*global\.(company\.|flow\.|userInfo\.)?variables\.([^.{}\s"\\]+)/g;
 const contextOfScope: Readonly<Record<string, VariableContext>> = {
   'company.': 'company',

@@ -97,7 +97,7 @@ export interface PlannedDiff extends FlowDiff {
   drift?: { promotionId: string; written: number; now: number };
 }
 
-/** What create and replace requests carry (DaVinciFlowCreateRequest, reference §4.3). */
+/** What create and replace requests carry (docs/pingone-facts.md, "Flow create and replace body"). */
 export interface FlowDefinition {
   name: string;
   description?: unknown;
@@ -140,8 +140,8 @@ export type FlowLookup =
   | { ok: false; reason: 'unknown' | 'ambiguous'; candidates: string[] };
 
 /**
- * Connector instances DaVinci gives every environment under the same ID (seen across Ping's public
- * flow exports, reference §0a): a node calling one needs no mapping, even where the list of instances
+ * Connector instances DaVinci gives every environment under the same ID (docs/pingone-facts.md,
+ * "Built-in connector instances"): a node calling one needs no mapping, even where the list of instances
  * does not show it.
  */
 const builtInConnections: Readonly<Record<string, string>> = {
@@ -178,7 +178,10 @@ const listNames: Readonly<Record<string, string>> = {
   forms: 'forms',
 };
 
-/** Most flows one promotion walks: DaVinci allows 100 per environment (reference §4.6). */
+/**
+ * Most flows one promotion walks: DaVinci allows 100 per environment (docs/pingone-facts.md, "Flows per
+ * environment").
+ */
 const maxFlows = 100;
 
 /** An environment's flows with just what a plan (and a drift check) compares: names and versions. */
@@ -876,11 +879,12 @@ export class PromotionPlanner {
 }
 
 /**
- * Every variable the promoted flows use or own, and what the promotion does about it (DESIGN §6,
- * README "Promotions"). Environment-level variables (company, flowInstance, user) that the
- * destination lacks are created with the source's value, except secrets, whose values PingOne never
- * shows: those block. Variables the destination has keep their values, which are per environment by
- * design. Flow variables travel with their flow: created for it, or updated where type or limits differ.
+ * Every variable the promoted flows use or own, and what the promotion does about it (docs/design.md,
+ * "Planning a promotion"; README "Promotions"). Environment-level variables (company, flowInstance,
+ * user) that the destination lacks are created with the source's value, except secrets, whose values
+ * PingOne never shows: those block. Variables the destination has keep their values, which are per
+ * environment by design. Flow variables travel with their flow: created for it, or updated where type
+ * or limits differ.
  */
 function planVariables(
   source: SourceRead,

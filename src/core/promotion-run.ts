@@ -110,9 +110,10 @@ class LeaseLost extends Error {
 const turnPollMs = 1_000;
 
 /**
- * Running a claimed promotion (DESIGN §6, step 3) and its rollback: under a lease the process renews
- * every few seconds, only while no other promotion writes into the same destination, each write
- * recorded as started and done. A run whose lease is taken away stops before its next write.
+ * Running a claimed promotion and its rollback (docs/design.md, "Running a promotion exactly once"):
+ * under a lease the process renews every few seconds, only while no other promotion writes into the
+ * same destination, each write recorded as started and done. A run whose lease is taken away stops
+ * before its next write.
  */
 export class PromotionRunner {
   constructor(

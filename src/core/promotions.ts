@@ -156,11 +156,11 @@ export type DecisionOutcome =
   | { outcome: 'done'; promotion: Promotion };
 
 /**
- * Promotions, DESIGN §6: plan → (approval) → execute → result, each step persisted. Every move of a
- * promotion is one conditional UPDATE; a run is claimed with a lease its process renews, so it runs
- * once whatever the clicks, retries or replicas, and a run whose process stopped is recognised (its
- * lease ran out) and shown as interrupted, never re-run. The rules of who decides are checked at every
- * click, with the destination's protection as it is at that moment.
+ * Promotions (docs/design.md, "Promotions"): plan → (approval) → execute → result, each step persisted.
+ * Every move of a promotion is one conditional UPDATE; a run is claimed with a lease its process renews,
+ * so it runs once whatever the clicks, retries or replicas, and a run whose process stopped is
+ * recognised (its lease ran out) and shown as interrupted, never re-run. The rules of who decides are
+ * checked at every click, with the destination's protection as it is at that moment.
  */
 export class PromotionService {
   private readonly planner: PromotionPlanner;

@@ -110,8 +110,9 @@ export class PingOneClient {
 
   /**
    * Sends a change, or an action, as the worker app: `POST`/`PUT`/`DELETE` on a path under /v1 with a
-   * JSON body and the content type that selects the action (reference §4.2). Only calls marked
-   * `repeatable` (an export, a deploy: doing them twice changes nothing more) are retried.
+   * JSON body and the content type that selects the action (docs/pingone-facts.md, "Action endpoints").
+   * Only calls marked `repeatable` (an export, a deploy: doing them twice changes nothing more) are
+   * retried.
    */
   async send(
     credentials: WorkerCredentials,

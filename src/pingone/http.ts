@@ -32,8 +32,9 @@ export interface RetryPolicy {
 }
 
 /**
- * Retry-After up to 60 s and ten tries in all, as Ping's own Go client does (reference §2.5), always
- * within the deadline of the work the call belongs to.
+ * Ten tries in all for a rate limit, as Ping's own Go client makes (docs/pingone-facts.md, "Rate limits
+ * and retries"); Retry-After is honoured up to 60 s (that client caps it at 30 s), always within the
+ * deadline of the work the call belongs to.
  */
 export const defaultRetryPolicy: RetryPolicy = {
   retries: 3,

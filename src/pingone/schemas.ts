@@ -55,8 +55,8 @@ export type Environment = z.infer<typeof environmentSchema>;
 /**
  * The products licensed in an environment, from wherever PingOne put its bill of materials: Ping's
  * documentation says `_embedded.billOfMaterials`, the generated spec a top-level `billOfMaterials`
- * (reference §0a). Undefined when neither is there (the worker may lack the role to read it): then
- * nobody knows, which is not the same as "none".
+ * (docs/pingone-facts.md, "Bill of materials"). Undefined when neither is there (the worker may lack
+ * the role to read it): then nobody knows, which is not the same as "none".
  */
 export function productsOf(environment: Environment): string[] | undefined {
   const bill = environment._embedded?.billOfMaterials ?? environment.billOfMaterials;

@@ -155,7 +155,7 @@ const missingFlowId = 'deadbeefdeadbeefdeadbeefdeadbeef';
 /** The built-in DaVinci Admin Read Only role of the simulator's seed. */
 const readOnlyDavinci = '11111111-0000-4000-8000-0000000000a5';
 
-/** A node that starts the subflow `id` (reference §4.3). */
+/** A node that starts the subflow `id` (docs/pingone-facts.md, "Subflow nodes"). */
 function startSubflowOf(id: string) {
   return {
     data: {

@@ -1,7 +1,8 @@
 /**
- * Slack's Block Kit limits (../shared/reference/slack-bolt.md §4.1), checked the way Slack checks them:
- * a payload over a limit is refused (`invalid_blocks`), not truncated. The fake Slack applies these to
- * every message and view it receives; tests apply them to acknowledgement bodies too.
+ * Slack's Block Kit limits (docs/slack-facts.md, "Block Kit limits: blocks and views" and "Block Kit
+ * limits: texts and elements"), checked the way Slack checks them: a payload over a limit is refused
+ * (`invalid_blocks`), not truncated. The fake Slack applies these to every message and view it
+ * receives; tests apply them to acknowledgement bodies too.
  */
 
 export type Surface = 'message' | 'modal' | 'home';

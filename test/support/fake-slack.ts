@@ -5,10 +5,11 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { blockKitProblems, viewProblems } from './block-kit-rules.js';
 
 /**
- * A Slack Web API on loopback, built from ../shared/reference/slack-bolt.md §1.5, §3 and §4: form-encoded
- * requests with JSON-encoded nested arguments, `{ ok: false, error }` with HTTP 200 for API errors, 429
- * with `Retry-After` for rate limits. It records every call and enforces the platform rules that bite
- * in production (single-use, short-lived trigger IDs; Block Kit limits; private_metadata size), so a test
+ * A Slack Web API on loopback, built from docs/slack-facts.md ("Web API wire format", "Web API errors and
+ * rate limits", "Trigger IDs", "response_url", the Block Kit limits): form-encoded requests with
+ * JSON-encoded nested arguments, `{ ok: false, error }` with HTTP 200 for API errors, 429 with
+ * `Retry-After` for rate limits. It records every call and enforces the platform rules that bite in
+ * production (single-use, short-lived trigger IDs; Block Kit limits; private_metadata size), so a test
  * against it fails where Slack would.
  */
 

@@ -8,9 +8,9 @@ import { resolveRelativeTimes } from './relative-times.js';
 import { daysFromNow } from './test-clock.js';
 
 /**
- * A PingOne on loopback, built from ../shared/reference/pingone-api.md (§1 token endpoint, §2 HAL
- * collections and error envelopes, §3 environments and roles, §5 permissions, §7 simulator checklist).
- * One server plays both hosts: `/{envId}/as/token` (auth) and `/v1/...` (API). Seeded from
+ * A PingOne on loopback, built from docs/pingone-facts.md ("Token endpoint", "Token errors", "HAL
+ * collections", "Error envelope", "Bill of materials", "Permissions per call", "Missing role or missing
+ * product"). One server plays both hosts: `/{envId}/as/token` (auth) and `/v1/...` (API). Seeded from
  * test/fixtures/pingone/default.json; tests change `data` directly.
  */
 
@@ -69,7 +69,8 @@ export interface SimVariants {
   saveDrops: string[];
   /**
    * Keys PingOne adds to a flow it reads back: the linter's verdicts (`allLinterErrors`, per node
-   * `linterError`) and node properties with null values (reference §4.3).
+   * `linterError`; docs/pingone-facts.md, "Flow create and replace body") and node properties with null
+   * values.
    */
   addsKeysOnRead: boolean;
 }
@@ -101,7 +102,10 @@ interface Collection {
   parentField?: string;
 }
 
-/** Collections under /v1/environments/{env}/…, with the permission each needs (reference §5.1). */
+/**
+ * Collections under /v1/environments/{env}/…, with the permission each needs (docs/pingone-facts.md,
+ * "Permissions per call").
+ */
 const collections: Record<string, Collection> = {
   flows: { embedded: 'flows', permission: 'davinci:read:dvFlows', davinci: true },
   variables: {
@@ -462,7 +466,8 @@ export class PingOneSimulator {
     const app = this.data.applications.find(
       (a) => a.clientId === clientId && a.environmentId === environmentId,
     );
-    // PingOne gives the same answer for a wrong secret, a disabled app and a mismatched method (reference §1.4).
+    // PingOne gives the same answer for a wrong secret, a disabled app and a mismatched method
+    // (docs/pingone-facts.md, "Token errors").
     if (!app || app.clientSecret !== secret || app.authMethod !== method || !app.enabled) {
       return refuse(401, 'invalid_client', 'Request denied: Unsupported authentication method');
     }
@@ -518,7 +523,7 @@ export class PingOneSimulator {
     }
     if (parts[0] !== 'environments' || !parts[1]) return gateway(res);
     const env = this.data.environments.find((e) => e.id === parts[1]);
-    // An unknown environment is a 403, not a 404 (reference §2.4, P14C-63085).
+    // An unknown environment is a 403, not a 404 (docs/pingone-facts.md, "Unknown environment is a 403").
     if (!env) return forbidden(res);
     if (parts.length === 2) {
       if (!this.covers(app, env.id, 'orgmgt:read:environment')) return forbidden(res);
@@ -551,7 +556,7 @@ export class PingOneSimulator {
       return gateway(res);
     }
     // Authorization is checked before existence, and DaVinci endpoints of an environment without
-    // DaVinci answer like a missing role (reference §5.3).
+    // DaVinci answer like a missing role (docs/pingone-facts.md, "Missing role or missing product").
     if (!this.covers(app, env.id, collection.permission)) return forbidden(res);
     if (collection.davinci && !env.products.includes('PING_ONE_DAVINCI')) return forbidden(res);
     let items = this.data.collections[env.id]?.[name] ?? [];
@@ -622,9 +627,9 @@ export class PingOneSimulator {
   }
 
   /**
-   * DaVinci flow reads and writes (reference §4.2, §4.6): GET one flow, create (POST, JSON), replace
-   * (PUT), deploy (POST with the deploy content type), export a version (POST on /versions/{n}).
-   * Every save makes a new version; deploy publishes the current one.
+   * DaVinci flow reads and writes (docs/pingone-facts.md, "Action endpoints" and "Versions and deploy"):
+   * GET one flow, create (POST, JSON), replace (PUT), deploy (POST with the deploy content type), export
+   * a version (POST on /versions/{n}). Every save makes a new version; deploy publishes the current one.
    */
   private async flowApi(
     req: IncomingMessage,
@@ -866,8 +871,9 @@ export class PingOneSimulator {
   }
 
   /**
-   * DaVinci variables (reference §4.3): create, read, replace and delete one. Names are unique per
-   * context (and per flow for flow context); a flow variable needs its flow; secrets read back masked.
+   * DaVinci variables (docs/pingone-facts.md, "Variables"): create, read, replace and delete one. Names
+   * are unique per context (and per flow for flow context); a flow variable needs its flow; secrets read
+   * back masked.
    */
   private async variableApi(
     req: IncomingMessage,
@@ -1087,13 +1093,17 @@ function definitionOf(source: Record<string, unknown>): Record<string, unknown> 
   return kept;
 }
 
-/** Stands for the Environment Admin role, which reading the bill of materials needs (reference §0a). */
+/**
+ * Stands for the Environment Admin role, which reading the bill of materials needs (docs/pingone-facts.md,
+ * "Bill of materials").
+ */
 const billOfMaterialsPermission = 'environment:read:billOfMaterials';
 
 /**
  * Names of the environment's variables a graph uses: `{{global.company.variables.x}}`,
- * `{{global.variables.x}}` and the Variables connector's `saveVariables` entries (reference §0a).
- * Flow-context variables belong to their flow and are found by it, not by name.
+ * `{{global.variables.x}}` and the Variables connector's `saveVariables` entries (docs/pingone-facts.md,
+ * "Variable references in flows"). Flow-context variables belong to their flow and are found by it, not
+ * by name.
  */
 function variableNamesIn(graph: unknown): Set<string> {
   const text = JSON.stringify(graph ?? {});
@@ -1144,7 +1154,10 @@ function stableUuid(text: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** `?attributes=a,b`: only those top-level properties, plus the links (reference §2.3). */
+/**
+ * `?attributes=a,b`: only those top-level properties, plus the links (docs/pingone-facts.md, "Selecting
+ * fields with attributes").
+ */
 function project(item: Record<string, unknown>, names: string[]): Record<string, unknown> {
   const kept: Record<string, unknown> = {};
   // The documents require these of every flow, whatever `attributes` asks for.
@@ -1201,7 +1214,10 @@ function notFound(res: ServerResponse): void {
   json(res, 404, { id: randomUUID(), code: 'NOT_FOUND', message: 'The requested resource was not found.' });
 }
 
-/** Unknown paths answer like PingOne's API gateway, not with the PingOne envelope (reference §2.4). */
+/**
+ * Unknown paths answer like PingOne's API gateway, not with the PingOne envelope (docs/pingone-facts.md,
+ * "Unknown paths").
+ */
 function gateway(res: ServerResponse): void {
   json(res, 403, { message: 'Invalid key=value pair (missing equal-sign) in Authorization header' });
 }

@@ -2,11 +2,11 @@ import type { PingOneSimulator } from './pingone-simulator.js';
 import { daysFromNow } from './test-clock.js';
 
 /**
- * DaVinci flows for promotion tests, shaped like Ping's public flow exports (terraform-provider-davinci
- * `internal/acctest/flows/`, reference §0a), written here from scratch: every node carries a
- * `connectionId` (built-in connectors with their well-known IDs), decisions are EVAL nodes joined by
- * edges, rich-text properties are JSON strings with variable links, and variables appear in all three
- * template forms and in the Variables connector's save nodes.
+ * DaVinci flows for promotion tests, shaped like Ping's public flow exports (docs/pingone-facts.md,
+ * "Public flow exports"), written here from scratch: every node carries a `connectionId` (built-in
+ * connectors with their well-known IDs), decisions are EVAL nodes joined by edges, rich-text properties
+ * are JSON strings with variable links, and variables appear in all three template forms and in the
+ * Variables connector's save nodes.
  *
  * Staging's main flow "Checkout" starts the subflow "Collect address", which starts "Validate address",
  * which (unless `loop: false`) starts "Collect address" again (a loop the planner must not follow

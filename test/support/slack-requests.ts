@@ -3,9 +3,9 @@ import { blockKitProblems } from './block-kit-rules.js';
 import { type FakeSlack, fakeTeamId } from './fake-slack.js';
 
 /**
- * Sends requests to the app's real HTTP receiver the way Slack does (reference slack-bolt.md §1.3):
- * the exact bytes are signed with `v0:{timestamp}:{body}`, and commands and interactions are sent as
- * `application/x-www-form-urlencoded` with no charset (Bolt compares the header exactly).
+ * Sends requests to the app's real HTTP receiver the way Slack does (docs/slack-facts.md, "Signed
+ * requests"): the exact bytes are signed with `v0:{timestamp}:{body}`, and commands and interactions are
+ * sent as `application/x-www-form-urlencoded` with no charset (Bolt compares the header exactly).
  */
 
 export interface SignOptions {

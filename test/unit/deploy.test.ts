@@ -242,7 +242,7 @@ describe('the Helm chart (deploy/helm/flightiq)', () => {
     const appVersion = /^appVersion: "(.+)"$/m.exec(read(`${chart}/Chart.yaml`))?.[1];
     expect(values.image.tag).toBe('');
     expect(template('deployment.yaml')).toContain('{{ .Values.image.tag | default .Chart.AppVersion }}');
-    const readme = read('README.md');
+    const readme = read('docs/operations.md');
     expect(readme).toContain(`docker build -t <your registry>/flightiq:${appVersion} .`);
     // The key is made by the image's own Node: dist/cli/new-key.js is built from src/cli/new-key.ts.
     expect(readme).toContain('node dist/cli/new-key.js > flightiq-secrets/FLIGHTIQ_ENCRYPTION_KEYS');
@@ -254,6 +254,7 @@ describe('the Helm chart (deploy/helm/flightiq)', () => {
   it('never shows a secret passed on a command line in its documentation', () => {
     for (const text of [
       read('README.md'),
+      read('docs/operations.md'),
       read(`${chart}/values.yaml`),
       read(`${chart}/templates/NOTES.txt`),
     ])

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configVariables } from '../../src/config.js';
 
@@ -24,5 +24,68 @@ describe('configuration documentation', () => {
     const quickstart = read('README.md').split('## Quickstart')[1]?.split('\n## ')[0] ?? '';
     const commands = /```sh\n([\s\S]*?)```/.exec(quickstart)?.[1]?.trim().split('\n');
     expect(commands).toEqual(['npm install', 'npm start']);
+  });
+});
+
+describe('the documents', () => {
+  const documents = [
+    'README.md',
+    'CONTRIBUTING.md',
+    ...readdirSync(resolve(repo, 'docs')).map((f) => `docs/${f}`),
+  ];
+
+  const slug = (heading: string) =>
+    heading
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s-]/gu, '')
+      .trim()
+      .replace(/\s/g, '-');
+
+  /** Why a relative link of `document` does not resolve, or undefined when it does. */
+  function brokenLink(document: string, target: string): string | undefined {
+    const [file = '', anchor] = target.split('#');
+    const path = file ? join(dirname(document), file) : document;
+    if (!existsSync(resolve(repo, path))) return `${document} → ${target}`;
+    if (!anchor || !path.endsWith('.md')) return undefined;
+    const headings = [...read(path).matchAll(/^#+ (.+)$/gm)].map((match) => slug(match[1] ?? ''));
+    return headings.includes(anchor) ? undefined : `${document} → ${target}`;
+  }
+
+  it('link only to files and headings that exist', () => {
+    const broken = documents.flatMap((document) =>
+      [...read(document).matchAll(/\]\(([^)\s]+)\)/g)]
+        .map((match) => match[1] ?? '')
+        .filter((target) => !/^[a-z]+:/.test(target))
+        .flatMap((target) => brokenLink(document, target) ?? []),
+    );
+    expect(broken).toEqual([]);
+  });
+
+  it('README stays a page a newcomer reads: what it is, set-up, tests, configuration, Slack and PingOne set-up, troubleshooting', () => {
+    const headings = [...read('README.md').matchAll(/^## (.+)$/gm)].map((match) => match[1]);
+    expect(headings).toEqual([
+      'Quickstart',
+      'Tests',
+      'Configuration',
+      'Create the Slack app',
+      'Create the PingOne worker app',
+      'Troubleshooting',
+    ]);
+  });
+});
+
+describe('comments', () => {
+  it('cite only documents inside the repository', () => {
+    const outside = /DESIGN §|DESIGN\.md|reference §|slack-bolt\.md|pingone-api\.md|shared\/reference/;
+    const walk = (dir: string): string[] =>
+      readdirSync(resolve(repo, dir), { withFileTypes: true }).flatMap((entry) => {
+        const path = `${dir}/${entry.name}`;
+        if (entry.isDirectory()) return walk(path);
+        return /\.(ts|mjs|sql|sh)$/.test(entry.name) ? [path] : [];
+      });
+    const citing = ['src', 'test', 'bench', 'scripts', 'migrations']
+      .flatMap(walk)
+      .filter((file) => file !== 'test/unit/documentation.test.ts' && outside.test(read(file)));
+    expect(citing).toEqual([]);
   });
 });

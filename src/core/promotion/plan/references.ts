@@ -12,8 +12,8 @@ import { problemOf } from '../../problem.js';
 
 /**
  * The PingOne objects, template variants and environment IDs promoted flows refer to, each resolved in
- * the destination by kind and name (DESIGN §6, References): exactly one object of that name is the
- * mapping; none, or several, block the promotion, since copying the source's ID would make the flow
+ * the destination by kind and name (docs/design.md, "References"): exactly one object of that name is
+ * the mapping; none, or several, block the promotion, since copying the source's ID would make the flow
  * fail for end users. A value the scanner could not classify is named in a warning.
  */
 
