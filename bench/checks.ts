@@ -13,7 +13,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
-import { expiryScanMs } from '../src/core/credential-monitor.js';
+import { expiryScanMs } from '../src/core/credentials/monitor.js';
 import { FakeSlack } from '../test/support/fake-slack.js';
 import { PingOneSimulator } from '../test/support/pingone-simulator.js';
 import {

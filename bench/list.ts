@@ -9,11 +9,11 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { AccessPolicy, noWorkspaceDirectory } from '../src/core/access.js';
-import { artifactKinds } from '../src/core/artifact-kinds.js';
-import { ArtifactListing } from '../src/core/artifact-listing.js';
 import { systemClock } from '../src/core/clock.js';
 import { EnvironmentDirectory } from '../src/core/environments.js';
-import { TenantService } from '../src/core/tenants.js';
+import { artifactKinds } from '../src/core/listing/artifact-kinds.js';
+import { ArtifactListing } from '../src/core/listing/artifact-listing.js';
+import { TenantService } from '../src/core/tenants/service.js';
 import { generateKeyEntry, parseKeyRing } from '../src/crypto/key-ring.js';
 import { openDatabase } from '../src/db/database.js';
 import { PingOneClient } from '../src/pingone/client.js';

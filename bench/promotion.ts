@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { noWorkspaceDirectory } from '../src/core/access.js';
-import type { AlertNotifier } from '../src/core/credential-monitor.js';
+import type { AlertNotifier } from '../src/core/credentials/monitor.js';
 import { parseKeyRing } from '../src/crypto/key-ring.js';
 import { openDatabase } from '../src/db/database.js';
 import { createLogger } from '../src/logger.js';

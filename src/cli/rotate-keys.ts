@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from '../config.js';
 import { AccessPolicy, noWorkspaceDirectory } from '../core/access.js';
-import { TenantSecretUnavailableError, TenantService } from '../core/tenants.js';
+import { TenantSecretUnavailableError, TenantService } from '../core/tenants/service.js';
 import { loadOrCreateKeyFile } from '../crypto/key-file.js';
 import { openDatabase } from '../db/database.js';
 import { createLogger } from '../logger.js';

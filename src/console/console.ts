@@ -7,19 +7,24 @@ import { parseOptions } from '../commands/command-options.js';
 import { subcommandCatalog, usageOf } from '../commands/subcommands.js';
 import { tenantArgument } from '../commands/tenant-argument.js';
 import type { Actor } from '../core/access.js';
-import { artifactKindNamed, artifactKindNames, kindNoun } from '../core/artifact-kinds.js';
 import { maxAuditShown } from '../core/audit-trail.js';
+import { artifactKindNamed, artifactKindNames, kindNoun } from '../core/listing/artifact-kinds.js';
 import { waitText, withCallContext } from '../core/pingone-work.js';
 import { type Problem, problemOf } from '../core/problem.js';
+import { planOptionsFrom } from '../core/promotion/plan/planner.js';
 import { readReason } from '../core/promotion/reason.js';
+import type { DecisionOutcome, Promotion, RequestOutcome } from '../core/promotion/service.js';
 import { openDecisions } from '../core/promotion/state.js';
-import { planOptionsFrom } from '../core/promotion-plan.js';
-import { alreadyText, approvalCountedText, refusalText } from '../core/promotion-texts.js';
-import type { DecisionOutcome, Promotion, RequestOutcome } from '../core/promotions.js';
+import { alreadyText, approvalCountedText, refusalText } from '../core/promotion/texts.js';
 import type { CoreServices } from '../core/services.js';
-import { chooseTenant } from '../core/tenant-choice.js';
-import { authMethodNames, type RawTenantInput, regionNames, type TenantField } from '../core/tenant-input.js';
-import { nameTakenText, removalBusyText, removedText, type Tenant } from '../core/tenants.js';
+import { chooseTenant } from '../core/tenants/choice.js';
+import {
+  authMethodNames,
+  type RawTenantInput,
+  regionNames,
+  type TenantField,
+} from '../core/tenants/input.js';
+import { nameTakenText, removalBusyText, removedText, type Tenant } from '../core/tenants/service.js';
 import type { Logger } from '../logger.js';
 import { Interrupted, type Prompter } from './prompter.js';
 import {

@@ -1,23 +1,23 @@
-import { plainCell } from '../core/artifact-csv.js';
-import type { ArtifactRow, Cell, Column } from '../core/artifact-kinds.js';
-import type { ListPage } from '../core/artifact-listing.js';
+import type { AuditEvent } from '../core/audit-trail.js';
 import {
   type CheckReport,
   type DavinciRead,
   outdatedTestText,
   type StepStatus,
-} from '../core/credential-check.js';
+} from '../core/credentials/check.js';
+import { diffText } from '../core/davinci/flow-diff-text.js';
 import type { EnvironmentMatch } from '../core/environment-match.js';
 import type { EnvironmentSummary } from '../core/environments.js';
 import { daysText, expiryOf } from '../core/expiry.js';
-import { diffText } from '../core/flow-diff-text.js';
+import { plainCell } from '../core/listing/artifact-csv.js';
+import type { ArtifactRow, Cell, Column } from '../core/listing/artifact-kinds.js';
+import type { ListPage } from '../core/listing/artifact-listing.js';
 import type { Problem } from '../core/problem.js';
 import { problemLine } from '../core/problem-headlines.js';
+import { type PlannedVariable, shownFingerprint } from '../core/promotion/plan/planner.js';
 import { referenceText } from '../core/promotion/plan/references.js';
-import { type PlannedVariable, shownFingerprint } from '../core/promotion-plan.js';
-import type { Promotion } from '../core/promotions.js';
-import type { Tenant } from '../core/tenants.js';
-import type { AuditEvent } from '../store/audit-events.js';
+import type { Promotion } from '../core/promotion/service.js';
+import type { Tenant } from '../core/tenants/service.js';
 
 /** Results as terminal text: the console's views, pure functions like the Slack ones. */
 

@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import { noWorkspaceDirectory } from '../core/access.js';
-import type { AlertNotifier } from '../core/credential-monitor.js';
+import type { AlertNotifier } from '../core/credentials/monitor.js';
 import type { CoreServices } from '../core/services.js';
 import { loadOrCreateKeyFile } from '../crypto/key-file.js';
 import { openDatabase } from '../db/database.js';

@@ -9,6 +9,10 @@ import {
 import type { AccessPolicy, Actor } from './access.js';
 import type { Clock } from './clock.js';
 
+export { refusalsSummaryAction } from '../store/audit-events.js';
+// Front ends show events and filters as core hands them over; they never read the store themselves.
+export type { AuditEvent, AuditFilter };
+
 /** Most events shown in one answer, and most written to one CSV. */
 export const maxAuditShown = 50;
 const maxAuditCsv = 10_000;

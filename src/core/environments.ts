@@ -1,7 +1,7 @@
 import type { PingOneClient, WorkerCredentials } from '../pingone/client.js';
 import { PingOneError } from '../pingone/errors.js';
 import { type Environment, environmentSchema, productsOf } from '../pingone/schemas.js';
-import type { Tenant, TenantService } from './tenants.js';
+import type { Tenant, TenantService } from './tenants/service.js';
 
 export interface EnvironmentSummary {
   id: string;

@@ -1,8 +1,8 @@
 import type { Actor } from './access.js';
-import type { TenantHealth } from './credential-monitor.js';
-import type { Promotion } from './promotions.js';
+import type { TenantHealth } from './credentials/monitor.js';
+import type { Promotion } from './promotion/service.js';
 import type { CoreServices } from './services.js';
-import type { Tenant } from './tenants.js';
+import type { Tenant } from './tenants/service.js';
 
 /** What one person may see of FlightIQ at a glance (the App Home tab), decided here, not by the view. */
 export interface Overview {

@@ -1,5 +1,5 @@
 import { PingOneError } from '../pingone/errors.js';
-import { TenantSecretUnavailableError } from './tenants.js';
+import { TenantSecretUnavailableError } from './tenants/service.js';
 
 /** A cause a person can act on, as the front ends show it: what went wrong with PingOne, or with opening a stored secret. */
 export interface Problem {

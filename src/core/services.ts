@@ -1,13 +1,13 @@
 import type { AccessPolicy } from './access.js';
-import type { ArtifactListing } from './artifact-listing.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { Clock } from './clock.js';
-import type { CredentialCheck } from './credential-check.js';
-import type { CredentialMonitor } from './credential-monitor.js';
+import type { CredentialCheck } from './credentials/check.js';
+import type { CredentialMonitor } from './credentials/monitor.js';
 import type { EnvironmentDirectory } from './environments.js';
 import type { PersonSlots } from './fair-use.js';
-import type { PromotionService } from './promotions.js';
-import type { TenantService } from './tenants.js';
+import type { ArtifactListing } from './listing/artifact-listing.js';
+import type { PromotionService } from './promotion/service.js';
+import type { TenantService } from './tenants/service.js';
 
 /** What the product can do, as front ends (Slack today, a console later) see it. */
 export interface CoreServices {

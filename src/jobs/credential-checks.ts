@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { type JobWithMetadata, PgBoss } from 'pg-boss';
 import type { Clock } from '../core/clock.js';
-import type { CredentialMonitor } from '../core/credential-monitor.js';
-import type { TenantService } from '../core/tenants.js';
+import type { CredentialMonitor } from '../core/credentials/monitor.js';
+import type { TenantService } from '../core/tenants/service.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import { jobLag } from '../metrics.js';

@@ -1,4 +1,4 @@
-import type { PromotionService } from '../core/promotions.js';
+import type { PromotionService } from '../core/promotion/service.js';
 import type { Logger } from '../logger.js';
 
 /**

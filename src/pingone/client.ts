@@ -2,7 +2,6 @@ import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { endpointGroup, pingoneLatency, pingoneRequests } from '../metrics.js';
-import type { AuthMethod, Region } from '../store/tenants.js';
 import { currentCallContext } from './call-context.js';
 import { PingOneError } from './errors.js';
 import {
@@ -17,6 +16,7 @@ import {
   retryAfterMs,
   send,
 } from './http.js';
+import type { AuthMethod, Region } from './regions.js';
 import { hostsFor, type PingOneHosts } from './regions.js';
 import { apiErrorSchema, halCollectionSchema, tokenErrorSchema, tokenResponseSchema } from './schemas.js';
 import { TokenCache, type WorkerToken } from './token-cache.js';

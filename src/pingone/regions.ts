@@ -1,5 +1,12 @@
-import { type Region, regions } from '../store/tenants.js';
 import { PingOneError } from './errors.js';
+
+/** PingOne's regions, by the top-level domain of their hosts (`auth.pingone.<tld>`). */
+export const regions = ['com', 'ca', 'eu', 'com.au', 'sg', 'asia'] as const;
+export type Region = (typeof regions)[number];
+
+/** How a worker app authenticates at the token endpoint; it must match the app's setting in PingOne. */
+export const authMethods = ['client_secret_basic', 'client_secret_post'] as const;
+export type AuthMethod = (typeof authMethods)[number];
 
 export interface PingOneHosts {
   /** Origin of the token endpoint: `https://auth.pingone.<tld>`. */

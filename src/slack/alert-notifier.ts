@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { AlertNotifier } from '../core/credential-monitor.js';
+import type { AlertNotifier } from '../core/credentials/monitor.js';
 import type { ChannelPacer } from './channel-pacer.js';
 import {
   certificateWarningMessage,

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { Promotion } from '../core/promotions.js';
+import type { Promotion } from '../core/promotion/service.js';
 import type { CoreServices } from '../core/services.js';
 import type { Logger } from '../logger.js';
 import { sendPromotionCard } from './promotion-card.js';

@@ -1,4 +1,4 @@
-import type { Promotion } from '../core/promotions.js';
+import type { Promotion } from '../core/promotion/service.js';
 import { compactPromotionMessage, type PromotionSurface, promotionMessage } from './views/promotion.js';
 
 type CardMessage = ReturnType<typeof promotionMessage>;

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { Promotion } from '../core/promotions.js';
+import type { Promotion } from '../core/promotion/service.js';
 import type { Logger } from '../logger.js';
 import { sendMessageToUser } from './direct-messages.js';
 import type { PromotionNotices } from './views/promotion-notices.js';

@@ -1,10 +1,6 @@
 import type { SealedSecret } from '../crypto/sealed-secret.js';
+import type { AuthMethod, Region } from '../pingone/regions.js';
 import type { Queryable } from './queryable.js';
-
-export const regions = ['com', 'ca', 'eu', 'com.au', 'sg', 'asia'] as const;
-export type Region = (typeof regions)[number];
-export const authMethods = ['client_secret_basic', 'client_secret_post'] as const;
-export type AuthMethod = (typeof authMethods)[number];
 
 /** What an admin enters for a tenant, secret excluded. */
 export interface TenantSettings {
@@ -17,7 +13,7 @@ export interface TenantSettings {
 
 /**
  * What a sealed secret's associated data covers: 1, the tenant's id; 2, the id and where the secret is
- * sent (core/tenants.ts says which fields).
+ * sent (core/tenants/service.ts says which fields).
  */
 export type SecretBinding = 1 | 2;
 

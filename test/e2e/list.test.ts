@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { listsKeptPerPerson, maxListBytes } from '../../src/core/artifact-listing.js';
+import { listsKeptPerPerson, maxListBytes } from '../../src/core/listing/artifact-listing.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { type Shown, useWorld } from '../support/world.js';
 

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AccessPolicy, noWorkspaceDirectory } from '../../src/core/access.js';
-import { TenantService } from '../../src/core/tenants.js';
+import { TenantService } from '../../src/core/tenants/service.js';
 import { parseKeyRing } from '../../src/crypto/key-ring.js';
 import { childEnv } from '../support/child-env.js';
 import { createTestDatabase, needsPostgres, type TestDatabase } from '../support/database.js';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AccessPolicy, noWorkspaceDirectory } from '../../src/core/access.js';
-import { TenantService } from '../../src/core/tenants.js';
+import { TenantService } from '../../src/core/tenants/service.js';
 import { parseKeyRing } from '../../src/crypto/key-ring.js';
 import { type Database, openDatabase } from '../../src/db/database.js';
 import { createLogger } from '../../src/logger.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { DestinationWriter } from '../../src/core/destination-writes.js';
+import { DestinationWriter } from '../../src/core/promotion/destination-writes.js';
 import { createLogger } from '../../src/logger.js';
 import { PingOneClient, type WorkerCredentials } from '../../src/pingone/client.js';
 import { PingOneError } from '../../src/pingone/errors.js';

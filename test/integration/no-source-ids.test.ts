@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idsIn } from '../../src/core/davinci/references.js';
-import { PromotionPlanner, rewrittenDefinition } from '../../src/core/promotion-plan.js';
+import { PromotionPlanner, rewrittenDefinition } from '../../src/core/promotion/plan/planner.js';
 import { createLogger } from '../../src/logger.js';
 import { PingOneClient, type WorkerCredentials } from '../../src/pingone/client.js';
 import { PingOneSimulator } from '../support/pingone-simulator.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type PlanOptions, PromotionPlanner } from '../../src/core/promotion-plan.js';
+import { type PlanOptions, PromotionPlanner } from '../../src/core/promotion/plan/planner.js';
 import { createLogger } from '../../src/logger.js';
 import { PingOneClient, type WorkerCredentials } from '../../src/pingone/client.js';
 import { defaultVariants, PingOneSimulator, type SimVariants } from '../support/pingone-simulator.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AccessPolicy, noWorkspaceDirectory } from '../../src/core/access.js';
-import { TenantSecretUnavailableError, TenantService } from '../../src/core/tenants.js';
+import { TenantSecretUnavailableError, TenantService } from '../../src/core/tenants/service.js';
 import { loadOrCreateKeyFile } from '../../src/crypto/key-file.js';
 import { parseKeyRing } from '../../src/crypto/key-ring.js';
 import { seal } from '../../src/crypto/sealed-secret.js';

@@ -1,4 +1,4 @@
-import type { TenantField } from '../../src/core/tenant-input.js';
+import type { TenantField } from '../../src/core/tenants/input.js';
 import { tenantFormBlocks } from '../../src/slack/views/tenant-form.js';
 import type { FakeSlack } from './fake-slack.js';
 import type { SlackClientSimulator } from './slack-requests.js';

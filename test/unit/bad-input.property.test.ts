@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { splitWords } from '../../src/commands/command-line.js';
 import { parseOptions } from '../../src/commands/command-options.js';
 import { matchEnvironment } from '../../src/core/environment-match.js';
-import { type TenantField, validateTenantInput } from '../../src/core/tenant-input.js';
+import { type TenantField, validateTenantInput } from '../../src/core/tenants/input.js';
 
 /**
  * Whatever people type: unicode, control characters, 10,000-character values, injection strings,

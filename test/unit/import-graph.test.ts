@@ -64,4 +64,26 @@ describe('the import graph of src/', () => {
     );
     expect(asking.map((file) => relative(src, file))).toEqual([]);
   });
+
+  it('keeps the layers pointing one way: pingone and store below core, front ends above it', () => {
+    // What each layer may not import. The store takes core's state table (plain constants, no imports)
+    // so its SQL names the same transitions core decides by.
+    const forbidden: Record<string, { layers: string[]; except?: string[] }> = {
+      pingone: { layers: ['store', 'core', 'slack', 'console', 'jobs'] },
+      store: { layers: ['core', 'slack', 'console', 'jobs'], except: ['core/promotion/state.ts'] },
+      crypto: { layers: ['store', 'core', 'slack', 'console', 'pingone'] },
+      core: { layers: ['slack', 'console'] },
+      slack: { layers: ['console', 'store'] },
+      console: { layers: ['slack', 'store'] },
+    };
+    const crossings = Object.entries(forbidden).flatMap(([layer, { layers, except = [] }]) =>
+      sourceFiles(join(src, layer)).flatMap((file) =>
+        importsOf(file)
+          .map((target) => relative(src, target))
+          .filter((target) => layers.includes(target.split('/')[0] ?? '') && !except.includes(target))
+          .map((target) => `${relative(src, file)} → ${target}`),
+      ),
+    );
+    expect(crossings).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { CertificateWarning, CredentialAlert, DriftWarning } from '../../core/credential-monitor.js';
+import type { CertificateWarning, CredentialAlert, DriftWarning } from '../../core/credentials/monitor.js';
 import { daysText, expiryOf } from '../../core/expiry.js';
 import { problemHeadline } from '../../core/problem-headlines.js';
 import { escapedShort, escapeMrkdwn, shorten, slackDate } from './mrkdwn.js';

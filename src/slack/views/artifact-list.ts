@@ -1,16 +1,16 @@
 import type { KnownBlock } from '@slack/types';
 import { slashCommand } from '../../commands/subcommands.js';
+import type { EnvironmentMatch } from '../../core/environment-match.js';
+import type { EnvironmentSummary } from '../../core/environments.js';
+import { daysText, expiryOf } from '../../core/expiry.js';
 import {
   type ArtifactKind,
   type ArtifactRow,
   type Cell,
   type Column,
   kindNoun,
-} from '../../core/artifact-kinds.js';
-import type { ListPage } from '../../core/artifact-listing.js';
-import type { EnvironmentMatch } from '../../core/environment-match.js';
-import type { EnvironmentSummary } from '../../core/environments.js';
-import { daysText, expiryOf } from '../../core/expiry.js';
+} from '../../core/listing/artifact-kinds.js';
+import type { ListPage } from '../../core/listing/artifact-listing.js';
 import { escapedShort, escapeMrkdwn, packLines, shorten, slackDate } from './mrkdwn.js';
 
 /** Items per message. At most ~300 characters a line, 50 lines fill a handful of sections. */

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { auditFilterText, auditFilterWords } from '../../commands/audit-options.js';
-import { type AuditEvent, type AuditFilter, refusalsSummaryAction } from '../../store/audit-events.js';
+import { type AuditEvent, type AuditFilter, refusalsSummaryAction } from '../../core/audit-trail.js';
 import { escapedShort, escapeMrkdwn, packLines, slackDate } from './mrkdwn.js';
 
 export const auditActions = { csv: 'audit_csv' } as const;

@@ -4,7 +4,7 @@ import {
   type DavinciRead,
   outdatedTestText,
   type StepStatus,
-} from '../../core/credential-check.js';
+} from '../../core/credentials/check.js';
 import { escapeMrkdwn, shorten } from './mrkdwn.js';
 import { problemBlocks } from './pingone-problem.js';
 

@@ -1,6 +1,6 @@
 import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
-import { type DiffStyle, diffLinesIn, summaryOf } from '../../core/flow-diff-text.js';
-import { type PlannedDiff, type PromotionPlan, shownFingerprint } from '../../core/promotion-plan.js';
+import { type DiffStyle, diffLinesIn, summaryOf } from '../../core/davinci/flow-diff-text.js';
+import { type PlannedDiff, type PromotionPlan, shownFingerprint } from '../../core/promotion/plan/planner.js';
 import { escapedShort, packLines } from './mrkdwn.js';
 
 export const diffActions = { show: 'promotion_diff', page: 'diff_page' } as const;

@@ -1,7 +1,7 @@
 import type { ActionsBlock, HomeView, KnownBlock } from '@slack/types';
 import type { SubcommandInfo } from '../../commands/subcommands.js';
 import type { Overview } from '../../core/overview.js';
-import type { Promotion } from '../../core/promotions.js';
+import type { Promotion } from '../../core/promotion/service.js';
 import { escapedShort, escapeMrkdwn, shorten, slackDate } from './mrkdwn.js';
 import { promotionActions } from './promotion.js';
 

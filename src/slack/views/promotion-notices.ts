@@ -1,4 +1,4 @@
-import type { Promotion } from '../../core/promotions.js';
+import type { Promotion } from '../../core/promotion/service.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 
 /**

@@ -1,14 +1,18 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
+import {
+  type PlannedFlow,
+  type PlannedVariable,
+  shownFingerprint,
+} from '../../core/promotion/plan/planner.js';
 import { referenceText } from '../../core/promotion/plan/references.js';
+import type { Promotion, Refusal } from '../../core/promotion/service.js';
 import { openDecisions } from '../../core/promotion/state.js';
-import { type PlannedFlow, type PlannedVariable, shownFingerprint } from '../../core/promotion-plan.js';
 import {
   alreadyText as coreAlreadyText,
   approvalCountedText as coreApprovalCountedText,
   refusalText as coreRefusalText,
   type TextStyle,
-} from '../../core/promotion-texts.js';
-import type { Promotion, Refusal } from '../../core/promotions.js';
+} from '../../core/promotion/texts.js';
 import { diffActions, diffSummaryLine } from './flow-diff.js';
 import { escapedShort, escapeMrkdwn, packLines, shorten, slackDate } from './mrkdwn.js';
 

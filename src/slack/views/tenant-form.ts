@@ -1,8 +1,8 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { Problem } from '../../core/problem.js';
-import { authMethodNames, regionNames, type TenantField } from '../../core/tenant-input.js';
-import type { Tenant } from '../../core/tenants.js';
-import { authMethods, regions } from '../../store/tenants.js';
+import { authMethodNames, regionNames, type TenantField } from '../../core/tenants/input.js';
+import type { Tenant } from '../../core/tenants/service.js';
+import { authMethods, regions } from '../../pingone/regions.js';
 import { shorten } from './mrkdwn.js';
 import { problemBlocks } from './pingone-problem.js';
 

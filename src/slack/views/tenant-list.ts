@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
-import { authMethodNames, regionNames } from '../../core/tenant-input.js';
-import type { Tenant } from '../../core/tenants.js';
+import { authMethodNames, regionNames } from '../../core/tenants/input.js';
+import type { Tenant } from '../../core/tenants/service.js';
 import { escapedShort, slackDate } from './mrkdwn.js';
 
 // A message holds 50 blocks: a header, one section per tenant, and a closing note if some are left out.

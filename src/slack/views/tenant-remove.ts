@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { Tenant } from '../../core/tenants.js';
+import type { Tenant } from '../../core/tenants/service.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 
 export const removeTenantActions = {

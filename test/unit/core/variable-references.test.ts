@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { variableReferencesOf } from '../../../src/core/flow-graph.js';
+import { variableReferencesOf } from '../../../src/core/davinci/flow-graph.js';
 
 function graphOf(...properties: Record<string, unknown>[]) {
   return {

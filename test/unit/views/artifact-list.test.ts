@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type ArtifactRow, artifactKinds } from '../../../src/core/artifact-kinds.js';
-import type { ListPage } from '../../../src/core/artifact-listing.js';
+import { type ArtifactRow, artifactKinds } from '../../../src/core/listing/artifact-kinds.js';
+import type { ListPage } from '../../../src/core/listing/artifact-listing.js';
 import {
   artifactListMessage,
   environmentNotMatchedMessage,

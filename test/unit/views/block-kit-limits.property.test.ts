@@ -1,31 +1,36 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { withAvailability } from '../../../src/commands/subcommands.js';
+import type { CheckReport } from '../../../src/core/credentials/check.js';
+import type {
+  CertificateWarning,
+  CredentialAlert,
+  TenantHealth,
+} from '../../../src/core/credentials/monitor.js';
+import { variableContexts } from '../../../src/core/davinci/flow-graph.js';
+import type { EnvironmentMatch } from '../../../src/core/environment-match.js';
+import type { EnvironmentSummary } from '../../../src/core/environments.js';
 import {
   type ArtifactRow,
   artifactKindNames,
   artifactKinds,
   type Cell,
   type Column,
-} from '../../../src/core/artifact-kinds.js';
-import type { ListPage } from '../../../src/core/artifact-listing.js';
-import type { CheckReport } from '../../../src/core/credential-check.js';
-import type {
-  CertificateWarning,
-  CredentialAlert,
-  TenantHealth,
-} from '../../../src/core/credential-monitor.js';
-import type { EnvironmentMatch } from '../../../src/core/environment-match.js';
-import type { EnvironmentSummary } from '../../../src/core/environments.js';
-import { variableContexts } from '../../../src/core/flow-graph.js';
+} from '../../../src/core/listing/artifact-kinds.js';
+import type { ListPage } from '../../../src/core/listing/artifact-listing.js';
 import type { Problem } from '../../../src/core/problem.js';
+import type {
+  PlannedFlow,
+  PlannedVariable,
+  PromotionPlan,
+} from '../../../src/core/promotion/plan/planner.js';
 import type { PlannedReference } from '../../../src/core/promotion/plan/references.js';
+import type { Promotion, PromotionResult, Refusal } from '../../../src/core/promotion/service.js';
 import { promotionStatuses } from '../../../src/core/promotion/state.js';
-import type { PlannedFlow, PlannedVariable, PromotionPlan } from '../../../src/core/promotion-plan.js';
-import type { Promotion, PromotionResult, Refusal } from '../../../src/core/promotions.js';
-import type { Tenant } from '../../../src/core/tenants.js';
+import type { Tenant } from '../../../src/core/tenants/service.js';
 import { pingOneObjectKinds } from '../../../src/pingone/environment-objects.js';
 import { dataChecks, mintChecks, pingOneErrorCodes } from '../../../src/pingone/errors.js';
+import { authMethods, regions } from '../../../src/pingone/regions.js';
 import {
   certificateWarningMessage,
   credentialAlertMessage,
@@ -58,7 +63,6 @@ import { noticeModal, tenantFormModal, testFailedModal } from '../../../src/slac
 import { tenantListMessage } from '../../../src/slack/views/tenant-list.js';
 import { confirmRemoveMessage } from '../../../src/slack/views/tenant-remove.js';
 import type { AuditEvent } from '../../../src/store/audit-events.js';
-import { authMethods, regions } from '../../../src/store/tenants.js';
 import { blockKitProblems, viewProblems } from '../../support/block-kit-rules.js';
 
 /**

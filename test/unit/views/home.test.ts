@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { withAvailability } from '../../../src/commands/subcommands.js';
-import type { Promotion } from '../../../src/core/promotions.js';
-import type { Tenant } from '../../../src/core/tenants.js';
+import type { Promotion } from '../../../src/core/promotion/service.js';
+import type { Tenant } from '../../../src/core/tenants/service.js';
 import { homeView } from '../../../src/slack/views/home.js';
 import { viewProblems } from '../../support/block-kit-rules.js';
 

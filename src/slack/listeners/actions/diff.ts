@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
-import type { Promotion } from '../../../core/promotions.js';
+import type { Promotion } from '../../../core/promotion/service.js';
 import type { CoreServices } from '../../../core/services.js';
 import { actorOf } from '../../actor.js';
 import { sendMessageToUser } from '../../direct-messages.js';

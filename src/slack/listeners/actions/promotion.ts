@@ -2,7 +2,12 @@ import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } 
 import type { WebClient } from '@slack/web-api';
 import { type PingOneWait, waitText, withCallContext } from '../../../core/pingone-work.js';
 import { problemLine } from '../../../core/problem-headlines.js';
-import type { DecisionOutcome, Promotion, PromotionNotifier, RunHooks } from '../../../core/promotions.js';
+import type {
+  DecisionOutcome,
+  Promotion,
+  PromotionNotifier,
+  RunHooks,
+} from '../../../core/promotion/service.js';
 import type { CoreServices } from '../../../core/services.js';
 import type { Logger } from '../../../logger.js';
 import { actorOf } from '../../actor.js';

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { CoreServices } from '../../../core/services.js';
-import { removalBusyText, removedText } from '../../../core/tenants.js';
+import { removalBusyText, removedText } from '../../../core/tenants/service.js';
 import { actorOf } from '../../actor.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import { adminOnlyText, notice } from '../../views/notices.js';

@@ -1,8 +1,8 @@
 import { slashCommand } from '../../../commands/subcommands.js';
-import { diffText } from '../../../core/flow-diff-text.js';
-import { planOptionsFrom } from '../../../core/promotion-plan.js';
+import { diffText } from '../../../core/davinci/flow-diff-text.js';
+import { planOptionsFrom } from '../../../core/promotion/plan/planner.js';
 import type { CoreServices } from '../../../core/services.js';
-import { chooseTenant } from '../../../core/tenant-choice.js';
+import { chooseTenant } from '../../../core/tenants/choice.js';
 import { actorOf } from '../../actor.js';
 import { sendFileToUser } from '../../direct-messages.js';
 import { diffMessage } from '../../views/flow-diff.js';

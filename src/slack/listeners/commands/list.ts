@@ -1,7 +1,7 @@
 import { parseOptions } from '../../../commands/command-options.js';
 import { slashCommand } from '../../../commands/subcommands.js';
-import { artifactKindNamed, artifactKindNames, kindNoun } from '../../../core/artifact-kinds.js';
-import type { ListOutcome } from '../../../core/artifact-listing.js';
+import { artifactKindNamed, artifactKindNames, kindNoun } from '../../../core/listing/artifact-kinds.js';
+import type { ListOutcome } from '../../../core/listing/artifact-listing.js';
 import type { CoreServices } from '../../../core/services.js';
 import {
   artifactListMessage,

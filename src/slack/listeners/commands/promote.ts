@@ -1,9 +1,9 @@
 import { slashCommand, usageOf } from '../../../commands/subcommands.js';
+import { planOptionsFrom } from '../../../core/promotion/plan/planner.js';
 import { readReason } from '../../../core/promotion/reason.js';
-import { planOptionsFrom } from '../../../core/promotion-plan.js';
-import type { RequestOutcome } from '../../../core/promotions.js';
+import type { RequestOutcome } from '../../../core/promotion/service.js';
 import type { CoreServices } from '../../../core/services.js';
-import { chooseTenant } from '../../../core/tenant-choice.js';
+import { chooseTenant } from '../../../core/tenants/choice.js';
 import { actorOf } from '../../actor.js';
 import { sendForApproval } from '../../approval-channel.js';
 import { sendPromotionCard } from '../../promotion-card.js';

@@ -1,8 +1,8 @@
 import { slashCommand } from '../../../commands/subcommands.js';
 import type { Actor } from '../../../core/access.js';
 import type { CoreServices } from '../../../core/services.js';
-import { chooseTenant, type TenantChoice } from '../../../core/tenant-choice.js';
-import type { Tenant } from '../../../core/tenants.js';
+import { chooseTenant, type TenantChoice } from '../../../core/tenants/choice.js';
+import type { Tenant } from '../../../core/tenants/service.js';
 import { actorOf } from '../../actor.js';
 import { escapedShort, escapeMrkdwn } from '../../views/mrkdwn.js';
 import { notice } from '../../views/notices.js';

@@ -1,6 +1,6 @@
 import { slashCommand } from '../../../commands/subcommands.js';
 import type { CoreServices } from '../../../core/services.js';
-import type { Tenant } from '../../../core/tenants.js';
+import type { Tenant } from '../../../core/tenants/service.js';
 import { actorOf } from '../../actor.js';
 import { deadTriggerText, openModal, openThenFill } from '../../modal-opening.js';
 import { escapedShort, escapeMrkdwn } from '../../views/mrkdwn.js';

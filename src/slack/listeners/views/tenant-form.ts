@@ -8,8 +8,8 @@ import type {
 import type { ModalView } from '@slack/types';
 import { z } from 'zod';
 import type { CoreServices } from '../../../core/services.js';
-import { type RawTenantInput, type TenantField, validateTenantInput } from '../../../core/tenant-input.js';
-import { type AddResult, type EditResult, nameTakenText } from '../../../core/tenants.js';
+import { type RawTenantInput, type TenantField, validateTenantInput } from '../../../core/tenants/input.js';
+import { type AddResult, type EditResult, nameTakenText } from '../../../core/tenants/service.js';
 import { actorOf } from '../../actor.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import { adminOnlyText, formBusyText } from '../../views/notices.js';

@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import type { Logger } from '../logger.js';
-import type { PingOneClient } from '../pingone/client.js';
-import { environmentsWrittenTo, lastFlowWrites } from '../store/promotions.js';
+import type { Logger } from '../../logger.js';
+import type { PingOneClient } from '../../pingone/client.js';
+import { environmentsWrittenTo, lastFlowWrites } from '../../store/promotions.js';
 import {
   claimAlertPosting,
   claimCertificateWarning,
@@ -17,13 +17,13 @@ import {
   releaseExpiryScan,
   setAlertMessage,
   type TenantHealth,
-} from '../store/tenant-health.js';
-import { type Clock, dayMs } from './clock.js';
-import type { EnvironmentDirectory } from './environments.js';
-import { withCallContext } from './pingone-work.js';
-import { type Problem, problemOf } from './problem.js';
-import { flowListQuery, flowSummarySchema } from './promotion-plan.js';
-import type { Tenant, TenantService } from './tenants.js';
+} from '../../store/tenant-health.js';
+import { type Clock, dayMs } from '../clock.js';
+import type { EnvironmentDirectory } from '../environments.js';
+import { withCallContext } from '../pingone-work.js';
+import { type Problem, problemOf } from '../problem.js';
+import { flowListQuery, flowSummarySchema } from '../promotion/plan/planner.js';
+import type { Tenant, TenantService } from '../tenants/service.js';
 
 /** What the alert channel is told about a tenant. */
 export interface CredentialAlert {

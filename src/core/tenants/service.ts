@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { KeyRing } from '../crypto/key-ring.js';
-import { open, SecretOpenError, seal } from '../crypto/sealed-secret.js';
-import type { Logger } from '../logger.js';
-import type { WorkerCredentials } from '../pingone/client.js';
-import { recordAuditEvent } from '../store/audit-events.js';
-import { activePromotionsOf, countPromotionsOf } from '../store/promotions.js';
-import { inTransaction, isUniqueViolation } from '../store/queryable.js';
+import type { KeyRing } from '../../crypto/key-ring.js';
+import { open, SecretOpenError, seal } from '../../crypto/sealed-secret.js';
+import type { Logger } from '../../logger.js';
+import type { WorkerCredentials } from '../../pingone/client.js';
+import { recordAuditEvent } from '../../store/audit-events.js';
+import { activePromotionsOf, countPromotionsOf } from '../../store/promotions.js';
+import { inTransaction, isUniqueViolation } from '../../store/queryable.js';
 import {
   deleteTenant,
   findTenantById,
@@ -18,8 +18,8 @@ import {
   type TenantRecord,
   type TenantSettings,
   updateTenant,
-} from '../store/tenants.js';
-import type { AccessPolicy, Actor } from './access.js';
+} from '../../store/tenants.js';
+import type { AccessPolicy, Actor } from '../access.js';
 import {
   isUuid,
   type RawTenantInput,
@@ -27,7 +27,7 @@ import {
   type TenantField,
   type TenantInput,
   validateTenantInput,
-} from './tenant-input.js';
+} from './input.js';
 
 /** A tenant as anyone may see it: everything but the sealed secret. */
 export type Tenant = Omit<TenantRecord, 'secret'>;

@@ -1,4 +1,4 @@
-import type { Tenant, TenantService } from './tenants.js';
+import type { Tenant, TenantService } from './service.js';
 
 export type TenantChoice =
   | { ok: true; tenant: Tenant }

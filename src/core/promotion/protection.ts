@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { rememberedProtectedEnvironments, rememberProtectedEnvironment } from '../store/promotions.js';
+import { rememberedProtectedEnvironments, rememberProtectedEnvironment } from '../../store/promotions.js';
 
 /**
  * Which destinations need an approver: PingOne's PRODUCTION type, and what FLIGHTIQ_PROTECTED_ENVS

@@ -1,17 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { PingOneClient, WorkerCredentials } from '../pingone/client.js';
-import { PingOneError } from '../pingone/errors.js';
-import { type FoundReference, type KnownIds, rewriteIds, scanReferences } from './davinci/references.js';
-import {
-  definitionFromExport,
-  definitionFromResource,
-  isSecret,
-  sameShape,
-  type VariableDefinition,
-  variableResourceSchema,
-} from './davinci-variables.js';
-import { diffFlows, type FlowDiff } from './flow-diff.js';
+import type { PingOneClient, WorkerCredentials } from '../../../pingone/client.js';
+import { PingOneError } from '../../../pingone/errors.js';
+import { diffFlows, type FlowDiff } from '../../davinci/flow-diff.js';
 import {
   type ConnectionUse,
   connectionsOf,
@@ -23,9 +14,18 @@ import {
   subflowsOf,
   type VariableContext,
   variableReferencesOf,
-} from './flow-graph.js';
-import { type PlannedReference, resolveReferences } from './promotion/plan/references.js';
-import { stableJson } from './stable-json.js';
+} from '../../davinci/flow-graph.js';
+import { type FoundReference, type KnownIds, rewriteIds, scanReferences } from '../../davinci/references.js';
+import {
+  definitionFromExport,
+  definitionFromResource,
+  isSecret,
+  sameShape,
+  type VariableDefinition,
+  variableResourceSchema,
+} from '../../davinci/variables.js';
+import { stableJson } from '../../stable-json.js';
+import { type PlannedReference, resolveReferences } from './references.js';
 
 /**
  * FlightIQ Director's "Run Setup" step: what promoting a flow would do, computed from both

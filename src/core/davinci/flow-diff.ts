@@ -1,5 +1,5 @@
+import { stableJson } from '../stable-json.js';
 import { connectionsOf, variableReferencesOf } from './flow-graph.js';
-import { stableJson } from './stable-json.js';
 
 /**
  * What changes inside a DaVinci flow when a promotion writes it: nodes added, removed and changed
@@ -86,7 +86,7 @@ interface Node {
 // environment (the instance is compared by its mapped ID), and the linter's verdict is derived.
 const ignoredNodeData = new Set(['id', 'name', 'idUnique', 'linterError', 'status']);
 // Settings that are the environment's, not the flow's: an update keeps the destination's values
-// (environmentSettings in promotion-plan.ts), so they never change by a promotion.
+// (environmentSettings in promotion/plan/planner.ts), so they never change by a promotion.
 const ignoredSettings = new Set(['logLevel', 'debugMode']);
 // Settings that only change how the designer shows the flow.
 const layoutSettings = new Set(['displayNodeIDs']);

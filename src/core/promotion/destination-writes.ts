@@ -1,15 +1,9 @@
 import { z } from 'zod';
-import { currentCallContext } from '../pingone/call-context.js';
-import type { PingOneClient, WorkerCredentials } from '../pingone/client.js';
-import { PingOneError } from '../pingone/errors.js';
-import { definitionFromResource, sameShape, variableResourceSchema } from './davinci-variables.js';
-import {
-  definitionKeys,
-  definitionOf,
-  type FlowDefinition,
-  hasGraph,
-  sameContent,
-} from './promotion-plan.js';
+import { currentCallContext } from '../../pingone/call-context.js';
+import type { PingOneClient, WorkerCredentials } from '../../pingone/client.js';
+import { PingOneError } from '../../pingone/errors.js';
+import { definitionFromResource, sameShape, variableResourceSchema } from '../davinci/variables.js';
+import { definitionKeys, definitionOf, type FlowDefinition, hasGraph, sameContent } from './plan/planner.js';
 
 /**
  * Every change a promotion or a rollback makes in the destination environment. DaVinci can take longer

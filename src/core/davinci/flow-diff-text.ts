@@ -1,5 +1,5 @@
+import type { PlannedDiff } from '../promotion/plan/planner.js';
 import type { NodeRef, PropertyChange } from './flow-diff.js';
-import type { PlannedDiff } from './promotion-plan.js';
 
 /**
  * A plan's diffs as lines a person reads, in a style the caller gives: Slack's mrkdwn (the Slack

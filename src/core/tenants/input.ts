@@ -1,4 +1,5 @@
-import { type AuthMethod, authMethods, type Region, regions, type TenantSettings } from '../store/tenants.js';
+import { type AuthMethod, authMethods, type Region, regions } from '../../pingone/regions.js';
+import type { TenantSettings } from '../../store/tenants.js';
 
 /** The tenant form's fields, by the names the core and every front end use. */
 export type TenantField = 'name' | 'region' | 'environmentId' | 'clientId' | 'clientSecret' | 'authMethod';

@@ -1,4 +1,4 @@
-import type { Promotion, Refusal } from './promotions.js';
+import type { Promotion, Refusal } from './service.js';
 
 /**
  * What a person is told when a decision on a promotion changes nothing, in the same words on every

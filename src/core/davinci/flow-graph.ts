@@ -1,4 +1,4 @@
-import { rewriteIds } from './davinci/references.js';
+import { rewriteIds } from './references.js';
 
 /**
  * What a DaVinci flow graph refers to outside itself, and rewriting those references for another

@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import type { Logger } from '../logger.js';
-import { currentCallContext } from '../pingone/call-context.js';
-import type { PingOneClient } from '../pingone/client.js';
-import { PingOneError } from '../pingone/errors.js';
+import type { Logger } from '../../logger.js';
+import { currentCallContext } from '../../pingone/call-context.js';
+import type { PingOneClient } from '../../pingone/client.js';
+import { PingOneError } from '../../pingone/errors.js';
 import {
   backupsOf,
   finishRun,
@@ -17,8 +17,9 @@ import {
   takeDestination,
   variableChangesOf,
   writerOf,
-} from '../store/promotions.js';
-import type { Clock } from './clock.js';
+} from '../../store/promotions.js';
+import type { Clock } from '../clock.js';
+import { diffFlows, type FlowDiff } from '../davinci/flow-diff.js';
 import {
   definitionFromResource,
   isSecret,
@@ -26,16 +27,11 @@ import {
   type VariableDefinition,
   variableRequest,
   variableResourceSchema,
-} from './davinci-variables.js';
+} from '../davinci/variables.js';
+import { problemOf } from '../problem.js';
+import { stableJson } from '../stable-json.js';
+import type { TenantService } from '../tenants/service.js';
 import { DestinationWriter, type Written } from './destination-writes.js';
-import { diffFlows, type FlowDiff } from './flow-diff.js';
-import { problemOf } from './problem.js';
-import {
-  type PromotionStatus,
-  type StepAction,
-  type TransitionName,
-  transitions,
-} from './promotion/state.js';
 import {
   type ComputedPlan,
   type FlowDefinition,
@@ -45,9 +41,8 @@ import {
   type PromotionPlanner,
   rewrittenDefinition,
   variableKey,
-} from './promotion-plan.js';
-import { stableJson } from './stable-json.js';
-import type { TenantService } from './tenants.js';
+} from './plan/planner.js';
+import { type PromotionStatus, type StepAction, type TransitionName, transitions } from './state.js';
 
 /** A promotion as core shows it: the record, its plan and result as types, and its steps. */
 export interface Promotion extends Omit<PromotionRecord, 'plan' | 'result'> {

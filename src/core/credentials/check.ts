@@ -1,15 +1,15 @@
 import type pg from 'pg';
 import type { z } from 'zod';
-import type { Logger } from '../logger.js';
-import type { PingOneClient, WorkerCredentials } from '../pingone/client.js';
-import { PingOneError } from '../pingone/errors.js';
-import { roleAssignmentSchema, roleSchema } from '../pingone/schemas.js';
-import { recordAuditEvent } from '../store/audit-events.js';
-import { recordTenantTest } from '../store/tenants.js';
-import type { Actor } from './access.js';
-import { type EnvironmentSummary, readEnvironments } from './environments.js';
-import { type Problem, problemOf } from './problem.js';
-import type { Tenant, TenantService } from './tenants.js';
+import type { Logger } from '../../logger.js';
+import type { PingOneClient, WorkerCredentials } from '../../pingone/client.js';
+import { PingOneError } from '../../pingone/errors.js';
+import { roleAssignmentSchema, roleSchema } from '../../pingone/schemas.js';
+import { recordAuditEvent } from '../../store/audit-events.js';
+import { recordTenantTest } from '../../store/tenants.js';
+import type { Actor } from '../access.js';
+import { type EnvironmentSummary, readEnvironments } from '../environments.js';
+import { type Problem, problemOf } from '../problem.js';
+import type { Tenant, TenantService } from '../tenants/service.js';
 
 export type StepStatus = 'passed' | 'failed' | 'not_checked';
 

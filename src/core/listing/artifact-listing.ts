@@ -1,24 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { z } from 'zod';
-import type { PingOneClient, WorkerCredentials } from '../pingone/client.js';
-import { PingOneError } from '../pingone/errors.js';
+import type { PingOneClient, WorkerCredentials } from '../../pingone/client.js';
+import { PingOneError } from '../../pingone/errors.js';
 import {
   deleteExpiredListSnapshots,
   insertListSnapshot,
   type ListSnapshot,
   readAllListSnapshotRows,
   readListSnapshotRows,
-} from '../store/list-snapshots.js';
-import type { AccessPolicy, Actor } from './access.js';
+} from '../../store/list-snapshots.js';
+import type { AccessPolicy, Actor } from '../access.js';
+import type { Clock } from '../clock.js';
+import type { CredentialMonitor } from '../credentials/monitor.js';
+import { type EnvironmentMatch, looksLikeEnvironmentId, matchEnvironment } from '../environment-match.js';
+import type { EnvironmentDirectory, EnvironmentSummary } from '../environments.js';
+import { type Problem, problemOf } from '../problem.js';
+import type { Tenant, TenantService } from '../tenants/service.js';
 import { artifactCsv } from './artifact-csv.js';
 import { type ArtifactKind, type ArtifactRow, artifactKinds, type Cell, kindNoun } from './artifact-kinds.js';
-import type { Clock } from './clock.js';
-import type { CredentialMonitor } from './credential-monitor.js';
-import { type EnvironmentMatch, looksLikeEnvironmentId, matchEnvironment } from './environment-match.js';
-import type { EnvironmentDirectory, EnvironmentSummary } from './environments.js';
-import { type Problem, problemOf } from './problem.js';
-import type { Tenant, TenantService } from './tenants.js';
 
 export interface ListRequest {
   actor: Actor;

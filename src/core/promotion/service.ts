@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type pg from 'pg';
-import type { Logger } from '../logger.js';
-import type { PingOneClient, WorkerCredentials } from '../pingone/client.js';
-import { recordAuditEvent } from '../store/audit-events.js';
-import { forgetStalePersonSlots } from '../store/person-slots.js';
+import type { Logger } from '../../logger.js';
+import type { PingOneClient, WorkerCredentials } from '../../pingone/client.js';
+import { recordAuditEvent } from '../../store/audit-events.js';
+import { forgetStalePersonSlots } from '../../store/person-slots.js';
 import {
   approve,
   approveRollback,
@@ -24,15 +24,33 @@ import {
   setPromotionMessage,
   stepsOf,
   transitionPromotion,
-} from '../store/promotions.js';
-import { forgetOldDeliveries } from '../store/slack-deliveries.js';
-import type { AccessPolicy, Actor } from './access.js';
-import type { Clock } from './clock.js';
-import type { CredentialMonitor } from './credential-monitor.js';
-import { type EnvironmentMatch, matchEnvironment } from './environment-match.js';
-import type { EnvironmentDirectory, EnvironmentSummary } from './environments.js';
-import { promotionWorkMs, withCallContext } from './pingone-work.js';
-import { type Problem, problemOf } from './problem.js';
+} from '../../store/promotions.js';
+import { forgetOldDeliveries } from '../../store/slack-deliveries.js';
+import type { AccessPolicy, Actor } from '../access.js';
+import type { Clock } from '../clock.js';
+import type { CredentialMonitor } from '../credentials/monitor.js';
+import { type EnvironmentMatch, matchEnvironment } from '../environment-match.js';
+import type { EnvironmentDirectory, EnvironmentSummary } from '../environments.js';
+import { promotionWorkMs, withCallContext } from '../pingone-work.js';
+import { type Problem, problemOf } from '../problem.js';
+import type { Tenant, TenantService } from '../tenants/service.js';
+import {
+  type ComputedPlan,
+  type EnvironmentRef,
+  type FlowLookup,
+  type PlanOptions,
+  type PromotionPlan,
+  PromotionPlanner,
+} from './plan/planner.js';
+import type { ProtectionPolicy } from './protection.js';
+import {
+  type LeaseSettings,
+  messageOf,
+  type Promotion,
+  type PromotionResult,
+  PromotionRunner,
+  type RunHooks,
+} from './run.js';
 import {
   type DeciderFacts,
   type Decision,
@@ -44,25 +62,7 @@ import {
   refusalOf,
   rollbackableStatuses,
   transitions,
-} from './promotion/state.js';
-import {
-  type ComputedPlan,
-  type EnvironmentRef,
-  type FlowLookup,
-  type PlanOptions,
-  type PromotionPlan,
-  PromotionPlanner,
-} from './promotion-plan.js';
-import type { ProtectionPolicy } from './promotion-protection.js';
-import {
-  type LeaseSettings,
-  messageOf,
-  type Promotion,
-  type PromotionResult,
-  PromotionRunner,
-  type RunHooks,
-} from './promotion-run.js';
-import type { Tenant, TenantService } from './tenants.js';
+} from './state.js';
 
 export type { Promotion, PromotionResult, RunHooks };
 
