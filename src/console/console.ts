@@ -11,7 +11,7 @@ import { maxAuditShown } from '../core/audit-trail.js';
 import { artifactKindNamed, artifactKindNames, kindNoun } from '../core/listing/artifact-kinds.js';
 import { waitText, withCallContext } from '../core/pingone-work.js';
 import { type Problem, problemOf } from '../core/problem.js';
-import { planOptionsFrom } from '../core/promotion/plan/planner.js';
+import { planOptionsFrom } from '../core/promotion/plan/types.js';
 import { readReason } from '../core/promotion/reason.js';
 import type { DecisionOutcome, Promotion, RequestOutcome } from '../core/promotion/service.js';
 import { openDecisions } from '../core/promotion/state.js';

@@ -14,8 +14,9 @@ import type { ArtifactRow, Cell, Column } from '../core/listing/artifact-kinds.j
 import type { ListPage } from '../core/listing/artifact-listing.js';
 import type { Problem } from '../core/problem.js';
 import { problemLine } from '../core/problem-headlines.js';
-import { type PlannedVariable, shownFingerprint } from '../core/promotion/plan/planner.js';
+import { shownFingerprint } from '../core/promotion/plan/fingerprint.js';
 import { referenceText } from '../core/promotion/plan/references.js';
+import type { PlannedVariable } from '../core/promotion/plan/types.js';
 import type { Promotion } from '../core/promotion/service.js';
 import type { Tenant } from '../core/tenants/service.js';
 

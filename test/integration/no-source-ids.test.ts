@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idsIn } from '../../src/core/davinci/references.js';
-import { PromotionPlanner, rewrittenDefinition } from '../../src/core/promotion/plan/planner.js';
+import { rewrittenDefinition } from '../../src/core/promotion/plan/definition.js';
+import { PromotionPlanner } from '../../src/core/promotion/plan/planner.js';
 import { createLogger } from '../../src/logger.js';
 import { PingOneClient, type WorkerCredentials } from '../../src/pingone/client.js';
 import { PingOneSimulator } from '../support/pingone-simulator.js';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type PlanOptions, PromotionPlanner } from '../../src/core/promotion/plan/planner.js';
+import { PromotionPlanner } from '../../src/core/promotion/plan/planner.js';
+import type { PlanOptions } from '../../src/core/promotion/plan/types.js';
 import { createLogger } from '../../src/logger.js';
 import { PingOneClient, type WorkerCredentials } from '../../src/pingone/client.js';
 import { defaultVariants, PingOneSimulator, type SimVariants } from '../support/pingone-simulator.js';

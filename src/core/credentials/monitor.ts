@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import type { Logger } from '../../logger.js';
 import type { PingOneClient } from '../../pingone/client.js';
+import { flowListQuery, flowSummarySchema } from '../../pingone/davinci.js';
 import { environmentsWrittenTo, lastFlowWrites } from '../../store/promotions.js';
 import {
   claimAlertPosting,
@@ -22,7 +23,6 @@ import { type Clock, dayMs } from '../clock.js';
 import type { EnvironmentDirectory } from '../environments.js';
 import { withCallContext } from '../pingone-work.js';
 import { type Problem, problemOf } from '../problem.js';
-import { flowListQuery, flowSummarySchema } from '../promotion/plan/planner.js';
 import type { Tenant, TenantService } from '../tenants/service.js';
 
 /** What the alert channel is told about a tenant. */

@@ -1,4 +1,4 @@
-import type { PlannedDiff } from '../promotion/plan/planner.js';
+import type { PlannedDiff } from '../promotion/plan/types.js';
 import type { NodeRef, PropertyChange } from './flow-diff.js';
 
 /**

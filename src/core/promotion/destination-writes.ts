@@ -3,7 +3,8 @@ import { currentCallContext } from '../../pingone/call-context.js';
 import type { PingOneClient, WorkerCredentials } from '../../pingone/client.js';
 import { PingOneError } from '../../pingone/errors.js';
 import { definitionFromResource, sameShape, variableResourceSchema } from '../davinci/variables.js';
-import { definitionKeys, definitionOf, type FlowDefinition, hasGraph, sameContent } from './plan/planner.js';
+import { definitionOf, hasGraph, sameContent } from './plan/definition.js';
+import { definitionKeys, type FlowDefinition } from './plan/types.js';
 
 /**
  * Every change a promotion or a rollback makes in the destination environment. DaVinci can take longer

@@ -32,16 +32,15 @@ import { problemOf } from '../problem.js';
 import { stableJson } from '../stable-json.js';
 import type { TenantService } from '../tenants/service.js';
 import { DestinationWriter, type Written } from './destination-writes.js';
+import { keepingSettings, rewrittenDefinition } from './plan/definition.js';
+import type { PromotionPlanner } from './plan/planner.js';
 import {
   type ComputedPlan,
   type FlowDefinition,
-  keepingSettings,
   type PlannedVariable,
   type PromotionPlan,
-  type PromotionPlanner,
-  rewrittenDefinition,
   variableKey,
-} from './plan/planner.js';
+} from './plan/types.js';
 import { type PromotionStatus, type StepAction, type TransitionName, transitions } from './state.js';
 
 /** A promotion as core shows it: the record, its plan and result as types, and its steps. */

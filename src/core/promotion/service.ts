@@ -34,14 +34,8 @@ import type { EnvironmentDirectory, EnvironmentSummary } from '../environments.j
 import { promotionWorkMs, withCallContext } from '../pingone-work.js';
 import { type Problem, problemOf } from '../problem.js';
 import type { Tenant, TenantService } from '../tenants/service.js';
-import {
-  type ComputedPlan,
-  type EnvironmentRef,
-  type FlowLookup,
-  type PlanOptions,
-  type PromotionPlan,
-  PromotionPlanner,
-} from './plan/planner.js';
+import { PromotionPlanner } from './plan/planner.js';
+import type { ComputedPlan, EnvironmentRef, FlowLookup, PlanOptions, PromotionPlan } from './plan/types.js';
 import type { ProtectionPolicy } from './protection.js';
 import {
   type LeaseSettings,

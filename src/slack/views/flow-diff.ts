@@ -1,6 +1,7 @@
 import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
 import { type DiffStyle, diffLinesIn, summaryOf } from '../../core/davinci/flow-diff-text.js';
-import { type PlannedDiff, type PromotionPlan, shownFingerprint } from '../../core/promotion/plan/planner.js';
+import { shownFingerprint } from '../../core/promotion/plan/fingerprint.js';
+import type { PlannedDiff, PromotionPlan } from '../../core/promotion/plan/types.js';
 import { escapedShort, packLines } from './mrkdwn.js';
 
 export const diffActions = { show: 'promotion_diff', page: 'diff_page' } as const;

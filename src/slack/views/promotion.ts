@@ -1,10 +1,7 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
-import {
-  type PlannedFlow,
-  type PlannedVariable,
-  shownFingerprint,
-} from '../../core/promotion/plan/planner.js';
+import { shownFingerprint } from '../../core/promotion/plan/fingerprint.js';
 import { referenceText } from '../../core/promotion/plan/references.js';
+import type { PlannedFlow, PlannedVariable } from '../../core/promotion/plan/types.js';
 import type { Promotion, Refusal } from '../../core/promotion/service.js';
 import { openDecisions } from '../../core/promotion/state.js';
 import {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diffFlows, type FlowDiff } from '../../../src/core/davinci/flow-diff.js';
 import { diffText } from '../../../src/core/davinci/flow-diff-text.js';
-import type { PlannedDiff } from '../../../src/core/promotion/plan/planner.js';
+import type { PlannedDiff } from '../../../src/core/promotion/plan/types.js';
 import { diffLines, diffMessage, diffModal, diffSummaryLine } from '../../../src/slack/views/flow-diff.js';
 import { blockKitProblems, viewProblems } from '../../support/block-kit-rules.js';
 import {

@@ -19,12 +19,8 @@ import {
 } from '../../../src/core/listing/artifact-kinds.js';
 import type { ListPage } from '../../../src/core/listing/artifact-listing.js';
 import type { Problem } from '../../../src/core/problem.js';
-import type {
-  PlannedFlow,
-  PlannedVariable,
-  PromotionPlan,
-} from '../../../src/core/promotion/plan/planner.js';
 import type { PlannedReference } from '../../../src/core/promotion/plan/references.js';
+import type { PlannedFlow, PlannedVariable, PromotionPlan } from '../../../src/core/promotion/plan/types.js';
 import type { Promotion, PromotionResult, Refusal } from '../../../src/core/promotion/service.js';
 import { promotionStatuses } from '../../../src/core/promotion/state.js';
 import type { Tenant } from '../../../src/core/tenants/service.js';

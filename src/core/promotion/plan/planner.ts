@@ -1,174 +1,65 @@
-import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { PingOneClient, WorkerCredentials } from '../../../pingone/client.js';
+import {
+  exportedFlowSchema,
+  type Flow,
+  type FlowSummary,
+  flowListQuery,
+  flowSchema,
+  flowSummarySchema,
+  formSchema,
+  instanceSchema,
+} from '../../../pingone/davinci.js';
 import { PingOneError } from '../../../pingone/errors.js';
-import { diffFlows, type FlowDiff } from '../../davinci/flow-diff.js';
+import { diffFlows } from '../../davinci/flow-diff.js';
 import {
   type ConnectionUse,
   connectionsOf,
   formsOf,
   type IdMaps,
-  idMapOf,
-  rewriteGraph,
-  subflowPins,
   subflowsOf,
-  type VariableContext,
-  variableReferencesOf,
 } from '../../davinci/flow-graph.js';
-import { type FoundReference, type KnownIds, rewriteIds, scanReferences } from '../../davinci/references.js';
+import { type FoundReference, type KnownIds, scanReferences } from '../../davinci/references.js';
 import {
   definitionFromExport,
   definitionFromResource,
-  isSecret,
-  sameShape,
   type VariableDefinition,
   variableResourceSchema,
 } from '../../davinci/variables.js';
-import { stableJson } from '../../stable-json.js';
-import { type PlannedReference, resolveReferences } from './references.js';
+import { definitionOf, hasGraph, keepingSettings, rewrittenDefinition, sameContent } from './definition.js';
+import { fingerprintOf, groupBy } from './fingerprint.js';
+import { resolveReferences } from './references.js';
+import {
+  builtInConnections,
+  builtInIds,
+  credentialLessConnectors,
+  destinationFlowMap,
+  orderByDepth,
+  pinnedVersions,
+  planVariables,
+  promotedVersion,
+  referencesOfKind,
+  subflowIds,
+  versionNote,
+} from './rules.js';
+import {
+  type ComputedPlan,
+  definitionKeys,
+  type EnvironmentRef,
+  type FlowDefinition,
+  type FlowLookup,
+  type PlannedDiff,
+  type PlannedFlow,
+  type PlanOptions,
+  type PromotionPlan,
+  type SourceRead,
+} from './types.js';
 
 /**
  * FlightIQ Director's "Run Setup" step: what promoting a flow would do, computed from both
  * environments as they are now. Execution computes it again and compares fingerprints, so nothing is
  * written from a plan that no longer matches.
  */
-
-export interface EnvironmentRef {
-  id: string;
-  name: string;
-  type: string;
-}
-
-export type FlowAction = 'create' | 'update' | 'unchanged';
-
-export interface PlannedFlow {
-  sourceId: string;
-  name: string;
-  sourceVersion: number | null;
-  role: 'main' | 'subflow';
-  /** 0 for the main flow; subflows are written deepest first. */
-  depth: number;
-  action: FlowAction;
-  destinationId: string | null;
-  destinationName: string;
-  destinationVersions: { current: number | null; published: number | null } | null;
-}
-
-/**
- * What happens to one variable a promoted flow uses. `exists`: the destination has it and keeps its
- * own value. `create`: the promotion creates it (with the source's value, never a secret's). `update`:
- * a flow variable whose type or limits differ is brought in line. `blocked`: a secret missing in the
- * destination, which a person must create there. `undefined`: used, but defined in neither environment.
- */
-export type VariableAction = 'exists' | 'create' | 'update' | 'blocked' | 'undefined';
-
-export interface PlannedVariable {
-  name: string;
-  context: VariableContext;
-  dataType: string;
-  /** For flow context: the (source) flow the variable belongs to. */
-  flow?: { sourceId: string; name: string };
-  /** Absent in plans stored before variables had actions; `inDestination` tells those apart. */
-  action?: VariableAction;
-  destinationId?: string | null;
-  inDestination: boolean;
-}
-
-export interface PromotionPlan {
-  from: EnvironmentRef;
-  to: EnvironmentRef;
-  flows: PlannedFlow[];
-  connectors: { sourceId: string; name: string; connector: string; destinationId: string | null }[];
-  forms: { sourceId: string; name: string; destinationId: string | null }[];
-  /** PingOne objects, template variants and IDs found in the flows; absent in plans stored before. */
-  references?: PlannedReference[];
-  variables: PlannedVariable[];
-  blockers: string[];
-  warnings: string[];
-  /** What each flow's write changes in it, in the order of `flows`; absent in plans stored before diffs. */
-  diffs?: PlannedDiff[];
-  fingerprint: string;
-}
-
-/** A flow's diff in a plan: the destination now (or nothing, for a new flow) against what is written. */
-export interface PlannedDiff extends FlowDiff {
-  sourceId: string;
-  /** Set when the destination flow was changed outside FlightIQ since FlightIQ last wrote it. */
-  drift?: { promotionId: string; written: number; now: number };
-}
-
-/** What create and replace requests carry (docs/pingone-facts.md, "Flow create and replace body"). */
-export interface FlowDefinition {
-  name: string;
-  description?: unknown;
-  color?: unknown;
-  graphData?: unknown;
-  inputSchema?: unknown;
-  outputSchema?: unknown;
-  settings?: unknown;
-  trigger?: unknown;
-}
-
-export const definitionKeys = [
-  'description',
-  'color',
-  'graphData',
-  'inputSchema',
-  'outputSchema',
-  'settings',
-  'trigger',
-] as const;
-
-export interface PlanOptions {
-  asNew: boolean;
-  withSubflows: boolean;
-  /** Promote each flow's saved version, deployed or not; by default the deployed one is promoted. */
-  saved?: boolean;
-}
-
-/** The plan options a command's flags ask for (`--as-new`, `--no-subflows`, `--saved`). */
-export function planOptionsFrom(flags: ReadonlySet<string>): PlanOptions {
-  return {
-    asNew: flags.has('as-new'),
-    withSubflows: !flags.has('no-subflows'),
-    ...(flags.has('saved') ? { saved: true } : {}),
-  };
-}
-
-export type FlowLookup =
-  | { ok: true; flow: FlowSummary; flows: FlowSummary[] }
-  | { ok: false; reason: 'unknown' | 'ambiguous'; candidates: string[] };
-
-/**
- * Connector instances DaVinci gives every environment under the same ID (docs/pingone-facts.md,
- * "Built-in connector instances"): a node calling one needs no mapping, even where the list of instances
- * does not show it.
- */
-const builtInConnections: Readonly<Record<string, string>> = {
-  flowConnector: '2581eb287bb1d9bd29ae9886d675f89f',
-  variablesConnector: '06922a684039827499bdbdd97f49827b',
-  httpConnector: '867ed4363b2bc21c860085ad2baa817d',
-  functionsConnector: 'de650ca45593b82c49064ead10b9fe17',
-  errorConnector: '53ab83a4a4ab919d9f2cb02d9e111ac8',
-  annotationConnector: '921bfae85c38ed45045e07be703d86b8',
-  // Teleport: the same ID across five environments of Ping's own sample packages.
-  nodeConnector: 'e7eae662d2ca276e4c6f097fc36a3bb1',
-};
-const builtInIds = new Set(Object.values(builtInConnections));
-
-/**
- * DaVinci's core connectors that hold no credentials, which every environment has whether or not its
- * list shows them: like the built-ins, a node calling one needs no instance created by a person.
- * (Their instance IDs are not confirmed the same everywhere, so the destination's own is preferred.)
- */
-const credentialLessConnectors = new Set([
-  'nodeConnector',
-  'pingOneFormsConnector',
-  'analyticsConnector',
-  'challengeConnector',
-  'cookieConnector',
-  'userPolicyConnector',
-]);
 
 /** What a person calls each list a plan reads. */
 const listNames: Readonly<Record<string, string>> = {
@@ -183,79 +74,6 @@ const listNames: Readonly<Record<string, string>> = {
  * environment").
  */
 const maxFlows = 100;
-
-/** An environment's flows with just what a plan (and a drift check) compares: names and versions. */
-export const flowListQuery = 'flows?attributes=id,name,currentVersion,publishedVersion,updatedAt';
-
-export const flowSummarySchema = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  currentVersion: z.number().optional(),
-  publishedVersion: z.number().optional(),
-  updatedAt: z.string().optional(),
-});
-export type FlowSummary = z.infer<typeof flowSummarySchema>;
-
-const flowSchema = flowSummarySchema.extend({
-  description: z.unknown().optional(),
-  color: z.unknown().optional(),
-  graphData: z.unknown().optional(),
-  inputSchema: z.unknown().optional(),
-  outputSchema: z.unknown().optional(),
-  settings: z.unknown().optional(),
-  trigger: z.unknown().optional(),
-  enabled: z.boolean().optional(),
-});
-type Flow = z.infer<typeof flowSchema>;
-
-/** One flow in an export (DaVinciExportFlowVersionResponse): its ID and name sit under `flow`. */
-const exportedFlowSchema = z.looseObject({
-  flow: z.looseObject({ id: z.string(), name: z.string().optional() }),
-  version: z.number().optional(),
-  updatedAt: z.string().optional(),
-  graphData: z.unknown().optional(),
-  variables: z.array(z.unknown()).optional(),
-  _embedded: z.array(z.unknown()).optional(),
-});
-
-const instanceSchema = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  connector: z.looseObject({ id: z.string() }).optional(),
-});
-const formSchema = z.looseObject({ id: z.string(), name: z.string() });
-
-export interface ComputedPlan {
-  plan: PromotionPlan;
-  /** Source definitions by source flow ID, ready to be rewritten and written. */
-  definitions: Map<string, FlowDefinition>;
-  /** Mapped connector instances, forms and PingOne objects, for rewriting. */
-  maps: Omit<IdMaps, 'flows'>;
-  /** Flows started but not written (`--no-subflows`), found in the destination by name. */
-  linkedFlows: ReadonlyMap<string, { id: string; name: string }>;
-  /** The destination's flows to update as they are now, by source flow ID: what an update keeps of them. */
-  destinations: ReadonlyMap<string, FlowDefinition>;
-  /** Whether each source flow is enabled, by its ID, where PingOne said. */
-  enabled: ReadonlyMap<string, boolean>;
-  /** For each planned variable (by `variableKey`): the source's definition, and the destination's. */
-  variables: Map<
-    string,
-    { source: VariableDefinition | undefined; destination: VariableDefinition | undefined }
-  >;
-}
-
-/** Identifies a planned variable: its context, its flow (for flow context) and its name. */
-export function variableKey(variable: Pick<PlannedVariable, 'context' | 'name' | 'flow'>): string {
-  return `${variable.context}/${variable.flow?.sourceId ?? ''}/${variable.name}`;
-}
-
-/** What was read of the source: the flows, and the variables their exports list (by source flow ID). */
-interface SourceRead {
-  flows: Flow[];
-  depth: Map<string, number>;
-  main: Flow;
-  exported: Map<string, VariableDefinition[]>;
-}
 
 export class PromotionPlanner {
   constructor(private readonly pingone: PingOneClient) {}
@@ -878,181 +696,6 @@ export class PromotionPlanner {
   }
 }
 
-/**
- * Every variable the promoted flows use or own, and what the promotion does about it (docs/design.md,
- * "Planning a promotion"; README "Promotions"). Environment-level variables (company, flowInstance,
- * user) that the destination lacks are created with the source's value, except secrets, whose values
- * PingOne never shows: those block. Variables the destination has keep their values, which are per
- * environment by design. Flow variables travel with their flow: created for it, or updated where type
- * or limits differ.
- */
-function planVariables(
-  source: SourceRead,
-  flows: PlannedFlow[],
-  sourceVariables: VariableDefinition[],
-  destinationVariables: VariableDefinition[],
-  envs: { from: EnvironmentRef; to: EnvironmentRef },
-  blockers: string[],
-  warnings: string[],
-): { planned: PlannedVariable[]; definitions: ComputedPlan['variables'] } {
-  const planned: PlannedVariable[] = [];
-  const definitions: ComputedPlan['variables'] = new Map();
-  const exported = [...source.exported.values()].flat();
-  const add = (
-    entry: PlannedVariable,
-    pair: { source: VariableDefinition | undefined; destination: VariableDefinition | undefined },
-  ) => {
-    planned.push(entry);
-    definitions.set(variableKey(entry), pair);
-  };
-
-  // Environment-level variables, by context and name.
-  const environmentLevel = new Map<string, { name: string; context: VariableContext; dataType?: string }>();
-  for (const flow of source.flows) {
-    for (const reference of variableReferencesOf(flow.graphData)) {
-      if (reference.context !== 'flow')
-        environmentLevel.set(`${reference.context}/${reference.name}`, reference);
-    }
-  }
-  for (const variable of exported) {
-    if (variable.context !== 'flow') environmentLevel.set(`${variable.context}/${variable.name}`, variable);
-  }
-  for (const reference of environmentLevel.values()) {
-    // By its own context only: a company "x" is another variable than a flowInstance "x", and taking
-    // one for the other re-pointed references, or planned a second company "x" that PingOne refused.
-    const sourceDefinition =
-      findVariable(sourceVariables, reference.name, reference.context) ??
-      findVariable(exported, reference.name, reference.context);
-    const context = reference.context;
-    const destination = findVariable(destinationVariables, reference.name, context);
-    const dataType = sourceDefinition?.dataType ?? reference.dataType ?? 'string';
-    const label = `"${reference.name}" (${context})`;
-    let action: VariableAction;
-    if (destination) action = 'exists';
-    else if (!sourceDefinition) {
-      action = 'undefined';
-      warnings.push(
-        `The flows use the variable ${label}, which neither ${envs.from.name} nor ${envs.to.name} defines; it reads as empty until it is created.`,
-      );
-    } else if (isSecret(sourceDefinition)) {
-      action = 'blocked';
-      blockers.push(
-        `The secret variable ${label} does not exist in ${envs.to.name}: create it there with its value (secrets are never copied), then request again.`,
-      );
-    } else action = 'create';
-    add(
-      {
-        name: reference.name,
-        context,
-        dataType,
-        action,
-        destinationId: destination?.id ?? null,
-        inDestination: Boolean(destination),
-      },
-      { source: sourceDefinition, destination },
-    );
-  }
-
-  // Flow variables, by the flow they belong to.
-  for (const entry of flows) {
-    const flow = source.flows.find((candidate) => candidate.id === entry.sourceId);
-    if (!flow) continue;
-    const own = new Map<string, VariableDefinition>();
-    for (const variable of [...sourceVariables, ...(source.exported.get(flow.id) ?? [])]) {
-      if (variable.context === 'flow' && variable.flowId === flow.id && !own.has(variable.name))
-        own.set(variable.name, variable);
-    }
-    for (const reference of variableReferencesOf(flow.graphData)) {
-      if (reference.context === 'flow' && !own.has(reference.name)) {
-        warnings.push(
-          `"${flow.name}" uses the flow variable "${reference.name}", which it does not define in ${envs.from.name}; it reads as empty.`,
-        );
-      }
-    }
-    const theirs = entry.destinationId
-      ? destinationVariables.filter((v) => v.context === 'flow' && v.flowId === entry.destinationId)
-      : [];
-    for (const variable of [...own.values()].sort((a, b) => a.name.localeCompare(b.name))) {
-      const destination = theirs.find((candidate) => candidate.name === variable.name);
-      const action: VariableAction = !destination
-        ? 'create'
-        : sameShape(variable, destination)
-          ? 'exists'
-          : 'update';
-      if (isSecret(variable) && action !== 'exists') {
-        warnings.push(
-          `"${flow.name}"'s secret flow variable "${variable.name}" is ${action === 'create' ? 'created' : 'changed'} in ${envs.to.name} without a value (secrets are never copied): set it there after the promotion.`,
-        );
-      }
-      add(
-        {
-          name: variable.name,
-          context: 'flow',
-          dataType: variable.dataType,
-          flow: { sourceId: flow.id, name: entry.destinationName },
-          action,
-          destinationId: destination?.id ?? null,
-          inDestination: Boolean(destination),
-        },
-        { source: variable, destination },
-      );
-    }
-  }
-  return { planned, definitions };
-}
-
-function findVariable(
-  variables: VariableDefinition[],
-  name: string,
-  context: VariableContext,
-): VariableDefinition | undefined {
-  return variables.find((variable) => variable.name === name && variable.context === context);
-}
-
-/** Depth = the longest call chain from the main flow, so every subflow is written before its callers. */
-function orderByDepth(
-  flows: Map<string, Flow>,
-  mainFlowId: string,
-  warnings: string[],
-): { flows: Flow[]; depth: Map<string, number> } {
-  // A loop (a subflow starting one of its callers) is cut where the walk first meets it.
-  const order: string[] = [];
-  const state = new Map<string, 'visiting' | 'done'>();
-  const loops: [string, string][] = [];
-  const visit = (id: string) => {
-    state.set(id, 'visiting');
-    for (const subflow of subflowIds(flows.get(id))) {
-      if (!flows.has(subflow)) continue;
-      if (state.get(subflow) === 'visiting') loops.push([id, subflow]);
-      else if (!state.has(subflow)) visit(subflow);
-    }
-    state.set(id, 'done');
-    order.push(id);
-  };
-  visit(mainFlowId);
-  const cut = new Set(loops.map(([caller, callee]) => `${caller}>${callee}`));
-  const depth = new Map<string, number>([[mainFlowId, 0]]);
-  for (const id of order.reverse()) {
-    const here = depth.get(id) ?? 0;
-    for (const subflow of subflowIds(flows.get(id))) {
-      if (!flows.has(subflow) || cut.has(`${id}>${subflow}`)) continue;
-      depth.set(subflow, Math.max(depth.get(subflow) ?? 0, here + 1));
-    }
-  }
-  for (const [caller, callee] of loops) {
-    const callerName = flows.get(caller)?.name;
-    const calleeName = flows.get(callee)?.name;
-    warnings.push(
-      `"${callerName}" starts "${calleeName}", which (through its subflows) starts it again: a loop. If "${calleeName}" is created new, the reference from "${callerName}" to it keeps the source ID; check it after the promotion.`,
-    );
-  }
-  return { flows: [...flows.values()], depth };
-}
-
-function subflowIds(flow: Flow | undefined): string[] {
-  return subflowsOf(flow?.graphData).map((subflow) => subflow.id);
-}
-
 /** An exported flow in the shape a flow read has: ID and name from `flow`, its version as current. */
 function flowFromExport(document: z.infer<typeof exportedFlowSchema>): Flow {
   const raw = document as Record<string, unknown>;
@@ -1065,270 +708,4 @@ function flowFromExport(document: z.infer<typeof exportedFlowSchema>): Flow {
   for (const key of definitionKeys) if (raw[key] !== undefined) flow[key] = raw[key];
   if (typeof raw.enabled === 'boolean') flow.enabled = raw.enabled;
   return flow;
-}
-
-/** Whether a flow definition carries a graph with nodes: an export without one is no copy of the flow. */
-export function hasGraph(graph: unknown): boolean {
-  const nodes = (graph as { elements?: { nodes?: unknown } } | undefined)?.elements?.nodes;
-  return Array.isArray(nodes);
-}
-
-/**
- * Source flow ID → destination flow, for flows that exist in the destination already (update) and
- * subflows left out (--no-subflows) found by name. Complete when no flow of the plan is still to be created.
- */
-function destinationFlowMap(
-  planned: PlannedFlow[],
-  source: { main: Flow },
-  byName: Map<string, FlowSummary[]>,
-  withSubflows: boolean,
-): { map: Map<string, { id: string; name: string }>; complete: boolean } {
-  const map = new Map<string, { id: string; name: string }>();
-  let complete = true;
-  for (const entry of planned) {
-    if (entry.destinationId)
-      map.set(entry.sourceId, { id: entry.destinationId, name: entry.destinationName });
-    else complete = false;
-  }
-  if (!withSubflows) {
-    for (const subflow of subflowsOf(source.main.graphData)) {
-      const match = byName.get((subflow.name ?? '').toLowerCase());
-      if (match?.length === 1 && match[0]) map.set(subflow.id, { id: match[0].id, name: match[0].name });
-    }
-  }
-  return { map, complete };
-}
-
-/** A plan's fingerprint as people read it: its first 16 characters, like a short commit hash. */
-export function shownFingerprint(fingerprint: string): string {
-  return fingerprint.slice(0, 16);
-}
-
-export function definitionOf(flow: Record<string, unknown> & { name: string }): FlowDefinition {
-  const definition: FlowDefinition = { name: flow.name };
-  for (const key of definitionKeys) if (flow[key] !== undefined) definition[key] = flow[key];
-  return definition;
-}
-
-/**
- * The definition as it is written into the destination: every mapped ID replaced wherever it sits, in
- * the graph and in the flow's settings, trigger and schemas alike.
- */
-/**
- * Settings that describe the environment rather than the flow (how much it logs, debug mode): an update
- * keeps the destination's, so Production's log level is never Staging's, and the diff, which leaves them
- * out, tells the truth. A new flow takes the source's.
- */
-export const environmentSettings = ['logLevel', 'debugMode'] as const;
-
-export function keepingSettings(
-  definition: FlowDefinition,
-  destination: FlowDefinition | undefined,
-): FlowDefinition {
-  if (!destination) return definition;
-  const theirs = (destination.settings ?? {}) as Record<string, unknown>;
-  const settings = { ...((definition.settings ?? {}) as Record<string, unknown>) };
-  for (const key of environmentSettings) {
-    if (key in theirs) settings[key] = theirs[key];
-    else delete settings[key];
-  }
-  return definition.settings === undefined && Object.keys(settings).length === 0
-    ? definition
-    : { ...definition, settings };
-}
-
-export function rewrittenDefinition(definition: FlowDefinition, maps: IdMaps): FlowDefinition {
-  const ids = idMapOf(maps);
-  const rewritten: FlowDefinition = { name: definition.name };
-  for (const key of definitionKeys) {
-    const value = definition[key];
-    if (value === undefined) continue;
-    rewritten[key] = key === 'graphData' ? rewriteGraph(value, maps) : rewriteIds(value, ids);
-  }
-  return rewritten;
-}
-
-/**
- * Whether two definitions hold the same flow. PingOne adds to what it saves (the linter's
- * `allLinterErrors` and per-node `linterError`, node properties left null), so those are not content,
- * and no properties is the same as none.
- */
-export function sameContent(a: FlowDefinition, b: FlowDefinition): boolean {
-  return definitionKeys.every(
-    (key) => stableJson(comparableContent(key, a[key])) === stableJson(comparableContent(key, b[key])),
-  );
-}
-
-/** A definition as text, without what PingOne adds on save: equal for the same flow however it was read. */
-function contentOf(definition: FlowDefinition): string {
-  return stableJson(
-    Object.fromEntries([
-      ['name', definition.name],
-      ...definitionKeys.map((key) => [key, comparableContent(key, definition[key])]),
-    ]),
-  );
-}
-
-function comparableContent(key: (typeof definitionKeys)[number], value: unknown): unknown {
-  if (key !== 'graphData' || !value || typeof value !== 'object') return value;
-  const { allLinterErrors: _linter, elements, ...graph } = value as Record<string, unknown>;
-  const nodes = (elements as { nodes?: unknown } | undefined)?.nodes;
-  if (!Array.isArray(nodes)) return { ...graph, elements };
-  const cleaned = nodes.map((node: { data?: Record<string, unknown> }) => {
-    if (!node?.data) return node;
-    const { linterError: _errors, properties, ...data } = node.data;
-    const kept =
-      properties && typeof properties === 'object'
-        ? Object.fromEntries(
-            Object.entries(properties as Record<string, unknown>).filter(
-              ([, property]) => property !== null && (property as { value?: unknown })?.value !== null,
-            ),
-          )
-        : properties;
-    const empty = !kept || (typeof kept === 'object' && Object.keys(kept).length === 0);
-    return { ...node, data: { ...data, ...(empty ? {} : { properties: kept }) } };
-  });
-  return { ...graph, elements: { ...(elements as object), nodes: cleaned } };
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
-  return groups;
-}
-
-/** What the plan was made from: source versions and destination state. Changes to either change it. */
-function fingerprintOf(
-  sourceFlows: Flow[],
-  planned: PlannedFlow[],
-  destinationFlows: FlowSummary[],
-  connectors: PromotionPlan['connectors'],
-  forms: PromotionPlan['forms'],
-  references: PlannedReference[],
-  variables: PlannedVariable[],
-  definitions: ComputedPlan['variables'],
-  asNew: boolean,
-): string {
-  const state = {
-    source: sourceFlows
-      .map((flow) => [
-        flow.id,
-        flow.currentVersion ?? null,
-        flow.updatedAt ?? null,
-        contentOf(definitionOf(flow)),
-      ])
-      .sort(),
-    destination: planned.map((entry) => {
-      const current = destinationFlows.find((flow) => flow.id === entry.destinationId);
-      return [
-        entry.sourceId,
-        entry.action,
-        entry.destinationId,
-        current?.currentVersion ?? null,
-        current?.publishedVersion ?? null,
-      ];
-    }),
-    // Destination names this plan depends on (a match to update, a copy's name to avoid); others belong
-    // to other promotions, which must not invalidate this one.
-    namesTaken: destinationFlows
-      .map((flow) => flow.name.toLowerCase())
-      .filter((name) =>
-        sourceFlows.some((flow) => {
-          const own = flow.name.toLowerCase();
-          return name === own || (asNew && name.startsWith(`${own} (copy`));
-        }),
-      )
-      .sort(),
-    connectors: connectors.map((c) => [c.sourceId, c.destinationId]),
-    forms: forms.map((f) => [f.sourceId, f.destinationId]),
-    references: references.map((r) => [r.kind, r.sourceId, r.status, r.destinationId]),
-    // What is to be written is part of what is approved: a change to it makes a new plan.
-    variables: variables.map((v) => {
-      const written = v.action === 'create' || v.action === 'update';
-      const pair = definitions.get(variableKey(v));
-      return [
-        variableKey(v),
-        v.action,
-        v.destinationId ?? null,
-        v.dataType,
-        written ? stableJson(pair?.source ?? null) : null,
-      ];
-    }),
-  };
-  // The whole SHA-256: a plan is run only if what it was made from is the same, and 64 bits would let
-  // someone who can shape both environments search for a plan that passes for another.
-  return createHash('sha256').update(JSON.stringify(state)).digest('hex');
-}
-
-/** The values of one kind of reference across the scanned flows. */
-function referencesOfKind(
-  scanned: { references: FoundReference[] }[],
-  kind: FoundReference['kind'],
-): string[] {
-  return scanned.flatMap((flow) => flow.references.filter((r) => r.kind === kind).map((r) => r.value));
-}
-
-/**
- * The version of a source flow a promotion copies: the deployed one (what runs), unless asked for the
- * saved one; a flow never deployed has only its saved version.
- */
-export function promotedVersion(
-  summary: FlowSummary | undefined,
-  options: Pick<PlanOptions, 'saved'>,
-): number | undefined {
-  if (!summary) return undefined;
-  return options.saved ? summary.currentVersion : (summary.publishedVersion ?? summary.currentVersion);
-}
-
-/** What the plan says about the version it copies, when the saved and the deployed one differ. */
-function versionNote(
-  from: EnvironmentRef,
-  name: string,
-  summary: FlowSummary | undefined,
-  options: Pick<PlanOptions, 'saved'>,
-): string | undefined {
-  const saved = summary?.currentVersion;
-  const deployed = summary?.publishedVersion;
-  if (saved === undefined) return undefined;
-  if (deployed === undefined)
-    return `${from.name}'s ${name} was never deployed: promoting its saved version v${saved}.`;
-  if (saved === deployed) return undefined;
-  return options.saved
-    ? `${from.name}'s ${name}: promoting the saved v${saved}, which is not deployed there (v${deployed} is).`
-    : `${from.name}'s ${name} has undeployed changes (v${saved} saved, v${deployed} deployed): promoting v${deployed}. Add --saved to promote v${saved}.`;
-}
-
-/**
- * What each pinned `subFlowVersionId` becomes in the destination: the deployed version of a subflow the
- * plan leaves as it is (unchanged, or found by name), and (filled in by the run) the version the run
- * writes of one it creates or updates. A pin to a subflow that is neither blocks: the source's number
- * means nothing in the destination.
- */
-function pinnedVersions(
-  sourceFlows: Flow[],
-  planned: PlannedFlow[],
-  linked: ReadonlyMap<string, { id: string; name: string }>,
-  destinationFlows: FlowSummary[],
-  to: EnvironmentRef,
-  blockers: string[],
-): Map<string, number> {
-  const versions = new Map<string, number>();
-  const deployedOf = (id: string) => {
-    const flow = destinationFlows.find((candidate) => candidate.id === id);
-    return flow?.publishedVersion ?? flow?.currentVersion;
-  };
-  for (const flow of sourceFlows) {
-    for (const pin of subflowPins(flow.graphData)) {
-      const entry = planned.find((candidate) => candidate.sourceId === pin.subflowId);
-      if (entry && entry.action !== 'unchanged') continue;
-      const target = entry?.destinationId ?? linked.get(pin.subflowId)?.id;
-      const deployed = target ? deployedOf(target) : undefined;
-      if (target && deployed !== undefined) versions.set(target, deployed);
-      else
-        blockers.push(
-          `"${pin.node}" in ${flow.name} starts version ${pin.version} of a subflow that this promotion does not write and ${to.name} does not have: promote it with its subflows, or have the node start the latest version (-1).`,
-        );
-    }
-  }
-  return versions;
 }

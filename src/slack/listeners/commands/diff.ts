@@ -1,6 +1,6 @@
 import { slashCommand } from '../../../commands/subcommands.js';
 import { diffText } from '../../../core/davinci/flow-diff-text.js';
-import { planOptionsFrom } from '../../../core/promotion/plan/planner.js';
+import { planOptionsFrom } from '../../../core/promotion/plan/types.js';
 import type { CoreServices } from '../../../core/services.js';
 import { chooseTenant } from '../../../core/tenants/choice.js';
 import { actorOf } from '../../actor.js';

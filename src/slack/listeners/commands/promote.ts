@@ -1,5 +1,5 @@
 import { slashCommand, usageOf } from '../../../commands/subcommands.js';
-import { planOptionsFrom } from '../../../core/promotion/plan/planner.js';
+import { planOptionsFrom } from '../../../core/promotion/plan/types.js';
 import { readReason } from '../../../core/promotion/reason.js';
 import type { RequestOutcome } from '../../../core/promotion/service.js';
 import type { CoreServices } from '../../../core/services.js';

@@ -1,0 +1,145 @@
+import type { Flow, FlowSummary } from '../../../pingone/davinci.js';
+import type { FlowDiff } from '../../davinci/flow-diff.js';
+import type { IdMaps, VariableContext } from '../../davinci/flow-graph.js';
+import type { VariableDefinition } from '../../davinci/variables.js';
+import type { PlannedReference } from './references.js';
+
+/** What a promotion's plan is made of, as the planner computes it and every front end shows it. */
+
+export interface EnvironmentRef {
+  id: string;
+  name: string;
+  type: string;
+}
+
+export type FlowAction = 'create' | 'update' | 'unchanged';
+
+export interface PlannedFlow {
+  sourceId: string;
+  name: string;
+  sourceVersion: number | null;
+  role: 'main' | 'subflow';
+  /** 0 for the main flow; subflows are written deepest first. */
+  depth: number;
+  action: FlowAction;
+  destinationId: string | null;
+  destinationName: string;
+  destinationVersions: { current: number | null; published: number | null } | null;
+}
+
+/**
+ * What happens to one variable a promoted flow uses. `exists`: the destination has it and keeps its
+ * own value. `create`: the promotion creates it (with the source's value, never a secret's). `update`:
+ * a flow variable whose type or limits differ is brought in line. `blocked`: a secret missing in the
+ * destination, which a person must create there. `undefined`: used, but defined in neither environment.
+ */
+export type VariableAction = 'exists' | 'create' | 'update' | 'blocked' | 'undefined';
+
+export interface PlannedVariable {
+  name: string;
+  context: VariableContext;
+  dataType: string;
+  /** For flow context: the (source) flow the variable belongs to. */
+  flow?: { sourceId: string; name: string };
+  /** Absent in plans stored before variables had actions; `inDestination` tells those apart. */
+  action?: VariableAction;
+  destinationId?: string | null;
+  inDestination: boolean;
+}
+
+export interface PromotionPlan {
+  from: EnvironmentRef;
+  to: EnvironmentRef;
+  flows: PlannedFlow[];
+  connectors: { sourceId: string; name: string; connector: string; destinationId: string | null }[];
+  forms: { sourceId: string; name: string; destinationId: string | null }[];
+  /** PingOne objects, template variants and IDs found in the flows; absent in plans stored before. */
+  references?: PlannedReference[];
+  variables: PlannedVariable[];
+  blockers: string[];
+  warnings: string[];
+  /** What each flow's write changes in it, in the order of `flows`; absent in plans stored before diffs. */
+  diffs?: PlannedDiff[];
+  fingerprint: string;
+}
+
+/** A flow's diff in a plan: the destination now (or nothing, for a new flow) against what is written. */
+export interface PlannedDiff extends FlowDiff {
+  sourceId: string;
+  /** Set when the destination flow was changed outside FlightIQ since FlightIQ last wrote it. */
+  drift?: { promotionId: string; written: number; now: number };
+}
+
+/** What create and replace requests carry (docs/pingone-facts.md, "Flow create and replace body"). */
+export interface FlowDefinition {
+  name: string;
+  description?: unknown;
+  color?: unknown;
+  graphData?: unknown;
+  inputSchema?: unknown;
+  outputSchema?: unknown;
+  settings?: unknown;
+  trigger?: unknown;
+}
+
+export const definitionKeys = [
+  'description',
+  'color',
+  'graphData',
+  'inputSchema',
+  'outputSchema',
+  'settings',
+  'trigger',
+] as const;
+
+export interface PlanOptions {
+  asNew: boolean;
+  withSubflows: boolean;
+  /** Promote each flow's saved version, deployed or not; by default the deployed one is promoted. */
+  saved?: boolean;
+}
+
+/** The plan options a command's flags ask for (`--as-new`, `--no-subflows`, `--saved`). */
+export function planOptionsFrom(flags: ReadonlySet<string>): PlanOptions {
+  return {
+    asNew: flags.has('as-new'),
+    withSubflows: !flags.has('no-subflows'),
+    ...(flags.has('saved') ? { saved: true } : {}),
+  };
+}
+
+export type FlowLookup =
+  | { ok: true; flow: FlowSummary; flows: FlowSummary[] }
+  | { ok: false; reason: 'unknown' | 'ambiguous'; candidates: string[] };
+
+export interface ComputedPlan {
+  plan: PromotionPlan;
+  /** Source definitions by source flow ID, ready to be rewritten and written. */
+  definitions: Map<string, FlowDefinition>;
+  /** Mapped connector instances, forms and PingOne objects, for rewriting. */
+  maps: Omit<IdMaps, 'flows'>;
+  /** Flows started but not written (`--no-subflows`), found in the destination by name. */
+  linkedFlows: ReadonlyMap<string, { id: string; name: string }>;
+  /** The destination's flows to update as they are now, by source flow ID: what an update keeps of them. */
+  destinations: ReadonlyMap<string, FlowDefinition>;
+  /** Whether each source flow is enabled, by its ID, where PingOne said. */
+  enabled: ReadonlyMap<string, boolean>;
+  /** For each planned variable (by `variableKey`): the source's definition, and the destination's. */
+  variables: Map<
+    string,
+    { source: VariableDefinition | undefined; destination: VariableDefinition | undefined }
+  >;
+}
+
+/** Identifies a planned variable: its context, its flow (for flow context) and its name. */
+export function variableKey(variable: Pick<PlannedVariable, 'context' | 'name' | 'flow'>): string {
+  return `${variable.context}/${variable.flow?.sourceId ?? ''}/${variable.name}`;
+}
+
+/** What was read of the source: the flows, and the variables their exports list (by source flow ID). */
+export interface SourceRead {
+  flows: Flow[];
+  depth: Map<string, number>;
+  main: Flow;
+  exported: Map<string, VariableDefinition[]>;
+}

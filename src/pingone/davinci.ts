@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/** DaVinci's flow resources as FlightIQ reads them: the paths and the shapes of PingOne's answers. */
+
+/** An environment's flows with just what a plan (and a drift check) compares: names and versions. */
+export const flowListQuery = 'flows?attributes=id,name,currentVersion,publishedVersion,updatedAt';
+
+export const flowSummarySchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  currentVersion: z.number().optional(),
+  publishedVersion: z.number().optional(),
+  updatedAt: z.string().optional(),
+});
+
+export type FlowSummary = z.infer<typeof flowSummarySchema>;
+
+export const flowSchema = flowSummarySchema.extend({
+  description: z.unknown().optional(),
+  color: z.unknown().optional(),
+  graphData: z.unknown().optional(),
+  inputSchema: z.unknown().optional(),
+  outputSchema: z.unknown().optional(),
+  settings: z.unknown().optional(),
+  trigger: z.unknown().optional(),
+  enabled: z.boolean().optional(),
+});
+
+export type Flow = z.infer<typeof flowSchema>;
+
+/** One flow in an export (DaVinciExportFlowVersionResponse): its ID and name sit under `flow`. */
+export const exportedFlowSchema = z.looseObject({
+  flow: z.looseObject({ id: z.string(), name: z.string().optional() }),
+  version: z.number().optional(),
+  updatedAt: z.string().optional(),
+  graphData: z.unknown().optional(),
+  variables: z.array(z.unknown()).optional(),
+  _embedded: z.array(z.unknown()).optional(),
+});
+
+export const instanceSchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  connector: z.looseObject({ id: z.string() }).optional(),
+});
+
+export const formSchema = z.looseObject({ id: z.string(), name: z.string() });
