@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { promotionDriver } from '../support/promotion-driver.js';
 import {
   builtIn,
   connection,
@@ -48,28 +49,15 @@ const world = useWorld({
   admin,
 });
 
+const { latest: latestPromotion, waitForStatus } = promotionDriver(world);
+function flowIn(envId: string, name: string): Record<string, unknown> {
+  const found = promotionDriver(world).flowIn(envId, name);
+  if (!found) throw new Error(`no flow ${name} in ${envId}`);
+  return found;
+}
+
 function run(text: string, user = operator): Promise<Shown> {
   return world.answer(text, user);
-}
-
-async function latestPromotion() {
-  const { rows } = await world.app.service.database.pool.query(
-    'SELECT id, status, channel_id, message_ts FROM promotions ORDER BY created_at DESC LIMIT 1',
-  );
-  return rows[0] as { id: string; status: string; channel_id: string; message_ts: string };
-}
-
-async function waitForStatus(id: string, status: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const { rows } = await world.app.service.database.pool.query(
-      'SELECT status FROM promotions WHERE id = $1',
-      [id],
-    );
-    if (rows[0]?.status === status) return;
-    if (Date.now() > deadline) throw new Error(`promotion stayed ${rows[0]?.status}, never ${status}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** Opens the diff modal from a card as `user`, and returns what Slack was asked to show. */
@@ -92,12 +80,6 @@ async function promoteAndRun(to: 'Production' | 'QA'): Promise<string> {
   await world.app.slack.blockAction({ action_id: action, value: id }, { user, channel: approvals });
   await waitForStatus(id, 'succeeded');
   return id;
-}
-
-function flowIn(envId: string, name: string): Record<string, unknown> {
-  const found = world.sim.data.collections[envId]?.flows?.find((flow) => flow.name === name);
-  if (!found) throw new Error(`no flow ${name} in ${envId}`);
-  return found;
 }
 
 describe('the diff on the approval card', () => {

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { promotionDriver } from '../support/promotion-driver.js';
 import { production, qa, staging } from '../support/promotion-fixtures.js';
 import { objects, refIds, seedReferenceData, stagingOnlyIds } from '../support/reference-fixtures.js';
 import { useWorld } from '../support/world.js';
@@ -27,14 +28,11 @@ const world = useWorld({
   admin,
 });
 
+const { latest: promotionRow, waitForStatus } = promotionDriver(world);
+
 beforeEach(() => {
   seedReferenceData(world.sim);
 });
-
-async function promotionRow() {
-  const { rows } = await world.db.query('SELECT * FROM promotions ORDER BY created_at DESC LIMIT 1');
-  return rows[0] as { id: string; status: string; channel_id: string; message_ts: string };
-}
 
 /** The approval card as it stands, once it is posted. */
 async function approvalCard(): Promise<string> {
@@ -43,16 +41,6 @@ async function approvalCard(): Promise<string> {
     const blocks = world.fakeSlack.message(row.channel_id, row.message_ts)?.blocks;
     return blocks ? JSON.stringify(blocks) : undefined;
   }, 15_000);
-}
-
-async function waitForStatus(id: string, status: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const { rows } = await world.db.query('SELECT status FROM promotions WHERE id = $1', [id]);
-    if (rows[0]?.status === status) return;
-    if (Date.now() > deadline) throw new Error(`promotion stayed ${rows[0]?.status}, never ${status}`);
-    await new Promise((done) => setTimeout(done, 50));
-  }
 }
 
 /** A flow as Production holds it, as text: its JSON, and the base64 rich-text components decoded. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { promotionDriver } from '../support/promotion-driver.js';
 import { ids, production, qa, staging } from '../support/promotion-fixtures.js';
 import { type Shown, useWorld } from '../support/world.js';
 
@@ -22,21 +23,15 @@ const world = useWorld({
   fresh: { promotions: true, tables: ['promotions', 'tenants'], tenant: 'Acme' },
 });
 
-type Node = { data: { id: string; properties: Record<string, { value?: unknown }> } };
+const { flowIn, latest } = promotionDriver(world);
+const latestId = async () => (await latest()).id;
 
-function flowIn(envId: string, name: string): Record<string, unknown> | undefined {
-  return world.sim.data.collections[envId]?.flows?.find((flow) => flow.name === name);
-}
+type Node = { data: { id: string; properties: Record<string, { value?: unknown }> } };
 
 function nodeOf(flow: Record<string, unknown> | undefined, nodeId: string): Node | undefined {
   return (flow?.graphData as { elements: { nodes: Node[] } } | undefined)?.elements.nodes.find(
     (node) => node.data.id === nodeId,
   );
-}
-
-async function latestId(): Promise<string> {
-  const { rows } = await world.db.query('SELECT id FROM promotions ORDER BY created_at DESC LIMIT 1');
-  return rows[0].id;
 }
 
 /** Runs (into QA) or approves (into Production) the latest promotion, and waits for it to end. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { promotionDriver } from '../support/promotion-driver.js';
 import { ids, production, qa, staging } from '../support/promotion-fixtures.js';
 import { useWorld } from '../support/world.js';
 
@@ -23,9 +24,7 @@ const world = useWorld({
   fresh: { promotions: true, tables: ['promotions', 'tenants'], tenant: 'Acme' },
 });
 
-function flowIn(envId: string, name: string): Record<string, unknown> | undefined {
-  return world.sim.data.collections[envId]?.flows?.find((flow) => flow.name === name);
-}
+const { flowIn } = promotionDriver(world);
 
 /** Requests, then runs (QA) or approves (Production) the promotion; its end and its steps. */
 async function promote(

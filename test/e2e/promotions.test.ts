@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { promotionDriver } from '../support/promotion-driver.js';
 import { builtIn, ids, production, qa, staging } from '../support/promotion-fixtures.js';
 import { startTestApp } from '../support/test-app.js';
 import { type Shown, useWorld } from '../support/world.js';
@@ -25,23 +26,11 @@ const world = useWorld({
   admin,
 });
 
+const { latest: promotionRow, waitForStatus } = promotionDriver(world);
+
 /** Runs a command and returns the requester's final answer. */
 function run(text: string, user = operator): Promise<Shown> {
   return world.answer(text, user);
-}
-
-async function promotionRow() {
-  const { rows } = await world.app.service.database.pool.query(
-    'SELECT * FROM promotions ORDER BY created_at DESC LIMIT 1',
-  );
-  return rows[0] as {
-    id: string;
-    status: string;
-    channel_id: string;
-    message_ts: string;
-    decided_by: string | null;
-    protected: boolean;
-  };
 }
 
 /** The approval-channel message as it stands now. */
@@ -85,19 +74,6 @@ async function approvalMessageWith(text: string): Promise<string> {
     const shown = JSON.stringify(world.fakeSlack.message(row.channel_id, row.message_ts)?.blocks);
     return shown.includes(text) && shown;
   }, 15_000);
-}
-
-async function waitForStatus(id: string, status: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const { rows } = await world.app.service.database.pool.query(
-      'SELECT status FROM promotions WHERE id = $1',
-      [id],
-    );
-    if (rows[0]?.status === status) return;
-    if (Date.now() > deadline) throw new Error(`promotion stayed ${rows[0]?.status}, never ${status}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /**
