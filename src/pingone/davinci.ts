@@ -2,6 +2,24 @@ import { z } from 'zod';
 
 /** DaVinci's flow resources as FlightIQ reads them: the paths and the shapes of PingOne's answers. */
 
+const environment = (envId: string) => `/environments/${encodeURIComponent(envId)}`;
+
+/** Where DaVinci keeps an environment's flows and variables, and each flow's versions. */
+export const davinciPaths = {
+  /** A collection under the environment, as named (it may carry a query: `flowListQuery`). */
+  collection: (envId: string, collection: string) => `${environment(envId)}/${collection}`,
+  flows: (envId: string) => `${environment(envId)}/flows`,
+  flow: (envId: string, flowId: string) => `${environment(envId)}/flows/${encodeURIComponent(flowId)}`,
+  /** POSTed with a flowversion content type (export, revert), or read. */
+  flowVersion: (envId: string, flowId: string, version: number) =>
+    `${davinciPaths.flow(envId, flowId)}/versions/${version}`,
+  flowVersionDetails: (envId: string, flowId: string, version: number) =>
+    `${davinciPaths.flowVersion(envId, flowId, version)}/details`,
+  variables: (envId: string) => `${environment(envId)}/variables`,
+  variable: (envId: string, variableId: string) =>
+    `${environment(envId)}/variables/${encodeURIComponent(variableId)}`,
+};
+
 /** An environment's flows with just what a plan (and a drift check) compares: names and versions. */
 export const flowListQuery = 'flows?attributes=id,name,currentVersion,publishedVersion,updatedAt';
 
@@ -45,3 +63,11 @@ export const instanceSchema = z.looseObject({
 });
 
 export const formSchema = z.looseObject({ id: z.string(), name: z.string() });
+
+/** A flow's identity and versions, as a write's answer or a read-back carries them. */
+export const flowStateSchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  currentVersion: z.number().optional(),
+  publishedVersion: z.number().optional(),
+});

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import type { Logger } from '../../logger.js';
 import type { PingOneClient } from '../../pingone/client.js';
-import { flowListQuery, flowSummarySchema } from '../../pingone/davinci.js';
+import { davinciPaths, flowListQuery, flowSummarySchema } from '../../pingone/davinci.js';
 import { environmentsWrittenTo, lastFlowWrites } from '../../store/promotions.js';
 import {
   claimAlertPosting,
@@ -188,7 +188,7 @@ export class CredentialMonitor {
       try {
         ({ items: flows } = await this.deps.pingone.collect(
           credentials,
-          `/environments/${environment.id}/${flowListQuery}`,
+          davinciPaths.collection(environment.id, flowListQuery),
           'flows',
           flowSummarySchema,
         ));

@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { currentCallContext } from '../../pingone/call-context.js';
 import type { PingOneClient, WorkerCredentials } from '../../pingone/client.js';
+import { davinciPaths, flowStateSchema } from '../../pingone/davinci.js';
 import { PingOneError } from '../../pingone/errors.js';
 import { definitionFromResource, sameShape, variableResourceSchema } from '../davinci/variables.js';
 import { definitionOf, hasGraph, sameContent } from './plan/definition.js';
@@ -24,13 +24,6 @@ export interface Written<T> {
  */
 const readBackDelaysMs = [500, 1_000, 2_000, 4_000];
 
-const flowStateSchema = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  currentVersion: z.number().optional(),
-  publishedVersion: z.number().optional(),
-});
-
 export class DestinationWriter {
   private readonly flows: string;
   private readonly variables: string;
@@ -40,8 +33,8 @@ export class DestinationWriter {
     private readonly credentials: WorkerCredentials,
     environmentId: string,
   ) {
-    this.flows = `/environments/${encodeURIComponent(environmentId)}/flows`;
-    this.variables = `/environments/${encodeURIComponent(environmentId)}/variables`;
+    this.flows = davinciPaths.flows(environmentId);
+    this.variables = davinciPaths.variables(environmentId);
   }
 
   /**

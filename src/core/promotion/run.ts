@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Logger } from '../../logger.js';
 import { currentCallContext } from '../../pingone/call-context.js';
 import type { PingOneClient } from '../../pingone/client.js';
+import { davinciPaths } from '../../pingone/davinci.js';
 import { PingOneError } from '../../pingone/errors.js';
 import {
   backupsOf,
@@ -190,7 +191,7 @@ export class PromotionRunner {
     for (const [flowId, flow] of written) {
       const current = (await this.deps.pingone.get(
         credentials,
-        `/environments/${encodeURIComponent(promotion.toEnvId)}/flows/${encodeURIComponent(flowId)}`,
+        davinciPaths.flow(promotion.toEnvId, flowId),
       )) as { currentVersion?: number };
       const now = current.currentVersion;
       const backedUp = backups.get(flowId)?.version;
@@ -215,7 +216,7 @@ export class PromotionRunner {
         const read = variableResourceSchema.safeParse(
           await this.deps.pingone.get(
             credentials,
-            `/environments/${encodeURIComponent(promotion.toEnvId)}/variables/${encodeURIComponent(change.variableId)}`,
+            davinciPaths.variable(promotion.toEnvId, change.variableId),
           ),
         );
         if (read.success) current = definitionFromResource(read.data);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type pg from 'pg';
 import type { Logger } from '../../logger.js';
-import type { PingOneClient, WorkerCredentials } from '../../pingone/client.js';
+import type { PingOneClient } from '../../pingone/client.js';
 import { recordAuditEvent } from '../../store/audit-events.js';
 import { forgetStalePersonSlots } from '../../store/person-slots.js';
 import {
@@ -17,7 +17,6 @@ import {
   interruptStoppedRuns,
   lastFlowWrites,
   type PromotionRecord,
-  type PromotionStep,
   promotionsInStatus,
   recentPromotions,
   requestRollback,
@@ -39,7 +38,6 @@ import type { ComputedPlan, EnvironmentRef, FlowLookup, PlanOptions, PromotionPl
 import type { ProtectionPolicy } from './protection.js';
 import {
   type LeaseSettings,
-  messageOf,
   type Promotion,
   type PromotionResult,
   PromotionRunner,

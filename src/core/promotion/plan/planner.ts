@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { PingOneClient, WorkerCredentials } from '../../../pingone/client.js';
 import {
+  davinciPaths,
   exportedFlowSchema,
   type Flow,
   type FlowSummary,
@@ -351,11 +352,9 @@ export class PromotionPlanner {
       if (exported) return exported;
     }
     const details = exportedFlowSchema.safeParse(
-      await this.pingone.get(
-        credentials,
-        `/environments/${envId}/flows/${encodeURIComponent(id)}/versions/${version}/details`,
-        { large: true },
-      ),
+      await this.pingone.get(credentials, davinciPaths.flowVersionDetails(envId, id, version), {
+        large: true,
+      }),
     );
     if (!details.success || !hasGraph(details.data.graphData)) {
       throw new PingOneError(
@@ -381,7 +380,7 @@ export class PromotionPlanner {
     try {
       answer = await this.pingone.sendForStatus(credentials, {
         method: 'POST',
-        path: `/environments/${envId}/flows/${encodeURIComponent(flowId)}/versions/${version}`,
+        path: davinciPaths.flowVersion(envId, flowId, version),
         contentType: 'application/vnd.pingidentity.flowversion.export+json',
         body: { includeSubFlows: withSubflows, includeVariableValues: true },
         repeatable: true,
@@ -640,13 +639,9 @@ export class PromotionPlanner {
   }
 
   private async readFlow(credentials: WorkerCredentials, envId: string, flowId: string): Promise<Flow> {
-    const body = await this.pingone.get(
-      credentials,
-      `/environments/${envId}/flows/${encodeURIComponent(flowId)}`,
-      {
-        large: true,
-      },
-    );
+    const body = await this.pingone.get(credentials, davinciPaths.flow(envId, flowId), {
+      large: true,
+    });
     const parsed = flowSchema.safeParse(body);
     if (!parsed.success) {
       throw new PingOneError(
@@ -675,7 +670,7 @@ export class PromotionPlanner {
   ): Promise<z.infer<T>[]> {
     try {
       return (
-        await this.pingone.collect(credentials, `/environments/${env.id}/${collection}`, embedded, item)
+        await this.pingone.collect(credentials, davinciPaths.collection(env.id, collection), embedded, item)
       ).items;
     } catch (error) {
       if (!(error instanceof PingOneError) || !env.name) throw error;
