@@ -61,6 +61,21 @@ describe('the documents', () => {
     expect(broken).toEqual([]);
   });
 
+  it('name only source files and folders that exist, so the code map cannot rot after a move', () => {
+    const missing = documents.flatMap((document) =>
+      // A "Source:" line names files of other repositories (Bolt's, Ping's), not of this one.
+      [
+        ...read(document)
+          .replace(/^Source:.*$/gm, '')
+          .matchAll(/`((?:src|test|bench|scripts|migrations|deploy)\/[\w./-]*)`/g),
+      ]
+        .map((match) => (match[1] ?? '').replace(/\/$/, ''))
+        .filter((path) => !path.includes('*') && !existsSync(resolve(repo, path)))
+        .map((path) => `${document}: ${path}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
   it('README stays a page a newcomer reads: what it is, set-up, tests, configuration, Slack and PingOne set-up, troubleshooting', () => {
     const headings = [...read('README.md').matchAll(/^## (.+)$/gm)].map((match) => match[1]);
     expect(headings).toEqual([
