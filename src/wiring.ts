@@ -7,6 +7,7 @@ import { type AlertNotifier, CredentialMonitor } from './core/credentials/monito
 import { EnvironmentDirectory } from './core/environments.js';
 import { DatabaseSlots } from './core/fair-use.js';
 import { ArtifactListing } from './core/listing/artifact-listing.js';
+import { PolicyChainReader } from './core/policies/chain.js';
 import { ProtectionPolicy } from './core/promotion/protection.js';
 import { type PromotionNotifier, PromotionService } from './core/promotion/service.js';
 import type { CoreServices } from './core/services.js';
@@ -83,6 +84,7 @@ export function createCoreServices(parts: {
       monitor,
       clock,
     }),
+    policies: new PolicyChainReader({ pingone, tenants, environments, monitor }),
     promotions: new PromotionService({
       pool: database.pool,
       pingone,

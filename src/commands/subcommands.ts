@@ -45,7 +45,7 @@ export const subcommandCatalog: readonly Omit<SubcommandInfo, 'available'>[] = [
     callsPingOne: true,
     usage: 'list <kind> --env <env> [--tenant <t>] [filter words]',
     summary:
-      'List flows, variables, connectors, apps, forms, templates, attributes or certificates of an environment.',
+      'List flows, variables, connectors, apps, forms, templates, attributes or certificates of an environment; `list policies` shows which applications run which flow.',
   },
   {
     name: 'promote',

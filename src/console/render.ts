@@ -12,6 +12,7 @@ import { daysText, expiryOf } from '../core/expiry.js';
 import { plainCell } from '../core/listing/artifact-csv.js';
 import type { ArtifactRow, Cell, Column } from '../core/listing/artifact-kinds.js';
 import type { ListPage } from '../core/listing/artifact-listing.js';
+import type { PolicyChain, PolicyDistribution } from '../core/policies/chain.js';
 import type { Problem } from '../core/problem.js';
 import { problemLine } from '../core/problem-headlines.js';
 import { shownFingerprint } from '../core/promotion/plan/fingerprint.js';
@@ -320,4 +321,27 @@ export function diffOutcomeText(
       plan.diffs && plan.diffs.length > 0 ? diffText(plan.diffs) : 'The plan has no flows to compare.',
     ),
   ].join('\n');
+}
+
+/** `list policies` as text: each DaVinci application, its policies, their flows and who runs them. */
+export function policyChainText(chain: PolicyChain): string {
+  if (chain.applications.length === 0)
+    return `No DaVinci application in ${chain.environment.name}: no flow there is reachable from a PingOne application.`;
+  const distribution = (d: PolicyDistribution, all: readonly PolicyDistribution[]) => {
+    const version = d.version === null || d.version < 0 ? 'deployed version' : `v${d.version}`;
+    const weight = d.weight ?? (all.length === 1 ? 100 : null);
+    return `${d.flowName ?? `missing flow ${d.flowId}`} ${version}${weight === null ? '' : ` ${weight}%`}`;
+  };
+  const lines = chain.applications.flatMap((app) => [
+    app.name,
+    ...app.policies.map((policy) => {
+      const runs =
+        policy.distributions.map((d) => distribution(d, policy.distributions)).join(', ') || 'no flow';
+      const used = policy.usedBy.map((use) => `${use.applicationName} (priority ${use.priority})`).join(', ');
+      return `  ${policy.name}${policy.status === 'enabled' ? '' : ` (${policy.status})`}: ${runs}; used by ${used || 'no PingOne application'}`;
+    }),
+  ]);
+  if (chain.truncated)
+    lines.push('(Some lists were longer than FlightIQ reads; this is the first part of them.)');
+  return lines.join('\n');
 }

@@ -6,6 +6,7 @@ import type { CredentialMonitor } from './credentials/monitor.js';
 import type { EnvironmentDirectory } from './environments.js';
 import type { PersonSlots } from './fair-use.js';
 import type { ArtifactListing } from './listing/artifact-listing.js';
+import type { PolicyChainReader } from './policies/chain.js';
 import type { PromotionService } from './promotion/service.js';
 import type { TenantService } from './tenants/service.js';
 
@@ -20,6 +21,8 @@ export interface CoreServices {
   monitor: CredentialMonitor;
   listing: ArtifactListing;
   promotions: PromotionService;
+  /** DaVinci applications, their flow policies and the PingOne applications that use them. */
+  policies: PolicyChainReader;
   audit: AuditTrail;
   /** Commands and clicks that call PingOne, per person at once, across replicas. */
   commandSlots: PersonSlots;

@@ -59,6 +59,8 @@ const usedOperations = [
   'readAllIdentityProviders',
   'readAllAgreements',
   'readAllTemplateContents',
+  // Which PingOne applications run which flow policy (`list policies`).
+  'readAllFlowPolicyAssignments',
 ];
 
 /**
@@ -91,6 +93,19 @@ beforeAll(async () => {
   exchanges = sim.recordExchanges();
   seedPromotionData(sim);
   seedReferenceData(sim);
+  // Staging's application (from the reference data) runs the seed's sign-in flow policy.
+  const stagingData = sim.data.collections[staging];
+  const application = stagingData?.applications?.[0];
+  if (!stagingData || !application) throw new Error('no application in Staging to assign a policy to');
+  stagingData.flowPolicyAssignments = [
+    {
+      id: '7e570000-0000-4000-8000-000000000001',
+      application: { id: application.id },
+      environment: { id: staging },
+      flowPolicy: { id: 'fp000000000000000000000000000001' },
+      priority: 1,
+    },
+  ];
   database = await createTestDatabase();
   app = await startTestApp({
     fakeSlack,
@@ -180,6 +195,7 @@ async function driveEveryOperation(): Promise<void> {
   await run('test', '*Passed.*');
   await run('envs', 'Staging');
   for (const kind of listedKinds) await run(`list ${kind} --env Staging`, 'in Staging');
+  await run('list policies --env Staging', '(priority 1)');
 
   // Into Production: an approver runs it (backup export, create, replace, deploy); the requester asks
   // for a rollback, which the approver approves.

@@ -145,6 +145,7 @@ describe('local console', () => {
       '',
       'test',
       'list variables --env stag',
+      'list policies --env Staging',
       'envs',
       'tenant list',
       'quit',
@@ -157,6 +158,10 @@ describe('local console', () => {
     expect(output).toMatch(/Local {2}region eu .* last test: passed/);
     expect(output).toContain('Credential test of Local: PASSED');
     expect(output).toContain('DaVinci variables in Staging (tenant Local): 10 item(s)');
+    // The promotion fixtures replaced Staging's flows: the seed's policies point at flows no longer there.
+    expect(output).toContain(
+      'Customer portal\n  Registration policy (disabled): missing flow 1b2c3d4e5f60718293a4b5c6d7e8f90a v2 100%; used by no PingOne application',
+    );
     expect(output).toMatch(/var1\s+company\s+string\s+v1/);
     expect(output).toContain('Environments of Local:');
     expect(output).toContain('Bye.');

@@ -153,6 +153,13 @@ const collections: Record<string, Collection> = {
     davinci: false,
   },
   applications: { embedded: 'applications', permission: 'identity:read', davinci: false },
+  // Which flow policies a PingOne application runs, in order (readAllFlowPolicyAssignments).
+  flowPolicyAssignments: {
+    embedded: 'flowPolicyAssignments',
+    permission: 'identity:read',
+    davinci: false,
+    parentField: 'application',
+  },
   identityProviders: { embedded: 'identityProviders', permission: 'identity:read', davinci: false },
   agreements: { embedded: 'agreements', permission: 'identity:read', davinci: false },
   verifyPolicies: { embedded: 'verifyPolicies', permission: 'identity:read', davinci: false },
@@ -546,10 +553,11 @@ export class PingOneSimulator {
         target.roleAssignments.map((ra) => ({ ...ra, environment: { id: env.id }, readOnly: false })),
       );
     }
-    // A sub-collection: /schemas/{id}/attributes, /davinciApplications/{id}/flowPolicies.
+    // A sub-collection: /schemas/{id}/attributes, /davinciApplications/{id}/flowPolicies,
+    // /applications/{id}/flowPolicyAssignments.
     const nested =
       parts.length === 5 &&
-      (parts[2] === 'schemas' || parts[2] === 'davinciApplications' || parts[2] === 'templates');
+      ['schemas', 'davinciApplications', 'templates', 'applications'].includes(parts[2] ?? '');
     const name = (nested ? parts[4] : parts[2]) ?? '';
     const collection = collections[name];
     if (!collection || (parts.length !== 3 && !nested) || (nested && !collection.parentField)) {

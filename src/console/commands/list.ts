@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseOptions } from '../../commands/command-options.js';
 import { artifactKindNamed, artifactKindNames, kindNoun } from '../../core/listing/artifact-kinds.js';
-import { environmentMatchText, listText, problemText } from '../render.js';
+import { environmentMatchText, listText, policyChainText, problemText } from '../render.js';
 import { pickTenant, type Session } from '../session.js';
 
 /** `list <kind> --env <env> [--csv <file>]`: a list as text, and the whole of it as a CSV file. */
@@ -13,12 +13,15 @@ export async function listCommand(args: string[], session: Session): Promise<voi
   const options = parseOptions(args, { values: ['env', 'tenant', 'csv'] });
   const [kindWord, ...filterWords] = options.positional;
   const kind = kindWord ? artifactKindNamed(kindWord) : undefined;
-  if (!kind || !options.values.env || options.problems.length > 0) {
+  const policies = kindWord?.toLowerCase() === 'policies';
+  if ((!kind && !policies) || !options.values.env || options.problems.length > 0) {
     say(
-      `${options.problems.join('; ')}${options.problems.length ? '. ' : ''}Usage: list <kind> --env <env> [--tenant <t>] [filter words] [--csv <file>]; kinds: ${artifactKindNames.join(', ')}`,
+      `${options.problems.join('; ')}${options.problems.length ? '. ' : ''}Usage: list <kind> --env <env> [--tenant <t>] [filter words] [--csv <file>]; kinds: ${[...artifactKindNames, 'policies'].join(', ')}`,
     );
     return;
   }
+  if (policies) return listPolicies(options.values.env, options.values.tenant, session);
+  if (!kind) return;
   const tenant = await pickTenant(session, options.values.tenant);
   if (!tenant) return;
   const outcome = await services.listing.list({
@@ -78,5 +81,29 @@ export function writeFailureText(error: unknown): string {
       return 'the disk is full.';
     default:
       throw error;
+  }
+}
+
+/** `list policies --env <env>`: DaVinci applications, their flow policies and who runs them. */
+async function listPolicies(environment: string, tenantName: string | undefined, session: Session) {
+  const { services, actor, say } = session;
+  const tenant = await pickTenant(session, tenantName);
+  if (!tenant) return;
+  const outcome = await services.policies.read(actor, tenant, environment);
+  switch (outcome.outcome) {
+    case 'chain':
+      say(policyChainText(outcome.chain));
+      return;
+    case 'refused':
+      say('You may not run read commands.');
+      return;
+    case 'environment_not_matched':
+      say(environmentMatchText(outcome.match));
+      return;
+    case 'no_davinci':
+      say(`${outcome.environment.name} has no DaVinci, so it has no flow policies.`);
+      return;
+    case 'failed':
+      say(problemText(outcome.problem));
   }
 }
