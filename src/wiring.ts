@@ -66,6 +66,7 @@ export function createCoreServices(parts: {
     clock,
     driftAlerts: config.alerts.driftAlerts,
   });
+  const policies = new PolicyChainReader({ pingone, tenants, environments, monitor });
   return {
     clock,
     access,
@@ -84,7 +85,7 @@ export function createCoreServices(parts: {
       monitor,
       clock,
     }),
-    policies: new PolicyChainReader({ pingone, tenants, environments, monitor }),
+    policies,
     promotions: new PromotionService({
       pool: database.pool,
       pingone,
@@ -99,6 +100,7 @@ export function createCoreServices(parts: {
       settings: { ...config.promotions, singleUser },
       ...(parts.promotionNotifier ? { notifier: parts.promotionNotifier } : {}),
       monitor,
+      policies,
       clock,
     }),
   };

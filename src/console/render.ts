@@ -15,9 +15,11 @@ import type { ListPage } from '../core/listing/artifact-listing.js';
 import type { PolicyChain, PolicyDistribution } from '../core/policies/chain.js';
 import type { Problem } from '../core/problem.js';
 import { problemLine } from '../core/problem-headlines.js';
+import { policyUseText } from '../core/promotion/plan/blast-radius.js';
 import { shownFingerprint } from '../core/promotion/plan/fingerprint.js';
 import { referenceText } from '../core/promotion/plan/references.js';
 import type { PlannedVariable } from '../core/promotion/plan/types.js';
+import { reachabilityLines } from '../core/promotion/reachability.js';
 import type { Promotion } from '../core/promotion/service.js';
 import type { Tenant } from '../core/tenants/service.js';
 
@@ -167,6 +169,13 @@ function planLines(promotion: Promotion): string[] {
   if (plan.diffs && plan.diffs.length > 0) {
     lines.push('What changes:', ...indented(diffText(plan.diffs)));
   }
+  if (plan.policies && plan.policies.length > 0) {
+    const style = { escape: (text: string) => text, name: (text: string) => text };
+    lines.push(
+      'PingOne applications affected:',
+      ...plan.policies.map((use) => `  ${policyUseText(use, style)}`),
+    );
+  }
   if (plan.connectors.length > 0) {
     lines.push(
       'Connector instances:',
@@ -211,6 +220,13 @@ function stateLines(promotion: Promotion): string[] {
   for (const f of promotion.result?.flows ?? []) {
     lines.push(
       `  ${f.action} ${f.name} ${f.destinationId}${f.version === null ? '' : ` version ${f.version}`}${f.deployedVersion === null ? '' : `, deployed ${f.deployedVersion}`}`,
+    );
+  }
+  if (promotion.result?.reachability) {
+    const style = { escape: (text: string) => text, name: (text: string) => text };
+    lines.push(
+      `Who reaches it in ${promotion.toEnvName}:`,
+      ...reachabilityLines(promotion.result.reachability, style).map((line) => `  ${line}`),
     );
   }
   for (const v of promotion.result?.variables ?? []) {

@@ -193,6 +193,150 @@ describe('/flightiq promote into production: the plan', () => {
   });
 });
 
+describe('the PingOne applications a promotion changes', () => {
+  it('names the flow policies that run an updated flow and who uses them, and warns of one pinned to a version', async () => {
+    const prod = world.sim.data.collections[production];
+    if (!prod) throw new Error('no Production in the seed');
+    const portal = 'dadadadadadadadadadadadadadada01';
+    const webShop = '5eb00000-0000-4000-8000-0000000000a1';
+    prod.davinciApplications = [{ id: portal, name: 'Customer portal', environment: { id: production } }];
+    prod.flowPolicies = [
+      {
+        id: 'fp0000000000000000000000000000a1',
+        name: 'Address capture',
+        status: 'enabled',
+        application: { id: portal },
+        flowDistributions: [{ id: ids.productionCollect, version: 2, weight: 100 }],
+      },
+    ];
+    prod.applications = [
+      ...(prod.applications ?? []),
+      { id: webShop, name: 'Web Shop', type: 'WEB_APP', protocol: 'OPENID_CONNECT', enabled: true },
+    ];
+    prod.flowPolicyAssignments = [
+      {
+        id: 'x1',
+        application: { id: webShop },
+        flowPolicy: { id: 'fp0000000000000000000000000000a1' },
+        priority: 1,
+      },
+    ];
+    await requestIntoProduction();
+    const card = await approvalMessageWith('promotion_approve');
+    expect(card).toContain('*PingOne applications affected*');
+    expect(card).toContain(
+      ':warning: *Collect address* in policy *Address capture* (*Customer portal*), 100%, pinned to v2: used by *Web Shop* (priority 1)',
+    );
+    expect(card).toContain(
+      'Flow policy \\"Address capture\\" (DaVinci application \\"Customer portal\\") pins Collect address to v2 in Production',
+    );
+  });
+
+  it('says so, and still plans, when the flow policies cannot be read', async () => {
+    world.sim.fail(
+      /\/davinciApplications$/,
+      { status: 403, body: { code: 'ACCESS_FAILED', message: 'no' } },
+      { times: 5 },
+    );
+    await requestIntoProduction();
+    const card = await approvalMessageWith('promotion_approve');
+    expect(card).toContain("FlightIQ could not read Production's flow policies");
+    expect(card).not.toContain('PingOne applications affected');
+  });
+});
+
+describe('after the run: who reaches what was deployed', () => {
+  /** Production's Customer portal: policies on Checkout, as written here, assigned as asked. */
+  function policiesOnCheckout(
+    policies: { id: string; name: string; version: number; usedBy: { id: string; name: string }[] }[],
+  ): void {
+    const prod = world.sim.data.collections[production];
+    const checkout = productionFlow('Checkout');
+    if (!prod || !checkout) throw new Error('no Checkout in Production');
+    const portal = 'dadadadadadadadadadadadadadada02';
+    prod.davinciApplications = [{ id: portal, name: 'Customer portal', environment: { id: production } }];
+    prod.flowPolicies = policies.map((policy) => ({
+      id: policy.id,
+      name: policy.name,
+      status: 'enabled',
+      application: { id: portal },
+      flowDistributions: [{ id: checkout.id, version: policy.version, weight: 100 }],
+    }));
+    const apps = policies.flatMap((policy) => policy.usedBy);
+    prod.applications = [
+      ...(prod.applications ?? []),
+      ...apps.map((app) => ({
+        id: app.id,
+        name: app.name,
+        type: 'WEB_APP',
+        protocol: 'OPENID_CONNECT',
+        enabled: true,
+      })),
+    ];
+    prod.flowPolicyAssignments = policies.flatMap((policy) =>
+      policy.usedBy.map((app, at) => ({
+        id: `${policy.id}-${at}`,
+        application: { id: app.id },
+        flowPolicy: { id: policy.id },
+        priority: 1,
+      })),
+    );
+  }
+
+  async function promoteCheckout(): Promise<string> {
+    const { id } = await requestIntoProduction();
+    await approvalMessageWith('promotion_approve');
+    await click('promotion_approve', id, approver);
+    await waitForStatus(id, 'succeeded');
+    return approvalMessageWith('Who reaches it in Production');
+  }
+
+  it('says a new flow is reached by no application, then names who reaches the next version and who still runs an old one', async () => {
+    const first = await promoteCheckout();
+    expect(first).toContain(
+      'No flow policy in *Production* runs *Checkout*: no PingOne application reaches it until a policy does.',
+    );
+    const before = Number(productionFlow('Checkout')?.publishedVersion);
+    policiesOnCheckout([
+      {
+        id: 'fp0000000000000000000000000000b1',
+        name: 'Login',
+        version: -1,
+        usedBy: [
+          { id: '5eb00000-0000-4000-8000-0000000000b1', name: 'Web Shop' },
+          { id: '5eb00000-0000-4000-8000-0000000000b2', name: 'Kiosk' },
+        ],
+      },
+      {
+        id: 'fp0000000000000000000000000000b2',
+        name: 'Login (mobile)',
+        version: before,
+        usedBy: [{ id: '5eb00000-0000-4000-8000-0000000000b3', name: 'Mobile' }],
+      },
+    ]);
+    world.sim.editFlow(staging, ids.checkout, { description: 'new consent text' }, { deploy: true });
+
+    const second = await promoteCheckout();
+    const deployed = Number(productionFlow('Checkout')?.publishedVersion);
+    expect(deployed).toBeGreaterThan(before);
+    expect(second).toContain('Reachable from 2 applications: *Kiosk*, *Web Shop*');
+    expect(second).toContain(
+      `*Mobile*: policy *Login (mobile)* still runs v${before} of *Checkout*; this promotion deployed v${deployed}`,
+    );
+    expect(second).not.toContain('No flow policy');
+  });
+
+  it('says what it could not check, and the promotion still succeeds', async () => {
+    world.sim.fail(
+      /\/davinciApplications$/,
+      { status: 403, body: { code: 'ACCESS_FAILED', message: 'no' } },
+      { times: 20 },
+    );
+    const card = await promoteCheckout();
+    expect(card).toContain("Not checked: FlightIQ could not read Production's flow policies");
+  });
+});
+
 describe('names from PingOne in Slack', () => {
   it('cannot ping a channel: a flow named "Checkout <!channel>" is escaped everywhere, fallback text included', async () => {
     world.sim.editFlow(staging, ids.checkout, { name: 'Checkout <!channel>' }, { deploy: true });

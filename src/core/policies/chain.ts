@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { PingOneClient, WorkerCredentials } from '../../pingone/client.js';
-import { davinciPaths, flowListQuery, flowSummarySchema } from '../../pingone/davinci.js';
+import { davinciPaths, flowSummarySchema } from '../../pingone/davinci.js';
 import { PingOneError } from '../../pingone/errors.js';
 import type { Actor } from '../access.js';
 import type { CredentialMonitor } from '../credentials/monitor.js';
@@ -55,6 +55,21 @@ export interface PolicyChain {
   truncated: boolean;
 }
 
+/** A flow as an environment holds it now: what a policy that sends users to it would run. */
+export interface FlowState {
+  /** Null when no version is deployed. */
+  publishedVersion: number | null;
+  /** Undefined when PingOne did not say. */
+  enabled: boolean | undefined;
+}
+
+/** The chain without its environment, plus each flow's state by flow ID. */
+export interface PolicyLinks {
+  applications: DavinciApplication[];
+  flows: Map<string, FlowState>;
+  truncated: boolean;
+}
+
 export type PolicyChainOutcome =
   | { outcome: 'refused' }
   | { outcome: 'environment_not_matched'; match: Extract<EnvironmentMatch, { ok: false }> }
@@ -72,6 +87,9 @@ const flowPolicySchema = z.object({
     .array(z.looseObject({ id: z.string(), version: z.number().optional(), weight: z.number().optional() }))
     .optional(),
 });
+// `enabled` is one of the attributes the flows list can be asked for (docs/pingone-facts.md).
+const flowStateQuery = 'flows?attributes=id,name,publishedVersion,enabled';
+const flowStateSchema = flowSummarySchema.extend({ enabled: z.boolean().optional() });
 const pingoneApplicationSchema = z.object({ id: z.string(), name: z.string() });
 const assignmentSchema = z.object({ flowPolicy: z.object({ id: z.string() }), priority: z.number() });
 
@@ -108,12 +126,18 @@ export class PolicyChainReader {
     }
   }
 
-  private async chainOf(
-    credentials: WorkerCredentials,
-    environment: EnvironmentSummary,
-  ): Promise<PolicyChain> {
+  /** The chain in an environment, read with a tenant's credentials (a plan reads its destination's). */
+  async chainOf(credentials: WorkerCredentials, environment: EnvironmentSummary): Promise<PolicyChain> {
+    const { applications, truncated } = await this.linksIn(credentials, environment.id);
+    return { environment, applications, truncated };
+  }
+
+  /**
+   * The chain's links in an environment: its DaVinci applications and their policies, with who uses
+   * them, and its flows as deployed now (a promotion's verdict checks each link against them).
+   */
+  async linksIn(credentials: WorkerCredentials, envId: string): Promise<PolicyLinks> {
     const { pingone } = this.deps;
-    const envId = environment.id;
     const [apps, flows, uses] = await Promise.all([
       pingone.collect(
         credentials,
@@ -121,7 +145,7 @@ export class PolicyChainReader {
         'davinciApplications',
         davinciApplicationSchema,
       ),
-      pingone.collect(credentials, davinciPaths.collection(envId, flowListQuery), 'flows', flowSummarySchema),
+      pingone.collect(credentials, davinciPaths.collection(envId, flowStateQuery), 'flows', flowStateSchema),
       this.usesOf(credentials, envId),
     ]);
     const flowNames = new Map(flows.items.map((flow) => [flow.id, flow.name]));
@@ -155,7 +179,13 @@ export class PolicyChainReader {
       });
     }
     applications.sort((a, b) => a.name.localeCompare(b.name));
-    return { environment, applications, truncated };
+    const states = new Map(
+      flows.items.map((flow) => [
+        flow.id,
+        { publishedVersion: flow.publishedVersion ?? null, enabled: flow.enabled },
+      ]),
+    );
+    return { applications, flows: states, truncated };
   }
 
   /** Which PingOne applications assign each flow policy, by policy ID. */

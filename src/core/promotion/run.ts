@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Logger } from '../../logger.js';
 import { currentCallContext } from '../../pingone/call-context.js';
-import type { PingOneClient } from '../../pingone/client.js';
+import type { PingOneClient, WorkerCredentials } from '../../pingone/client.js';
 import { davinciPaths } from '../../pingone/davinci.js';
 import { PingOneError } from '../../pingone/errors.js';
 import {
@@ -29,6 +29,7 @@ import {
   variableRequest,
   variableResourceSchema,
 } from '../davinci/variables.js';
+import type { PolicyChainReader } from '../policies/chain.js';
 import { problemOf } from '../problem.js';
 import { stableJson } from '../stable-json.js';
 import type { TenantService } from '../tenants/service.js';
@@ -42,6 +43,7 @@ import {
   type PromotionPlan,
   variableKey,
 } from './plan/types.js';
+import { type DeployedFlow, type ReachabilityVerdict, reachabilityOf } from './reachability.js';
 import { type PromotionStatus, type StepAction, type TransitionName, transitions } from './state.js';
 
 /** A promotion as core shows it: the record, its plan and result as types, and its steps. */
@@ -74,6 +76,8 @@ export interface PromotionResult {
   }[];
   /** Flows a rollback leaves in place (they did not exist before the promotion). */
   leftInPlace?: string[];
+  /** Whether the destination's PingOne applications reach what the run deployed; absent in older runs. */
+  reachability?: ReachabilityVerdict;
 }
 
 export interface RunHooks {
@@ -121,6 +125,8 @@ export class PromotionRunner {
       /** Leases are renewed on a timer and compared in the database's time; the clock dates the end. */
       lease: LeaseSettings;
       clock: Clock;
+      /** Reads the destination's flow policies after a run, for the reachability verdict. */
+      policies?: Pick<PolicyChainReader, 'linksIn'>;
       load: (record: PromotionRecord) => Promise<Promotion>;
       reload: (id: string) => Promise<Promotion>;
     },
@@ -350,6 +356,16 @@ export class PromotionRunner {
     const writer = new DestinationWriter(this.deps.pingone, credentials, promotion.toEnvId);
     const result: PromotionResult = { flows: [], variables: [] };
     const variables = result.variables ?? [];
+    // What users of the destination should now run: the flows written and deployed, and those the
+    // plan found unchanged (their deployed version is what the promotion relies on).
+    const deployedFlows: DeployedFlow[] = fresh.plan.flows
+      .filter((entry) => entry.action === 'unchanged' && entry.destinationId)
+      .map((entry) => ({
+        id: entry.destinationId ?? '',
+        name: entry.destinationName,
+        role: entry.role,
+        deployedVersion: entry.destinationVersions?.published ?? null,
+      }));
     const step = <T>(
       action: StepAction,
       subject: string,
@@ -539,10 +555,16 @@ export class PromotionRunner {
           version: flow.version,
           deployedVersion: deployed.version,
         });
+        const role = fresh.plan.flows.find((entry) => entry.sourceId === flow.sourceId)?.role ?? 'subflow';
+        deployedFlows.push({ id: flow.id, name: flow.name, role, deployedVersion: deployed.version });
       }
     } catch (error) {
       if (error instanceof LeaseLost) throw error;
       return this.finish(promotion, lease, 'fail', `Stopped: ${messageOf(error)}`, result);
+    }
+    if (result.flows.length > 0) {
+      const verdict = await this.verdict(credentials, promotion, deployedFlows);
+      if (verdict) result.reachability = verdict;
     }
     const changed = result.flows.length + variables.length;
     const parts = [
@@ -556,6 +578,32 @@ export class PromotionRunner {
       changed === 0 ? 'Nothing to change: the destination already matches.' : `${parts.join('; ')}.`,
       result,
     );
+  }
+
+  /**
+   * Who reaches what the run deployed, read after it: informational, so a chain PingOne will not show
+   * is said in the verdict and never fails a promotion whose writes are done.
+   */
+  private async verdict(
+    credentials: WorkerCredentials,
+    promotion: Promotion,
+    flows: DeployedFlow[],
+  ): Promise<ReachabilityVerdict | undefined> {
+    const reader = this.deps.policies;
+    if (!reader) return undefined;
+    try {
+      return reachabilityOf(flows, await reader.linksIn(credentials, promotion.toEnvId), promotion.toEnvName);
+    } catch (error) {
+      const problem = problemOf(error);
+      if (!problem) throw error;
+      this.deps.logger.warn({ promotion: promotion.id, code: problem.code }, 'reachability not checked');
+      return {
+        environment: promotion.toEnvName,
+        applications: [],
+        notes: [],
+        unchecked: `FlightIQ could not read ${promotion.toEnvName}'s flow policies: ${problem.message}`,
+      };
+    }
   }
 
   /**

@@ -31,8 +31,10 @@ import type { CredentialMonitor } from '../credentials/monitor.js';
 import { type EnvironmentMatch, matchEnvironment } from '../environment-match.js';
 import type { EnvironmentDirectory, EnvironmentSummary } from '../environments.js';
 import { promotionWorkMs, withCallContext } from '../pingone-work.js';
+import type { PolicyChain, PolicyChainReader } from '../policies/chain.js';
 import { type Problem, problemOf } from '../problem.js';
 import type { Tenant, TenantService } from '../tenants/service.js';
+import { policyUsesOf } from './plan/blast-radius.js';
 import { PromotionPlanner } from './plan/planner.js';
 import type { ComputedPlan, EnvironmentRef, FlowLookup, PlanOptions, PromotionPlan } from './plan/types.js';
 import type { ProtectionPolicy } from './protection.js';
@@ -172,6 +174,8 @@ export class PromotionService {
       logger: Logger;
       notifier?: PromotionNotifier;
       monitor?: Pick<CredentialMonitor, 'observe'>;
+      /** Reads the destination's flow policies, to show which applications a promotion changes. */
+      policies?: Pick<PolicyChainReader, 'chainOf' | 'linksIn'>;
       clock: Clock;
     },
   ) {
@@ -184,6 +188,7 @@ export class PromotionService {
       logger: deps.logger,
       lease: deps.settings.lease,
       clock: deps.clock,
+      ...(deps.policies ? { policies: deps.policies } : {}),
       load: (record) => this.load(record),
       reload: (id) => this.reload(id),
     });
@@ -331,6 +336,8 @@ export class PromotionService {
       // The destination's flows are read while the source's are searched for the flow asked for.
       const destinationFlows = this.planner.listFlows(credentials, to.environment.id);
       destinationFlows.catch(() => undefined);
+      // Which applications run the destination's flows is read meanwhile too; a failure is a warning.
+      const chain = this.deps.policies?.chainOf(credentials, to.environment).catch((error: unknown) => error);
       const lookup = await this.planner.findFlow(credentials, source, request.flow);
       if (!lookup.ok)
         return { outcome: 'flow_not_found', lookup, asked: request.flow, environment: from.environment };
@@ -343,6 +350,7 @@ export class PromotionService {
         { source: lookup.flows, destination: destinationFlows },
       );
       await this.markDrift(request.tenant, to.environment, computed.plan);
+      if (chain) this.markPolicyUses(computed.plan, await chain);
       return {
         outcome: 'ready',
         from: from.environment,
@@ -357,6 +365,25 @@ export class PromotionService {
       await this.deps.monitor?.observe(request.tenant, problem);
       return { outcome: 'failed', problem };
     }
+  }
+
+  /**
+   * The destination's flow policies that run a flow the plan updates, and the applications using them
+   * (plan.policies), with a warning for each that pins a version. Informational: not fingerprinted, and
+   * a policy list PingOne would not give is a warning, never a reason not to plan.
+   */
+  private markPolicyUses(plan: PromotionPlan, chain: unknown): void {
+    if (isPolicyChain(chain)) {
+      const { uses, warnings } = policyUsesOf(plan, chain);
+      plan.policies = uses;
+      plan.warnings.push(...warnings);
+      return;
+    }
+    const problem = problemOf(chain);
+    if (!problem) throw chain;
+    plan.warnings.push(
+      `FlightIQ could not read ${plan.to.name}'s flow policies, so which PingOne applications this promotion changes is not shown: ${problem.message}`,
+    );
   }
 
   /**
@@ -850,6 +877,10 @@ export class PromotionService {
       details,
     });
   }
+}
+
+function isPolicyChain(value: unknown): value is PolicyChain {
+  return typeof value === 'object' && value !== null && 'applications' in value && 'environment' in value;
 }
 
 function isRollbackable(status: PromotionStatus): boolean {

@@ -1,7 +1,9 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
+import { policyUseText } from '../../core/promotion/plan/blast-radius.js';
 import { shownFingerprint } from '../../core/promotion/plan/fingerprint.js';
 import { referenceText } from '../../core/promotion/plan/references.js';
 import type { PlannedFlow, PlannedVariable } from '../../core/promotion/plan/types.js';
+import { reachabilityLines } from '../../core/promotion/reachability.js';
 import type { Promotion, Refusal } from '../../core/promotion/service.js';
 import { openDecisions } from '../../core/promotion/state.js';
 import {
@@ -48,6 +50,8 @@ const actionText: Record<PlannedFlow['action'], string> = {
 };
 
 const maxListed = 40;
+/** The reachability verdict's lines on a card: with its title and "…and N more", one section. */
+const verdictLines = 7;
 /** Section blocks a card may use besides its header, context, status and buttons. */
 const maxSections = 44;
 
@@ -91,6 +95,19 @@ export function promotionMessage(
   if (plan.diffs && plan.diffs.length > 0) {
     sections.push(
       ...packLines(listed('*What changes* (Show diff has every change)', plan.diffs.map(diffSummaryLine))),
+    );
+  }
+  if (plan.policies && plan.policies.length > 0) {
+    const style = { escape: escapeMrkdwn, name: (text: string) => `*${text}*` };
+    sections.push(
+      ...packLines(
+        listed(
+          '*PingOne applications affected* (flow policies that run these flows here)',
+          plan.policies.map(
+            (use) => `• ${use.pinnedVersion === null ? '' : ':warning: '}${policyUseText(use, style)}`,
+          ),
+        ),
+      ),
     );
   }
   if (plan.connectors.length > 0) {
@@ -166,7 +183,8 @@ export function promotionMessage(
   }
   // What happened (steps, result) matters more than the plan once it has run: it is never the part cut.
   // Its lines stay under ~330 characters, so nine fill a section and each of its four lists takes at
-  // most five of the 22 sections it is sure of: a long list never pushes the ones after it off the card.
+  // most five of the 22 sections it is sure of, the verdict one: a long list never pushes the ones
+  // after it off the card.
   const outcome: string[] = [];
   if (promotion.steps.length > 0) {
     outcome.push(
@@ -193,6 +211,13 @@ export function promotionMessage(
         ),
       ),
     );
+  }
+  if (promotion.result?.reachability) {
+    const style = { escape: (text: string) => escapedShort(text, 60), name: (text: string) => `*${text}*` };
+    const lines = reachabilityLines(promotion.result.reachability, style).map((line) => `• ${line}`);
+    const shown = lines.slice(0, verdictLines);
+    if (lines.length > shown.length) shown.push(`…and ${lines.length - shown.length} more`);
+    outcome.push(...packLines([`*Who reaches it in ${escapeMrkdwn(promotion.toEnvName)}*`, ...shown]));
   }
   if (promotion.result?.variables && promotion.result.variables.length > 0) {
     outcome.push(

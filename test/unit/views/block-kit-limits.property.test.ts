@@ -20,7 +20,12 @@ import {
 import type { ListPage } from '../../../src/core/listing/artifact-listing.js';
 import type { Problem } from '../../../src/core/problem.js';
 import type { PlannedReference } from '../../../src/core/promotion/plan/references.js';
-import type { PlannedFlow, PlannedVariable, PromotionPlan } from '../../../src/core/promotion/plan/types.js';
+import type {
+  PlannedFlow,
+  PlannedPolicyUse,
+  PlannedVariable,
+  PromotionPlan,
+} from '../../../src/core/promotion/plan/types.js';
 import type { Promotion, PromotionResult, Refusal } from '../../../src/core/promotion/service.js';
 import { promotionStatuses } from '../../../src/core/promotion/state.js';
 import type { Tenant } from '../../../src/core/tenants/service.js';
@@ -277,6 +282,17 @@ const plannedReference: fc.Arbitrary<PlannedReference> = fc.record({
   usedBy: many(name, 5),
 });
 
+const plannedPolicyUse: fc.Arbitrary<PlannedPolicyUse> = fc.record({
+  flowName: name,
+  policy: name,
+  davinciApplication: name,
+  status: fc.constantFrom('enabled', 'disabled'),
+  pinnedVersion: fc.option(fc.nat()),
+  weight: fc.nat({ max: 100 }),
+  others: many(fc.record({ flowName: fc.option(name), weight: fc.nat({ max: 100 }) }), 5),
+  usedBy: many(fc.record({ applicationName: name, priority: fc.nat() }), 5),
+});
+
 function plan(max: number): fc.Arbitrary<PromotionPlan> {
   const ref = fc.record({ id: fc.uuid(), name, type: fc.constantFrom('PRODUCTION', 'SANDBOX') });
   return fc.record({
@@ -289,6 +305,7 @@ function plan(max: number): fc.Arbitrary<PromotionPlan> {
     ),
     forms: many(fc.record({ sourceId: fc.uuid(), name, destinationId: fc.option(fc.uuid()) }), max),
     references: many(plannedReference, max),
+    policies: many(plannedPolicyUse, max),
     variables: many(plannedVariable, max),
     blockers: many(name, max),
     warnings: many(name, max),
@@ -619,6 +636,16 @@ function bigPromotion(overrides: Partial<Promotion> = {}): Promotion {
         flow: { sourceId: f.sourceId, name: widest },
         action: 'blocked',
         inDestination: false,
+      })),
+      policies: flows.map(() => ({
+        flowName: widest,
+        policy: widest,
+        davinciApplication: widest,
+        status: widest,
+        pinnedVersion: 7,
+        weight: 70,
+        others: [{ flowName: widest, weight: 30 }],
+        usedBy: [{ applicationName: widest, priority: 1 }],
       })),
       blockers: flows.map(() => widest),
       warnings: flows.map(() => widest),

@@ -60,6 +60,11 @@ export interface PromotionPlan {
   warnings: string[];
   /** What each flow's write changes in it, in the order of `flows`; absent in plans stored before diffs. */
   diffs?: PlannedDiff[];
+  /**
+   * The destination's flow policies that run a flow this plan updates, with the PingOne applications
+   * that use them; absent when they could not be read (a warning says why) and in older plans.
+   */
+  policies?: PlannedPolicyUse[];
   fingerprint: string;
 }
 
@@ -142,4 +147,23 @@ export interface SourceRead {
   depth: Map<string, number>;
   main: Flow;
   exported: Map<string, VariableDefinition[]>;
+}
+
+/**
+ * Who a promotion changes things for: a flow policy of the destination that sends users to a flow the
+ * promotion updates, and the PingOne applications that run it. A new flow is in no policy yet.
+ */
+export interface PlannedPolicyUse {
+  /** The flow as the destination names it. */
+  flowName: string;
+  policy: string;
+  davinciApplication: string;
+  status: string;
+  /** The version the policy runs; null when it follows whatever is deployed. */
+  pinnedVersion: number | null;
+  /** This flow's share of the policy's users, in percent. */
+  weight: number;
+  /** The rest of the split: other flows of the same policy and their shares. */
+  others: { flowName: string | null; weight: number }[];
+  usedBy: { applicationName: string; priority: number }[];
 }
