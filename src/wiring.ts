@@ -4,10 +4,12 @@ import { AuditTrail } from './core/audit-trail.js';
 import { type Clock, systemClock } from './core/clock.js';
 import { CredentialCheck } from './core/credentials/check.js';
 import { type AlertNotifier, CredentialMonitor } from './core/credentials/monitor.js';
+import { FlowVersionReader } from './core/davinci/flow-versions.js';
 import { EnvironmentDirectory } from './core/environments.js';
 import { DatabaseSlots } from './core/fair-use.js';
 import { ArtifactListing } from './core/listing/artifact-listing.js';
 import { PolicyChainReader } from './core/policies/chain.js';
+import { PromotionPlanner } from './core/promotion/plan/planner.js';
 import { ProtectionPolicy } from './core/promotion/protection.js';
 import { type PromotionNotifier, PromotionService } from './core/promotion/service.js';
 import type { CoreServices } from './core/services.js';
@@ -86,6 +88,14 @@ export function createCoreServices(parts: {
       clock,
     }),
     policies,
+    versions: new FlowVersionReader({
+      pool: database.pool,
+      pingone,
+      tenants,
+      environments,
+      planner: new PromotionPlanner(pingone),
+      monitor,
+    }),
     promotions: new PromotionService({
       pool: database.pool,
       pingone,

@@ -63,6 +63,13 @@ export const subcommandCatalog: readonly Omit<SubcommandInfo, 'available'>[] = [
       'Show what promoting a flow would change in the destination, node by node, without requesting it.',
   },
   {
+    name: 'versions',
+    callsPingOne: true,
+    usage: 'versions <flow> --env <env> [--tenant <t>]',
+    summary:
+      "List a flow's saved versions: aliases, when each was saved and deployed, and which FlightIQ wrote.",
+  },
+  {
     name: 'promotions',
     usage: 'promotions [pending|recent]',
     summary: 'Show pending or recent promotions.',

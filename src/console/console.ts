@@ -16,6 +16,7 @@ import { diffCommand } from './commands/diff.js';
 import { listCommand } from './commands/list.js';
 import { promoteCommand } from './commands/promote.js';
 import { tenantCommand } from './commands/tenant.js';
+import { versionsCommand } from './commands/versions.js';
 import { Interrupted, type Prompter } from './prompter.js';
 import {
   auditText,
@@ -165,6 +166,8 @@ async function run(command: string, args: string[], session: Session): Promise<v
       return promoteCommand(args, session);
     case 'diff':
       return diffCommand(args, session);
+    case 'versions':
+      return versionsCommand(args, session);
     case 'promotions': {
       const which = args[0] === 'recent' ? 'recent' : 'pending';
       say(promotionsText(await services.promotions.list(which)));

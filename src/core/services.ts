@@ -3,6 +3,7 @@ import type { AuditTrail } from './audit-trail.js';
 import type { Clock } from './clock.js';
 import type { CredentialCheck } from './credentials/check.js';
 import type { CredentialMonitor } from './credentials/monitor.js';
+import type { FlowVersionReader } from './davinci/flow-versions.js';
 import type { EnvironmentDirectory } from './environments.js';
 import type { PersonSlots } from './fair-use.js';
 import type { ArtifactListing } from './listing/artifact-listing.js';
@@ -23,6 +24,8 @@ export interface CoreServices {
   promotions: PromotionService;
   /** DaVinci applications, their flow policies and the PingOne applications that use them. */
   policies: PolicyChainReader;
+  /** A flow's saved versions, and which FlightIQ wrote. */
+  versions: FlowVersionReader;
   audit: AuditTrail;
   /** Commands and clicks that call PingOne, per person at once, across replicas. */
   commandSlots: PersonSlots;

@@ -15,6 +15,11 @@ export const davinciPaths = {
     `${davinciPaths.flow(envId, flowId)}/versions/${version}`,
   flowVersionDetails: (envId: string, flowId: string, version: number) =>
     `${davinciPaths.flowVersion(envId, flowId, version)}/details`,
+  /** Every saved version of a flow (getVersionsByFlowId). */
+  flowVersions: (envId: string, flowId: string) => `${davinciPaths.flow(envId, flowId)}/versions`,
+  /** PUT `{alias}`: names a version, replacing its alias (replaceAliasByFlowIdAndVersionId). */
+  flowVersionAlias: (envId: string, flowId: string, version: number) =>
+    `${davinciPaths.flowVersion(envId, flowId, version)}/alias`,
   variables: (envId: string) => `${environment(envId)}/variables`,
   variable: (envId: string, variableId: string) =>
     `${environment(envId)}/variables/${encodeURIComponent(variableId)}`,
@@ -63,6 +68,22 @@ export const instanceSchema = z.looseObject({
 });
 
 export const formSchema = z.looseObject({ id: z.string(), name: z.string() });
+
+/** One saved version of a flow in its versions list (DaVinciFlowVersionResponse). */
+export const flowVersionSchema = z.looseObject({
+  version: z.number(),
+  alias: z.string().optional(),
+  createdAt: z.string().optional(),
+  updatedAt: z.string().optional(),
+  deployedAt: z.string().optional(),
+});
+
+/**
+ * What an alias may hold (DaVinciFlowVersionAliasRequest): 1 to 256 letters, marks, digits, symbols,
+ * spaces and `/.'_-`, not starting with a space, and no `<` or `${`.
+ */
+export const aliasPattern = /^(?=\S)[\p{L}\p{M}\p{N}\p{So}/.'_ -]*$/u;
+export const aliasMaxLength = 256;
 
 /** A flow's identity and versions, as a write's answer or a read-back carries them. */
 export const flowStateSchema = z.looseObject({

@@ -785,6 +785,43 @@ export async function lastFlowWrites(
   );
 }
 
+/** A version of a flow FlightIQ saved: by which promotion, from where, and how. */
+export interface VersionWrite {
+  version: number;
+  promotionId: string;
+  fromEnvName: string;
+  /** `restore`: a rollback put a backup back. */
+  action: 'create' | 'update' | 'restore';
+}
+
+/** The versions of one destination flow that FlightIQ saved, by version (the latest write of each). */
+export async function versionsWritten(
+  db: Queryable,
+  tenantId: string,
+  environmentId: string,
+  flowId: string,
+): Promise<Map<number, VersionWrite>> {
+  const { rows } = await db.query(
+    `SELECT DISTINCT ON (s.version) s.version, s.promotion_id, s.action, p.from_env_name
+       FROM promotion_steps s JOIN promotions p ON p.id = s.promotion_id
+      WHERE p.tenant_id = $1 AND p.to_env_id = $2 AND s.destination_id = $3 AND s.status = 'done'
+        AND s.action = ANY($4::text[]) AND s.version IS NOT NULL
+      ORDER BY s.version, s.finished_at DESC, s.id DESC`,
+    [tenantId, environmentId, flowId, ['create', 'update', 'restore']],
+  );
+  return new Map(
+    rows.map((row) => [
+      Number(row.version),
+      {
+        version: Number(row.version),
+        promotionId: row.promotion_id,
+        fromEnvName: row.from_env_name,
+        action: row.action,
+      },
+    ]),
+  );
+}
+
 /** Environments of a tenant FlightIQ has written flows into, with the protection they had. */
 export async function environmentsWrittenTo(
   db: Queryable,

@@ -35,6 +35,9 @@ const usedOperations = [
   'updateEnabledByFlowId',
   'exportVersionByIdUsingFlowIdAsExportJson',
   'getDetailsByFlowIdAndVersionId',
+  // A flow's versions (`versions`), and the alias every version FlightIQ writes gets.
+  'getVersionsByFlowId',
+  'replaceAliasByFlowIdAndVersionId',
   'getVariables',
   'getVariableById',
   'createVariable',
@@ -210,6 +213,7 @@ async function driveEveryOperation(): Promise<void> {
   );
   await click('promotion_rollback_approve', promotion, approver);
   await waitForStatus(promotion, 'rolled_back');
+  await run('versions Collect address --env Production', 'written by FlightIQ');
 
   // Flows that name PingOne objects: planning reads each kind's list in both environments.
   await run('promote "Passwordless sign-on" --from Staging --to Production', 'is waiting for an approver');

@@ -146,6 +146,7 @@ describe('local console', () => {
       'test',
       'list variables --env stag',
       'list policies --env Staging',
+      'versions Checkout --env Staging',
       'envs',
       'tenant list',
       'quit',
@@ -161,6 +162,9 @@ describe('local console', () => {
     // The promotion fixtures replaced Staging's flows: the seed's policies point at flows no longer there.
     expect(output).toContain(
       'Customer portal\n  Registration policy (disabled): missing flow 1b2c3d4e5f60718293a4b5c6d7e8f90a v2 100%; used by no PingOne application',
+    );
+    expect(output).toMatch(
+      /Checkout in Staging \(c0c0c0c0c0c0c0c0c0c0c0c0c0c0c001\): 1 version\(s\)\n {2}v3 \(deployed\) · saved \S+ · deployed \S+\n/,
     );
     expect(output).toMatch(/var1\s+company\s+string\s+v1/);
     expect(output).toContain('Environments of Local:');

@@ -66,6 +66,7 @@ describe('writing flows into the destination', () => {
       'update',
       'verify',
       'deploy',
+      'alias',
     ]);
     expect(flowIn(qa, 'Checkout')?.settings).toEqual(source?.settings);
     expect(flowIn(qa, 'Checkout')?.trigger).toEqual({ type: 'AUTHENTICATION' });

@@ -10,12 +10,16 @@ const approver = 'U0APPROVER1';
 const secondApprover = 'U0APPROVER2';
 const thirdApprover = 'U0APPROVER3';
 const bystander = 'U0MEMBER001';
+const guest = 'U0GUEST0001';
 const approvals = 'C0APPROVALS';
 
 const world = useWorld({
-  users: Object.fromEntries(
-    [admin, operator, approver, secondApprover, thirdApprover, bystander].map((user) => [user, {}]),
-  ),
+  users: {
+    ...Object.fromEntries(
+      [admin, operator, approver, secondApprover, thirdApprover, bystander].map((user) => [user, {}]),
+    ),
+    [guest]: { is_restricted: true },
+  },
   env: {
     FLIGHTIQ_ADMINS: admin,
     FLIGHTIQ_OPERATORS: operator,
@@ -334,6 +338,77 @@ describe('after the run: who reaches what was deployed', () => {
     );
     const card = await promoteCheckout();
     expect(card).toContain("Not checked: FlightIQ could not read Production's flow policies");
+  });
+});
+
+describe('/flightiq versions, and the alias of every version FlightIQ writes', () => {
+  const versionLines = (shown: Shown) =>
+    shown.blocks
+      .filter((block) => block.type === 'section')
+      .flatMap((block) => String((block.text as { text: string }).text).split('\n'))
+      .slice(1)
+      .map((line) => line.replace(/<!date\^\d+\^[^|]+\|[^>]+>/g, '<date>'));
+
+  it('names each version after its promotion, and lists them with who wrote them, its rollback too', async () => {
+    const { id } = await requestIntoProduction();
+    await approvalMessageWith('promotion_approve');
+    await click('promotion_approve', id, approver);
+    await waitForStatus(id, 'succeeded');
+    const short = id.slice(0, 8);
+
+    const promoted = await run('versions Collect address --env Production');
+    expect(promoted.text).toBe('Collect address in Production: 2 versions, v3 deployed.');
+    expect(versionLines(promoted)).toEqual([
+      `• *v3* (:rocket: deployed) · "FlightIQ ${short} from Staging v7 approved by U0APPROVER1" · saved <date> · deployed <date> · written by FlightIQ, promotion \`${short}\` from Staging`,
+      '• *v2* · saved <date> · deployed <date>',
+    ]);
+    const created = await run('versions Checkout --env Production');
+    expect(versionLines(created)).toEqual([
+      `• *v1* (:rocket: deployed) · "FlightIQ ${short} from Staging v3 approved by U0APPROVER1" · saved <date> · deployed <date> · written by FlightIQ, promotion \`${short}\` from Staging`,
+    ]);
+
+    await click('promotion_rollback', id, operator);
+    await approvalMessageWith('promotion_rollback_approve');
+    await click('promotion_rollback_approve', id, approver);
+    await waitForStatus(id, 'rolled_back');
+    const restored = await run('versions Collect address --env Production');
+    expect(versionLines(restored)[0]).toBe(
+      `• *v4* (:rocket: deployed) · "FlightIQ ${short} rollback asked by U0OPERATOR1 approved by U0APPROVER1" · saved <date> · deployed <date> · put back by FlightIQ, rollback of promotion \`${short}\``,
+    );
+  });
+
+  it('goes on when PingOne refuses an alias: the step says why, the promotion succeeds', async () => {
+    world.sim.fail(
+      /\/alias$/,
+      { status: 400, body: { code: 'INVALID_DATA', message: 'The request could not be completed.' } },
+      { times: 10 },
+    );
+    const { id } = await requestIntoProduction();
+    await approvalMessageWith('promotion_approve');
+    await click('promotion_approve', id, approver);
+    await waitForStatus(id, 'succeeded');
+    const card = await approvalMessageWith(':white_check_mark: *Done.*');
+    expect(card).toContain(':x: alias Collect address — PingOne refused the request');
+    expect(productionFlow('Collect address')?.publishedVersion).toBe(3);
+  });
+
+  it('marks a version saved outside FlightIQ as not deployed, and names no flow it cannot find', async () => {
+    world.sim.editFlow(production, ids.productionCollect, { description: 'edited in the console' });
+    const shown = await run('versions Collect address --env Production');
+    expect(shown.text).toBe(
+      'Collect address in Production: 2 versions, v2 deployed, v3 saved and not deployed.',
+    );
+    expect(versionLines(shown)[0]).toBe('• *v3* (latest saved) · saved <date>');
+    const missing = JSON.stringify(await run('versions Nope --env Production'));
+    expect(missing).toContain('*Production* has no flow named \\"Nope\\".');
+  });
+
+  it('is refused to someone who may not read, and asks for what is missing', async () => {
+    expect(JSON.stringify(await run('versions Checkout --env Staging', guest))).toContain(
+      'You are not allowed to run FlightIQ read commands',
+    );
+    const usage = await world.app.slack.command('versions Checkout', { user: operator });
+    expect(usage.text).toContain('Name the environment with `--env <name or ID>`');
   });
 });
 
@@ -702,7 +777,8 @@ describe('approval', () => {
       ),
     );
     await waitForStatus(id, 'succeeded');
-    // 2 flows created, 1 replaced, 3 deployed; 4 variables created, 1 replaced. The backup export is a read.
+    // 2 flows created, 1 replaced, 3 deployed and named; 4 variables created, 1 replaced. The backup
+    // export is a read.
     const writes = world.sim.writes.map(
       (w) => `${w.method} ${w.path.replace(/\/(flows|variables)\/[^/]+$/, '/$1/{id}')} ${w.contentType}`,
     );
@@ -712,7 +788,8 @@ describe('approval', () => {
     expect(writes.filter((w) => w.endsWith('flow.deploy+json'))).toHaveLength(3);
     expect(writes.filter((w) => w === `POST ${to}/variables application/json`)).toHaveLength(4);
     expect(writes.filter((w) => w === `PUT ${to}/variables/{id} application/json`)).toHaveLength(1);
-    expect(world.sim.writes).toHaveLength(11);
+    expect(writes.filter((w) => /\/versions\/\d+\/alias application\/json$/.test(w))).toHaveLength(3);
+    expect(world.sim.writes).toHaveLength(14);
     const { rows } = await world.app.service.database.pool.query(
       "SELECT count(*)::int AS n FROM audit_events WHERE action = 'promotion.approve' AND outcome = 'succeeded' AND details->>'promotion' = $1",
       [id],
@@ -866,7 +943,7 @@ describe('PingOne rate limits and latency during a run', () => {
     expect(world.sim.writes.filter((w) => w.method === 'POST' && w.path.endsWith('/variables'))).toHaveLength(
       4,
     );
-    expect(world.sim.writes).toHaveLength(11);
+    expect(world.sim.writes).toHaveLength(14);
   });
 });
 
@@ -940,10 +1017,12 @@ describe('rollback', () => {
     await waitForStatus(id, 'rolled_back');
     await noticeIn(messagesOf(operator), since, 'was rolled back by <@U0APPROVER');
     expect(productionFlow('Collect address')?.graphData).toEqual(before);
-    // The flow put back and deployed; then, last change first, the variable it changed restored and the 3 it created removed.
+    // The flow put back, deployed and named; then, last change first, the variable it changed restored
+    // and the 3 it created removed.
     expect(world.sim.writes.slice(writesBefore).map((w) => w.method)).toEqual([
       'PUT',
       'POST',
+      'PUT',
       'PUT',
       'DELETE',
       'DELETE',

@@ -106,6 +106,16 @@ interface Collection {
  * Collections under /v1/environments/{env}/…, with the permission each needs (docs/pingone-facts.md,
  * "Permissions per call").
  */
+/** What the versions list says of a saved version besides its content. */
+interface VersionRecord {
+  createdAt: string;
+  deployedAt?: string;
+  alias?: string;
+}
+
+/** DaVinciFlowVersionAliasRequest's pattern (without its look-ahead for `<` and `${`, checked apart). */
+const aliasAllowed = /^(?=\S)[\p{L}\p{M}\p{N}\p{So}/.'_ -]*$/u;
+
 const collections: Record<string, Collection> = {
   flows: { embedded: 'flows', permission: 'davinci:read:dvFlows', davinci: true },
   variables: {
@@ -211,6 +221,8 @@ export class PingOneSimulator {
   /** Off until asked for: it parses and keeps every answer, which benchmarks and demo runs must not pay for. */
   private exchanges: RecordedExchange[] | undefined;
   private readonly flowVersions = new Map<string, Map<number, Record<string, unknown>>>();
+  /** By `flowId/version`. */
+  private readonly versionRecords = new Map<string, VersionRecord>();
   private readonly faults: { method?: string; path: RegExp; fault: SimFault; times: number }[] = [];
   private readonly tokens = new Map<string, { clientId: string; environmentId: string; expiresAt: number }>();
   private readonly keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -230,8 +242,8 @@ export class PingOneSimulator {
   }
 
   /**
-   * Back to how it started, for the next test: the sample data, PingOne's default behaviours, no latency,
-   * paging, faults or recorded writes. Tokens already issued stay valid, as a real PingOne's would.
+   * Back to how it started, for the next test: the sample data and its flows' history, PingOne's default
+   * behaviours, no latency, paging, faults or recorded writes. Tokens already issued stay valid, as a real PingOne's would.
    */
   reset(): void {
     this.data = JSON.parse(this.seeded) as SimData;
@@ -241,6 +253,8 @@ export class PingOneSimulator {
     this.pageSize = undefined;
     this.clearFaults();
     this.writes.length = 0;
+    this.flowVersions.clear();
+    this.versionRecords.clear();
   }
 
   /** On a free port of loopback, or on `port` (the `npm run simulator` default, so `.env` stays valid). */
@@ -322,8 +336,11 @@ export class PingOneSimulator {
       currentVersion: Number(flow.currentVersion ?? 0) + 1,
       updatedAt: new Date().toISOString(),
     });
-    if (deploy) Object.assign(flow, { publishedVersion: flow.currentVersion, deployedAt: flow.updatedAt });
     this.saveVersion(flow);
+    if (deploy) {
+      Object.assign(flow, { publishedVersion: flow.currentVersion, deployedAt: flow.updatedAt });
+      this.versionRecord(flow, Number(flow.currentVersion)).deployedAt = String(flow.updatedAt);
+    }
     return flow;
   }
 
@@ -418,16 +435,18 @@ export class PingOneSimulator {
     }
     const app = this.app(session.clientId);
     const flowPath =
-      /^\/v1\/environments\/([^/]+)\/flows(?:\/([^/]+)(?:\/versions\/([^/]+)(\/details)?|(\/enabled))?)?$/.exec(
+      /^\/v1\/environments\/([^/]+)\/flows(?:\/([^/]+)(?:(\/versions)(?:\/([^/]+)(\/details|\/alias)?)?|(\/enabled))?)?$/.exec(
         url.pathname,
       );
     if (flowPath && (req.method !== 'GET' || flowPath[2])) {
-      const [, envId = '', flowId, version, details, enabled] = flowPath;
+      const [, envId = '', flowId, versions, version, under, enabled] = flowPath;
       return this.flowApi(req, body, url, app, res, {
         envId,
         flowId,
+        versions: Boolean(versions) && !version,
         version,
-        details: Boolean(details),
+        details: under === '/details',
+        alias: under === '/alias',
         enabled: Boolean(enabled),
       });
     }
@@ -648,8 +667,11 @@ export class PingOneSimulator {
     at: {
       envId: string;
       flowId: string | undefined;
+      /** The versions list itself, not one version. */
+      versions: boolean;
       version: string | undefined;
       details: boolean;
+      alias: boolean;
       enabled: boolean;
     },
   ): Promise<void> {
@@ -686,6 +708,63 @@ export class PingOneSimulator {
         enabled: flow.enabled,
         createdAt: flow.createdAt,
         updatedAt: flow.updatedAt,
+      });
+    }
+    if (method === 'GET' && at.versions) {
+      // Every saved version (DaVinciFlowVersionCollectionResponse); not paged, like the flows list.
+      if (!permission('davinci:read:flowVersions')) return forbidden(res);
+      if (!flow) return notFound(res);
+      const base = `${this.url}/v1/environments/${env.id}/flows/${flow.id}/versions`;
+      const versions = [...this.versionsOf(flow).entries()]
+        .sort(([a], [b]) => b - a)
+        .map(([version, saved]) => {
+          const record = this.versionRecord(flow, version);
+          return {
+            _links: {
+              self: { href: `${base}/${version}` },
+              environment: { href: `${this.url}/v1/environments/${env.id}` },
+              details: { href: `${base}/${version}/details` },
+              'flow.export': { href: `${base}/${version}` },
+              'flow.revert': { href: `${base}/${version}` },
+            },
+            environment: { id: env.id },
+            flow: { id: flow.id, name: saved.name },
+            version,
+            ...(record.alias === undefined ? {} : { alias: record.alias }),
+            createdAt: record.createdAt,
+            updatedAt: record.createdAt,
+            ...(record.deployedAt === undefined ? {} : { deployedAt: record.deployedAt }),
+          };
+        });
+      return json(res, 200, {
+        _links: {
+          self: { href: `${this.url}${url.pathname}` },
+          environment: { href: `${this.url}/v1/environments/${env.id}` },
+        },
+        _embedded: { versions },
+      });
+    }
+    if (method === 'PUT' && at.flowId && at.version && at.alias) {
+      if (!permission('davinci:update:flowVersions')) return forbidden(res);
+      if (contentType !== 'application/json') return unsupportedMediaType(res);
+      if (!flow || !this.versionsOf(flow).has(Number(at.version))) return notFound(res);
+      const { alias } = parsed();
+      if (
+        typeof alias !== 'string' ||
+        alias.length > 256 ||
+        !aliasAllowed.test(alias) ||
+        /<|\$\{/.test(alias)
+      )
+        return invalidData(res, 'alias');
+      await write();
+      this.versionRecord(flow, Number(at.version)).alias = alias;
+      return json(res, 200, {
+        _links: {
+          self: { href: `${this.url}${url.pathname}` },
+          environment: { href: `${this.url}/v1/environments/${env.id}` },
+          flowVersion: { href: `${this.url}${url.pathname.replace(/\/alias$/, '')}` },
+        },
+        alias,
       });
     }
     if (method === 'PUT' && at.flowId && at.enabled) {
@@ -751,6 +830,7 @@ export class PingOneSimulator {
       if (!permission('davinci:create:dvFlows')) return forbidden(res);
       await write();
       Object.assign(flow, { publishedVersion: flow.currentVersion, deployedAt: new Date().toISOString() });
+      this.versionRecord(flow, Number(flow.currentVersion)).deployedAt = String(flow.deployedAt);
       return json(res, 201, this.flowBody(flow));
     }
     if (method === 'POST' && at.version) {
@@ -988,7 +1068,6 @@ export class PingOneSimulator {
     return collections.flows;
   }
 
-  /** Each flow's saved versions; the seed's flows start with their current version on record. */
   /**
    * A flow's saved versions. A seeded flow's history starts with its current version and, where the
    * seed says another one is deployed, that one too (the same content: the seed does not say what
@@ -1001,12 +1080,33 @@ export class PingOneSimulator {
       if (flow.publishedVersion !== undefined && !versions.has(Number(flow.publishedVersion)))
         versions.set(Number(flow.publishedVersion), structuredClone(definitionOf(flow)));
       this.flowVersions.set(String(flow.id), versions);
+      for (const version of versions.keys()) this.versionRecord(flow, version);
     }
     return versions;
   }
 
   private saveVersion(flow: Record<string, unknown>): void {
     this.versionsOf(flow).set(Number(flow.currentVersion), structuredClone(definitionOf(flow)));
+    const now = new Date().toISOString();
+    this.versionRecords.set(`${flow.id}/${flow.currentVersion}`, { createdAt: now });
+  }
+
+  /**
+   * When a version was saved and deployed, and its alias. A seeded version was saved when its flow was
+   * last updated, and the deployed one deployed then too (the seed says no more).
+   */
+  private versionRecord(flow: Record<string, unknown>, version: number): VersionRecord {
+    const key = `${flow.id}/${version}`;
+    let record = this.versionRecords.get(key);
+    if (!record) {
+      const at = String(flow.updatedAt ?? flow.createdAt ?? new Date().toISOString());
+      record = {
+        createdAt: at,
+        ...(Number(flow.publishedVersion) === version ? { deployedAt: String(flow.deployedAt ?? at) } : {}),
+      };
+      this.versionRecords.set(key, record);
+    }
+    return record;
   }
 
   private environmentBody(env: SimData['environments'][number], withBill: boolean) {

@@ -31,7 +31,7 @@ export class DestinationWriter {
   constructor(
     private readonly pingone: PingOneClient,
     private readonly credentials: WorkerCredentials,
-    environmentId: string,
+    private readonly environmentId: string,
   ) {
     this.flows = davinciPaths.flows(environmentId);
     this.variables = davinciPaths.variables(environmentId);
@@ -137,6 +137,17 @@ export class DestinationWriter {
       version: state.data.currentVersion ?? null,
       enabled: typeof current.enabled === 'boolean' ? current.enabled : undefined,
     };
+  }
+
+  /** Names a saved version; PingOne replaces any alias it had, so a retry is safe. */
+  async setAlias(flowId: string, version: number, alias: string): Promise<Written<{ version: number }>> {
+    await this.pingone.send(this.credentials, {
+      method: 'PUT',
+      path: davinciPaths.flowVersionAlias(this.environmentId, flowId, version),
+      body: { alias },
+      repeatable: true,
+    });
+    return { value: { version }, readBack: false };
   }
 
   /** Enables or disables a flow; doing it twice changes nothing more, so a retry is safe. */

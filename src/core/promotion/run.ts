@@ -45,6 +45,7 @@ import {
 } from './plan/types.js';
 import { type DeployedFlow, type ReachabilityVerdict, reachabilityOf } from './reachability.js';
 import { type PromotionStatus, type StepAction, type TransitionName, transitions } from './state.js';
+import { promotionAlias, rollbackAlias } from './version-alias.js';
 
 /** A promotion as core shows it: the record, its plan and result as types, and its steps. */
 export interface Promotion extends Omit<PromotionRecord, 'plan' | 'result'> {
@@ -555,8 +556,23 @@ export class PromotionRunner {
           version: flow.version,
           deployedVersion: deployed.version,
         });
-        const role = fresh.plan.flows.find((entry) => entry.sourceId === flow.sourceId)?.role ?? 'subflow';
-        deployedFlows.push({ id: flow.id, name: flow.name, role, deployedVersion: deployed.version });
+        const planned = fresh.plan.flows.find((entry) => entry.sourceId === flow.sourceId);
+        deployedFlows.push({
+          id: flow.id,
+          name: flow.name,
+          role: planned?.role ?? 'subflow',
+          deployedVersion: deployed.version,
+        });
+        const alias = promotionAlias(
+          {
+            id: promotion.id,
+            fromEnvName: promotion.fromEnvName,
+            approvers: promotion.approvals.map((approval) => approval.userId),
+            ranBy: promotion.decidedBy,
+          },
+          planned?.sourceVersion ?? null,
+        );
+        await this.nameVersion(writer, promotion.id, lease, flow, flow.version, alias);
       }
     } catch (error) {
       if (error instanceof LeaseLost) throw error;
@@ -656,6 +672,19 @@ export class PromotionRunner {
           id: backup.flowId,
           name: backup.flowName,
         });
+        const alias = rollbackAlias({
+          id: promotion.id,
+          askedBy: promotion.rollbackRequestedBy,
+          by: promotion.rolledBackBy,
+        });
+        await this.nameVersion(
+          writer,
+          promotion.id,
+          lease,
+          { id: backup.flowId, name: backup.flowName },
+          value.version,
+          alias,
+        );
         result.flows.push({
           name: backup.flowName,
           action: 'restored',
@@ -723,6 +752,31 @@ export class PromotionRunner {
       () => writer.deploy(flow.id, flow.name),
     );
     return value;
+  }
+
+  /**
+   * Gives a written version its alias, as a recorded step. Only a label: a PingOne that refuses it
+   * leaves the step failed with its reason on the card, and the run goes on.
+   */
+  private async nameVersion(
+    writer: DestinationWriter,
+    promotionId: string,
+    lease: Lease,
+    flow: { id: string; name: string },
+    version: number | null,
+    alias: string,
+  ): Promise<void> {
+    if (version === null) return;
+    try {
+      await this.step(
+        promotionId,
+        lease,
+        { action: 'alias', subject: flow.name, destinationId: flow.id },
+        () => writer.setAlias(flow.id, version, alias),
+      );
+    } catch (error) {
+      if (error instanceof LeaseLost || !problemOf(error)) throw error;
+    }
   }
 
   /**

@@ -90,11 +90,15 @@ export const stepActions = [
   'restore',
   'remove variable',
   'restore variable',
+  'alias',
 ] as const;
 export type StepAction = (typeof stepActions)[number];
 
-/** Steps that only read: nothing a rollback could undo. */
-export const readOnlySteps: readonly StepAction[] = ['backup', 'verify'];
+/**
+ * Steps that leave a rollback nothing to undo: reads, and naming a version (the version stays in the
+ * flow's history whatever runs).
+ */
+export const readOnlySteps: readonly StepAction[] = ['backup', 'verify', 'alias'];
 
 /** What a person may decide on a promotion: Slack's buttons and the console's commands. */
 export type Decision =

@@ -13,6 +13,7 @@ import { promoteSubcommand } from './promote.js';
 import { promotionsSubcommand } from './promotions.js';
 import { tenantSubcommand } from './tenant.js';
 import { testSubcommand } from './test.js';
+import { versionsSubcommand } from './versions.js';
 
 /** The handlers this version has, by sub-command name; the rest of the catalog answers "not available yet". */
 export function builtInHandlers(
@@ -26,6 +27,7 @@ export function builtInHandlers(
     list: listSubcommand(services),
     promote: promoteSubcommand(services),
     diff: diffSubcommand(services),
+    versions: versionsSubcommand(services),
     promotions: promotionsSubcommand(services, workspaceUrl),
     audit: auditSubcommand(services),
   };

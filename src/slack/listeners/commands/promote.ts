@@ -8,7 +8,8 @@ import { actorOf } from '../../actor.js';
 import { sendForApproval } from '../../approval-channel.js';
 import { sendPromotionCard } from '../../promotion-card.js';
 import { environmentNotMatchedMessage } from '../../views/artifact-list.js';
-import { escapedShort, escapeMrkdwn, shorten } from '../../views/mrkdwn.js';
+import { flowNotFoundMessage } from '../../views/flow-lookup.js';
+import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import { notice } from '../../views/notices.js';
 import { problemMessage } from '../../views/pingone-problem.js';
 import { sentForApprovalMessage } from '../../views/promotion.js';
@@ -92,14 +93,8 @@ export function requestProblem(
       return notice(
         `*${escapeMrkdwn(outcome.environment.name)}* is protected, so promotions into it need an approver, but no approval channel is configured. A FlightIQ admin must set FLIGHTIQ_APPROVAL_CHANNEL.`,
       );
-    case 'flow_not_found': {
-      const shown = outcome.lookup.candidates.slice(0, 20).map((name) => `• ${escapedShort(name, 120)}`);
-      const intro =
-        outcome.lookup.reason === 'ambiguous'
-          ? `*${escapeMrkdwn(outcome.environment.name)}* has more than one flow named "${escapedShort(outcome.asked, 100)}"; name it by ID:`
-          : `*${escapeMrkdwn(outcome.environment.name)}* has no flow named "${escapedShort(outcome.asked, 100)}".${shown.length > 0 ? ' Flows there:' : ''}`;
-      return notice(shorten([intro, ...shown].join('\n'), 3000));
-    }
+    case 'flow_not_found':
+      return flowNotFoundMessage(outcome);
     case 'failed':
       return problemMessage(outcome.problem);
   }
