@@ -1,4 +1,5 @@
 import type { AppsManifestCreateArguments } from '@slack/web-api';
+import { subcommandCatalog } from '../commands/subcommands.js';
 
 /** @slack/web-api's manifest type, as apps.manifest.create takes it. */
 export type Manifest = AppsManifestCreateArguments['manifest'];
@@ -35,7 +36,8 @@ export function appManifest(options: ManifestMode): Manifest {
         {
           command: '/flightiq',
           description: 'Test PingOne credentials, list DaVinci artifacts, promote flows',
-          usage_hint: 'help | tenant | test | envs | list | diff | promote | promotions | audit',
+          // Every sub-command, from the catalog help lists, so a new one cannot be left out.
+          usage_hint: subcommandCatalog.map((sub) => sub.name).join(' | '),
           should_escape: true,
           ...(url ? { url } : {}),
         },
