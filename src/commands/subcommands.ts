@@ -70,6 +70,14 @@ export const subcommandCatalog: readonly Omit<SubcommandInfo, 'available'>[] = [
       "List a flow's saved versions: aliases, when each was saved and deployed, and which FlightIQ wrote.",
   },
   {
+    name: 'revert',
+    callsPingOne: true,
+    changesState: true,
+    usage: 'revert <flow> --env <env> --to <version> [--tenant <t>] [--reason <why>]',
+    summary:
+      "Put a flow back to one of its versions with PingOne's revert, and deploy it; approved and rolled back like a promotion.",
+  },
+  {
     name: 'promotions',
     usage: 'promotions [pending|recent]',
     summary: 'Show pending or recent promotions.',

@@ -15,6 +15,7 @@ import { decisionCommand, promotionCalled } from './commands/decisions.js';
 import { diffCommand } from './commands/diff.js';
 import { listCommand } from './commands/list.js';
 import { promoteCommand } from './commands/promote.js';
+import { revertCommand } from './commands/revert.js';
 import { tenantCommand } from './commands/tenant.js';
 import { versionsCommand } from './commands/versions.js';
 import { Interrupted, type Prompter } from './prompter.js';
@@ -168,6 +169,8 @@ async function run(command: string, args: string[], session: Session): Promise<v
       return diffCommand(args, session);
     case 'versions':
       return versionsCommand(args, session);
+    case 'revert':
+      return revertCommand(args, session);
     case 'promotions': {
       const which = args[0] === 'recent' ? 'recent' : 'pending';
       say(promotionsText(await services.promotions.list(which)));

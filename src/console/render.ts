@@ -21,6 +21,7 @@ import { referenceText } from '../core/promotion/plan/references.js';
 import type { PlannedVariable } from '../core/promotion/plan/types.js';
 import { reachabilityLines } from '../core/promotion/reachability.js';
 import type { Promotion } from '../core/promotion/service.js';
+import { plainText, promotionRoute, promotionTitle } from '../core/promotion/texts.js';
 import type { Tenant } from '../core/tenants/service.js';
 
 /** Results as terminal text: the console's views, pure functions like the Slack ones. */
@@ -149,7 +150,7 @@ export function promotionText(
   { withPlan = true }: { withPlan?: boolean } = {},
 ): string {
   const lines = [
-    `Promote ${promotion.flowName} from ${promotion.fromEnvName} to ${promotion.toEnvName} (tenant ${promotion.tenantName}): ${promotion.status.replace('_', ' ')}${promotion.protected ? ', protected destination' : ''}`,
+    `${promotionTitle(promotion)} (tenant ${promotion.tenantName}): ${promotion.status.replace('_', ' ')}${promotion.protected ? ', protected destination' : ''}`,
     ...(promotion.reason ? [`Reason: ${promotion.reason}`] : []),
   ];
   if (withPlan) lines.push(...planLines(promotion));
@@ -276,7 +277,7 @@ export function promotionsText(promotions: readonly Promotion[]): string {
   return [
     ...promotions.map(
       (p) =>
-        `${shortId(p.id)}  ${p.createdAt.toISOString()}  ${p.flowName}: ${p.fromEnvName} -> ${p.toEnvName}  ${p.status.replace('_', ' ')}${nextStepText(p, 'short')}`,
+        `${shortId(p.id)}  ${p.createdAt.toISOString()}  ${p.flowName}: ${promotionRoute(p, plainText, '->')}  ${p.status.replace('_', ' ')}${nextStepText(p, 'short')}`,
     ),
     'See one whole with show <id>; act on it with approve, reject, run, cancel or rollback <id> (the 8 characters shown are enough).',
   ].join('\n');

@@ -40,5 +40,9 @@ export async function sendForApproval(
   }
   const approvers =
     promotion.requiredApprovals === 1 ? 'an approver' : `${promotion.requiredApprovals} approvers`;
-  return `:inbox_tray: *${into}* is protected: the plan to promote *${flow}* into it is waiting for ${approvers} in <#${channel}>. You cannot approve your own request.`;
+  const what =
+    promotion.options?.revertTo === undefined
+      ? `promote *${flow}* into it`
+      : `revert *${flow}* there to v${promotion.options?.revertTo}`;
+  return `:inbox_tray: *${into}* is protected: the plan to ${what} is waiting for ${approvers} in <#${channel}>. You cannot approve your own request.`;
 }

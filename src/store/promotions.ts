@@ -27,7 +27,7 @@ export interface PromotionRecord {
   fromEnvName: string;
   toEnvId: string;
   toEnvName: string;
-  options: { asNew: boolean; withSubflows: boolean; saved?: boolean };
+  options: { asNew: boolean; withSubflows: boolean; saved?: boolean; revertTo?: number };
   protected: boolean;
   /** The plan as shown (core's PromotionPlan); the store keeps it as JSON. */
   plan: unknown;
@@ -769,7 +769,7 @@ export async function lastFlowWrites(
       WHERE p.tenant_id = $1 AND p.to_env_id = $2 AND s.status = 'done'
         AND s.action = ANY($3::text[]) AND s.destination_id IS NOT NULL AND s.version IS NOT NULL
       ORDER BY s.destination_id, s.finished_at DESC, s.id DESC`,
-    [tenantId, environmentId, ['create', 'update', 'restore', 'deploy']],
+    [tenantId, environmentId, ['create', 'update', 'revert', 'restore', 'deploy']],
   );
   return new Map(
     rows.map((row) => [
@@ -790,8 +790,8 @@ export interface VersionWrite {
   version: number;
   promotionId: string;
   fromEnvName: string;
-  /** `restore`: a rollback put a backup back. */
-  action: 'create' | 'update' | 'restore';
+  /** `restore`: a rollback put a backup back; `revert`: PingOne's revert made it, asked by FlightIQ. */
+  action: 'create' | 'update' | 'revert' | 'restore';
 }
 
 /** The versions of one destination flow that FlightIQ saved, by version (the latest write of each). */
@@ -807,7 +807,7 @@ export async function versionsWritten(
       WHERE p.tenant_id = $1 AND p.to_env_id = $2 AND s.destination_id = $3 AND s.status = 'done'
         AND s.action = ANY($4::text[]) AND s.version IS NOT NULL
       ORDER BY s.version, s.finished_at DESC, s.id DESC`,
-    [tenantId, environmentId, flowId, ['create', 'update', 'restore']],
+    [tenantId, environmentId, flowId, ['create', 'update', 'revert', 'restore']],
   );
   return new Map(
     rows.map((row) => [

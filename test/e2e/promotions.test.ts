@@ -412,6 +412,71 @@ describe('/flightiq versions, and the alias of every version FlightIQ writes', (
   });
 });
 
+describe('/flightiq revert: a flow back to one of its versions, gated like a promotion', () => {
+  it("is approved in Production, reverted with PingOne's revert, deployed, named, and rolled back", async () => {
+    const v2 = structuredClone(productionFlow('Collect address')?.graphData);
+    world.sim.editFlow(
+      production,
+      ids.productionCollect,
+      { graphData: { elements: { nodes: [], edges: [] } } },
+      { deploy: true },
+    );
+    const v3 = structuredClone(productionFlow('Collect address')?.graphData);
+    const requester = JSON.stringify(
+      await run('revert Collect address --env Production --to v2 --reason broke sign-in'),
+    );
+    expect(requester).toContain(
+      'the plan to revert *Collect address* there to v2 is waiting for an approver in <#C0APPROVALS>',
+    );
+    const row = await promotionRow();
+    const card = await approvalMessageWith('promotion_approve');
+    expect(card).toContain('"text":"Revert Collect address in Production to v2"');
+    expect(card).toContain(
+      '*Collect address* v2 (main flow): :arrows_counterclockwise: update in place (destination current v3, published v3)',
+    );
+    expect(world.sim.writes).toHaveLength(0);
+
+    await click('promotion_approve', row.id, approver);
+    await waitForStatus(row.id, 'succeeded');
+    const flow = productionFlow('Collect address');
+    expect(flow?.graphData).toEqual(v2);
+    expect([flow?.currentVersion, flow?.publishedVersion]).toEqual([4, 4]);
+    const methods = world.sim.writes.map((w) => `${w.method} ${w.contentType}`);
+    expect(methods).toEqual([
+      'POST application/vnd.pingidentity.flowversion.revert+json',
+      'POST application/vnd.pingidentity.flow.deploy+json',
+      'PUT application/json',
+    ]);
+    const done = await approvalMessageWith(':white_check_mark: *Done.*');
+    expect(done).toContain(':white_check_mark: revert Collect address v4');
+    const short = row.id.slice(0, 8);
+    const versions = JSON.stringify(await run('versions Collect address --env Production'));
+    expect(versions).toContain(`\\"FlightIQ ${short} revert to v2 approved by U0APPROVER1\\"`);
+    expect(versions).toContain(`reverted by FlightIQ, promotion \`${short}\``);
+
+    await click('promotion_rollback', row.id, operator);
+    await approvalMessageWith('promotion_rollback_approve');
+    await click('promotion_rollback_approve', row.id, approver);
+    await waitForStatus(row.id, 'rolled_back');
+    expect(productionFlow('Collect address')?.graphData).toEqual(v3);
+    expect(productionFlow('Collect address')?.publishedVersion).toBe(5);
+  });
+
+  it('names a version the flow never had, and a --to that is not a version', async () => {
+    const missing = JSON.stringify(await run('revert Collect address --env Production --to 40'));
+    expect(missing).toContain(
+      '*Collect address* in *Production* has no version 40: its versions go up to v2.',
+    );
+    const usage = await world.app.slack.command('revert Collect address --env Production --to seven', {
+      user: operator,
+    });
+    expect(usage.text).toContain('`--to` takes a version number, like `--to 7`, not \\"seven\\"');
+    expect(JSON.stringify(await run('revert Collect address --env Production --to 2', bystander))).toContain(
+      'You are not allowed to request promotions',
+    );
+  });
+});
+
 describe('names from PingOne in Slack', () => {
   it('cannot ping a channel: a flow named "Checkout <!channel>" is escaped everywhere, fallback text included', async () => {
     world.sim.editFlow(staging, ids.checkout, { name: 'Checkout <!channel>' }, { deploy: true });

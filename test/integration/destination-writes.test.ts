@@ -13,17 +13,14 @@ import { graph, production, seedPromotionData } from '../support/promotion-fixtu
  */
 
 let sim: PingOneSimulator;
-let seed: string;
 const logger = createLogger({ level: 'silent', pretty: false });
 
 beforeAll(async () => {
   sim = await PingOneSimulator.start();
-  seed = JSON.stringify(sim.data);
 });
 afterAll(() => sim.stop());
 beforeEach(() => {
-  sim.data = JSON.parse(seed);
-  sim.clearFaults();
+  sim.reset();
   seedPromotionData(sim);
 });
 
@@ -95,4 +92,20 @@ it('calls a deploy PingOne answers 500 twice a refusal of the flow, after one re
   expect(sim.requests.slice(before).filter((r) => r.method === 'POST' && r.path.endsWith(id))).toHaveLength(
     2,
   );
+});
+
+it("reads a timed-out revert back: the flow moved on to that version's content, and no second revert is sent", async () => {
+  const flow = flowsNamed('Collect address')[0];
+  if (!flow) throw new Error('no Collect address in Production');
+  const v2 = structuredClone(flow.graphData);
+  sim.editFlow(production, String(flow.id), { graphData: graph() }, { deploy: true });
+  const expected = await writer().backup(String(flow.id), 2, 'Collect address');
+  const writesBefore = sim.writes.length;
+  sim.fail(/\/versions\/2$/, { delayMs: 2_000 }, { method: 'POST' });
+  const reverted = await writer().revert(String(flow.id), 2, 3, expected);
+  expect(reverted).toEqual({ value: { version: 4 }, readBack: true });
+  expect(flowsNamed('Collect address')[0]?.graphData).toEqual(v2);
+  // Writes of the tests before may still land late; only reverts are counted.
+  const reverts = sim.writes.slice(writesBefore).filter((w) => w.contentType.endsWith('revert+json'));
+  expect(reverts).toHaveLength(1);
 });

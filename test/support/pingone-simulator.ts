@@ -833,6 +833,25 @@ export class PingOneSimulator {
       this.versionRecord(flow, Number(flow.currentVersion)).deployedAt = String(flow.deployedAt);
       return json(res, 201, this.flowBody(flow));
     }
+    if (
+      method === 'POST' &&
+      at.version &&
+      contentType === 'application/vnd.pingidentity.flowversion.revert+json'
+    ) {
+      // PingOne's revert (docs/pingone-facts.md, "Versions and deploy"): the version's content saved as
+      // a new version, not deployed. Ping's documents do not describe it; the answer is the flow.
+      if (!permission('davinci:update:dvFlows')) return forbidden(res);
+      const saved = this.versionsOf(flow).get(Number(at.version));
+      if (!saved) return notFound(res);
+      await write();
+      for (const key of definitionKeys) delete flow[key];
+      Object.assign(flow, structuredClone(saved), {
+        currentVersion: Number(flow.currentVersion ?? 0) + 1,
+        updatedAt: new Date().toISOString(),
+      });
+      this.saveVersion(flow);
+      return json(res, 200, this.flowBody(flow));
+    }
     if (method === 'POST' && at.version) {
       if (contentType !== 'application/vnd.pingidentity.flowversion.export+json')
         return unsupportedMediaType(res);

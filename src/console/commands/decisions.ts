@@ -1,6 +1,12 @@
 import type { DecisionOutcome, Promotion } from '../../core/promotion/service.js';
 import { type Decision as CoreDecision, openDecisions } from '../../core/promotion/state.js';
-import { alreadyText, approvalCountedText, refusalText } from '../../core/promotion/texts.js';
+import {
+  alreadyText,
+  approvalCountedText,
+  plainText,
+  promotionRoute,
+  refusalText,
+} from '../../core/promotion/texts.js';
 import { problemText, promotionText, shortId } from '../render.js';
 import { askYesNo, type Session } from '../session.js';
 
@@ -133,7 +139,7 @@ export async function promotionCalled(asked: string, { services, say }: Session)
         `${asked} is the start of ${matching.length} promotions' IDs; type more of the one you mean:`,
         ...matching.map(
           (p) =>
-            `  ${p.id}  ${p.flowName}: ${p.fromEnvName} -> ${p.toEnvName}  ${p.status.replace('_', ' ')}`,
+            `  ${p.id}  ${p.flowName}: ${promotionRoute(p, plainText, '->')}  ${p.status.replace('_', ' ')}`,
         ),
       ].join('\n'),
     );

@@ -10,7 +10,7 @@ import { settle } from './decisions.js';
 /** `promote <flow> --from <env> --to <env>`: the plan, then (asked) the approval or the run in place. */
 
 export async function promoteCommand(args: string[], session: Session): Promise<void> {
-  const { services, actor, say, prompter } = session;
+  const { services, actor, say } = session;
   const options = parseOptions(args, {
     values: ['from', 'to', 'tenant'],
     flags: ['as-new', 'no-subflows', 'saved'],
@@ -37,6 +37,12 @@ export async function promoteCommand(args: string[], session: Session): Promise<
     options: planOptionsFrom(options.flags),
     reason: reason.reason,
   });
+  await offerToSettle(outcome, session);
+}
+
+/** A request's plan shown, then (asked) approved or run in place; or why there is none. */
+export async function offerToSettle(outcome: RequestOutcome, session: Session): Promise<void> {
+  const { services, actor, say, prompter } = session;
   if (outcome.outcome !== 'planned') {
     say(planProblemText(outcome));
     return;
@@ -73,6 +79,8 @@ export function planProblemText(outcome: Exclude<RequestOutcome, { outcome: 'pla
       return `--${outcome.which}: ${outcome.environment.name} has no DaVinci (its bill of materials in PingOne does not include it), so it has no flows to ${outcome.which === 'from' ? 'promote from' : 'promote into'}. Add DaVinci to it in PingOne, or name one that has it: envs marks those without.`;
     case 'flow_not_found':
       return `${outcome.environment.name} has no flow named "${outcome.asked}". ${outcome.lookup.candidates.slice(0, 20).join(', ')}`;
+    case 'no_such_version':
+      return `${outcome.flow} in ${outcome.environment.name} has no version ${outcome.version}${outcome.latest === null ? '' : `: its versions go up to v${outcome.latest}`}. "versions ${outcome.flow} --env ${outcome.environment.name}" lists them.`;
     case 'failed':
       return problemText(outcome.problem);
     default:

@@ -52,5 +52,6 @@ function versionLine(line: FlowVersionLine): string {
 function writtenText(by: NonNullable<FlowVersionLine['writtenBy']>): string {
   const id = by.promotionId.slice(0, 8);
   if (by.action === 'restore') return `put back by FlightIQ, rollback of promotion ${id}`;
+  if (by.action === 'revert') return `reverted by FlightIQ, promotion ${id}`;
   return `written by FlightIQ, promotion ${id} from ${by.fromEnvName}`;
 }

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { PingOneClient } from '../../pingone/client.js';
 import { davinciPaths, flowVersionSchema } from '../../pingone/davinci.js';
-import { versionsWritten } from '../../store/promotions.js';
+import { type VersionWrite, versionsWritten } from '../../store/promotions.js';
 import type { Actor } from '../access.js';
 import type { CredentialMonitor } from '../credentials/monitor.js';
 import { type EnvironmentMatch, matchEnvironment } from '../environment-match.js';
@@ -27,7 +27,7 @@ export interface FlowVersionLine {
   live: boolean;
   /** The flow's current (saved, latest) version. */
   current: boolean;
-  writtenBy: { promotionId: string; fromEnvName: string; action: 'create' | 'update' | 'restore' } | null;
+  writtenBy: VersionWrite | null;
 }
 
 export interface FlowVersions {

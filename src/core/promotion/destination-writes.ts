@@ -119,6 +119,53 @@ export class DestinationWriter {
     );
   }
 
+  /**
+   * Reverts a flow to one of its versions with PingOne's revert, which saves that version's content as
+   * a new version and deploys nothing (docs/pingone-facts.md, "Versions and deploy"). Its answer is not
+   * documented, so the new version is read from the flow afterwards. Sent once: each revert makes a new
+   * version. When its answer never came, a flow now past `before` that holds `expected` shows it was made.
+   */
+  async revert(
+    flowId: string,
+    version: number,
+    before: number | null,
+    expected: FlowDefinition,
+  ): Promise<Written<{ version: number | null }>> {
+    const path = `${this.flows}/${encodeURIComponent(flowId)}`;
+    const current = async () => {
+      const held = (await this.pingone.get(this.credentials, path, { large: true })) as Record<
+        string,
+        unknown
+      >;
+      const state = flowStateSchema.safeParse(held);
+      if (!state.success)
+        throw new PingOneError(
+          'unexpected_response',
+          `PingOne's answer for flow ${flowId} is not a DaVinci flow.`,
+        );
+      return {
+        definition: definitionOf({ ...held, name: state.data.name }),
+        version: state.data.currentVersion ?? null,
+      };
+    };
+    return this.confirmed(
+      async () => {
+        await this.pingone.send(this.credentials, {
+          method: 'POST',
+          path: davinciPaths.flowVersion(this.environmentId, flowId, version),
+          contentType: 'application/vnd.pingidentity.flowversion.revert+json',
+          body: {},
+        });
+        return { version: (await current()).version };
+      },
+      async () => {
+        const now = await current();
+        const moved = now.version !== null && (before === null || now.version > before);
+        return moved && sameContent(now.definition, expected) ? { version: now.version } : undefined;
+      },
+    );
+  }
+
   /** A flow as PingOne holds it now: its definition, saved version and whether it is enabled. */
   async readFlow(
     flowId: string,

@@ -61,7 +61,7 @@ export interface Promotion extends Omit<PromotionRecord, 'plan' | 'result'> {
 export interface PromotionResult {
   flows: {
     name: string;
-    action: 'created' | 'updated' | 'restored';
+    action: 'created' | 'updated' | 'restored' | 'reverted';
     destinationId: string;
     version: number | null;
     deployedVersion: number | null;
@@ -188,7 +188,8 @@ export class PromotionRunner {
     const backups = new Map((await backupsOf(this.deps.pool, promotion.id)).map((b) => [b.flowId, b]));
     const written = new Map<string, { name: string; version: number | null; outcome: 'done' | 'unknown' }>();
     for (const step of promotion.steps) {
-      if (step.action !== 'update' || !step.destinationId || step.status === 'failed') continue;
+      if (!['update', 'revert'].includes(step.action) || !step.destinationId || step.status === 'failed')
+        continue;
       written.set(step.destinationId, {
         name: step.subject,
         version: step.version,
@@ -422,7 +423,7 @@ export class PromotionRunner {
       const written: {
         name: string;
         id: string;
-        action: 'created' | 'updated';
+        action: 'created' | 'updated' | 'reverted';
         version: number | null;
         body: FlowDefinition;
         sourceId: string;
@@ -431,6 +432,24 @@ export class PromotionRunner {
         if (entry.action === 'unchanged') continue;
         const source = fresh.definitions.get(entry.sourceId);
         if (!source) throw new Error(`no definition for ${entry.name}`);
+        const revertTo = promotion.options.revertTo;
+        if (revertTo !== undefined) {
+          // PingOne copies its own version: what the flow must hold after is that version as read.
+          const flowId = entry.destinationId ?? '';
+          const before = entry.destinationVersions?.current ?? null;
+          const { value } = await step('revert', entry.destinationName, flowId, () =>
+            writer.revert(flowId, revertTo, before, source),
+          );
+          written.push({
+            name: entry.destinationName,
+            id: flowId,
+            action: 'reverted',
+            version: value.version,
+            body: source,
+            sourceId: entry.sourceId,
+          });
+          continue;
+        }
         const body = {
           ...keepingSettings(
             rewrittenDefinition(source, { flows, ...fresh.maps, versions }),
@@ -569,6 +588,7 @@ export class PromotionRunner {
             fromEnvName: promotion.fromEnvName,
             approvers: promotion.approvals.map((approval) => approval.userId),
             ranBy: promotion.decidedBy,
+            revertTo: promotion.options.revertTo,
           },
           planned?.sourceVersion ?? null,
         );

@@ -107,6 +107,14 @@ export type RequestOutcome =
       environment: EnvironmentSummary;
     }
   | { outcome: 'no_approval_channel'; environment: EnvironmentSummary }
+  /** A revert to a version the flow never had. */
+  | {
+      outcome: 'no_such_version';
+      flow: string;
+      version: number;
+      latest: number | null;
+      environment: EnvironmentSummary;
+    }
   | { outcome: 'failed'; problem: Problem }
   | { outcome: 'planned'; promotion: Promotion };
 
@@ -312,7 +320,8 @@ export class PromotionService {
       if (!from.ok) return { outcome: 'environment_not_matched', which: 'from', match: from };
       const to = matchEnvironment(environments, request.to);
       if (!to.ok) return { outcome: 'environment_not_matched', which: 'to', match: to };
-      if (from.environment.id === to.environment.id)
+      // A revert is the one request whose flow stays in its environment.
+      if (from.environment.id === to.environment.id && request.options.revertTo === undefined)
         return { outcome: 'same_environment', environment: to.environment };
       // Asked of PingOne, DaVinci in an environment without it answers as a missing role would: the
       // bill of materials says which it is (undefined when it could not be read: then PingOne's answer).
@@ -341,6 +350,16 @@ export class PromotionService {
       const lookup = await this.planner.findFlow(credentials, source, request.flow);
       if (!lookup.ok)
         return { outcome: 'flow_not_found', lookup, asked: request.flow, environment: from.environment };
+      const { revertTo } = request.options;
+      const latest = lookup.flow.currentVersion ?? null;
+      if (revertTo !== undefined && (revertTo < 1 || (latest !== null && revertTo > latest)))
+        return {
+          outcome: 'no_such_version',
+          flow: lookup.flow.name,
+          version: revertTo,
+          latest,
+          environment: to.environment,
+        };
       const computed = await this.planner.plan(
         credentials,
         source,

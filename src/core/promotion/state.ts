@@ -91,6 +91,7 @@ export const stepActions = [
   'remove variable',
   'restore variable',
   'alias',
+  'revert',
 ] as const;
 export type StepAction = (typeof stepActions)[number];
 

@@ -62,3 +62,25 @@ export function approvalCountedText(
       : ` ${dropped.map((userId) => style.person(userId)).join(', ')} ${dropped.length === 1 ? 'is no longer an approver, so that approval no longer counts' : 'are no longer approvers, so those approvals no longer count'}.`;
   return `Your approval is counted.${lapsed} ${remaining} more approver${remaining === 1 ? ' is' : 's are'} needed before it runs.`;
 }
+
+type Titled = Pick<Promotion, 'flowName' | 'fromEnvName' | 'toEnvName' | 'options'>;
+
+/** What a promotion does, in one line: "Promote X from A to B", or "Revert X in B to v7". */
+export function promotionTitle(promotion: Titled, style: Pick<TextStyle, 'escape'> = plainText): string {
+  const flow = style.escape(promotion.flowName);
+  const to = style.escape(promotion.toEnvName);
+  if (promotion.options?.revertTo !== undefined)
+    return `Revert ${flow} in ${to} to v${promotion.options?.revertTo}`;
+  return `Promote ${flow} from ${style.escape(promotion.fromEnvName)} to ${to}`;
+}
+
+/** Where it goes, for lists: "A → B" (the console's arrow is "->"), or "B, back to v7" for a revert. */
+export function promotionRoute(
+  promotion: Titled,
+  style: Pick<TextStyle, 'escape'> = plainText,
+  arrow = '→',
+): string {
+  const to = style.escape(promotion.toEnvName);
+  if (promotion.options?.revertTo !== undefined) return `${to}, back to v${promotion.options?.revertTo}`;
+  return `${style.escape(promotion.fromEnvName)} ${arrow} ${to}`;
+}

@@ -14,10 +14,15 @@ interface AliasedPromotion {
   approvers: string[];
   /** Who ran it, when it needed none. */
   ranBy: string | null;
+  /** Set for a revert: the version it went back to, in the same environment. */
+  revertTo?: number | undefined;
 }
 
 export function promotionAlias(promotion: AliasedPromotion, sourceVersion: number | null): string {
-  const from = `from ${promotion.fromEnvName}${sourceVersion === null ? '' : ` v${sourceVersion}`}`;
+  const from =
+    promotion.revertTo === undefined
+      ? `from ${promotion.fromEnvName}${sourceVersion === null ? '' : ` v${sourceVersion}`}`
+      : `revert to v${promotion.revertTo}`;
   let by = promotion.ranBy ? ` run by ${promotion.ranBy}` : '';
   if (promotion.approvers.length > 0) by = ` approved by ${promotion.approvers.join(' and ')}`;
   return allowedAlias(`FlightIQ ${promotion.id.slice(0, 8)} ${from}${by}`);

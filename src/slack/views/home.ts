@@ -2,6 +2,7 @@ import type { ActionsBlock, HomeView, KnownBlock } from '@slack/types';
 import type { SubcommandInfo } from '../../commands/subcommands.js';
 import type { Overview } from '../../core/overview.js';
 import type { Promotion } from '../../core/promotion/service.js';
+import { promotionRoute } from '../../core/promotion/texts.js';
 import { escapedShort, escapeMrkdwn, shorten, slackDate } from './mrkdwn.js';
 import { promotionActions } from './promotion.js';
 
@@ -155,7 +156,7 @@ function mineBlocks({ mine }: HomeContents): KnownBlock[] {
 function summary(promotion: Promotion): string {
   const blockers = promotion.plan.blockers.length;
   return shorten(
-    `*${escapeMrkdwn(promotion.flowName)}*: ${escapeMrkdwn(promotion.fromEnvName)} → ${escapeMrkdwn(promotion.toEnvName)}  ·  ${promotion.status.replace('_', ' ')}  ·  <@${promotion.requestedBy}> ${slackDate(promotion.createdAt)}  ·  ${promotion.plan.flows.length} flow(s)${blockers ? `, ${blockers} blocker(s)` : ''}`,
+    `*${escapeMrkdwn(promotion.flowName)}*: ${promotionRoute(promotion, { escape: escapeMrkdwn })}  ·  ${promotion.status.replace('_', ' ')}  ·  <@${promotion.requestedBy}> ${slackDate(promotion.createdAt)}  ·  ${promotion.plan.flows.length} flow(s)${blockers ? `, ${blockers} blocker(s)` : ''}`,
     700,
   );
 }

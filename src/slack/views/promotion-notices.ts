@@ -1,4 +1,5 @@
 import type { Promotion } from '../../core/promotion/service.js';
+import { promotionRoute } from '../../core/promotion/texts.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 
 /**
@@ -39,7 +40,7 @@ export function promotionNotices(
   promotion: Promotion,
   context: NoticeContext,
 ): PromotionNotices {
-  const subject = `*${escapeMrkdwn(promotion.flowName)}* (${escapeMrkdwn(promotion.fromEnvName)} → ${escapeMrkdwn(promotion.toEnvName)}, tenant ${escapeMrkdwn(promotion.tenantName)})`;
+  const subject = `*${escapeMrkdwn(promotion.flowName)}* (${promotionRoute(promotion, { escape: escapeMrkdwn })}, tenant ${escapeMrkdwn(promotion.tenantName)})`;
   const by = context.actorId ? `<@${context.actorId}>` : 'FlightIQ';
   const card = context.cardLink ? ` <${context.cardLink}|Open its card>.` : '';
   const to = (userIds: (string | null | undefined)[], text: string) =>

@@ -10,6 +10,8 @@ import {
   alreadyText as coreAlreadyText,
   approvalCountedText as coreApprovalCountedText,
   refusalText as coreRefusalText,
+  promotionRoute,
+  promotionTitle,
   type TextStyle,
 } from '../../core/promotion/texts.js';
 import { diffActions, diffSummaryLine } from './flow-diff.js';
@@ -68,7 +70,7 @@ export function promotionMessage(
   waiting?: string,
 ): { text: string; blocks: KnownBlock[] } {
   const { plan } = promotion;
-  const title = `Promote ${promotion.flowName} from ${promotion.fromEnvName} to ${promotion.toEnvName}`;
+  const title = promotionTitle(promotion);
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: shorten(title, 150) } },
     {
@@ -271,7 +273,7 @@ export function compactPromotionMessage(
   surface: PromotionSurface,
   waiting?: string,
 ): { text: string; blocks: KnownBlock[] } {
-  const title = `Promote ${promotion.flowName} from ${promotion.fromEnvName} to ${promotion.toEnvName}`;
+  const title = promotionTitle(promotion);
   const done = promotion.steps.filter((step) => step.status === 'done').length;
   const failed = promotion.steps.filter((step) => step.status === 'failed').length;
   const counts = [
@@ -522,7 +524,7 @@ export function promotionListMessage(
 ) {
   const lines = promotions.map((p) => {
     const link = messageLink(workspaceUrl, p);
-    return `${statusLines[p.status].split(' ')[0]} *${escapedShort(p.flowName, 80)}* ${escapeMrkdwn(p.fromEnvName)} → ${escapeMrkdwn(p.toEnvName)}  ·  ${p.status.replace('_', ' ')}  ·  <@${p.requestedBy}> ${slackDate(p.createdAt)}${link ? `  ·  <${link}|message>` : ''}`;
+    return `${statusLines[p.status].split(' ')[0]} *${escapedShort(p.flowName, 80)}* ${promotionRoute(p, { escape: escapeMrkdwn })}  ·  ${p.status.replace('_', ' ')}  ·  <@${p.requestedBy}> ${slackDate(p.createdAt)}${link ? `  ·  <${link}|message>` : ''}`;
   });
   const heading = which === 'pending' ? 'Promotions waiting or running' : 'Recent promotions';
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: heading } }];

@@ -428,7 +428,11 @@ export class PromotionPlanner {
     const takenNames = new Set(destinationFlows.map((flow) => flow.name.toLowerCase()));
     const planned: PlannedFlow[] = [];
     for (const flow of source.flows) {
-      const matches = byName.get(flow.name.toLowerCase()) ?? [];
+      // A revert writes the flow itself, whatever it was called at that version.
+      const matches =
+        options.revertTo === undefined
+          ? (byName.get(flow.name.toLowerCase()) ?? [])
+          : destinationFlows.filter((candidate) => candidate.id === flow.id);
       const base = {
         sourceId: flow.id,
         name: flow.name,

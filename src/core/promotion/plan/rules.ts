@@ -270,9 +270,10 @@ export function referencesOfKind(
  */
 export function promotedVersion(
   summary: FlowSummary | undefined,
-  options: Pick<PlanOptions, 'saved'>,
+  options: Pick<PlanOptions, 'saved' | 'revertTo'>,
 ): number | undefined {
   if (!summary) return undefined;
+  if (options.revertTo !== undefined) return options.revertTo;
   return options.saved ? summary.currentVersion : (summary.publishedVersion ?? summary.currentVersion);
 }
 
@@ -281,8 +282,9 @@ export function versionNote(
   from: EnvironmentRef,
   name: string,
   summary: FlowSummary | undefined,
-  options: Pick<PlanOptions, 'saved'>,
+  options: Pick<PlanOptions, 'saved' | 'revertTo'>,
 ): string | undefined {
+  if (options.revertTo !== undefined) return undefined;
   const saved = summary?.currentVersion;
   const deployed = summary?.publishedVersion;
   if (saved === undefined) return undefined;

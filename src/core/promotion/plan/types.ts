@@ -102,6 +102,11 @@ export interface PlanOptions {
   withSubflows: boolean;
   /** Promote each flow's saved version, deployed or not; by default the deployed one is promoted. */
   saved?: boolean;
+  /**
+   * A revert (`/flightiq revert`): the flow's own version this number, into the same environment, by
+   * PingOne's revert. Source and destination are one environment and the flow is matched by ID.
+   */
+  revertTo?: number;
 }
 
 /** The plan options a command's flags ask for (`--as-new`, `--no-subflows`, `--saved`). */

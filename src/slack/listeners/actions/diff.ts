@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import type { Promotion } from '../../../core/promotion/service.js';
+import { promotionTitle } from '../../../core/promotion/texts.js';
 import type { CoreServices } from '../../../core/services.js';
 import { actorOf } from '../../actor.js';
 import { sendMessageToUser } from '../../direct-messages.js';
@@ -58,7 +59,7 @@ async function diffView(promotions: CoreServices['promotions'], id: string, page
   // A button value can be forged: only a promotion ID is looked up.
   const promotion: Promotion | null = uuid.test(id) ? await promotions.find(id) : null;
   if (!promotion) return noticeModal('What changes', 'That promotion no longer exists.');
-  const title = `Promote ${promotion.flowName} from ${promotion.fromEnvName} to ${promotion.toEnvName} (plan \`${promotion.fingerprint}\`)`;
+  const title = `${promotionTitle(promotion)} (plan \`${promotion.fingerprint}\`)`;
   return diffModal(promotion.id, title, promotion.plan.diffs ?? [], page);
 }
 

@@ -11,6 +11,7 @@ import { helpSubcommand } from './help.js';
 import { listSubcommand } from './list.js';
 import { promoteSubcommand } from './promote.js';
 import { promotionsSubcommand } from './promotions.js';
+import { revertSubcommand } from './revert.js';
 import { tenantSubcommand } from './tenant.js';
 import { testSubcommand } from './test.js';
 import { versionsSubcommand } from './versions.js';
@@ -28,6 +29,7 @@ export function builtInHandlers(
     promote: promoteSubcommand(services),
     diff: diffSubcommand(services),
     versions: versionsSubcommand(services),
+    revert: revertSubcommand(services),
     promotions: promotionsSubcommand(services, workspaceUrl),
     audit: auditSubcommand(services),
   };

@@ -9,12 +9,12 @@ import { sendForApproval } from '../../approval-channel.js';
 import { sendPromotionCard } from '../../promotion-card.js';
 import { environmentNotMatchedMessage } from '../../views/artifact-list.js';
 import { flowNotFoundMessage } from '../../views/flow-lookup.js';
-import { escapeMrkdwn } from '../../views/mrkdwn.js';
+import { escapedShort, escapeMrkdwn } from '../../views/mrkdwn.js';
 import { notice } from '../../views/notices.js';
 import { problemMessage } from '../../views/pingone-problem.js';
 import { sentForApprovalMessage } from '../../views/promotion.js';
 import { answerWith, flowPairArgs, openCommand } from './command-opening.js';
-import type { SubcommandHandler } from './flightiq.js';
+import type { SubcommandHandler, SubcommandRequest } from './flightiq.js';
 import { tenantChoiceText } from './read-preamble.js';
 
 const usage = `\`${slashCommand} ${usageOf('promote')}\``;
@@ -49,23 +49,36 @@ export function promoteSubcommand(services: CoreServices): SubcommandHandler {
       options: planOptionsFrom(asked.flags),
       reason: reason.ok ? reason.reason : null,
     });
-    if (outcome.outcome !== 'planned') {
-      await reply(requestProblem(outcome));
-      return;
-    }
-    const { promotion } = outcome;
-    if (promotion.status === 'blocked' || !promotion.protected) {
-      await sendPromotionCard(promotion, 'requester', reply);
-      return;
-    }
-    const told = await sendForApproval(request.client, services, promotion, request.logger);
-    const sent = (await services.promotions.find(promotion.id))?.status === 'pending';
-    await request.respond({
-      response_type: 'ephemeral',
-      replace_original: true,
-      ...(sent ? sentForApprovalMessage(told, promotion) : notice(told)),
-    });
+    await answerRequest(request, services, outcome);
   };
+}
+
+/**
+ * What a promotion (or revert) request ends with: why there is none, or its card: to the requester
+ * when it is blocked or needs no approver, else to the approval channel, the requester told where.
+ */
+export async function answerRequest(
+  request: SubcommandRequest,
+  services: CoreServices,
+  outcome: RequestOutcome,
+): Promise<void> {
+  const reply = answerWith(request);
+  if (outcome.outcome !== 'planned') {
+    await reply(requestProblem(outcome));
+    return;
+  }
+  const { promotion } = outcome;
+  if (promotion.status === 'blocked' || !promotion.protected) {
+    await sendPromotionCard(promotion, 'requester', reply);
+    return;
+  }
+  const told = await sendForApproval(request.client, services, promotion, request.logger);
+  const sent = (await services.promotions.find(promotion.id))?.status === 'pending';
+  await request.respond({
+    response_type: 'ephemeral',
+    replace_original: true,
+    ...(sent ? sentForApprovalMessage(told, promotion) : notice(told)),
+  });
 }
 
 /** What to tell someone whose request (or diff) did not get a plan. */
@@ -95,6 +108,10 @@ export function requestProblem(
       );
     case 'flow_not_found':
       return flowNotFoundMessage(outcome);
+    case 'no_such_version':
+      return notice(
+        `*${escapeMrkdwn(outcome.flow)}* in *${escapeMrkdwn(outcome.environment.name)}* has no version ${outcome.version}${outcome.latest === null ? '' : `: its versions go up to v${outcome.latest}`}. \`${slashCommand} versions ${escapedShort(outcome.flow, 100)} --env ${escapeMrkdwn(outcome.environment.name)}\` lists them.`,
+      );
     case 'failed':
       return problemMessage(outcome.problem);
   }
