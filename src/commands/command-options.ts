@@ -51,3 +51,28 @@ function optionName(word: string): string | undefined {
 function isOption(word: string): boolean {
   return optionName(word) !== undefined;
 }
+
+/**
+ * `promote policy <DaVinci application>/<policy>`: the words after "policy", split at the first "/"
+ * (a DaVinci application's name with a "/" in it is named by ID). Undefined when a flow is meant.
+ */
+export function policyAsked(
+  asked: string,
+  flags: ReadonlySet<string>,
+):
+  | { ok: true; policy: { application: string; policy: string } }
+  | { ok: false; problem: string }
+  | undefined {
+  const words = /^policy\s+(.+)$/i.exec(asked.trim());
+  if (!words?.[1])
+    return asked.trim().toLowerCase() === 'policy' ? { ok: false, problem: nameIt } : undefined;
+  const at = words[1].indexOf('/');
+  const application = at < 0 ? '' : words[1].slice(0, at).trim();
+  const policy = at < 0 ? '' : words[1].slice(at + 1).trim();
+  if (!application || !policy) return { ok: false, problem: nameIt };
+  if (flags.size > 0)
+    return { ok: false, problem: '`promote policy` takes no `--as-new`, `--no-subflows` or `--saved`' };
+  return { ok: true, policy: { application, policy } };
+}
+
+const nameIt = 'Name the flow policy as `<DaVinci application>/<policy>`, as `list policies` shows them';

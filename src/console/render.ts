@@ -13,6 +13,7 @@ import { plainCell } from '../core/listing/artifact-csv.js';
 import type { ArtifactRow, Cell, Column } from '../core/listing/artifact-kinds.js';
 import type { ListPage } from '../core/listing/artifact-listing.js';
 import type { PolicyChain, PolicyDistribution } from '../core/policies/chain.js';
+import { plannedPolicyLines, policyResultText } from '../core/policies/policy-text.js';
 import type { Problem } from '../core/problem.js';
 import { problemLine } from '../core/problem-headlines.js';
 import { policyUseText } from '../core/promotion/plan/blast-radius.js';
@@ -160,6 +161,15 @@ export function promotionText(
 
 function planLines(promotion: Promotion): string[] {
   const { plan } = promotion;
+  const plain = { escape: (text: string) => text, name: (text: string) => text };
+  if (plan.policy) {
+    const [head = '', ...rest] = plannedPolicyLines(
+      plan.policy,
+      { from: promotion.fromEnvName, to: promotion.toEnvName },
+      plain,
+    );
+    return [head, ...rest.map((line) => `  ${line}`)];
+  }
   const lines = [
     'Flows:',
     ...plan.flows.map(
@@ -229,6 +239,10 @@ function stateLines(promotion: Promotion): string[] {
       `Who reaches it in ${promotion.toEnvName}:`,
       ...reachabilityLines(promotion.result.reachability, style).map((line) => `  ${line}`),
     );
+  }
+  if (promotion.result?.policy) {
+    const plain = { escape: (text: string) => text, name: (text: string) => text };
+    lines.push(`  ${policyResultText(promotion.result.policy, plain)}`);
   }
   for (const v of promotion.result?.variables ?? []) {
     lines.push(

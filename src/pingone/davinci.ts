@@ -20,6 +20,11 @@ export const davinciPaths = {
   /** PUT `{alias}`: names a version, replacing its alias (replaceAliasByFlowIdAndVersionId). */
   flowVersionAlias: (envId: string, flowId: string, version: number) =>
     `${davinciPaths.flowVersion(envId, flowId, version)}/alias`,
+  davinciApplications: (envId: string) => `${environment(envId)}/davinciApplications`,
+  flowPolicies: (envId: string, applicationId: string) =>
+    `${environment(envId)}/davinciApplications/${encodeURIComponent(applicationId)}/flowPolicies`,
+  flowPolicy: (envId: string, applicationId: string, policyId: string) =>
+    `${davinciPaths.flowPolicies(envId, applicationId)}/${encodeURIComponent(policyId)}`,
   variables: (envId: string) => `${environment(envId)}/variables`,
   variable: (envId: string, variableId: string) =>
     `${environment(envId)}/variables/${encodeURIComponent(variableId)}`,
@@ -84,6 +89,25 @@ export const flowVersionSchema = z.looseObject({
  */
 export const aliasPattern = /^(?=\S)[\p{L}\p{M}\p{N}\p{So}/.'_ -]*$/u;
 export const aliasMaxLength = 256;
+
+/**
+ * A flow policy as FlightIQ reads it to copy it (DaVinciFlowPolicyResponse): what a replace request takes
+ * is kept, links and read-only fields are dropped by the caller.
+ */
+export const flowPolicyResourceSchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  status: z.string().optional(),
+  trigger: z.looseObject({}).optional(),
+  flowDistributions: z
+    .array(z.looseObject({ id: z.string(), version: z.number().optional(), weight: z.number().optional() }))
+    .optional(),
+});
+
+export type FlowPolicyResource = z.infer<typeof flowPolicyResourceSchema>;
+
+/** A DaVinci application by name: its answer also holds its API key and OAuth secret, never kept. */
+export const davinciApplicationNameSchema = z.object({ id: z.string(), name: z.string() });
 
 /** A flow's identity and versions, as a write's answer or a read-back carries them. */
 export const flowStateSchema = z.looseObject({

@@ -27,7 +27,13 @@ export interface PromotionRecord {
   fromEnvName: string;
   toEnvId: string;
   toEnvName: string;
-  options: { asNew: boolean; withSubflows: boolean; saved?: boolean; revertTo?: number };
+  options: {
+    asNew: boolean;
+    withSubflows: boolean;
+    saved?: boolean;
+    revertTo?: number;
+    policy?: { application: string; policy: string };
+  };
   protected: boolean;
   /** The plan as shown (core's PromotionPlan); the store keeps it as JSON. */
   plan: unknown;
@@ -625,6 +631,40 @@ export async function backupsOf(db: Queryable, promotionId: string): Promise<Pro
     flowName: row.flow_name,
     version: row.version,
     definition: row.definition,
+  }));
+}
+
+/** A flow policy as it was before a policy promotion updated it: its replace request's body. */
+export interface PolicyBackup {
+  applicationId: string;
+  policyId: string;
+  policyName: string;
+  body: unknown;
+}
+
+export async function savePolicyBackup(
+  db: Queryable,
+  promotionId: string,
+  backup: PolicyBackup,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO promotion_policy_backups (promotion_id, application_id, policy_id, policy_name, body)
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (promotion_id, policy_id) DO NOTHING`,
+    [promotionId, backup.applicationId, backup.policyId, backup.policyName, JSON.stringify(backup.body)],
+  );
+}
+
+export async function policyBackupsOf(db: Queryable, promotionId: string): Promise<PolicyBackup[]> {
+  const { rows } = await db.query(
+    `SELECT application_id, policy_id, policy_name, body FROM promotion_policy_backups
+      WHERE promotion_id = $1 ORDER BY created_at, policy_id`,
+    [promotionId],
+  );
+  return rows.map((row) => ({
+    applicationId: row.application_id,
+    policyId: row.policy_id,
+    policyName: row.policy_name,
+    body: row.body,
   }));
 }
 

@@ -46,6 +46,12 @@ const usedOperations = [
   'getConnectorInstances',
   'getDavinciApplications',
   'getFlowPoliciesByDavinciApplicationId',
+  // Promoting a flow policy: the DaVinci application created where missing, the policy created, then
+  // updated in place and read back.
+  'createDavinciApplication',
+  'createFlowPolicyByDavinciApplicationId',
+  'replaceFlowPolicyByIdUsingDavinciApplicationId',
+  'getFlowPolicyByIdUsingDavinciApplicationId',
   // pingone-management.openapi.yaml
   'readApplicationRoleAssignments',
   'readAllRoles',
@@ -214,6 +220,22 @@ async function driveEveryOperation(): Promise<void> {
   await click('promotion_rollback_approve', promotion, approver);
   await waitForStatus(promotion, 'rolled_back');
   await run('versions Collect address --env Production', 'written by FlightIQ');
+
+  // A flow policy into Production: its DaVinci application and the policy created; then, changed in
+  // Staging, promoted again, which updates it in place.
+  const signIn = sim.data.collections[staging]?.flowPolicies?.find((p) => p.name === 'Sign in policy');
+  if (!signIn) throw new Error('no Sign in policy in Staging');
+  signIn.flowDistributions = [{ id: ids.checkout, version: -1, weight: 100 }];
+  for (const status of ['enabled', 'disabled']) {
+    signIn.status = status;
+    await run(
+      'promote policy Customer portal/Sign in policy --from Staging --to Production',
+      'is waiting for an approver',
+    );
+    const policyPromotion = await latestPromotionId();
+    await click('promotion_approve', policyPromotion, approver);
+    await waitForStatus(policyPromotion, 'succeeded');
+  }
 
   // Flows that name PingOne objects: planning reads each kind's list in both environments.
   await run('promote "Passwordless sign-on" --from Staging --to Production', 'is waiting for an approver');

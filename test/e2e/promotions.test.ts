@@ -477,6 +477,125 @@ describe('/flightiq revert: a flow back to one of its versions, gated like a pro
   });
 });
 
+describe("/flightiq promote policy: a DaVinci application's flow policy, gated like a flow", () => {
+  const stagingPortal = 'a1a2a3a4a5a6a7a8a9a0b1b2b3b4b5b6';
+  const productionPortal = 'dadadadadadadadadadadadadadada09';
+  const productionPolicy = 'fp0000000000000000000000000000c1';
+
+  /** Staging's Customer portal (the seed's) gets a policy pinned to Collect address v7. */
+  function stagingPolicy(flowId = ids.collect): void {
+    const data = world.sim.data.collections[staging];
+    if (!data) throw new Error('no Staging');
+    data.flowPolicies = [
+      {
+        id: 'fp0000000000000000000000000000s1',
+        name: 'Address capture',
+        status: 'enabled',
+        application: { id: stagingPortal },
+        flowDistributions: [{ id: flowId, version: 7, weight: 100 }],
+      },
+    ];
+  }
+
+  const productionPolicies = () => world.sim.data.collections[production]?.flowPolicies ?? [];
+
+  it("updates the destination's policy in place, version mapped, and its rollback puts it back", async () => {
+    stagingPolicy();
+    const prod = world.sim.data.collections[production];
+    if (!prod) throw new Error('no Production');
+    prod.davinciApplications = [
+      { id: productionPortal, name: 'Customer portal', environment: { id: production } },
+    ];
+    prod.flowPolicies = [
+      {
+        id: productionPolicy,
+        name: 'Address capture',
+        status: 'enabled',
+        application: { id: productionPortal },
+        flowDistributions: [{ id: ids.productionCollect, version: -1, weight: 100 }],
+      },
+    ];
+    await run('promote policy Customer portal/Address capture --from Staging --to Production');
+    const row = await promotionRow();
+    const card = await approvalMessageWith('promotion_approve');
+    expect(card).toContain(
+      '"text":"Promote flow policy Customer portal/Address capture from Staging to Production"',
+    );
+    expect(card).toContain(
+      'Flow policy *Address capture* in *Customer portal*: updated in place (never deleted and created again)',
+    );
+    expect(card).toContain('• *Collect address*: v7 in Staging → v2 in Production, 100%');
+    expect(card).toContain('in Production it will pin v2, the version deployed there');
+    expect(world.sim.writes).toHaveLength(0);
+
+    await click('promotion_approve', row.id, approver);
+    await waitForStatus(row.id, 'succeeded');
+    expect(productionPolicies()).toHaveLength(1);
+    expect(productionPolicies()[0]).toMatchObject({
+      id: productionPolicy,
+      flowDistributions: [{ id: ids.productionCollect, version: 2, weight: 100 }],
+    });
+    const done = await approvalMessageWith(':white_check_mark: *Done.*');
+    expect(done).toContain(':white_check_mark: update policy Address capture');
+    expect(done).toContain(
+      `• flow policy *Address capture* updated \`${productionPolicy}\` in *Customer portal*`,
+    );
+
+    await click('promotion_rollback', row.id, operator);
+    await approvalMessageWith('promotion_rollback_approve');
+    await click('promotion_rollback_approve', row.id, approver);
+    await waitForStatus(row.id, 'rolled_back');
+    expect(productionPolicies()[0]).toMatchObject({
+      id: productionPolicy,
+      flowDistributions: [{ id: ids.productionCollect, version: -1, weight: 100 }],
+    });
+  });
+
+  it('creates the DaVinci application and the policy where missing, and never copies the key or secret', async () => {
+    stagingPolicy();
+    await run('promote policy customer portal/address capture --from Staging --to Production');
+    const row = await promotionRow();
+    const card = await approvalMessageWith('promotion_approve');
+    expect(card).toContain('a DaVinci application created for it');
+    expect(card).toContain("Its API key and client secret are Production's own, never copied");
+    await click('promotion_approve', row.id, approver);
+    await waitForStatus(row.id, 'succeeded');
+    const apps = world.sim.data.collections[production]?.davinciApplications ?? [];
+    expect(apps.map((app) => app.name)).toEqual(['Customer portal']);
+    expect(JSON.stringify(apps)).not.toContain('CANARY');
+    expect(productionPolicies()).toMatchObject([
+      {
+        name: 'Address capture',
+        application: { id: apps[0]?.id },
+        flowDistributions: [{ id: ids.productionCollect, version: 2 }],
+      },
+    ]);
+    const done = await approvalMessageWith(':white_check_mark: *Done.*');
+    expect(done).toContain('(DaVinci application *Customer portal* created)');
+    expect(JSON.stringify(world.fakeSlack.calls)).not.toContain('CANARY');
+  });
+
+  it('is blocked when the destination lacks a flow the policy sends users to, and names the ones it cannot find', async () => {
+    stagingPolicy(ids.checkout);
+    const blocked = JSON.stringify(
+      await run('promote policy Customer portal/Address capture --from Staging --to Production'),
+    );
+    expect(blocked).toContain('*Blocked.*');
+    expect(blocked).toContain('Production has no flow named \\"Checkout\\": promote it first');
+    const missing = JSON.stringify(
+      await run('promote policy Customer portal/Nope --from Staging --to Production'),
+    );
+    expect(missing).toContain('has no flow policy named \\"Nope\\". There: Address capture.');
+    const usage = await world.app.slack.command(
+      'promote policy Customer portal --from Staging --to Production',
+      {
+        user: operator,
+      },
+    );
+    expect(usage.text).toContain('Name the flow policy as `<DaVinci application>/<policy>`');
+  });
+});
+
 describe('names from PingOne in Slack', () => {
   it('cannot ping a channel: a flow named "Checkout <!channel>" is escaped everywhere, fallback text included', async () => {
     world.sim.editFlow(staging, ids.checkout, { name: 'Checkout <!channel>' }, { deploy: true });

@@ -106,6 +106,14 @@ interface Collection {
  * Collections under /v1/environments/{env}/…, with the permission each needs (docs/pingone-facts.md,
  * "Permissions per call").
  */
+/** What a flow policy request may set. */
+function policyFields(request: Record<string, unknown>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const key of ['name', 'status', 'trigger', 'flowDistributions'])
+    if (request[key] !== undefined) kept[key] = structuredClone(request[key]);
+  return kept;
+}
+
 /** What the versions list says of a saved version besides its content. */
 interface VersionRecord {
   createdAt: string;
@@ -455,6 +463,14 @@ export class PingOneSimulator {
       const [, envId = '', variableId] = variablePath;
       return this.variableApi(req, body, url, app, res, { envId, variableId });
     }
+    const policyPath =
+      /^\/v1\/environments\/([^/]+)\/davinciApplications(?:\/([^/]+)\/flowPolicies(?:\/([^/]+))?)?$/.exec(
+        url.pathname,
+      );
+    if (policyPath && (req.method !== 'GET' || policyPath[3])) {
+      const [, envId = '', applicationId, policyId] = policyPath;
+      return this.policyApi(req, body, url, app, res, { envId, applicationId, policyId });
+    }
     if (req.method !== 'GET') return gateway(res);
     return this.api(url, app, res);
   }
@@ -651,6 +667,110 @@ export class PingOneSimulator {
     const own = links[kind];
     if (!own) return item;
     return { ...item, environment: { id: envId }, _links: own };
+  }
+
+  /**
+   * DaVinci applications and their flow policies, written (createDavinciApplication,
+   * createFlowPolicyByDavinciApplicationId, replaceFlowPolicyByIdUsingDavinciApplicationId) and one
+   * policy read (getFlowPolicyByIdUsingDavinciApplicationId). A new application gets its own key and
+   * secret, as PingOne's do.
+   */
+  private async policyApi(
+    req: IncomingMessage,
+    body: string,
+    url: URL,
+    app: SimApplication,
+    res: ServerResponse,
+    at: { envId: string; applicationId: string | undefined; policyId: string | undefined },
+  ): Promise<void> {
+    const env = this.data.environments.find((e) => e.id === at.envId);
+    if (!env) return forbidden(res);
+    const method = req.method ?? 'GET';
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+    const permission = (name: string) =>
+      this.covers(app, env.id, name) && env.products.includes('PING_ONE_DAVINCI');
+    this.data.collections[env.id] ??= {};
+    const collections = this.data.collections[env.id] ?? {};
+    collections.davinciApplications ??= [];
+    collections.flowPolicies ??= [];
+    const write = () => this.wrote({ method, path: url.pathname, contentType, environmentId: env.id });
+    const request = () => (body ? (JSON.parse(body) as Record<string, unknown>) : {});
+    if (method !== 'GET' && contentType !== 'application/json') return unsupportedMediaType(res);
+    if (method === 'POST' && !at.applicationId) {
+      if (!permission('davinci:create:applications')) return forbidden(res);
+      const { name } = request();
+      if (typeof name !== 'string' || name === '') return invalidData(res, 'name');
+      await write();
+      const now = new Date().toISOString();
+      const created = {
+        id: randomBytes(16).toString('hex'),
+        name,
+        apiKey: { enabled: true, value: randomBytes(24).toString('base64url') },
+        oauth: {
+          clientSecret: randomBytes(24).toString('base64url'),
+          grantTypes: [],
+          scopes: [],
+          redirectUris: [],
+        },
+        createdAt: now,
+        updatedAt: now,
+      };
+      collections.davinciApplications.push(created);
+      return json(res, 201, this.resource('davinciApplications', env.id, created));
+    }
+    const owner = collections.davinciApplications.find((candidate) => candidate.id === at.applicationId);
+    if (!owner) return permission('davinci:read:applications') ? notFound(res) : forbidden(res);
+    const policy = at.policyId
+      ? collections.flowPolicies.find(
+          (candidate) =>
+            candidate.id === at.policyId &&
+            (candidate.application as { id?: string } | undefined)?.id === owner.id,
+        )
+      : undefined;
+    const distributionsOf = (value: unknown) =>
+      Array.isArray(value) &&
+      value.every(
+        (d) =>
+          typeof d === 'object' &&
+          d !== null &&
+          typeof (d as { id?: unknown }).id === 'string' &&
+          typeof (d as { version?: unknown }).version === 'number',
+      );
+    if (method === 'GET') {
+      if (!permission('davinci:read:flowPolicies')) return forbidden(res);
+      if (!policy) return notFound(res);
+      return json(res, 200, this.resource('flowPolicies', env.id, policy));
+    }
+    if (method === 'POST' && !at.policyId) {
+      if (!permission('davinci:create:flowPolicies')) return forbidden(res);
+      const asked = request();
+      if (!distributionsOf(asked.flowDistributions)) return invalidData(res, 'flowDistributions');
+      await write();
+      const created = {
+        ...policyFields(asked),
+        id: randomBytes(16).toString('hex'),
+        status: typeof asked.status === 'string' ? asked.status : 'enabled',
+        application: { id: owner.id },
+      };
+      collections.flowPolicies.push(created);
+      return json(res, 201, this.resource('flowPolicies', env.id, created));
+    }
+    if (method === 'PUT' && policy) {
+      if (!permission('davinci:update:flowPolicies')) return forbidden(res);
+      const asked = request();
+      if (typeof asked.name !== 'string' || asked.name === '') return invalidData(res, 'name');
+      if (asked.flowDistributions !== undefined && !distributionsOf(asked.flowDistributions))
+        return invalidData(res, 'flowDistributions');
+      await write();
+      for (const key of ['name', 'status', 'trigger', 'flowDistributions']) delete policy[key];
+      Object.assign(policy, policyFields(asked), {
+        status: typeof asked.status === 'string' ? asked.status : 'enabled',
+      });
+      if (!policy.flowDistributions) policy.flowDistributions = [];
+      return json(res, 200, this.resource('flowPolicies', env.id, policy));
+    }
+    if (!policy) return notFound(res);
+    return gateway(res);
   }
 
   /**

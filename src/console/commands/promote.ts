@@ -1,4 +1,4 @@
-import { parseOptions } from '../../commands/command-options.js';
+import { parseOptions, policyAsked } from '../../commands/command-options.js';
 import { usageOf } from '../../commands/subcommands.js';
 import { planOptionsFrom } from '../../core/promotion/plan/types.js';
 import { readReason } from '../../core/promotion/reason.js';
@@ -18,9 +18,16 @@ export async function promoteCommand(args: string[], session: Session): Promise<
   });
   const flow = options.positional.join(' ').trim();
   const reason = readReason(options.values.reason);
-  if (!flow || !options.values.from || !options.values.to || options.problems.length > 0 || !reason.ok) {
+  const policy = policyAsked(flow, options.flags);
+  const problems = [
+    ...options.problems,
+    ...(reason.ok ? [] : [reason.problem]),
+    ...(policy && !policy.ok ? [policy.problem] : []),
+  ];
+  if (!flow || !options.values.from || !options.values.to || problems.length > 0 || !reason.ok) {
     say(
-      [...options.problems, ...(reason.ok ? [] : [reason.problem.replace(/`/g, '')])]
+      problems
+        .map((problem) => problem.replace(/`/g, ''))
         .map((problem) => `${problem}.`)
         .concat(`Usage: ${usageOf('promote')}`)
         .join(' '),
@@ -34,7 +41,10 @@ export async function promoteCommand(args: string[], session: Session): Promise<
     flow,
     from: options.values.from,
     to: options.values.to,
-    options: planOptionsFrom(options.flags),
+    options:
+      policy?.ok === true
+        ? { asNew: false, withSubflows: false, policy: policy.policy }
+        : planOptionsFrom(options.flags),
     reason: reason.reason,
   });
   await offerToSettle(outcome, session);
@@ -79,6 +89,8 @@ export function planProblemText(outcome: Exclude<RequestOutcome, { outcome: 'pla
       return `--${outcome.which}: ${outcome.environment.name} has no DaVinci (its bill of materials in PingOne does not include it), so it has no flows to ${outcome.which === 'from' ? 'promote from' : 'promote into'}. Add DaVinci to it in PingOne, or name one that has it: envs marks those without.`;
     case 'flow_not_found':
       return `${outcome.environment.name} has no flow named "${outcome.asked}". ${outcome.lookup.candidates.slice(0, 20).join(', ')}`;
+    case 'policy_not_found':
+      return `${outcome.environment.name} has no ${outcome.what === 'application' ? 'DaVinci application' : 'flow policy'} named "${outcome.asked}". There: ${outcome.candidates.slice(0, 20).join(', ') || 'none'}.`;
     case 'no_such_version':
       return `${outcome.flow} in ${outcome.environment.name} has no version ${outcome.version}${outcome.latest === null ? '' : `: its versions go up to v${outcome.latest}`}. "versions ${outcome.flow} --env ${outcome.environment.name}" lists them.`;
     case 'failed':

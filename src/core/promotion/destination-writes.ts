@@ -1,10 +1,16 @@
 import { currentCallContext } from '../../pingone/call-context.js';
 import type { PingOneClient, WorkerCredentials } from '../../pingone/client.js';
-import { davinciPaths, flowStateSchema } from '../../pingone/davinci.js';
+import {
+  davinciApplicationNameSchema,
+  davinciPaths,
+  type FlowPolicyResource,
+  flowPolicyResourceSchema,
+  flowStateSchema,
+} from '../../pingone/davinci.js';
 import { PingOneError } from '../../pingone/errors.js';
 import { definitionFromResource, sameShape, variableResourceSchema } from '../davinci/variables.js';
 import { definitionOf, hasGraph, sameContent } from './plan/definition.js';
-import { definitionKeys, type FlowDefinition } from './plan/types.js';
+import { definitionKeys, type FlowDefinition, type PolicyBody } from './plan/types.js';
 
 /**
  * Every change a promotion or a rollback makes in the destination environment. DaVinci can take longer
@@ -164,6 +170,86 @@ export class DestinationWriter {
         return moved && sameContent(now.definition, expected) ? { version: now.version } : undefined;
       },
     );
+  }
+
+  /**
+   * Creates a DaVinci application. PingOne gives it its own API key and client secret, which FlightIQ
+   * never reads; a create whose answer never came is found by its name.
+   */
+  async createApplication(name: string): Promise<Written<{ id: string }>> {
+    const path = davinciPaths.davinciApplications(this.environmentId);
+    const byName = async () => {
+      const { items } = await this.pingone.collect(
+        this.credentials,
+        path,
+        'davinciApplications',
+        davinciApplicationNameSchema,
+      );
+      const made = items.find((app) => app.name === name);
+      return made ? { id: made.id } : undefined;
+    };
+    return this.confirmed(async () => {
+      const created = davinciApplicationNameSchema.safeParse(
+        await this.pingone.send(this.credentials, { method: 'POST', path, body: { name } }),
+      );
+      if (!created.success)
+        throw new PingOneError(
+          'unexpected_response',
+          'PingOne created the DaVinci application but did not say its ID.',
+        );
+      return { id: created.data.id };
+    }, byName);
+  }
+
+  async createPolicy(applicationId: string, body: PolicyBody): Promise<Written<{ id: string }>> {
+    const path = davinciPaths.flowPolicies(this.environmentId, applicationId);
+    const byName = async () => {
+      const { items } = await this.pingone.collect(
+        this.credentials,
+        path,
+        'flowPolicies',
+        flowPolicyResourceSchema,
+      );
+      const made = items.find((policy) => policy.name === body.name);
+      return made ? { id: made.id } : undefined;
+    };
+    return this.confirmed(async () => {
+      const created = flowPolicyResourceSchema.safeParse(
+        await this.pingone.send(this.credentials, { method: 'POST', path, body }),
+      );
+      if (!created.success)
+        throw new PingOneError(
+          'unexpected_response',
+          'PingOne created the flow policy but did not say its ID.',
+        );
+      return { id: created.data.id };
+    }, byName);
+  }
+
+  /** Replaces a flow policy in place: sending it twice changes nothing more, so it is retried. */
+  async replacePolicy(applicationId: string, policyId: string, body: PolicyBody): Promise<Written<null>> {
+    await this.pingone.send(this.credentials, {
+      method: 'PUT',
+      path: davinciPaths.flowPolicy(this.environmentId, applicationId, policyId),
+      body,
+      repeatable: true,
+    });
+    return { value: null, readBack: false };
+  }
+
+  async readPolicy(applicationId: string, policyId: string): Promise<FlowPolicyResource> {
+    const held = flowPolicyResourceSchema.safeParse(
+      await this.pingone.get(
+        this.credentials,
+        davinciPaths.flowPolicy(this.environmentId, applicationId, policyId),
+      ),
+    );
+    if (!held.success)
+      throw new PingOneError(
+        'unexpected_response',
+        `PingOne's answer for flow policy ${policyId} is not a flow policy.`,
+      );
+    return held.data;
   }
 
   /** A flow as PingOne holds it now: its definition, saved version and whether it is enabled. */

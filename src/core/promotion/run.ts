@@ -10,6 +10,7 @@ import {
   finishStep,
   type PromotionRecord,
   type PromotionStep,
+  policyBackupsOf,
   releaseRun,
   renewLease,
   saveBackup,
@@ -30,6 +31,7 @@ import {
   variableResourceSchema,
 } from '../davinci/variables.js';
 import type { PolicyChainReader } from '../policies/chain.js';
+import { bodyOf, type PolicyPlanOutcome, planPolicy } from '../policies/policy-plan.js';
 import { problemOf } from '../problem.js';
 import { stableJson } from '../stable-json.js';
 import type { TenantService } from '../tenants/service.js';
@@ -40,9 +42,11 @@ import {
   type ComputedPlan,
   type FlowDefinition,
   type PlannedVariable,
+  type PolicyBody,
   type PromotionPlan,
   variableKey,
 } from './plan/types.js';
+import { type PolicyResult, sameRouting, writePolicy } from './policy-run.js';
 import { type DeployedFlow, type ReachabilityVerdict, reachabilityOf } from './reachability.js';
 import { type PromotionStatus, type StepAction, type TransitionName, transitions } from './state.js';
 import { promotionAlias, rollbackAlias } from './version-alias.js';
@@ -79,6 +83,8 @@ export interface PromotionResult {
   leftInPlace?: string[];
   /** Whether the destination's PingOne applications reach what the run deployed; absent in older runs. */
   reachability?: ReachabilityVerdict;
+  /** What a flow policy promotion (or its rollback) did to the policy. */
+  policy?: PolicyResult;
 }
 
 export interface RunHooks {
@@ -241,6 +247,16 @@ export class PromotionRunner {
         );
       }
     }
+    // A policy it replaced is put back only while it still routes as the promotion left it.
+    const wrotePolicy = promotion.plan.policy;
+    for (const backup of await policyBackupsOf(this.deps.pool, promotion.id)) {
+      const writer = new DestinationWriter(this.deps.pingone, credentials, promotion.toEnvId);
+      const now = bodyOf(await writer.readPolicy(backup.applicationId, backup.policyId));
+      if (wrotePolicy && !sameRouting(now, wrotePolicy.body))
+        problems.push(
+          `${where}'s flow policy "${backup.policyName}" was changed since this promotion updated it.`,
+        );
+    }
     return { problems, flows };
   }
 
@@ -325,6 +341,8 @@ export class PromotionRunner {
     if (!tenant)
       return this.finish(promotion, lease, 'fail', 'The tenant was removed after the request.', null);
     const credentials = this.deps.tenants.credentialsOf(tenant);
+    if (promotion.options.policy)
+      return this.writePolicy(promotion, lease, credentials, promotion.options.policy);
     const main = promotion.plan.flows.find((flow) => flow.role === 'main');
     let fresh: ComputedPlan;
     try {
@@ -616,6 +634,67 @@ export class PromotionRunner {
     );
   }
 
+  /** A flow policy promotion's run: planned again, then written (core/promotion/policy-run.ts). */
+  private async writePolicy(
+    promotion: Promotion,
+    lease: Lease,
+    credentials: WorkerCredentials,
+    asked: { application: string; policy: string },
+  ): Promise<Promotion> {
+    let planned: PolicyPlanOutcome;
+    try {
+      planned = await planPolicy(
+        this.deps.pingone,
+        credentials,
+        promotion.plan.from,
+        promotion.plan.to,
+        asked,
+      );
+    } catch (error) {
+      return this.finish(
+        promotion,
+        lease,
+        'fail',
+        `Could not check the plan again: ${messageOf(error)}`,
+        null,
+      );
+    }
+    const policy = planned.outcome === 'planned' ? planned.plan.policy : undefined;
+    if (planned.outcome !== 'planned' || !policy || planned.plan.fingerprint !== promotion.fingerprint) {
+      return this.finish(
+        promotion,
+        lease,
+        'fail',
+        'The source or the destination changed since this plan was made; nothing was written. Request the promotion again.',
+        null,
+      );
+    }
+    const writer = new DestinationWriter(this.deps.pingone, credentials, promotion.toEnvId);
+    const result: PromotionResult = { flows: [] };
+    try {
+      result.policy = await writePolicy(
+        {
+          pool: this.deps.pool,
+          writer,
+          promotionId: promotion.id,
+          step: (action, subject, destinationId, write) =>
+            this.step(promotion.id, lease, { action, subject, destinationId }, write),
+        },
+        policy,
+        planned.current ? bodyOf(planned.current) : null,
+      );
+    } catch (error) {
+      if (error instanceof LeaseLost) throw error;
+      return this.finish(promotion, lease, 'fail', `Stopped: ${messageOf(error)}`, result);
+    }
+    const done = result.policy;
+    const outcome =
+      done.action === 'unchanged'
+        ? `Nothing to change: ${promotion.toEnvName}'s flow policy already matches.`
+        : `Flow policy "${done.name}" ${done.action} in ${promotion.toEnvName}${done.applicationCreated ? `, in the DaVinci application "${done.application}" created for it` : ''}.`;
+    return this.finish(promotion, lease, 'succeed', outcome, result);
+  }
+
   /**
    * Who reaches what the run deployed, read after it: informational, so a chain PingOne will not show
    * is said in the verdict and never fails a promotion whose writes are done.
@@ -659,7 +738,7 @@ export class PromotionRunner {
     const result: PromotionResult = {
       flows: [],
       variables: [],
-      leftInPlace: createdFlows.map((flow) => flow.name),
+      leftInPlace: [...createdFlows.map((flow) => flow.name), ...createdByPolicy(promotion.result?.policy)],
     };
     const variables = result.variables ?? [];
     if (!tenant) {
@@ -681,6 +760,16 @@ export class PromotionRunner {
       ...(promotion.result?.flows ?? []).map((flow) => [flow.destinationId, flow.name] as const),
     ]);
     try {
+      for (const backup of await policyBackupsOf(this.deps.pool, promotion.id)) {
+        await this.step(
+          promotion.id,
+          lease,
+          { action: 'restore policy', subject: backup.policyName, destinationId: backup.policyId },
+          () => writer.replacePolicy(backup.applicationId, backup.policyId, backup.body as PolicyBody),
+        );
+        const before = promotion.result?.policy;
+        if (before) result.policy = { ...before, action: 'restored' };
+      }
       for (const backup of backups) {
         const { value } = await this.step(
           promotion.id,
@@ -851,6 +940,15 @@ export class PromotionRunner {
       this.deps.logger.warn({ promotion: promotion.id, status }, 'promotion was taken over while it ran');
     return this.deps.reload(promotion.id);
   }
+}
+
+/** What a policy promotion created, which its rollback leaves (as it leaves created flows). */
+function createdByPolicy(policy: PolicyResult | undefined): string[] {
+  if (!policy) return [];
+  return [
+    ...(policy.applicationCreated ? [`DaVinci application "${policy.application}"`] : []),
+    ...(policy.action === 'created' ? [`flow policy "${policy.name}"`] : []),
+  ];
 }
 
 /** The variables a plan writes (created or updated), of the contexts `which` picks. */

@@ -32,6 +32,7 @@ import { type EnvironmentMatch, matchEnvironment } from '../environment-match.js
 import type { EnvironmentDirectory, EnvironmentSummary } from '../environments.js';
 import { promotionWorkMs, withCallContext } from '../pingone-work.js';
 import type { PolicyChain, PolicyChainReader } from '../policies/chain.js';
+import { planPolicy } from '../policies/policy-plan.js';
 import { type Problem, problemOf } from '../problem.js';
 import type { Tenant, TenantService } from '../tenants/service.js';
 import { policyUsesOf } from './plan/blast-radius.js';
@@ -107,6 +108,14 @@ export type RequestOutcome =
       environment: EnvironmentSummary;
     }
   | { outcome: 'no_approval_channel'; environment: EnvironmentSummary }
+  /** A flow policy promotion whose DaVinci application or policy the source does not have. */
+  | {
+      outcome: 'policy_not_found';
+      what: 'application' | 'policy';
+      asked: string;
+      candidates: string[];
+      environment: EnvironmentSummary;
+    }
   /** A revert to a version the flow never had. */
   | {
       outcome: 'no_such_version';
@@ -256,7 +265,9 @@ export class PromotionService {
     if (!(await this.mayRequest(actor, { tenant: request.tenant.name, flow: request.flow }))) {
       return { outcome: 'refused' };
     }
-    const prepared = await this.preparePlan(request, { needsApprovalChannel: true });
+    const prepared = request.options.policy
+      ? await this.preparePolicyPlan(request, request.options.policy)
+      : await this.preparePlan(request, { needsApprovalChannel: true });
     if (prepared.outcome !== 'ready') return prepared;
     const { from, to, flow, computed, isProtected } = prepared;
     const record = await insertPromotion(this.deps.pool, {
@@ -308,6 +319,84 @@ export class PromotionService {
     };
   }
 
+  /** The two environments a request names, checked: both found, different, with DaVinci; its gate. */
+  private async ends(
+    request: PromotionRequest,
+    needsApprovalChannel: boolean,
+  ): Promise<
+    | Exclude<RequestOutcome, { outcome: 'planned' | 'refused' }>
+    | { outcome: 'ends'; from: EnvironmentSummary; to: EnvironmentSummary; isProtected: boolean }
+  > {
+    const { environments } = await this.deps.environments.list(request.tenant);
+    const from = matchEnvironment(environments, request.from);
+    if (!from.ok) return { outcome: 'environment_not_matched', which: 'from', match: from };
+    const to = matchEnvironment(environments, request.to);
+    if (!to.ok) return { outcome: 'environment_not_matched', which: 'to', match: to };
+    // A revert is the one request whose flow stays in its environment.
+    if (from.environment.id === to.environment.id && request.options.revertTo === undefined)
+      return { outcome: 'same_environment', environment: to.environment };
+    // Asked of PingOne, DaVinci in an environment without it answers as a missing role would: the
+    // bill of materials says which it is (undefined when it could not be read: then PingOne's answer).
+    for (const [which, match] of [
+      ['from', from],
+      ['to', to],
+    ] as const) {
+      if (match.environment.hasDavinci === false)
+        return { outcome: 'no_davinci', which, environment: match.environment };
+    }
+    const isProtected = await this.deps.protection.isProtected(to.environment);
+    if (
+      needsApprovalChannel &&
+      isProtected &&
+      !this.deps.settings.approvalChannel &&
+      !this.deps.settings.singleUser
+    )
+      return { outcome: 'no_approval_channel', environment: to.environment };
+    return { outcome: 'ends', from: from.environment, to: to.environment, isProtected };
+  }
+
+  /**
+   * A flow policy promotion's plan (`/flightiq promote policy`): the environments checked as for flows,
+   * then the policy planned (core/policies/policy-plan.ts). Nothing else of ComputedPlan is used by its
+   * run, which re-plans the policy itself.
+   */
+  private async preparePolicyPlan(
+    request: PromotionRequest,
+    asked: { application: string; policy: string },
+  ): Promise<Exclude<RequestOutcome, { outcome: 'planned' | 'refused' }> | PreparedPlan> {
+    const credentials = this.deps.tenants.credentialsOf(request.tenant);
+    try {
+      const ends = await this.ends(request, true);
+      if (ends.outcome !== 'ends') return ends;
+      const { from, to, isProtected } = ends;
+      const planned = await planPolicy(this.deps.pingone, credentials, ref(from), ref(to), asked);
+      if (planned.outcome === 'not_found')
+        return { ...planned, outcome: 'policy_not_found', environment: from };
+      const computed: ComputedPlan = {
+        plan: planned.plan,
+        definitions: new Map(),
+        maps: { connections: new Map(), forms: new Map(), objects: new Map() },
+        linkedFlows: new Map(),
+        destinations: new Map(),
+        variables: new Map(),
+        enabled: new Map(),
+      };
+      return {
+        outcome: 'ready',
+        from,
+        to,
+        flow: { id: planned.plan.policy?.sourceId ?? '', name: `${asked.application}/${asked.policy}` },
+        computed,
+        isProtected,
+      };
+    } catch (error) {
+      const problem = problemOf(error);
+      if (!problem) throw error;
+      await this.deps.monitor?.observe(request.tenant, problem);
+      return { outcome: 'failed', problem };
+    }
+  }
+
   /** The environments, the flow and the plan a request names, or why there is none. */
   private async preparePlan(
     request: PromotionRequest,
@@ -315,32 +404,11 @@ export class PromotionService {
   ): Promise<Exclude<RequestOutcome, { outcome: 'planned' | 'refused' }> | PreparedPlan> {
     const credentials = this.deps.tenants.credentialsOf(request.tenant);
     try {
-      const { environments } = await this.deps.environments.list(request.tenant);
-      const from = matchEnvironment(environments, request.from);
-      if (!from.ok) return { outcome: 'environment_not_matched', which: 'from', match: from };
-      const to = matchEnvironment(environments, request.to);
-      if (!to.ok) return { outcome: 'environment_not_matched', which: 'to', match: to };
-      // A revert is the one request whose flow stays in its environment.
-      if (from.environment.id === to.environment.id && request.options.revertTo === undefined)
-        return { outcome: 'same_environment', environment: to.environment };
-      // Asked of PingOne, DaVinci in an environment without it answers as a missing role would: the
-      // bill of materials says which it is (undefined when it could not be read: then PingOne's answer).
-      for (const [which, match] of [
-        ['from', from],
-        ['to', to],
-      ] as const) {
-        if (match.environment.hasDavinci === false)
-          return { outcome: 'no_davinci', which, environment: match.environment };
-      }
-      const isProtected = await this.deps.protection.isProtected(to.environment);
-      if (
-        needsApprovalChannel &&
-        isProtected &&
-        !this.deps.settings.approvalChannel &&
-        !this.deps.settings.singleUser
-      ) {
-        return { outcome: 'no_approval_channel', environment: to.environment };
-      }
+      const ends = await this.ends(request, needsApprovalChannel);
+      if (ends.outcome !== 'ends') return ends;
+      const { isProtected } = ends;
+      const from = { environment: ends.from };
+      const to = { environment: ends.to };
       const source = ref(from.environment);
       // The destination's flows are read while the source's are searched for the flow asked for.
       const destinationFlows = this.planner.listFlows(credentials, to.environment.id);
@@ -611,6 +679,7 @@ export class PromotionService {
       (step) => !readOnlySteps.includes(step.action) && step.status !== 'failed',
     );
     const undoable =
+      promotion.plan.policy?.action === 'update' ||
       promotion.plan.flows.some((flow) => flow.action === 'update') ||
       promotion.plan.variables.some((v) => v.action === 'create' || v.action === 'update');
     return wrote && undoable ? undefined : 'nothing_to_undo';

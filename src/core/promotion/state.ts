@@ -92,6 +92,10 @@ export const stepActions = [
   'restore variable',
   'alias',
   'revert',
+  'create application',
+  'create policy',
+  'update policy',
+  'restore policy',
 ] as const;
 export type StepAction = (typeof stepActions)[number];
 

@@ -71,6 +71,8 @@ export function promotionTitle(promotion: Titled, style: Pick<TextStyle, 'escape
   const to = style.escape(promotion.toEnvName);
   if (promotion.options?.revertTo !== undefined)
     return `Revert ${flow} in ${to} to v${promotion.options?.revertTo}`;
+  if (promotion.options?.policy)
+    return `Promote flow policy ${flow} from ${style.escape(promotion.fromEnvName)} to ${to}`;
   return `Promote ${flow} from ${style.escape(promotion.fromEnvName)} to ${to}`;
 }
 

@@ -1,4 +1,5 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
+import { plannedPolicyLines, policyResultText } from '../../core/policies/policy-text.js';
 import { policyUseText } from '../../core/promotion/plan/blast-radius.js';
 import { shownFingerprint } from '../../core/promotion/plan/fingerprint.js';
 import { referenceText } from '../../core/promotion/plan/references.js';
@@ -93,7 +94,22 @@ export function promotionMessage(
     { type: 'section', text: { type: 'mrkdwn', text: statusText(promotion, waiting) } },
   ];
   const sections: string[] = [];
-  sections.push(...packLines(listed('*Flows*', plan.flows.map(flowLine))));
+  const policyStyle = { escape: escapeMrkdwn, name: (text: string) => `*${text}*` };
+  if (plan.policy) {
+    const [head = '', ...rest] = plannedPolicyLines(
+      plan.policy,
+      { from: promotion.fromEnvName, to: promotion.toEnvName },
+      policyStyle,
+    );
+    sections.push(
+      ...packLines(
+        listed(
+          head,
+          rest.map((line) => `• ${line}`),
+        ),
+      ),
+    );
+  } else sections.push(...packLines(listed('*Flows*', plan.flows.map(flowLine))));
   if (plan.diffs && plan.diffs.length > 0) {
     sections.push(
       ...packLines(listed('*What changes* (Show diff has every change)', plan.diffs.map(diffSummaryLine))),
@@ -220,6 +236,9 @@ export function promotionMessage(
     const shown = lines.slice(0, verdictLines);
     if (lines.length > shown.length) shown.push(`…and ${lines.length - shown.length} more`);
     outcome.push(...packLines([`*Who reaches it in ${escapeMrkdwn(promotion.toEnvName)}*`, ...shown]));
+  }
+  if (promotion.result?.policy) {
+    outcome.push(...packLines(['*Result*', `• ${policyResultText(promotion.result.policy, policyStyle)}`]));
   }
   if (promotion.result?.variables && promotion.result.variables.length > 0) {
     outcome.push(

@@ -65,7 +65,45 @@ export interface PromotionPlan {
    * that use them; absent when they could not be read (a warning says why) and in older plans.
    */
   policies?: PlannedPolicyUse[];
+  /** Set when the promotion copies a flow policy instead of flows. */
+  policy?: PlannedPolicy;
   fingerprint: string;
+}
+
+/** What a flow policy's replace (or create) request carries (DaVinciFlowPolicyReplaceRequest). */
+export interface PolicyBody {
+  name: string;
+  status?: string;
+  trigger?: Record<string, unknown>;
+  flowDistributions: Record<string, unknown>[];
+}
+
+/** One flow a promoted policy sends users to, as the source names it and the destination will. */
+export interface PlannedDistribution {
+  /** The source flow's name; null when the source has no such flow. */
+  flowName: string | null;
+  sourceFlowId: string;
+  destinationFlowId: string | null;
+  /** The version the source policy runs; -1 (or null) follows the deployed version. */
+  sourceVersion: number | null;
+  /** The version the destination policy will run. */
+  version: number | null;
+  weight: number | null;
+}
+
+/**
+ * A flow policy promoted from one environment's DaVinci application to the same-named one in another,
+ * updated in place (never deleted and created again, which breaks sign-on for the applications that
+ * use it) or created; the DaVinci application too, when the destination has none of that name.
+ */
+export interface PlannedPolicy {
+  application: { name: string; sourceId: string; destinationId: string | null };
+  name: string;
+  sourceId: string;
+  destinationId: string | null;
+  action: 'create' | 'update' | 'unchanged';
+  body: PolicyBody;
+  distributions: PlannedDistribution[];
 }
 
 /** A flow's diff in a plan: the destination now (or nothing, for a new flow) against what is written. */
@@ -107,6 +145,8 @@ export interface PlanOptions {
    * PingOne's revert. Source and destination are one environment and the flow is matched by ID.
    */
   revertTo?: number;
+  /** A flow policy promotion (`/flightiq promote policy <app>/<policy>`): no flow is written. */
+  policy?: { application: string; policy: string };
 }
 
 /** The plan options a command's flags ask for (`--as-new`, `--no-subflows`, `--saved`). */

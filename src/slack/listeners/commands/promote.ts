@@ -1,3 +1,4 @@
+import { policyAsked } from '../../../commands/command-options.js';
 import { slashCommand, usageOf } from '../../../commands/subcommands.js';
 import { planOptionsFrom } from '../../../core/promotion/plan/types.js';
 import { readReason } from '../../../core/promotion/reason.js';
@@ -30,7 +31,12 @@ export function promoteSubcommand(services: CoreServices): SubcommandHandler {
   return async (request) => {
     const asked = flowPairArgs(request.args, 'promote', ['as-new', 'no-subflows', 'saved'], ['reason']);
     const reason = readReason(asked.values.reason);
-    const problems = reason.ok ? asked.problems : [...asked.problems, reason.problem];
+    const policy = policyAsked(asked.flow, asked.flags);
+    const problems = [
+      ...asked.problems,
+      ...(reason.ok ? [] : [reason.problem]),
+      ...(policy && !policy.ok ? [policy.problem] : []),
+    ];
     if (!(await openCommand(request, { problems, usage, working: 'Planning the promotion…' }))) return;
     const actor = actorOf(request.command);
     const reply = answerWith(request);
@@ -46,7 +52,10 @@ export function promoteSubcommand(services: CoreServices): SubcommandHandler {
       flow: asked.flow,
       from: asked.from,
       to: asked.to,
-      options: planOptionsFrom(asked.flags),
+      options:
+        policy?.ok === true
+          ? { asNew: false, withSubflows: false, policy: policy.policy }
+          : planOptionsFrom(asked.flags),
       reason: reason.ok ? reason.reason : null,
     });
     await answerRequest(request, services, outcome);
@@ -108,6 +117,18 @@ export function requestProblem(
       );
     case 'flow_not_found':
       return flowNotFoundMessage(outcome);
+    case 'policy_not_found': {
+      const where = escapeMrkdwn(outcome.environment.name);
+      const asked = escapedShort(outcome.asked, 100);
+      const listed = outcome.candidates.slice(0, 20).map((name) => escapedShort(name, 100));
+      const intro =
+        outcome.what === 'application'
+          ? `*${where}* has no DaVinci application named "${asked}".`
+          : `That DaVinci application in *${where}* has no flow policy named "${asked}".`;
+      return notice(
+        `${intro}${listed.length > 0 ? ` There: ${listed.join(', ')}.` : ''} Name it as \`<DaVinci application>/<policy>\`; \`${slashCommand} list policies --env ${where}\` shows them.`,
+      );
+    }
     case 'no_such_version':
       return notice(
         `*${escapeMrkdwn(outcome.flow)}* in *${escapeMrkdwn(outcome.environment.name)}* has no version ${outcome.version}${outcome.latest === null ? '' : `: its versions go up to v${outcome.latest}`}. \`${slashCommand} versions ${escapedShort(outcome.flow, 100)} --env ${escapeMrkdwn(outcome.environment.name)}\` lists them.`,
