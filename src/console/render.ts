@@ -181,7 +181,11 @@ function planLines(promotion: Promotion): string[] {
     lines.push('What changes:', ...indented(diffText(plan.diffs)));
   }
   if (plan.policies && plan.policies.length > 0) {
-    const style = { escape: (text: string) => text, name: (text: string) => text };
+    const style = {
+      escape: (text: string) => text,
+      name: (text: string) => text,
+      when: (at: Date) => `at ${at.toISOString()}`,
+    };
     lines.push(
       'PingOne applications affected:',
       ...plan.policies.map((use) => `  ${policyUseText(use, style)}`),

@@ -25,6 +25,9 @@ export const davinciPaths = {
     `${environment(envId)}/davinciApplications/${encodeURIComponent(applicationId)}/flowPolicies`,
   flowPolicy: (envId: string, applicationId: string, policyId: string) =>
     `${davinciPaths.flowPolicies(envId, applicationId)}/${encodeURIComponent(policyId)}`,
+  /** What a policy ran, per flow and version (getEventsByDavinciApplicationIdAndFlowPolicyId). */
+  flowPolicyEvents: (envId: string, applicationId: string, policyId: string) =>
+    `${davinciPaths.flowPolicy(envId, applicationId, policyId)}/events`,
   variables: (envId: string) => `${environment(envId)}/variables`,
   variable: (envId: string, variableId: string) =>
     `${environment(envId)}/variables/${encodeURIComponent(variableId)}`,
@@ -105,6 +108,14 @@ export const flowPolicyResourceSchema = z.looseObject({
 });
 
 export type FlowPolicyResource = z.infer<typeof flowPolicyResourceSchema>;
+
+/** A flow policy's recorded runs of one flow version (DaVinciFlowPolicyEventsCollection's items). */
+export const flowPolicyEventSchema = z.looseObject({
+  flow: z.looseObject({ id: z.string(), version: z.number().optional() }),
+  totalCount: z.number().optional(),
+  successCount: z.number().optional(),
+  events: z.array(z.looseObject({ id: z.string().optional(), timestamp: z.string().optional() })).optional(),
+});
 
 /** A DaVinci application by name: its answer also holds its API key and OAuth secret, never kept. */
 export const davinciApplicationNameSchema = z.object({ id: z.string(), name: z.string() });

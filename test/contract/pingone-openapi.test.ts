@@ -7,7 +7,7 @@ import type { RecordedExchange } from '../support/exchange-recorder.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { formatViolation, pingOneContract, type Violation } from '../support/openapi-contract.js';
 import { defaultVariants, PingOneSimulator } from '../support/pingone-simulator.js';
-import { flow, graph, ids, seedPromotionData, staging } from '../support/promotion-fixtures.js';
+import { flow, graph, ids, production, seedPromotionData, staging } from '../support/promotion-fixtures.js';
 import { seedReferenceData } from '../support/reference-fixtures.js';
 import { addSimulatorTenant } from '../support/simulator-tenant.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -52,6 +52,8 @@ const usedOperations = [
   'createFlowPolicyByDavinciApplicationId',
   'replaceFlowPolicyByIdUsingDavinciApplicationId',
   'getFlowPolicyByIdUsingDavinciApplicationId',
+  // How often the destination's policies ran a flow a plan updates (the card's blast radius).
+  'getEventsByDavinciApplicationIdAndFlowPolicyId',
   // pingone-management.openapi.yaml
   'readApplicationRoleAssignments',
   'readAllRoles',
@@ -236,6 +238,22 @@ async function driveEveryOperation(): Promise<void> {
     await click('promotion_approve', policyPromotion, approver);
     await waitForStatus(policyPromotion, 'succeeded');
   }
+  // Production's new policy has run Checkout: planning a changed Checkout again reads its events.
+  sim.editFlow(staging, ids.checkout, { description: 'Consent text v2' }, { deploy: true });
+  const production_ = sim.data.collections[production];
+  const promotedPolicy = production_?.flowPolicies?.find((p) => p.name === 'Sign in policy');
+  const checkout = production_?.flows?.find((f) => f.name === 'Checkout');
+  if (!production_ || !promotedPolicy || !checkout) throw new Error('the policy promotion left no policy');
+  production_.flowPolicyEvents = [
+    {
+      policyId: promotedPolicy.id,
+      flow: { id: checkout.id, version: 1 },
+      totalCount: 3,
+      successCount: 2,
+      events: [{ id: 'e1', timestamp: new Date(Date.now() - 3_600_000).toISOString() }],
+    },
+  ];
+  await run('promote Checkout --from Staging --to Production', 'is waiting for an approver');
 
   // Flows that name PingOne objects: planning reads each kind's list in both environments.
   await run('promote "Passwordless sign-on" --from Staging --to Production', 'is waiting for an approver');

@@ -464,12 +464,17 @@ export class PingOneSimulator {
       return this.variableApi(req, body, url, app, res, { envId, variableId });
     }
     const policyPath =
-      /^\/v1\/environments\/([^/]+)\/davinciApplications(?:\/([^/]+)\/flowPolicies(?:\/([^/]+))?)?$/.exec(
+      /^\/v1\/environments\/([^/]+)\/davinciApplications(?:\/([^/]+)\/flowPolicies(?:\/([^/]+)(\/events)?)?)?$/.exec(
         url.pathname,
       );
     if (policyPath && (req.method !== 'GET' || policyPath[3])) {
-      const [, envId = '', applicationId, policyId] = policyPath;
-      return this.policyApi(req, body, url, app, res, { envId, applicationId, policyId });
+      const [, envId = '', applicationId, policyId, events] = policyPath;
+      return this.policyApi(req, body, url, app, res, {
+        envId,
+        applicationId,
+        policyId,
+        events: Boolean(events),
+      });
     }
     if (req.method !== 'GET') return gateway(res);
     return this.api(url, app, res);
@@ -681,7 +686,7 @@ export class PingOneSimulator {
     url: URL,
     app: SimApplication,
     res: ServerResponse,
-    at: { envId: string; applicationId: string | undefined; policyId: string | undefined },
+    at: { envId: string; applicationId: string | undefined; policyId: string | undefined; events: boolean },
   ): Promise<void> {
     const env = this.data.environments.find((e) => e.id === at.envId);
     if (!env) return forbidden(res);
@@ -739,6 +744,15 @@ export class PingOneSimulator {
     if (method === 'GET') {
       if (!permission('davinci:read:flowPolicies')) return forbidden(res);
       if (!policy) return notFound(res);
+      if (at.events) {
+        // What the policy ran, per flow version: a test's `flowPolicyEvents` rows of this policy.
+        const events = (collections.flowPolicyEvents ?? [])
+          .filter((row) => row.policyId === policy.id)
+          .map(({ policyId: _policy, ...row }) => ({ ...row, environment: { id: env.id } }));
+        return this.page(url, res, 'events', events, undefined, {
+          environment: { href: `${this.url}/v1/environments/${env.id}` },
+        });
+      }
       return json(res, 200, this.resource('flowPolicies', env.id, policy));
     }
     if (method === 'POST' && !at.policyId) {

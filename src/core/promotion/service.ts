@@ -33,6 +33,7 @@ import type { EnvironmentDirectory, EnvironmentSummary } from '../environments.j
 import { promotionWorkMs, withCallContext } from '../pingone-work.js';
 import type { PolicyChain, PolicyChainReader } from '../policies/chain.js';
 import { planPolicy } from '../policies/policy-plan.js';
+import { markPolicyRuns } from '../policies/policy-runs.js';
 import { type Problem, problemOf } from '../problem.js';
 import type { Tenant, TenantService } from '../tenants/service.js';
 import { policyUsesOf } from './plan/blast-radius.js';
@@ -438,6 +439,8 @@ export class PromotionService {
       );
       await this.markDrift(request.tenant, to.environment, computed.plan);
       if (chain) this.markPolicyUses(computed.plan, await chain);
+      if (computed.plan.policies && computed.plan.policies.length > 0)
+        await markPolicyRuns(this.deps.pingone, credentials, to.environment.id, computed.plan.policies);
       return {
         outcome: 'ready',
         from: from.environment,

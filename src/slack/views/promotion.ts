@@ -116,7 +116,7 @@ export function promotionMessage(
     );
   }
   if (plan.policies && plan.policies.length > 0) {
-    const style = { escape: escapeMrkdwn, name: (text: string) => `*${text}*` };
+    const style = { escape: escapeMrkdwn, name: (text: string) => `*${text}*`, when: slackDate };
     sections.push(
       ...packLines(
         listed(

@@ -36,6 +36,7 @@ export function policyUsesOf(
             .map((other, at) => ({ flowName: other.flowName, weight: Math.round(weights[at] ?? 0) }))
             .filter((_, at) => at !== index),
           usedBy: policy.usedBy.map((u) => ({ applicationName: u.applicationName, priority: u.priority })),
+          ids: { davinciApplication: app.id, policy: policy.id, flow: distribution.flowId },
         };
         uses.push(use);
         if (pinned !== null) warnings.push(pinnedWarning(use, plan.to.name));
@@ -60,7 +61,7 @@ function pinnedWarning(use: PlannedPolicyUse, environment: string): string {
  */
 export function policyUseText(
   use: PlannedPolicyUse,
-  style: { escape: (text: string) => string; name: (text: string) => string },
+  style: { escape: (text: string) => string; name: (text: string) => string; when?: (at: Date) => string },
 ): string {
   const name = (text: string) => style.name(style.escape(text));
   const split =
@@ -74,5 +75,14 @@ export function policyUseText(
     use.usedBy.length > 0
       ? `used by ${use.usedBy.map((u) => `${name(u.applicationName)} (priority ${u.priority})`).join(' and ')}`
       : 'no PingOne application assigns the policy';
-  return `${name(use.flowName)} in policy ${name(use.policy)} (${name(use.davinciApplication)}${status}), ${use.weight}%${split}, ${version}: ${users}`;
+  return `${name(use.flowName)} in policy ${name(use.policy)} (${name(use.davinciApplication)}${status}), ${use.weight}%${split}, ${version}: ${users}${runsText(use.runs, style)}`;
+}
+
+/** "; 1,204 runs recorded (1,180 succeeded), the last 2 hours ago": how much this change touches. */
+function runsText(runs: PlannedPolicyUse['runs'], style: { when?: (at: Date) => string }): string {
+  if (!runs) return '';
+  if (runs.total === 0) return '; no run recorded';
+  const count = (n: number) => n.toLocaleString('en-US');
+  const last = runs.lastAt && style.when ? `, the last ${style.when(new Date(runs.lastAt))}` : '';
+  return `; ${count(runs.total)} run${runs.total === 1 ? '' : 's'} recorded (${count(runs.succeeded)} succeeded)${last}`;
 }

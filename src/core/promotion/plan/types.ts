@@ -211,4 +211,8 @@ export interface PlannedPolicyUse {
   /** The rest of the split: other flows of the same policy and their shares. */
   others: { flowName: string | null; weight: number }[];
   usedBy: { applicationName: string; priority: number }[];
+  /** Where to read the policy's events: its DaVinci application's ID, its own, and the flow's. */
+  ids?: { davinciApplication: string; policy: string; flow: string };
+  /** The policy's recorded runs of this flow (PingOne's flow policy events); absent when unread. */
+  runs?: { total: number; succeeded: number; lastAt: string | null };
 }
