@@ -71,7 +71,10 @@ export function policyAsked(
   const policy = at < 0 ? '' : words[1].slice(at + 1).trim();
   if (!application || !policy) return { ok: false, problem: nameIt };
   if (flags.size > 0)
-    return { ok: false, problem: '`promote policy` takes no `--as-new`, `--no-subflows` or `--saved`' };
+    return {
+      ok: false,
+      problem: '`promote policy` takes no `--as-new`, `--no-subflows`, `--saved` or `--with-policies`',
+    };
   return { ok: true, policy: { application, policy } };
 }
 

@@ -52,7 +52,7 @@ export const subcommandCatalog: readonly Omit<SubcommandInfo, 'available'>[] = [
     callsPingOne: true,
     changesState: true,
     usage:
-      'promote <flow> --from <env> --to <env> [--tenant <t>] [--as-new] [--no-subflows] [--saved] [--reason <why>] | promote policy <DaVinci application>/<policy> --from <env> --to <env>',
+      'promote <flow> --from <env> --to <env> [--tenant <t>] [--as-new] [--no-subflows] [--saved] [--with-policies] [--reason <why>] | promote policy <DaVinci application>/<policy> --from <env> --to <env>',
     summary: 'Plan a flow promotion, or a flow policy one (updated in place); production needs an approver.',
   },
   {

@@ -170,7 +170,13 @@ function planLines(promotion: Promotion): string[] {
     );
     return [head, ...rest.map((line) => `  ${line}`)];
   }
+  const carried = (plan.carried ?? []).flatMap(({ policy }) =>
+    plannedPolicyLines(policy, { from: promotion.fromEnvName, to: promotion.toEnvName }, plain).map(
+      (line, at) => (at === 0 ? `  ${line}` : `    ${line}`),
+    ),
+  );
   const lines = [
+    ...(carried.length > 0 ? ['Flow policies carried along:', ...carried] : []),
     'Flows:',
     ...plan.flows.map(
       (f) =>
@@ -244,10 +250,12 @@ function stateLines(promotion: Promotion): string[] {
       ...reachabilityLines(promotion.result.reachability, style).map((line) => `  ${line}`),
     );
   }
-  if (promotion.result?.policy) {
-    const plain = { escape: (text: string) => text, name: (text: string) => text };
-    lines.push(`  ${policyResultText(promotion.result.policy, plain)}`);
-  }
+  const plainNames = { escape: (text: string) => text, name: (text: string) => text };
+  for (const policy of [
+    ...(promotion.result?.policy ? [promotion.result.policy] : []),
+    ...(promotion.result?.policies ?? []),
+  ])
+    lines.push(`  ${policyResultText(policy, plainNames)}`);
   for (const v of promotion.result?.variables ?? []) {
     lines.push(
       `  ${v.action} variable ${v.name} (${v.context === 'flow' ? `flow variable of ${v.flowName ?? 'its flow'}` : v.context}) ${v.destinationId}`,

@@ -33,6 +33,7 @@ export interface PromotionRecord {
     saved?: boolean;
     revertTo?: number;
     policy?: { application: string; policy: string };
+    withPolicies?: boolean;
   };
   protected: boolean;
   /** The plan as shown (core's PromotionPlan); the store keeps it as JSON. */

@@ -602,6 +602,69 @@ describe("/flightiq promote policy: a DaVinci application's flow policy, gated l
     expect(JSON.stringify(world.fakeSlack.calls)).not.toContain('CANARY');
   });
 
+  it("--with-policies carries the flows' policies in the same approval, pinned to what it deployed, and rolls them back", async () => {
+    const data = world.sim.data.collections[staging];
+    const prod = world.sim.data.collections[production];
+    if (!data || !prod) throw new Error('no Staging or Production');
+    data.flowPolicies = [
+      {
+        id: 'fp0000000000000000000000000000s1',
+        name: 'Address capture',
+        status: 'enabled',
+        application: { id: stagingPortal },
+        flowDistributions: [{ id: ids.collect, version: 7, weight: 100 }],
+      },
+      {
+        id: 'fp0000000000000000000000000000s2',
+        name: 'Checkout login',
+        status: 'enabled',
+        application: { id: stagingPortal },
+        flowDistributions: [{ id: ids.checkout, version: -1, weight: 100 }],
+      },
+    ];
+    prod.davinciApplications = [
+      { id: productionPortal, name: 'Customer portal', environment: { id: production } },
+    ];
+    prod.flowPolicies = [
+      {
+        id: productionPolicy,
+        name: 'Address capture',
+        status: 'enabled',
+        application: { id: productionPortal },
+        flowDistributions: [{ id: ids.productionCollect, version: -1, weight: 100 }],
+      },
+    ];
+    const { id } = await requestIntoProduction('Checkout --with-policies');
+    const card = await approvalMessageWith('promotion_approve');
+    expect(card).toContain('*Flow policies carried along* (written after the flows are deployed)');
+    expect(card).toContain('◦ *Collect address*: v7 in Staging → the version this promotion deploys, 100%');
+    expect(card).toContain('• Flow policy *Checkout login* in *Customer portal*: created');
+    expect(card).toContain('◦ *Checkout*: follows the deployed version, 100%');
+
+    await click('promotion_approve', id, approver);
+    await waitForStatus(id, 'succeeded');
+    const checkout = productionFlow('Checkout');
+    expect(productionPolicies()).toMatchObject([
+      { id: productionPolicy, flowDistributions: [{ id: ids.productionCollect, version: 3, weight: 100 }] },
+      { name: 'Checkout login', flowDistributions: [{ id: checkout?.id, version: -1 }] },
+    ]);
+    const done = await approvalMessageWith(':white_check_mark: *Done.*');
+    expect(done).toContain('*Flow policies written*');
+    expect(done).toContain(
+      `• flow policy *Address capture* updated \`${productionPolicy}\` in *Customer portal*`,
+    );
+    expect(done).toContain('Policy *Checkout login* runs *Checkout*, but no PingOne application assigns it.');
+
+    await click('promotion_rollback', id, operator);
+    await approvalMessageWith('promotion_rollback_approve');
+    await click('promotion_rollback_approve', id, approver);
+    await waitForStatus(id, 'rolled_back');
+    expect(productionPolicies()[0]).toMatchObject({
+      flowDistributions: [{ id: ids.productionCollect, version: -1, weight: 100 }],
+    });
+    expect(await approvalMessageWith('*Left in place*')).toContain('flow policy \\"Checkout login\\"');
+  });
+
   it('is blocked when the destination lacks a flow the policy sends users to, and names the ones it cannot find', async () => {
     stagingPolicy(ids.checkout);
     const blocked = JSON.stringify(

@@ -13,7 +13,7 @@ export async function promoteCommand(args: string[], session: Session): Promise<
   const { services, actor, say } = session;
   const options = parseOptions(args, {
     values: ['from', 'to', 'tenant'],
-    flags: ['as-new', 'no-subflows', 'saved'],
+    flags: ['as-new', 'no-subflows', 'saved', 'with-policies'],
     phrases: ['reason'],
   });
   const flow = options.positional.join(' ').trim();

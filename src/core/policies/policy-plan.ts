@@ -33,6 +33,12 @@ export async function planPolicy(
   from: EnvironmentRef,
   to: EnvironmentRef,
   asked: { application: string; policy: string },
+  /**
+   * Flows a promotion carrying this policy writes (`--with-policies`), source flow ID → destination
+   * name: they need not exist in the destination yet, and a version pinned to them becomes the one the
+   * promotion deploys.
+   */
+  incoming: ReadonlyMap<string, string> = new Map(),
 ): Promise<PolicyPlanOutcome> {
   const collect = <T extends Parameters<PingOneClient['collect']>[3]>(
     path: string,
@@ -89,7 +95,7 @@ export async function planPolicy(
 
   const { distributions, requestDistributions } = mapDistributions(
     policy,
-    { source: sourceFlows, destination: destinationFlows },
+    { source: sourceFlows, destination: destinationFlows, incoming },
     { from, to },
     { blockers, warnings },
   );
@@ -134,41 +140,35 @@ export async function planPolicy(
 
 /**
  * Each distribution's flow, found by name in the destination, and its version: -1 stays -1 (whatever is
- * deployed); a pinned number becomes the destination's deployed version, said in a warning.
+ * deployed); a pinned number becomes the destination's deployed version, said in a warning. A flow the
+ * carrying promotion writes is there by the time the policy is written, at the version it deploys.
  */
 function mapDistributions(
   policy: FlowPolicyResource,
-  flows: { source: FlowSummary[]; destination: FlowSummary[] },
+  flows: { source: FlowSummary[]; destination: FlowSummary[]; incoming: ReadonlyMap<string, string> },
   envs: { from: EnvironmentRef; to: EnvironmentRef },
   said: { blockers: string[]; warnings: string[] },
 ): { distributions: PlannedDistribution[]; requestDistributions: Record<string, unknown>[] } {
-  const { from, to } = envs;
-  const { blockers, warnings } = said;
-  const sourceFlows = flows.source;
-  const destinationFlows = flows.destination;
-  const sourceNames = new Map(sourceFlows.map((flow) => [flow.id, flow.name]));
+  const sourceNames = new Map(flows.source.map((flow) => [flow.id, flow.name]));
   const distributions: PlannedDistribution[] = [];
   const requestDistributions: Record<string, unknown>[] = [];
   for (const distribution of policy.flowDistributions ?? []) {
     const flowName = sourceNames.get(distribution.id) ?? null;
     const sourceVersion = distribution.version ?? null;
-    const matches = flowName ? destinationFlows.filter((flow) => flow.name === flowName) : [];
+    const promotedAs = flows.incoming.get(distribution.id);
+    const wanted = promotedAs ?? flowName;
+    const matches = wanted ? flows.destination.filter((flow) => flow.name === wanted) : [];
     const target = matches.length === 1 ? matches[0] : undefined;
-    const found = flowProblem(policy.name, distribution.id, flowName, matches.length, envs);
-    if (found) blockers.push(found);
-    let version = sourceVersion === null || sourceVersion < 0 ? -1 : null;
-    if (target && version === null) {
-      // A pinned version number means nothing in another environment: the destination's deployed one.
-      version = target.publishedVersion ?? null;
-      if (version === null)
-        blockers.push(
-          `"${policy.name}" pins ${flowName} to a version, and ${flowName} is not deployed in ${to.name}.`,
-        );
-      else
-        warnings.push(
-          `"${policy.name}" pins ${flowName} to v${sourceVersion} in ${from.name}; in ${to.name} it will pin v${version}, the version deployed there. Use -1 in ${from.name} to follow whatever is deployed.`,
-        );
-    }
+    const problem = flowProblem(policy.name, distribution.id, flowName, matches.length, envs);
+    if (problem && !promotedAs) said.blockers.push(problem);
+    const version = versionIn(
+      policy.name,
+      flowName,
+      sourceVersion,
+      { target, promoted: Boolean(promotedAs) },
+      envs,
+      said,
+    );
     distributions.push({
       flowName,
       sourceFlowId: distribution.id,
@@ -176,10 +176,38 @@ function mapDistributions(
       sourceVersion,
       version,
       weight: distribution.weight ?? null,
+      ...(promotedAs ? { promoted: true } : {}),
     });
     requestDistributions.push({ ...distribution, id: target?.id ?? distribution.id, version: version ?? -1 });
   }
   return { distributions, requestDistributions };
+}
+
+/**
+ * The version the destination's policy runs: -1 stays -1; a pinned number means nothing in another
+ * environment, so it becomes the destination's deployed one (null: the one a carrying promotion deploys).
+ */
+function versionIn(
+  policy: string,
+  flowName: string | null,
+  sourceVersion: number | null,
+  flow: { target: FlowSummary | undefined; promoted: boolean },
+  { from, to }: { from: EnvironmentRef; to: EnvironmentRef },
+  said: { blockers: string[]; warnings: string[] },
+): number | null {
+  if (sourceVersion === null || sourceVersion < 0) return -1;
+  const { target } = flow;
+  if (flow.promoted || !target) return null;
+  const version = target.publishedVersion ?? null;
+  if (version === null)
+    said.blockers.push(
+      `"${policy}" pins ${flowName} to a version, and ${flowName} is not deployed in ${to.name}.`,
+    );
+  else
+    said.warnings.push(
+      `"${policy}" pins ${flowName} to v${sourceVersion} in ${from.name}; in ${to.name} it will pin v${version}, the version deployed there. Use -1 in ${from.name} to follow whatever is deployed.`,
+    );
+  return version;
 }
 
 /** Why a distribution's flow cannot be mapped: the source lacks it, or the destination has none or several. */

@@ -41,6 +41,8 @@ function distributionText(
   const follows = (version: number | null) => version === null || version < 0;
   if (follows(distribution.sourceVersion) && follows(distribution.version))
     return `${flow}: follows the deployed version${weight}`;
+  if (distribution.promoted)
+    return `${flow}: v${distribution.sourceVersion} in ${envs.from} → the version this promotion deploys${weight}`;
   const to = distribution.version === null ? 'not deployed' : `v${distribution.version}`;
   return `${flow}: v${distribution.sourceVersion} in ${envs.from} → ${to} in ${envs.to}${weight}`;
 }

@@ -29,6 +29,8 @@ export interface PolicyResult {
   name: string;
   policyId: string;
   action: 'created' | 'updated' | 'unchanged' | 'restored';
+  /** What the promotion wrote: its rollback puts the backup back only while the policy still holds it. */
+  body?: PolicyBody;
 }
 
 export async function writePolicy(
@@ -84,6 +86,7 @@ export async function writePolicy(
     name: policy.name,
     policyId: id,
     action: doneActions[policy.action],
+    body: policy.body,
   };
 }
 

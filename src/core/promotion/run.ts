@@ -85,6 +85,8 @@ export interface PromotionResult {
   reachability?: ReachabilityVerdict;
   /** What a flow policy promotion (or its rollback) did to the policy. */
   policy?: PolicyResult;
+  /** The policies a flow promotion carried along (`--with-policies`), written after its flows. */
+  policies?: PolicyResult[];
 }
 
 export interface RunHooks {
@@ -248,11 +250,12 @@ export class PromotionRunner {
       }
     }
     // A policy it replaced is put back only while it still routes as the promotion left it.
-    const wrotePolicy = promotion.plan.policy;
+    const wrote = new Map(policyResults(promotion.result).map((policy) => [policy.policyId, policy.body]));
     for (const backup of await policyBackupsOf(this.deps.pool, promotion.id)) {
       const writer = new DestinationWriter(this.deps.pingone, credentials, promotion.toEnvId);
       const now = bodyOf(await writer.readPolicy(backup.applicationId, backup.policyId));
-      if (wrotePolicy && !sameRouting(now, wrotePolicy.body))
+      const left = wrote.get(backup.policyId) ?? promotion.plan.policy?.body;
+      if (left && !sameRouting(now, left))
         problems.push(
           `${where}'s flow policy "${backup.policyName}" was changed since this promotion updated it.`,
         );
@@ -368,6 +371,36 @@ export class PromotionRunner {
         lease,
         'fail',
         'The source or the destination changed since this plan was made; nothing was written. Request the promotion again.',
+        null,
+      );
+    }
+    const carried = promotion.plan.carried ?? [];
+    const incoming = new Map(fresh.plan.flows.map((flow) => [flow.sourceId, flow.destinationName]));
+    try {
+      for (const policy of carried) {
+        const again = await planPolicy(
+          this.deps.pingone,
+          credentials,
+          promotion.plan.from,
+          promotion.plan.to,
+          policy.asked,
+          incoming,
+        );
+        if (again.outcome !== 'planned' || again.plan.fingerprint !== policy.fingerprint)
+          return this.finish(
+            promotion,
+            lease,
+            'fail',
+            `The flow policy "${policy.policy.name}" changed since this plan was made, in ${promotion.fromEnvName} or ${promotion.toEnvName}; nothing was written. Request the promotion again.`,
+            null,
+          );
+      }
+    } catch (error) {
+      return this.finish(
+        promotion,
+        lease,
+        'fail',
+        `Could not check the plan again: ${messageOf(error)}`,
         null,
       );
     }
@@ -612,6 +645,34 @@ export class PromotionRunner {
         );
         await this.nameVersion(writer, promotion.id, lease, flow, flow.version, alias);
       }
+      // The policies carried along go last: the flows they send users to are deployed by now, so a
+      // version pinned to one of them is the one this run deployed.
+      for (const policy of carried) {
+        const now = await planPolicy(
+          this.deps.pingone,
+          credentials,
+          promotion.plan.from,
+          promotion.plan.to,
+          policy.asked,
+        );
+        const planned = now.outcome === 'planned' ? now.plan.policy : undefined;
+        if (now.outcome !== 'planned' || !planned || now.plan.blockers.length > 0)
+          throw new PingOneError(
+            'unexpected_response',
+            `The flow policy "${policy.policy.name}" cannot be written: ${now.outcome === 'planned' ? now.plan.blockers.join(' ') : `its ${now.what} is gone from ${promotion.fromEnvName}.`}`,
+          );
+        const written = await writePolicy(
+          {
+            pool,
+            writer,
+            promotionId: promotion.id,
+            step: (action, subject, destinationId, write) => step(action, subject, destinationId, write),
+          },
+          planned,
+          now.current ? bodyOf(now.current) : null,
+        );
+        result.policies = [...(result.policies ?? []), written];
+      }
     } catch (error) {
       if (error instanceof LeaseLost) throw error;
       return this.finish(promotion, lease, 'fail', `Stopped: ${messageOf(error)}`, result);
@@ -738,7 +799,10 @@ export class PromotionRunner {
     const result: PromotionResult = {
       flows: [],
       variables: [],
-      leftInPlace: [...createdFlows.map((flow) => flow.name), ...createdByPolicy(promotion.result?.policy)],
+      leftInPlace: [
+        ...createdFlows.map((flow) => flow.name),
+        ...policyResults(promotion.result).flatMap(createdByPolicy),
+      ],
     };
     const variables = result.variables ?? [];
     if (!tenant) {
@@ -767,8 +831,9 @@ export class PromotionRunner {
           { action: 'restore policy', subject: backup.policyName, destinationId: backup.policyId },
           () => writer.replacePolicy(backup.applicationId, backup.policyId, backup.body as PolicyBody),
         );
-        const before = promotion.result?.policy;
-        if (before) result.policy = { ...before, action: 'restored' };
+        const before = policyResults(promotion.result).find((policy) => policy.policyId === backup.policyId);
+        if (before && promotion.result?.policy) result.policy = { ...before, action: 'restored' };
+        else if (before) result.policies = [...(result.policies ?? []), { ...before, action: 'restored' }];
       }
       for (const backup of backups) {
         const { value } = await this.step(
@@ -942,9 +1007,13 @@ export class PromotionRunner {
   }
 }
 
+/** Every policy a run wrote: a policy promotion's one, or those a flow promotion carried. */
+function policyResults(result: PromotionResult | null): PolicyResult[] {
+  return [...(result?.policy ? [result.policy] : []), ...(result?.policies ?? [])];
+}
+
 /** What a policy promotion created, which its rollback leaves (as it leaves created flows). */
-function createdByPolicy(policy: PolicyResult | undefined): string[] {
-  if (!policy) return [];
+function createdByPolicy(policy: PolicyResult): string[] {
   return [
     ...(policy.applicationCreated ? [`DaVinci application "${policy.application}"`] : []),
     ...(policy.action === 'created' ? [`flow policy "${policy.name}"`] : []),

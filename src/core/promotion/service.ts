@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type pg from 'pg';
 import type { Logger } from '../../logger.js';
-import type { PingOneClient } from '../../pingone/client.js';
+import type { PingOneClient, WorkerCredentials } from '../../pingone/client.js';
 import { recordAuditEvent } from '../../store/audit-events.js';
 import { forgetStalePersonSlots } from '../../store/person-slots.js';
 import {
@@ -438,6 +438,8 @@ export class PromotionService {
         { source: lookup.flows, destination: destinationFlows },
       );
       await this.markDrift(request.tenant, to.environment, computed.plan);
+      if (request.options.withPolicies)
+        await this.carryPolicies(credentials, source, ref(to.environment), computed.plan);
       if (chain) this.markPolicyUses(computed.plan, await chain);
       if (computed.plan.policies && computed.plan.policies.length > 0)
         await markPolicyRuns(this.deps.pingone, credentials, to.environment.id, computed.plan.policies);
@@ -455,6 +457,40 @@ export class PromotionService {
       await this.deps.monitor?.observe(request.tenant, problem);
       return { outcome: 'failed', problem };
     }
+  }
+
+  /**
+   * `--with-policies`: the source's flow policies that send users to a flow this promotion writes, each
+   * planned as a policy promotion that finds those flows where the run will have put them. Their
+   * blockers and warnings are the plan's.
+   */
+  private async carryPolicies(
+    credentials: WorkerCredentials,
+    from: EnvironmentRef,
+    to: EnvironmentRef,
+    plan: PromotionPlan,
+  ): Promise<void> {
+    if (plan.flows.some((flow) => flow.action === 'create' && flow.destinationName !== flow.name)) {
+      plan.blockers.push(
+        '`--with-policies` cannot carry policies to renamed copies (`--as-new`): promote the flows, then each policy with `promote policy`.',
+      );
+    }
+    const links = await this.deps.policies?.linksIn(credentials, from.id);
+    const incoming = new Map(plan.flows.map((flow) => [flow.sourceId, flow.destinationName]));
+    plan.carried = [];
+    for (const app of links?.applications ?? []) {
+      for (const policy of app.policies) {
+        if (!policy.distributions.some((d) => incoming.has(d.flowId))) continue;
+        const asked = { application: app.id, policy: policy.id };
+        const planned = await planPolicy(this.deps.pingone, credentials, from, to, asked, incoming);
+        if (planned.outcome !== 'planned' || !planned.plan.policy) continue;
+        plan.carried.push({ asked, policy: planned.plan.policy, fingerprint: planned.plan.fingerprint });
+        plan.blockers.push(...planned.plan.blockers);
+        plan.warnings.push(...planned.plan.warnings);
+      }
+    }
+    if (plan.carried.length === 0)
+      plan.warnings.push(`No flow policy in ${from.name} runs these flows: --with-policies carries none.`);
   }
 
   /**
@@ -683,6 +719,7 @@ export class PromotionService {
     );
     const undoable =
       promotion.plan.policy?.action === 'update' ||
+      (promotion.plan.carried ?? []).some((carried) => carried.policy.action === 'update') ||
       promotion.plan.flows.some((flow) => flow.action === 'update') ||
       promotion.plan.variables.some((v) => v.action === 'create' || v.action === 'update');
     return wrote && undoable ? undefined : 'nothing_to_undo';

@@ -110,6 +110,16 @@ export function promotionMessage(
       ),
     );
   } else sections.push(...packLines(listed('*Flows*', plan.flows.map(flowLine))));
+  if (plan.carried && plan.carried.length > 0) {
+    const envs = { from: promotion.fromEnvName, to: promotion.toEnvName };
+    const lines = plan.carried.flatMap(({ policy }) => {
+      const [head = '', ...rest] = plannedPolicyLines(policy, envs, policyStyle);
+      return [`• ${head}`, ...rest.map((line) => `    ◦ ${line}`)];
+    });
+    sections.push(
+      ...packLines(listed('*Flow policies carried along* (written after the flows are deployed)', lines)),
+    );
+  }
   if (plan.diffs && plan.diffs.length > 0) {
     sections.push(
       ...packLines(listed('*What changes* (Show diff has every change)', plan.diffs.map(diffSummaryLine))),
@@ -239,6 +249,16 @@ export function promotionMessage(
   }
   if (promotion.result?.policy) {
     outcome.push(...packLines(['*Result*', `• ${policyResultText(promotion.result.policy, policyStyle)}`]));
+  }
+  if (promotion.result?.policies && promotion.result.policies.length > 0) {
+    outcome.push(
+      ...packLines(
+        listed(
+          '*Flow policies written*',
+          promotion.result.policies.map((policy) => `• ${policyResultText(policy, policyStyle)}`),
+        ),
+      ),
+    );
   }
   if (promotion.result?.variables && promotion.result.variables.length > 0) {
     outcome.push(

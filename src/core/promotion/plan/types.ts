@@ -67,6 +67,11 @@ export interface PromotionPlan {
   policies?: PlannedPolicyUse[];
   /** Set when the promotion copies a flow policy instead of flows. */
   policy?: PlannedPolicy;
+  /**
+   * The source's flow policies that run a flow this promotion writes, carried along
+   * (`--with-policies`): written after the flows are deployed, each re-planned then.
+   */
+  carried?: { asked: { application: string; policy: string }; policy: PlannedPolicy; fingerprint: string }[];
   fingerprint: string;
 }
 
@@ -86,9 +91,11 @@ export interface PlannedDistribution {
   destinationFlowId: string | null;
   /** The version the source policy runs; -1 (or null) follows the deployed version. */
   sourceVersion: number | null;
-  /** The version the destination policy will run. */
+  /** The version the destination policy will run; null with `promoted`: the one the promotion deploys. */
   version: number | null;
   weight: number | null;
+  /** The flow is one the carrying promotion writes (`--with-policies`). */
+  promoted?: boolean;
 }
 
 /**
@@ -147,6 +154,8 @@ export interface PlanOptions {
   revertTo?: number;
   /** A flow policy promotion (`/flightiq promote policy <app>/<policy>`): no flow is written. */
   policy?: { application: string; policy: string };
+  /** The source's flow policies that run the promoted flows go along, in the same approval. */
+  withPolicies?: boolean;
 }
 
 /** The plan options a command's flags ask for (`--as-new`, `--no-subflows`, `--saved`). */
@@ -155,6 +164,7 @@ export function planOptionsFrom(flags: ReadonlySet<string>): PlanOptions {
     asNew: flags.has('as-new'),
     withSubflows: !flags.has('no-subflows'),
     ...(flags.has('saved') ? { saved: true } : {}),
+    ...(flags.has('with-policies') ? { withPolicies: true } : {}),
   };
 }
 

@@ -29,7 +29,12 @@ export const operatorsOnlyText =
  */
 export function promoteSubcommand(services: CoreServices): SubcommandHandler {
   return async (request) => {
-    const asked = flowPairArgs(request.args, 'promote', ['as-new', 'no-subflows', 'saved'], ['reason']);
+    const asked = flowPairArgs(
+      request.args,
+      'promote',
+      ['as-new', 'no-subflows', 'saved', 'with-policies'],
+      ['reason'],
+    );
     const reason = readReason(asked.values.reason);
     const policy = policyAsked(asked.flow, asked.flags);
     const problems = [
