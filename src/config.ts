@@ -208,6 +208,9 @@ const configShape = {
   FLIGHTIQ_ROLLBACK_WINDOW: withDefault(duration, '7d').describe(
     'How long after a promotion ends its Rollback button is offered (`24h`, `7d`).',
   ),
+  FLIGHTIQ_LINT: optional(z.enum(['warn', 'block'], { error: 'must be warn or block' })).describe(
+    'What lint findings on the flows a promotion writes do: `block` makes the plan unapprovable, `warn` only shows them. Unset: `block` into protected environments, `warn` elsewhere.',
+  ),
   FLIGHTIQ_RUN_LEASE: withDefault(
     duration.refine((ms) => ms >= 5_000 && ms <= 600_000, { error: 'must be between 5s and 10m' }),
     '20s',
@@ -308,6 +311,7 @@ const configSchema = ({ requireSlack = true, requireKeys = true }: LoadOptions) 
         approvalTtlMs: env.FLIGHTIQ_APPROVAL_TTL,
         requiredApprovals: env.FLIGHTIQ_REQUIRED_APPROVALS,
         rollbackWindowMs: env.FLIGHTIQ_ROLLBACK_WINDOW,
+        lint: env.FLIGHTIQ_LINT,
         lease: { leaseMs: env.FLIGHTIQ_RUN_LEASE, renewMs: Math.floor(env.FLIGHTIQ_RUN_LEASE / 4) },
       },
       pingone: { authBaseUrl: env.PINGONE_AUTH_BASE_URL, apiBaseUrl: env.PINGONE_API_BASE_URL },

@@ -16,6 +16,7 @@ import type { PolicyChain, PolicyDistribution } from '../core/policies/chain.js'
 import { plannedPolicyLines, policyResultText } from '../core/policies/policy-text.js';
 import type { Problem } from '../core/problem.js';
 import { problemLine } from '../core/problem-headlines.js';
+import { lintFindingText, lintHeading } from '../core/promotion/lint-gate.js';
 import { policyUseText } from '../core/promotion/plan/blast-radius.js';
 import { shownFingerprint } from '../core/promotion/plan/fingerprint.js';
 import { referenceText } from '../core/promotion/plan/references.js';
@@ -224,6 +225,8 @@ function planLines(promotion: Promotion): string[] {
   if (plan.blockers.length > 0)
     lines.push('BLOCKERS (fix them, then request again):', ...plan.blockers.map((b) => `  - ${b}`));
   if (plan.warnings.length > 0) lines.push('Warnings:', ...plan.warnings.map((w) => `  - ${w}`));
+  if (plan.lint && plan.lint.findings.length > 0)
+    lines.push(`${lintHeading(plan.lint)}:`, ...plan.lint.findings.map((f) => `  - ${lintFindingText(f)}`));
   return lines;
 }
 
@@ -354,12 +357,13 @@ function indented(text: string): string[] {
 /** `diff`: what promoting would change, with the plan's warnings, nothing requested. */
 export function diffOutcomeText(
   title: string,
-  plan: Pick<Promotion['plan'], 'diffs' | 'warnings' | 'blockers' | 'fingerprint'>,
+  plan: Pick<Promotion['plan'], 'diffs' | 'warnings' | 'blockers' | 'fingerprint' | 'lint'>,
 ): string {
   return [
     `${title} (plan ${shownFingerprint(plan.fingerprint)}; nothing was requested or written)`,
     ...plan.warnings.map((warning) => `Warning: ${warning}`),
     ...plan.blockers.map((blocker) => `Blocker: ${blocker}`),
+    ...(plan.lint?.findings ?? []).map((finding) => `Lint: ${lintFindingText(finding)}`),
     ...indented(
       plan.diffs && plan.diffs.length > 0 ? diffText(plan.diffs) : 'The plan has no flows to compare.',
     ),

@@ -126,6 +126,8 @@ beforeAll(async () => {
       FLIGHTIQ_OPERATORS: operator,
       FLIGHTIQ_APPROVERS: approver,
       FLIGHTIQ_APPROVAL_CHANNEL: approvals,
+      // The sample flows log at Debug, as Ping's exports often do; the lint gate has its own tests.
+      FLIGHTIQ_LINT: 'warn',
       ...sim.env,
     },
   });

@@ -152,7 +152,7 @@ describe('variables by context', () => {
     };
     const plan = JSON.stringify(await world.answer('promote Contexts --from Staging --to QA', operator));
     expect(plan).toContain(
-      'The flows use the variable \\"magicLink\\" (flowInstance), which neither Staging nor QA defines',
+      '`undefined-variable` The variable \\"magicLink\\" (flowInstance) is used but defined in neither environment',
     );
     const { id } = await latest();
     await click('promotion_run', id);

@@ -1081,7 +1081,6 @@ describe('approval', () => {
     expect(checkoutGraph).toContain(`"form":{"value":"${ids.productionForm}"}`);
     expect(checkoutGraph).not.toContain(ids.stagingHttp);
     expect(JSON.stringify(collect?.graphData)).toContain(`"value":"${validate?.id}"`);
-    expect(JSON.stringify(validate?.graphData)).toContain(`"value":"${ids.productionCollect}"`);
     expect(checkout?.publishedVersion).toBe(checkout?.currentVersion);
     expect(collect?.publishedVersion).toBe(3);
 

@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(() => sim.stop());
 beforeEach(() => {
   sim.reset();
-  seedPromotionData(sim);
+  seedPromotionData(sim, { loop: true });
 });
 
 function writer(): DestinationWriter {

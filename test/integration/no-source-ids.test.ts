@@ -22,7 +22,7 @@ beforeAll(async () => {
   sim = await PingOneSimulator.start();
   // The simulator's own sample flows, beside the promotion fixtures that replace them.
   const samples = sim.data.collections[staging]?.flows ?? [];
-  seedPromotionData(sim);
+  seedPromotionData(sim, { loop: true });
   seedReferenceData(sim);
   sim.data.collections[staging]?.flows?.push(...samples);
 });

@@ -28,7 +28,7 @@ beforeEach(() => {
   sim.data = JSON.parse(seed);
   sim.variants = { ...defaultVariants };
   sim.clearFaults();
-  seedPromotionData(sim);
+  seedPromotionData(sim, { loop: true });
 });
 
 function credentials(): WorkerCredentials {

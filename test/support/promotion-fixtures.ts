@@ -9,7 +9,7 @@ import { daysFromNow } from './test-clock.js';
  * Variables connector's save nodes.
  *
  * Staging's main flow "Checkout" starts the subflow "Collect address", which starts "Validate address",
- * which (unless `loop: false`) starts "Collect address" again (a loop the planner must not follow
+ * which (with `loop: true`) starts "Collect address" again (a loop the planner must not follow
  * forever). Production has an older "Collect address", and lacks some of the variables the flows use.
  */
 
@@ -415,12 +415,21 @@ export function instance(
 }
 
 export interface PromotionDataOptions {
-  /** "Validate address" starts "Collect address" again, a loop the planner warns about (default true). */
+  /**
+   * "Validate address" starts "Collect address" again: a loop the planner must not follow, and which
+   * the lint gate blocks into protected environments (default false).
+   */
   loop?: boolean;
 }
 
+/** Has Staging's "Validate address" start "Collect address" again (the `loop: true` of the seed). */
+export function closeSubflowLoop(sim: PingOneSimulator): void {
+  const validate = sim.data.collections[staging]?.flows?.find((flow) => flow.id === ids.validate);
+  if (validate) validate.graphData = validateGraph(true);
+}
+
 /** Seeds Staging with the three flows, and Production and QA with what they need and some of what they lack. */
-export function seedPromotionData(sim: PingOneSimulator, { loop = true }: PromotionDataOptions = {}): void {
+export function seedPromotionData(sim: PingOneSimulator, { loop = false }: PromotionDataOptions = {}): void {
   column = 0;
   const stagingData = sim.data.collections[staging] ?? {};
   stagingData.flows = [

@@ -312,7 +312,8 @@ function nodesOf(graph: unknown): GraphNode[] {
   return Array.isArray(nodes) ? (nodes as GraphNode[]) : [];
 }
 
-function nodeName(data: Record<string, unknown>): string {
+/** A node as people call it: its title, label or name, else its connector or ID. */
+export function nodeName(data: Record<string, unknown>): string {
   const title = (data.properties as Record<string, { value?: unknown }> | undefined)?.nodeTitle?.value;
   for (const candidate of [title, data.label, data.name, data.connectorId]) {
     if (typeof candidate === 'string' && candidate.trim() !== '' && !candidate.trim().startsWith('['))

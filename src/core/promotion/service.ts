@@ -36,9 +36,17 @@ import { planPolicy } from '../policies/policy-plan.js';
 import { markPolicyRuns } from '../policies/policy-runs.js';
 import { type Problem, problemOf } from '../problem.js';
 import type { Tenant, TenantService } from '../tenants/service.js';
+import { gatePlan } from './lint-gate.js';
 import { policyUsesOf } from './plan/blast-radius.js';
 import { PromotionPlanner } from './plan/planner.js';
-import type { ComputedPlan, EnvironmentRef, FlowLookup, PlanOptions, PromotionPlan } from './plan/types.js';
+import type {
+  ComputedPlan,
+  EnvironmentRef,
+  FlowLookup,
+  LintMode,
+  PlanOptions,
+  PromotionPlan,
+} from './plan/types.js';
 import type { ProtectionPolicy } from './protection.js';
 import {
   type LeaseSettings,
@@ -70,6 +78,8 @@ export interface PromotionSettings {
   /** How long after a promotion ends its Rollback is offered. */
   rollbackWindowMs: number;
   lease: LeaseSettings;
+  /** FLIGHTIQ_LINT; unset blocks into protected environments and warns elsewhere. */
+  lint?: LintMode | undefined;
   /**
    * A single-user setup (the local console): the one person approves in place, no channel is needed,
    * and approving one's own request is allowed (and audited as such), since nobody else could.
@@ -437,6 +447,7 @@ export class PromotionService {
         request.options,
         { source: lookup.flows, destination: destinationFlows },
       );
+      gatePlan(computed, { setting: this.deps.settings.lint, isProtected, sourceFlows: lookup.flows });
       await this.markDrift(request.tenant, to.environment, computed.plan);
       if (request.options.withPolicies)
         await this.carryPolicies(credentials, source, ref(to.environment), computed.plan);

@@ -1,5 +1,6 @@
 import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
 import { type DiffStyle, diffLinesIn, summaryOf } from '../../core/davinci/flow-diff-text.js';
+import { lintFindingText, lintHeading } from '../../core/promotion/lint-gate.js';
 import { shownFingerprint } from '../../core/promotion/plan/fingerprint.js';
 import type { PlannedDiff, PromotionPlan } from '../../core/promotion/plan/types.js';
 import { escapedShort, packLines } from './mrkdwn.js';
@@ -94,14 +95,23 @@ const sectionsInMessage = 40;
  */
 export function diffMessage(
   title: string,
-  plan: Pick<PromotionPlan, 'diffs' | 'warnings' | 'blockers' | 'fingerprint'>,
+  plan: Pick<PromotionPlan, 'diffs' | 'warnings' | 'blockers' | 'fingerprint' | 'lint'>,
 ): { text: string; blocks: KnownBlock[]; complete: boolean } {
   const diffs = plan.diffs ?? [];
   const details = packLines(diffLines(diffs));
+  const style = { escape: (text: string) => escapedShort(text, 150), code: (text: string) => `\`${text}\`` };
+  const lint =
+    plan.lint && plan.lint.findings.length > 0
+      ? [
+          `${plan.lint.mode === 'block' ? ':no_entry:' : ':mag:'} *${lintHeading(plan.lint)}*`,
+          ...plan.lint.findings.map((finding) => `• ${lintFindingText(finding, style)}`),
+        ]
+      : [];
   const notes = packLines([
     ...plan.warnings.map((warning) => `:warning: ${escapedShort(warning, 500)}`),
     ...plan.blockers.map((blocker) => `:no_entry: ${escapedShort(blocker, 500)}`),
-  ]).slice(0, 3);
+    ...lint,
+  ]).slice(0, 5);
   const room = sectionsInMessage - notes.length;
   const complete = details.length <= room;
   const shown = complete ? details : details.slice(0, room - 1);

@@ -1,5 +1,6 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import { plannedPolicyLines, policyResultText } from '../../core/policies/policy-text.js';
+import { lintFindingText, lintHeading } from '../../core/promotion/lint-gate.js';
 import { policyUseText } from '../../core/promotion/plan/blast-radius.js';
 import { shownFingerprint } from '../../core/promotion/plan/fingerprint.js';
 import { referenceText } from '../../core/promotion/plan/references.js';
@@ -185,6 +186,20 @@ export function promotionMessage(
         listed(
           '*Variables*',
           plan.variables.map((v) => variableLine(v, promotion.fromEnvName, promotion.toEnvName)),
+        ),
+      ),
+    );
+  }
+  if (plan.lint && plan.lint.findings.length > 0) {
+    const style = {
+      escape: (text: string) => escapedShort(text, 150),
+      code: (text: string) => `\`${text}\``,
+    };
+    sections.push(
+      ...packLines(
+        listed(
+          `${plan.lint.mode === 'block' ? ':no_entry:' : ':mag:'} *${lintHeading(plan.lint)}*`,
+          plan.lint.findings.map((finding) => `• ${lintFindingText(finding, style)}`),
         ),
       ),
     );

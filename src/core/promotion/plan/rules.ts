@@ -107,10 +107,8 @@ export function planVariables(
     let action: VariableAction;
     if (destination) action = 'exists';
     else if (!sourceDefinition) {
+      // Said by the lint gate (promotion/lint-gate.ts), which blocks it into protected environments.
       action = 'undefined';
-      warnings.push(
-        `The flows use the variable ${label}, which neither ${envs.from.name} nor ${envs.to.name} defines; it reads as empty until it is created.`,
-      );
     } else if (isSecret(sourceDefinition)) {
       action = 'blocked';
       blockers.push(

@@ -1,6 +1,7 @@
 import type { Flow, FlowSummary } from '../../../pingone/davinci.js';
 import type { FlowDiff } from '../../davinci/flow-diff.js';
 import type { IdMaps, VariableContext } from '../../davinci/flow-graph.js';
+import type { LintFinding } from '../../davinci/lint.js';
 import type { VariableDefinition } from '../../davinci/variables.js';
 import type { PlannedReference } from './references.js';
 
@@ -72,7 +73,20 @@ export interface PromotionPlan {
    * (`--with-policies`): written after the flows are deployed, each re-planned then.
    */
   carried?: { asked: { application: string; policy: string }; policy: PlannedPolicy; fingerprint: string }[];
+  /**
+   * The lint gate's findings on the flows written and whether they block (promotion/lint-gate.ts);
+   * absent in plans stored before the gate and in policy promotions.
+   */
+  lint?: PlannedLint;
   fingerprint: string;
+}
+
+/** FLIGHTIQ_LINT: whether lint findings block approval or only warn (promotion/lint-gate.ts). */
+export type LintMode = 'warn' | 'block';
+
+export interface PlannedLint {
+  mode: LintMode;
+  findings: LintFinding[];
 }
 
 /** What a flow policy's replace (or create) request carries (DaVinciFlowPolicyReplaceRequest). */
