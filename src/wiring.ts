@@ -8,6 +8,7 @@ import { FlowVersionReader } from './core/davinci/flow-versions.js';
 import { EnvironmentDirectory } from './core/environments.js';
 import { DatabaseSlots } from './core/fair-use.js';
 import { ArtifactListing } from './core/listing/artifact-listing.js';
+import { MappingService } from './core/mappings/service.js';
 import { PolicyChainReader } from './core/policies/chain.js';
 import { PromotionPlanner } from './core/promotion/plan/planner.js';
 import { ProtectionPolicy } from './core/promotion/protection.js';
@@ -69,6 +70,15 @@ export function createCoreServices(parts: {
     driftAlerts: config.alerts.driftAlerts,
   });
   const policies = new PolicyChainReader({ pingone, tenants, environments, monitor });
+  const mappings = new MappingService({
+    pool: database.pool,
+    pingone,
+    tenants,
+    environments,
+    access,
+    clock,
+    monitor,
+  });
   return {
     clock,
     access,
@@ -88,6 +98,7 @@ export function createCoreServices(parts: {
       clock,
     }),
     policies,
+    mappings,
     versions: new FlowVersionReader({
       pool: database.pool,
       pingone,
@@ -111,6 +122,7 @@ export function createCoreServices(parts: {
       ...(parts.promotionNotifier ? { notifier: parts.promotionNotifier } : {}),
       monitor,
       policies,
+      profiles: mappings,
       clock,
     }),
   };

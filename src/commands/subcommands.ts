@@ -78,6 +78,15 @@ export const subcommandCatalog: readonly Omit<SubcommandInfo, 'available'>[] = [
       "Put a flow back to one of its versions with PingOne's revert, and deploy it; approved and rolled back like a promotion.",
   },
   {
+    name: 'mappings',
+    callsPingOne: true,
+    changesState: true,
+    usage:
+      'mappings <from env> <to env> [--tenant <t>] | mappings <from> <to> set <kind> <source name> = <destination name> | mappings <from> <to> remove <kind> <source name>',
+    summary:
+      'Show or change the mapping profile between two environments: which destination object stands for a source one whose name the destination lacks or shares.',
+  },
+  {
     name: 'promotions',
     usage: 'promotions [pending|recent]',
     summary: 'Show pending or recent promotions.',

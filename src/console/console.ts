@@ -14,6 +14,7 @@ import type { Logger } from '../logger.js';
 import { decisionCommand, promotionCalled } from './commands/decisions.js';
 import { diffCommand } from './commands/diff.js';
 import { listCommand } from './commands/list.js';
+import { mappingsCommand } from './commands/mappings.js';
 import { promoteCommand } from './commands/promote.js';
 import { revertCommand } from './commands/revert.js';
 import { tenantCommand } from './commands/tenant.js';
@@ -169,6 +170,8 @@ async function run(command: string, args: string[], session: Session): Promise<v
       return diffCommand(args, session);
     case 'versions':
       return versionsCommand(args, session);
+    case 'mappings':
+      return mappingsCommand(args, session);
     case 'revert':
       return revertCommand(args, session);
     case 'promotions': {

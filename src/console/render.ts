@@ -12,6 +12,7 @@ import { daysText, expiryOf } from '../core/expiry.js';
 import { plainCell } from '../core/listing/artifact-csv.js';
 import type { ArtifactRow, Cell, Column } from '../core/listing/artifact-kinds.js';
 import type { ListPage } from '../core/listing/artifact-listing.js';
+import { entryText } from '../core/mappings/service.js';
 import type { PolicyChain, PolicyDistribution } from '../core/policies/chain.js';
 import { plannedPolicyLines, policyResultText } from '../core/policies/policy-text.js';
 import type { Problem } from '../core/problem.js';
@@ -214,6 +215,12 @@ function planLines(promotion: Promotion): string[] {
         const { text, problem } = referenceText(reference, envs);
         return `  ${text}${problem ? '  <-- check' : ''}`;
       }),
+    );
+  }
+  if (plan.mappedByProfile && plan.mappedByProfile.length > 0) {
+    lines.push(
+      'Mapped by profile (names did not match):',
+      ...plan.mappedByProfile.map((m) => `  ${entryText(m)}, set by ${m.setBy}`),
     );
   }
   if (plan.variables.length > 0) {

@@ -84,6 +84,15 @@ export class AccessPolicy {
   }
 
   /**
+   * May change a mapping profile (which destination object stands for a source one): listed operators
+   * and admins. Approvers are not among them by being approvers: the entries are what they check.
+   */
+  async canMap(actor: Actor): Promise<boolean> {
+    if (await this.listed(actor, this.options.operators ?? [])) return true;
+    return this.isAdmin(actor);
+  }
+
+  /**
    * May approve a promotion into a protected environment. Only listed approvers: being an admin is not
    * enough, and whether the approver requested it themselves is checked by the caller, per promotion.
    */

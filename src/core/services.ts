@@ -7,6 +7,7 @@ import type { FlowVersionReader } from './davinci/flow-versions.js';
 import type { EnvironmentDirectory } from './environments.js';
 import type { PersonSlots } from './fair-use.js';
 import type { ArtifactListing } from './listing/artifact-listing.js';
+import type { MappingService } from './mappings/service.js';
 import type { PolicyChainReader } from './policies/chain.js';
 import type { PromotionService } from './promotion/service.js';
 import type { TenantService } from './tenants/service.js';
@@ -22,6 +23,8 @@ export interface CoreServices {
   monitor: CredentialMonitor;
   listing: ArtifactListing;
   promotions: PromotionService;
+  /** Mapping profiles: which destination object stands for a source one that names do not find. */
+  mappings: MappingService;
   /** DaVinci applications, their flow policies and the PingOne applications that use them. */
   policies: PolicyChainReader;
   /** A flow's saved versions, and which FlightIQ wrote. */

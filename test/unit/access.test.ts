@@ -52,6 +52,22 @@ describe('who may do what', () => {
     expect(await access.canRead({ userId: 'UGUEST' })).toBe(false);
   });
 
+  it('lets operators and admins change a mapping profile, and neither approvers nor readers', async () => {
+    const access = new AccessPolicy({
+      admins: ['UADMIN'],
+      readers: ['UREADER'],
+      operators: ['UMEMBER', 'UGUEST'],
+      approvers: ['UWSADMIN'],
+      directory: people,
+      teamId: 'T1',
+    });
+    expect(await access.canMap({ userId: 'UADMIN' })).toBe(true);
+    expect(await access.canMap({ userId: 'UMEMBER' })).toBe(true);
+    expect(await access.canMap({ userId: 'UGUEST' })).toBe(false);
+    expect(await access.canMap({ userId: 'UWSADMIN' })).toBe(false);
+    expect(await access.canMap({ userId: 'UREADER' })).toBe(false);
+  });
+
   it('without FLIGHTIQ_READERS, lets full members read and refuses guests', async () => {
     const access = new AccessPolicy({ admins: [], directory: people, teamId: 'T1' });
     expect(await access.canRead({ userId: 'UMEMBER' })).toBe(true);

@@ -38,6 +38,7 @@ import type { TenantService } from '../tenants/service.js';
 import { DestinationWriter, type Written } from './destination-writes.js';
 import { keepingSettings, rewrittenDefinition } from './plan/definition.js';
 import type { PromotionPlanner } from './plan/planner.js';
+import type { ProfileReader } from './plan/profile.js';
 import {
   type ComputedPlan,
   type FlowDefinition,
@@ -136,6 +137,8 @@ export class PromotionRunner {
       clock: Clock;
       /** Reads the destination's flow policies after a run, for the reachability verdict. */
       policies?: Pick<PolicyChainReader, 'linksIn'>;
+      /** The pair's mapping profile, read again with the plan: a changed entry changes the fingerprint. */
+      profiles?: ProfileReader;
       load: (record: PromotionRecord) => Promise<Promotion>;
       reload: (id: string) => Promise<Promotion>;
     },
@@ -355,6 +358,13 @@ export class PromotionRunner {
         promotion.plan.to,
         main?.sourceId ?? '',
         promotion.options,
+        {
+          profile: await this.deps.profiles?.entriesFor(
+            promotion.tenantId,
+            promotion.plan.from.id,
+            promotion.plan.to.id,
+          ),
+        },
       );
     } catch (error) {
       return this.finish(

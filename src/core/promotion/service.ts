@@ -39,6 +39,7 @@ import type { Tenant, TenantService } from '../tenants/service.js';
 import { gatePlan } from './lint-gate.js';
 import { policyUsesOf } from './plan/blast-radius.js';
 import { PromotionPlanner } from './plan/planner.js';
+import type { ProfileReader } from './plan/profile.js';
 import type {
   ComputedPlan,
   EnvironmentRef,
@@ -204,6 +205,8 @@ export class PromotionService {
       monitor?: Pick<CredentialMonitor, 'observe'>;
       /** Reads the destination's flow policies, to show which applications a promotion changes. */
       policies?: Pick<PolicyChainReader, 'chainOf' | 'linksIn'>;
+      /** The pairs' mapping profiles, which plans consult where names do not settle a reference. */
+      profiles?: ProfileReader;
       clock: Clock;
     },
   ) {
@@ -217,6 +220,7 @@ export class PromotionService {
       lease: deps.settings.lease,
       clock: deps.clock,
       ...(deps.policies ? { policies: deps.policies } : {}),
+      ...(deps.profiles ? { profiles: deps.profiles } : {}),
       load: (record) => this.load(record),
       reload: (id) => this.reload(id),
     });
@@ -445,7 +449,11 @@ export class PromotionService {
         ref(to.environment),
         lookup.flow.id,
         request.options,
-        { source: lookup.flows, destination: destinationFlows },
+        {
+          source: lookup.flows,
+          destination: destinationFlows,
+          profile: await this.deps.profiles?.entriesFor(request.tenant.id, source.id, to.environment.id),
+        },
       );
       gatePlan(computed, { setting: this.deps.settings.lint, isProtected, sourceFlows: lookup.flows });
       await this.markDrift(request.tenant, to.environment, computed.plan);

@@ -1,4 +1,5 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
+import { entryText } from '../../core/mappings/service.js';
 import { plannedPolicyLines, policyResultText } from '../../core/policies/policy-text.js';
 import { lintFindingText, lintHeading } from '../../core/promotion/lint-gate.js';
 import { policyUseText } from '../../core/promotion/plan/blast-radius.js';
@@ -176,6 +177,17 @@ export function promotionMessage(
             const { text, problem } = referenceText(reference, envs, style);
             return `• ${problem ? ':no_entry: ' : ''}${text}`;
           }),
+        ),
+      ),
+    );
+  }
+  if (plan.mappedByProfile && plan.mappedByProfile.length > 0) {
+    const style = { name: (text: string) => `*${escapeMrkdwn(text)}*` };
+    sections.push(
+      ...packLines(
+        listed(
+          `*Mapped by profile* (entries of the mapping profile ${escapeMrkdwn(promotion.fromEnvName)} → ${escapeMrkdwn(promotion.toEnvName)}: their names did not match)`,
+          plan.mappedByProfile.map((m) => `• ${entryText(m, style)}, set by <@${m.setBy}>`),
         ),
       ),
     );

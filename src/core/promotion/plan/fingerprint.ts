@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Flow, FlowSummary } from '../../../pingone/davinci.js';
 import { stableJson } from '../../stable-json.js';
 import { contentOf, definitionOf } from './definition.js';
+import type { ProfileMapping } from './profile.js';
 import type { PlannedReference } from './references.js';
 import {
   type ComputedPlan,
@@ -35,6 +36,7 @@ export function fingerprintOf(
   variables: PlannedVariable[],
   definitions: ComputedPlan['variables'],
   asNew: boolean,
+  mappedByProfile: readonly ProfileMapping[] = [],
 ): string {
   const state = {
     source: sourceFlows
@@ -69,6 +71,12 @@ export function fingerprintOf(
     connectors: connectors.map((c) => [c.sourceId, c.destinationId]),
     forms: forms.map((f) => [f.sourceId, f.destinationId]),
     references: references.map((r) => [r.kind, r.sourceId, r.status, r.destinationId]),
+    // What the approver saw the profile decide, and who set it: an entry changed after approval, even to
+    // the same object by someone else, makes a new plan. Left out when it mapped nothing, so plans made
+    // before profiles existed keep their fingerprints.
+    ...(mappedByProfile.length > 0
+      ? { profile: mappedByProfile.map((m) => [m.kind, m.sourceId, m.destinationId, m.setBy]) }
+      : {}),
     // What is to be written is part of what is approved: a change to it makes a new plan.
     variables: variables.map((v) => {
       const written = v.action === 'create' || v.action === 'update';

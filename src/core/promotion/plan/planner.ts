@@ -12,6 +12,7 @@ import {
   instanceSchema,
 } from '../../../pingone/davinci.js';
 import { PingOneError } from '../../../pingone/errors.js';
+import type { MappingEntry } from '../../../store/mapping-entries.js';
 import { diffFlows } from '../../davinci/flow-diff.js';
 import {
   type ConnectionUse,
@@ -29,6 +30,7 @@ import {
 } from '../../davinci/variables.js';
 import { definitionOf, hasGraph, keepingSettings, rewrittenDefinition, sameContent } from './definition.js';
 import { fingerprintOf, groupBy } from './fingerprint.js';
+import { ProfileLookup } from './profile.js';
 import { resolveReferences } from './references.js';
 import {
   builtInConnections,
@@ -104,17 +106,25 @@ export class PromotionPlanner {
     to: EnvironmentRef,
     mainFlowId: string,
     options: PlanOptions,
-    /** The source's and the destination's flow lists, when the caller has them (or is reading them). */
-    lists: { source?: FlowSummary[]; destination?: Promise<FlowSummary[]> } = {},
+    /**
+     * The source's and the destination's flow lists, when the caller has them (or is reading them), and
+     * the pair's mapping profile, asked for references the destination's names do not settle.
+     */
+    given: {
+      source?: FlowSummary[];
+      destination?: Promise<FlowSummary[]>;
+      profile?: readonly MappingEntry[];
+    } = {},
   ): Promise<ComputedPlan> {
     const blockers: string[] = [];
     const warnings: string[] = [];
+    const profile = new ProfileLookup(given.profile ?? [], { from: from.name, to: to.name });
     // Reads start as soon as what they need is known, never later: the flow lists; then the export,
     // the connector instances and the variables together; then the forms and the destination's flows
     // together. Four round trips with the environment list before it, whatever the flow's size.
     const [listed, destinationFlows] = await Promise.all([
-      lists.source ? Promise.resolve(lists.source) : this.listFlows(credentials, from.id),
-      lists.destination ?? this.listFlows(credentials, to.id),
+      given.source ? Promise.resolve(given.source) : this.listFlows(credentials, from.id),
+      given.destination ?? this.listFlows(credentials, to.id),
     ]);
     const readVariables = async (env: EnvironmentRef) =>
       (await this.collect(credentials, env, 'variables?limit=500', 'variables', variableResourceSchema)).map(
@@ -156,6 +166,7 @@ export class PromotionPlanner {
       sourceInstances,
       destinationInstances,
       to,
+      profile,
       blockers,
       warnings,
     );
@@ -166,8 +177,8 @@ export class PromotionPlanner {
     const formsRead =
       formIds.size === 0
         ? Promise.resolve([])
-        : this.mapForms(credentials, from, to, formIds, blockers, warnings);
-    const referencesRead = resolveReferences(this.pingone, credentials, { from, to }, scanned);
+        : this.mapForms(credentials, from, to, formIds, profile, blockers, warnings);
+    const referencesRead = resolveReferences(this.pingone, credentials, { from, to }, scanned, profile);
     const mapsRead = Promise.all([formsRead, referencesRead]).then(([forms, resolved]) => ({
       connections: new Map(
         connectors.flatMap((c) => (c.destinationId ? [[c.sourceId, c.destinationId] as const] : [])),
@@ -214,6 +225,7 @@ export class PromotionPlanner {
       blockers,
       warnings,
     );
+    const mappedByProfile = profile.mapped();
 
     const plan: PromotionPlan = {
       from,
@@ -223,6 +235,7 @@ export class PromotionPlanner {
       forms,
       references: resolved.references,
       variables: variables.planned,
+      ...(mappedByProfile.length > 0 ? { mappedByProfile } : {}),
       blockers,
       warnings,
       diffs,
@@ -236,6 +249,7 @@ export class PromotionPlanner {
         variables.planned,
         variables.definitions,
         options.asNew,
+        mappedByProfile,
       ),
     };
     const definitions = new Map(source.flows.map((flow) => [flow.id, definitionOf(flow)]));
@@ -552,6 +566,7 @@ export class PromotionPlanner {
     sourceInstances: z.infer<typeof instanceSchema>[],
     destinationInstances: z.infer<typeof instanceSchema>[],
     to: EnvironmentRef,
+    profile: ProfileLookup,
     blockers: string[],
     warnings: string[],
   ): PromotionPlan['connectors'] {
@@ -582,8 +597,15 @@ export class PromotionPlanner {
       const builtIn =
         builtInConnections[connector] !== undefined || builtInIds.has(use.connectionId) || credentialLess;
       let destinationId: string | null = null;
+      // Asked only where the name settles nothing: an instance of the same ID or name is never overridden.
+      const profiled =
+        sameId || named.length === 1
+          ? undefined
+          : profile.answer('connectorInstance', { id: use.connectionId, name }, destinationInstances);
       if (sameId) destinationId = sameId.id;
       else if (named.length === 1 && named[0]) destinationId = named[0].id;
+      else if (profiled && 'blocker' in profiled) blockers.push(profiled.blocker);
+      else if (profiled) destinationId = profiled.destinationId;
       else if (builtIn && ofConnector.length === 1 && ofConnector[0]) destinationId = ofConnector[0].id;
       else if (builtIn && ofConnector.length === 0 && (builtInIds.has(use.connectionId) || credentialLess)) {
         destinationId = use.connectionId;
@@ -611,6 +633,7 @@ export class PromotionPlanner {
     from: EnvironmentRef,
     to: EnvironmentRef,
     ids: Set<string>,
+    profile: ProfileLookup,
     blockers: string[],
     warnings: string[],
   ): Promise<PromotionPlan['forms']> {
@@ -629,7 +652,12 @@ export class PromotionPlanner {
       const matches = destinationForms.filter(
         (candidate) => candidate.name.toLowerCase() === form.name.toLowerCase(),
       );
-      if (matches.length === 0)
+      const profiled = matches.length === 1 ? undefined : profile.answer('form', form, destinationForms);
+      if (profiled && 'blocker' in profiled) blockers.push(profiled.blocker);
+      else if (profiled) {
+        mapped.push({ sourceId: id, name: form.name, destinationId: profiled.destinationId });
+        continue;
+      } else if (matches.length === 0)
         blockers.push(`${to.name} has no form named "${form.name}". Create it there, then request again.`);
       else if (matches.length > 1)
         blockers.push(`${to.name} has ${matches.length} forms named "${form.name}"; rename the extra ones.`);

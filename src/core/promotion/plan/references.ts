@@ -2,6 +2,7 @@ import type { PingOneClient, WorkerCredentials } from '../../../pingone/client.j
 import {
   listObjects,
   listTemplateVariants,
+  type NamedObject,
   objectCollections,
   type PingOneObjectKind,
   pingOneObjectKinds,
@@ -9,6 +10,7 @@ import {
 import { PingOneError } from '../../../pingone/errors.js';
 import type { FoundReference, ReferenceSite } from '../../davinci/references.js';
 import { problemOf } from '../../problem.js';
+import type { ProfileLookup } from './profile.js';
 
 /**
  * The PingOne objects, template variants and environment IDs promoted flows refer to, each resolved in
@@ -38,6 +40,8 @@ export interface PlannedReference {
   /** The object's name in the source, when known. */
   name: string | null;
   destinationId: string | null;
+  /** Set when the pair's mapping profile mapped it: the destination object's own name. */
+  destinationName?: string;
   status: ReferenceStatus;
   /** Where the flows use it, as people call the nodes: `"Create Device" in Device Authentication`. */
   usedBy: string[];
@@ -70,6 +74,8 @@ export async function resolveReferences(
   credentials: WorkerCredentials,
   envs: { from: Side; to: Side },
   flows: ReferencesInFlow[],
+  /** The pair's mapping profile, asked where no single object of the name is found. */
+  profile?: ProfileLookup,
 ): Promise<ResolvedReferences> {
   const { from, to } = envs;
   const gathered = gather(flows);
@@ -184,26 +190,54 @@ export async function resolveReferences(
       });
       continue;
     }
-    const matches = read.destination.items.filter(
-      (object) => object.name.toLowerCase() === source.name.toLowerCase(),
-    );
-    const entry = { kind, sourceId: value, name: source.name, usedBy };
-    if (matches.length === 1 && matches[0]) {
-      objects.set(value, matches[0].id);
-      references.push({ ...entry, destinationId: matches[0].id, status: 'mapped' });
-    } else if (matches.length === 0) {
-      blockers.push(
-        `${to.name} has no ${noun} named "${source.name}", which ${where} uses. Create it there, then request again.`,
-      );
-      references.push({ ...entry, destinationId: null, status: 'missing' });
-    } else {
-      blockers.push(
-        `${to.name} has ${matches.length} ${plural} named "${source.name}"; FlightIQ cannot tell which one ${where} should use. Rename the extra ones in ${to.name}.`,
-      );
-      references.push({ ...entry, destinationId: null, status: 'ambiguous' });
-    }
+    const found = byName(kind, source, read.destination.items, profile, {
+      to: to.name,
+      where,
+      noun,
+      plural,
+    });
+    if (found.destinationId) objects.set(value, found.destinationId);
+    if (found.blocker) blockers.push(found.blocker);
+    references.push({ ...found.reference, kind, sourceId: value, name: source.name, usedBy });
   }
   return { references: references.sort(byKindAndName), objects, blockers, warnings };
+}
+
+/**
+ * A source object found in the destination by its name: exactly one of that name maps it; otherwise the
+ * pair's mapping profile is asked, and without an entry there the name's own blocker stands.
+ */
+function byName(
+  kind: PingOneObjectKind,
+  source: NamedObject,
+  destination: readonly NamedObject[],
+  profile: ProfileLookup | undefined,
+  words: { to: string; where: string; noun: string; plural: string },
+): {
+  reference: Pick<PlannedReference, 'destinationId' | 'destinationName' | 'status'>;
+  destinationId?: string;
+  blocker?: string;
+} {
+  const matches = destination.filter((object) => object.name.toLowerCase() === source.name.toLowerCase());
+  const [only] = matches;
+  if (matches.length === 1 && only)
+    return { reference: { destinationId: only.id, status: 'mapped' }, destinationId: only.id };
+  const status = matches.length === 0 ? 'missing' : 'ambiguous';
+  const profiled = profile?.answer(kind, source, destination);
+  if (profiled && 'blocker' in profiled)
+    return { reference: { destinationId: null, status }, blocker: profiled.blocker };
+  if (profiled) {
+    const { destinationId, destinationName } = profiled;
+    return { reference: { destinationId, destinationName, status: 'mapped' }, destinationId };
+  }
+  const { to, where, noun, plural } = words;
+  return {
+    reference: { destinationId: null, status },
+    blocker:
+      status === 'missing'
+        ? `${to} has no ${noun} named "${source.name}", which ${where} uses. Create it there, then request again.`
+        : `${to} has ${matches.length} ${plural} named "${source.name}"; FlightIQ cannot tell which one ${where} should use. Rename the extra ones in ${to}.`,
+  };
 }
 
 type Read<T> = { items: T } | { problem: string };
@@ -307,7 +341,9 @@ export function referenceText(
   const what = `${noun.charAt(0).toUpperCase()}${noun.slice(1)} ${reference.name ? named(reference.name) : style.escape(reference.sourceId)}`;
   switch (reference.status) {
     case 'mapped':
-      return { text: `${what} → ${to}'s ${named(reference.name ?? '')}`, problem: false };
+      return reference.destinationName === undefined
+        ? { text: `${what} → ${to}'s ${named(reference.name ?? '')}`, problem: false }
+        : { text: `${what} → ${to}'s ${named(reference.destinationName)} (by profile)`, problem: false };
     case 'missing':
       return { text: `${what}: missing in ${to}`, problem: true };
     case 'ambiguous':

@@ -3,6 +3,7 @@ import type { FlowDiff } from '../../davinci/flow-diff.js';
 import type { IdMaps, VariableContext } from '../../davinci/flow-graph.js';
 import type { LintFinding } from '../../davinci/lint.js';
 import type { VariableDefinition } from '../../davinci/variables.js';
+import type { ProfileMapping } from './profile.js';
 import type { PlannedReference } from './references.js';
 
 /** What a promotion's plan is made of, as the planner computes it and every front end shows it. */
@@ -57,6 +58,11 @@ export interface PromotionPlan {
   /** PingOne objects, template variants and IDs found in the flows; absent in plans stored before. */
   references?: PlannedReference[];
   variables: PlannedVariable[];
+  /**
+   * References the pair's mapping profile mapped, because the destination's names did not: shown to
+   * the approver, and part of the fingerprint. Absent when the profile mapped none.
+   */
+  mappedByProfile?: ProfileMapping[];
   blockers: string[];
   warnings: string[];
   /** What each flow's write changes in it, in the order of `flows`; absent in plans stored before diffs. */

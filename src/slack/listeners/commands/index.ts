@@ -9,6 +9,7 @@ import { envsSubcommand } from './envs.js';
 import { flightiqCommand, type SubcommandHandler } from './flightiq.js';
 import { helpSubcommand } from './help.js';
 import { listSubcommand } from './list.js';
+import { mappingsSubcommand } from './mappings.js';
 import { promoteSubcommand } from './promote.js';
 import { promotionsSubcommand } from './promotions.js';
 import { revertSubcommand } from './revert.js';
@@ -30,6 +31,7 @@ export function builtInHandlers(
     diff: diffSubcommand(services),
     versions: versionsSubcommand(services),
     revert: revertSubcommand(services),
+    mappings: mappingsSubcommand(services),
     promotions: promotionsSubcommand(services, workspaceUrl),
     audit: auditSubcommand(services),
   };
