@@ -149,4 +149,82 @@ describe('mapping profiles', () => {
     expect(shown).toContain('*Production* has no population named \\"Clients\\"');
     expect(shown).toContain(renamed);
   });
+
+  it('"Map…" on a blocked plan opens the destination\'s populations; an operator\'s choice is saved and the requester told', async () => {
+    const blocked = await world.answer(promote, operator);
+    const button = JSON.stringify(blocked.blocks).match(
+      /"action_id":"promotion_map_0","value":"((?:[^"\\]|\\.)*)"/,
+    );
+    expect(button, 'a Map… button').not.toBeNull();
+    const value = JSON.parse(`"${button?.[1]}"`) as string;
+    expect(JSON.stringify(blocked.blocks)).toContain('Map Customers…');
+
+    const opened = () => world.fakeSlack.callsOf('views.update').length;
+    let viewId = '';
+    const modalAfter = async (before: number) => {
+      const call = await world.fakeSlack.waitFor(
+        () => world.fakeSlack.callsOf('views.update')[before],
+        15_000,
+      );
+      viewId = String(call.args.view_id);
+      return JSON.stringify(call.args.view);
+    };
+
+    // A reader's click is refused in the modal, and audited.
+    let before = opened();
+    await world.app.slack.blockAction({ action_id: 'promotion_map_0', value }, { user: reader });
+    expect(await modalAfter(before)).toContain('Only FlightIQ operators and admins');
+    expect((await audited('mappings.set')).at(-1)).toMatchObject({ actor_id: reader, outcome: 'refused' });
+
+    before = opened();
+    await world.app.slack.blockAction({ action_id: 'promotion_map_0', value }, { user: operator });
+    const modal = JSON.parse(await modalAfter(before)) as {
+      callback_id: string;
+      private_metadata: string;
+      blocks: unknown[];
+    };
+    expect(JSON.stringify(modal.blocks)).toContain(
+      `${renamed} (${objects.population.production.slice(0, 8)})`,
+    );
+    const chosen = (id: string | undefined) => ({
+      map_target: { map_target: { type: 'static_select', selected_option: id ? { value: id } : null } },
+    });
+    const modalId = viewId;
+    const submit = (user: string, id: string | undefined) =>
+      world.app.slack.viewSubmission(
+        {
+          callback_id: modal.callback_id,
+          private_metadata: modal.private_metadata,
+          state: chosen(id),
+          id: modalId,
+        },
+        { user },
+      );
+
+    // Checked again at submission, from the signed payload's user: an error on the field.
+    const refused = await submit(reader, objects.population.production);
+    expect(refused.body).toMatchObject({
+      response_action: 'errors',
+      errors: { map_target: expect.stringContaining('Only FlightIQ operators and admins') },
+    });
+    expect((await submit(operator, undefined)).body).toMatchObject({
+      response_action: 'errors',
+      errors: { map_target: 'Choose one.' },
+    });
+
+    const messages = world.fakeSlack.callsOf('chat.postMessage').length;
+    before = opened();
+    const saved = await submit(operator, objects.population.production);
+    expect(JSON.stringify(saved.body)).toContain('Saving the entry');
+    expect(await modalAfter(before)).toContain(`Population *Customers* → *${renamed}*`);
+    const told = await world.fakeSlack.waitFor(
+      () => world.fakeSlack.callsOf('chat.postMessage')[messages],
+      15_000,
+    );
+    expect(String(told.args.text)).toContain('Request the promotion of *Passwordless sign-on* again');
+
+    expect((await world.answer(promote, operator)).text).toContain('is waiting for an approver');
+    expect(await card()).toContain(`Population *Customers* → *${renamed}*, set by <@${operator}>`);
+    expect(world.fakeSlack.refusals).toEqual([]);
+  });
 });

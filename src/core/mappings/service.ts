@@ -96,6 +96,12 @@ export type RemoveOutcome =
     }
   | { outcome: 'removed'; profile: MappingProfile; removed: MappingEntry[] };
 
+/** What "Map…" offers: the destination's objects of the kind, to pick one from. */
+export type ChoicesOutcome =
+  | { outcome: 'refused' }
+  | { outcome: 'failed'; problem: Problem }
+  | { outcome: 'choices'; candidates: { id: string; name: string }[] };
+
 export interface MappingAsk {
   from: string;
   to: string;
@@ -188,6 +194,28 @@ export class MappingService {
     });
   }
 
+  /**
+   * The destination's objects of a kind, by name, for the "Map…" modal of a blocked plan; only for those
+   * who may set an entry (the click is audited when refused, like a refused `set`).
+   */
+  async choices(
+    actor: Actor,
+    tenant: Tenant,
+    asked: MappingAsk & { kind: MappingKind; source: string },
+  ): Promise<ChoicesOutcome> {
+    if (!(await this.mayChange(actor, 'mappings.set', tenant, asked))) return { outcome: 'refused' };
+    return this.guarded(tenant, async () => {
+      const credentials = this.deps.tenants.credentialsOf(tenant);
+      const found = await this.candidates(credentials, asked.to, asked.kind);
+      return {
+        outcome: 'choices' as const,
+        candidates: found
+          .map(({ id, name }) => ({ id, name }))
+          .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)),
+      };
+    });
+  }
+
   /** `/flightiq mappings <from> <to> remove <kind> <source>`: the entry for that source name (or ID). */
   async remove(
     actor: Actor,
@@ -225,7 +253,11 @@ export class MappingService {
     });
   }
 
-  private async mayChange(
+  /**
+   * Whether this person may change the profile, asked alone where a front end must answer at once (a
+   * modal's submission); a refusal is audited. `set` and `remove` ask it again themselves.
+   */
+  async mayChange(
     actor: Actor,
     action: string,
     tenant: Tenant,

@@ -1,6 +1,6 @@
-import type { KnownBlock } from '@slack/types';
+import type { KnownBlock, ModalView } from '@slack/types';
 import { slashCommand } from '../../commands/subcommands.js';
-import { kindNoun } from '../../core/mappings/kinds.js';
+import { kindNoun, type MappingKind } from '../../core/mappings/kinds.js';
 import {
   entryText,
   type MappingProfile,
@@ -9,9 +9,10 @@ import {
   type SetOutcome,
 } from '../../core/mappings/service.js';
 import { environmentNotMatchedMessage } from './artifact-list.js';
-import { escapedShort, escapeMrkdwn, packLines, slackDate } from './mrkdwn.js';
+import { escapedShort, escapeMrkdwn, packLines, shorten, slackDate } from './mrkdwn.js';
 import { type Notice, notice } from './notices.js';
 import { problemMessage } from './pingone-problem.js';
+import { noticeModal } from './tenant-form.js';
 
 /** `/flightiq mappings`: a pair's mapping profile, and what setting or removing an entry did. */
 
@@ -108,4 +109,91 @@ export function mappingRemoveMessage(outcome: RemoveOutcome): Notice {
     default:
       return sharedMessage(outcome, mapOnlyText);
   }
+}
+
+/** "Map…" on a blocked plan: the buttons (one per reference, numbered) and the modal they open. */
+export const mapActions = { open: 'promotion_map', target: 'map_target' } as const;
+export const mapEntryCallbackId = 'mapping_entry';
+/** Most "Map…" buttons on one card: the rest are set with `/flightiq mappings … set`. */
+export const mapButtonsShown = 5;
+/** Slack's static_select holds at most 100 options. */
+const maxOptions = 100;
+
+/** What a "Map…" button names, and the modal carries in private_metadata: never who may click it. */
+export interface MapTarget {
+  /** The promotion. */
+  p: string;
+  /** The kind and source ID of the reference. */
+  k: string;
+  s: string;
+}
+
+export function mapModal(
+  target: MapTarget,
+  reference: { kind: MappingKind; name: string },
+  envs: { from: string; to: string },
+  candidates: { id: string; name: string }[],
+): ModalView {
+  const noun = kindNoun(reference.kind);
+  const title = 'Map by profile';
+  if (candidates.length === 0)
+    return noticeModal(
+      title,
+      `*${escapeMrkdwn(envs.to)}* has no ${noun} at all. Create it there, then request the promotion again.`,
+    );
+  const shown = candidates.slice(0, maxOptions);
+  return {
+    type: 'modal',
+    callback_id: mapEntryCallbackId,
+    private_metadata: JSON.stringify(target),
+    title: { type: 'plain_text', text: title },
+    submit: { type: 'plain_text', text: 'Save' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: shorten(
+            `Which ${noun} of *${escapeMrkdwn(envs.to)}* stands for ${escapeMrkdwn(envs.from)}'s *${escapeMrkdwn(reference.name)}*? The entry goes into the mapping profile ${escapeMrkdwn(envs.from)} → ${escapeMrkdwn(envs.to)}, for every promotion between them.${candidates.length > shown.length ? ` Only the first ${maxOptions} by name are listed; set another with \`${slashCommand} mappings … set\`.` : ''}`,
+            3000,
+          ),
+        },
+      },
+      {
+        type: 'input',
+        block_id: mapActions.target,
+        label: { type: 'plain_text', text: shorten(`${noun} in ${envs.to}`, 2000) },
+        element: {
+          type: 'static_select',
+          action_id: mapActions.target,
+          placeholder: { type: 'plain_text', text: 'Choose one' },
+          options: shown.map((candidate) => ({
+            text: {
+              type: 'plain_text',
+              text: shorten(`${candidate.name} (${candidate.id.slice(0, 8)})`, 75),
+            },
+            value: candidate.id,
+          })),
+        },
+      },
+    ],
+  };
+}
+
+export function mapSavedModal(outcome: SetOutcome, requester: string): ModalView {
+  const message =
+    outcome.outcome === 'set'
+      ? `:white_check_mark: ${entryText(outcome.entry, bold)}. <@${requester}> was told to request the promotion again; its new plan uses the entry.`
+      : mappingSetMessage(outcome).text;
+  return noticeModal(outcome.outcome === 'set' ? 'Saved' : 'Not saved', message);
+}
+
+/** What the requester is told once an entry that unblocks their promotion is set. */
+export function requestAgainText(
+  entry: SetOutcome & { outcome: 'set' },
+  promotion: { flowName: string; fromEnvName: string; toEnvName: string },
+  by: string,
+): string {
+  return `:white_check_mark: <@${by}> set ${entryText(entry.entry, bold)} in the mapping profile ${escapeMrkdwn(promotion.fromEnvName)} → ${escapeMrkdwn(promotion.toEnvName)}. Request the promotion of *${escapeMrkdwn(promotion.flowName)}* again: its new plan uses the entry.`;
 }

@@ -4,6 +4,7 @@ import { plannedPolicyLines, policyResultText } from '../../core/policies/policy
 import { lintFindingText, lintHeading } from '../../core/promotion/lint-gate.js';
 import { policyUseText } from '../../core/promotion/plan/blast-radius.js';
 import { shownFingerprint } from '../../core/promotion/plan/fingerprint.js';
+import { mappableReferences } from '../../core/promotion/plan/mappable.js';
 import { referenceText } from '../../core/promotion/plan/references.js';
 import type { PlannedFlow, PlannedVariable } from '../../core/promotion/plan/types.js';
 import { reachabilityLines } from '../../core/promotion/reachability.js';
@@ -18,6 +19,7 @@ import {
   type TextStyle,
 } from '../../core/promotion/texts.js';
 import { diffActions, diffSummaryLine } from './flow-diff.js';
+import { mapActions, mapButtonsShown } from './mapping-profile.js';
 import { escapedShort, escapeMrkdwn, packLines, shorten, slackDate } from './mrkdwn.js';
 
 export const promotionActions = {
@@ -559,6 +561,20 @@ function buttonsFor(promotion: Promotion, surface: PromotionSurface): ActionsBlo
   // Whoever sees the card may see what it changes (the click is checked for reader rights).
   if (promotion.plan.diffs && promotion.plan.diffs.length > 0) {
     elements.push(button('Show diff', diffActions.show));
+  }
+  // A reference names did not settle can be mapped by profile from the blocked plan (the click and the
+  // submission are checked for the right to change a profile); the promotion is then requested again.
+  if (promotion.status === 'blocked' && surface === 'requester') {
+    mappableReferences(promotion.plan)
+      .slice(0, mapButtonsShown)
+      .forEach((reference, at) => {
+        elements.push({
+          type: 'button',
+          text: { type: 'plain_text', text: shorten(`Map ${reference.name}…`, 75) },
+          action_id: `${mapActions.open}_${at}`,
+          value: JSON.stringify({ p: promotion.id, k: reference.kind, s: reference.sourceId }),
+        });
+      });
   }
   return elements.length > 0 ? { type: 'actions', block_id: 'promotion_actions', elements } : undefined;
 }

@@ -7,6 +7,7 @@ import { listActions } from '../../views/artifact-list.js';
 import { auditActions } from '../../views/audit.js';
 import { diffActions } from '../../views/flow-diff.js';
 import { homeActions } from '../../views/home.js';
+import { mapActions } from '../../views/mapping-profile.js';
 import { promotionActions } from '../../views/promotion.js';
 import { removeTenantActions } from '../../views/tenant-remove.js';
 import { alertTestAgain } from './alert.js';
@@ -14,6 +15,7 @@ import { auditCsvClicked } from './audit.js';
 import { diffPageClicked, showDiffClicked } from './diff.js';
 import { homeTenantButton } from './home.js';
 import { listCsvClicked, listPageClicked } from './list-navigation.js';
+import { mapClicked } from './mapping.js';
 import { promotionButton } from './promotion.js';
 import { removeTenantCancelled, removeTenantConfirmed } from './tenant-remove.js';
 
@@ -45,6 +47,7 @@ export function register(
   app.action(homeActions.editTenant, homeTenantButton(services, 'edit'));
   app.action(diffActions.show, showDiffClicked(services));
   app.action(new RegExp(`^${diffActions.page}_(previous|next)$`), diffPageClicked(services));
+  app.action(new RegExp(`^${mapActions.open}_\\d+$`), mapClicked(services));
   for (const decision of Object.keys(promotionActions) as (keyof typeof promotionActions)[]) {
     app.action(
       promotionActions[decision],
