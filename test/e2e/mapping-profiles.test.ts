@@ -23,6 +23,8 @@ const world = useWorld({
     FLIGHTIQ_OPERATORS: operator,
     FLIGHTIQ_APPROVERS: approver,
     FLIGHTIQ_APPROVAL_CHANNEL: approvals,
+    // The sample flows log at Debug, as Ping's exports often do; the lint gate has its own tests.
+    FLIGHTIQ_LINT: 'warn',
   },
   fresh: { promotions: true, tables: ['mapping_entries', 'promotions', 'tenants'], tenant: 'Acme' },
   admin,
