@@ -1,6 +1,6 @@
 import type { Actor } from '../core/access.js';
 import type { CoreServices } from '../core/services.js';
-import { chooseTenant } from '../core/tenants/choice.js';
+import { chooseRequestTenant, chooseTenant, type TenantChoice } from '../core/tenants/choice.js';
 import type { Tenant } from '../core/tenants/service.js';
 import type { Prompter } from './prompter.js';
 
@@ -16,8 +16,13 @@ export interface Session {
 export async function pickTenant(
   { services, say }: Session,
   name: string | undefined,
+  /** `--from` of a promotion or diff, which may name the source's tenant (`Dev:Staging`). */
+  from?: string,
 ): Promise<Tenant | null> {
-  const choice = await chooseTenant(services.tenants, name);
+  const choice: TenantChoice =
+    from === undefined
+      ? await chooseTenant(services.tenants, name)
+      : await chooseRequestTenant(services.tenants, { tenant: name, from });
   if (choice.ok) return choice.tenant;
   if (choice.reason === 'none_configured') say('No tenant yet. Add one with: tenant add');
   else if (choice.reason === 'name_needed')

@@ -30,6 +30,18 @@ export interface WorkerCredentials {
   clientId: string;
   authMethod: AuthMethod;
   secret: () => Promise<string>;
+  /**
+   * Environments of another PingOne organization, by ID, and the worker app that reaches them (a
+   * promotion across tenants): a call into one of them is made with that worker, its token and its host.
+   */
+  elsewhere?: ReadonlyMap<string, WorkerCredentials>;
+}
+
+/** The worker a call into `path` is made with: the one that reaches the environment it names. */
+export function workerFor(credentials: WorkerCredentials, path: string): WorkerCredentials {
+  if (!credentials.elsewhere) return credentials;
+  const environment = /^\/environments\/([^/?#]+)/.exec(path)?.[1];
+  return (environment && credentials.elsewhere.get(decodeURIComponent(environment))) || credentials;
 }
 
 export interface PingOneClientOptions {
@@ -103,7 +115,8 @@ export class PingOneClient {
    * Reads one resource (a path under /v1, like `/environments/{id}`) as the worker app. A `large` one
    * (a flow: real ones reach a megabyte) gets the time a write gets to arrive, not a read's seconds.
    */
-  async get(credentials: WorkerCredentials, path: string, { large = false } = {}): Promise<unknown> {
+  async get(asked: WorkerCredentials, path: string, { large = false } = {}): Promise<unknown> {
+    const credentials = workerFor(asked, path);
     const url = `${this.hosts(credentials.region).api}/v1${path}`;
     return (await this.authorized(credentials, url, path, undefined, large ? 'large-read' : 'read')).body;
   }
@@ -115,7 +128,7 @@ export class PingOneClient {
    * retried.
    */
   async send(
-    credentials: WorkerCredentials,
+    asked: WorkerCredentials,
     request: {
       method: 'POST' | 'PUT' | 'DELETE';
       path: string;
@@ -126,6 +139,7 @@ export class PingOneClient {
       retries?: number;
     },
   ): Promise<unknown> {
+    const credentials = workerFor(asked, request.path);
     const url = `${this.hosts(credentials.region).api}/v1${request.path}`;
     const response = await this.authorized(credentials, url, request.path, {
       method: request.method,
@@ -139,9 +153,10 @@ export class PingOneClient {
 
   /** Like `send`, with the status too: an answer's meaning can depend on it (an export's 200 or 201). */
   async sendForStatus(
-    credentials: WorkerCredentials,
+    asked: WorkerCredentials,
     request: Parameters<PingOneClient['send']>[1],
   ): Promise<{ status: number; body: unknown }> {
+    const credentials = workerFor(asked, request.path);
     const url = `${this.hosts(credentials.region).api}/v1${request.path}`;
     const response = await this.authorized(credentials, url, request.path, {
       method: request.method,
@@ -157,12 +172,13 @@ export class PingOneClient {
    * host) up to `pageCap` pages. Each item is checked with `item`; unknown fields are kept.
    */
   async collect<T extends z.ZodType>(
-    credentials: WorkerCredentials,
+    asked: WorkerCredentials,
     path: string,
     embedded: string,
     item: T,
     { pageCap = defaultPageCap } = {},
   ): Promise<Collected<z.infer<T>>> {
+    const credentials = workerFor(asked, path);
     const api = this.hosts(credentials.region).api;
     const items: z.infer<T>[] = [];
     let url: string | undefined = `${api}/v1${path}`;

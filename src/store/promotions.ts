@@ -20,6 +20,9 @@ export interface PromotionRecord {
   id: string;
   tenantId: string;
   tenantName: string;
+  /** The destination's tenant, for a promotion across PingOne organizations; null within one. */
+  toTenantId: string | null;
+  toTenantName: string | null;
   requestedBy: string;
   teamId: string | null;
   flowName: string;
@@ -90,7 +93,7 @@ const columns = `id, tenant_id, tenant_name, requested_by, team_id, flow_name, f
   to_env_id, to_env_name, options, protected, plan, fingerprint, status, channel_id, message_ts,
   decided_by, decided_at, rolled_back_by, outcome, result, created_at, updated_at, expires_at,
   lease_owner, writing, finished_at, approvals, rollback_requested_by, rollback_requested_at,
-  rollback_approvals, reason`;
+  rollback_approvals, reason, to_tenant_id, to_tenant_name`;
 
 /** The same columns of `promotions p`, for statements that join another row source with an `id`. */
 const columnsOfP = columns.replace(/(^|,\s*)(\w+)/g, '$1p.$2');
@@ -100,6 +103,8 @@ export type NewPromotion = Pick<
   | 'id'
   | 'tenantId'
   | 'tenantName'
+  | 'toTenantId'
+  | 'toTenantName'
   | 'requestedBy'
   | 'teamId'
   | 'flowName'
@@ -120,8 +125,8 @@ export async function insertPromotion(db: Queryable, promotion: NewPromotion): P
   const { rows } = await db.query(
     `INSERT INTO promotions (id, tenant_id, tenant_name, requested_by, team_id, flow_name, from_env_id,
        from_env_name, to_env_id, to_env_name, options, protected, plan, fingerprint, status, expires_at,
-       reason)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+       reason, to_tenant_id, to_tenant_name)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
      RETURNING ${columns}`,
     [
       promotion.id,
@@ -141,6 +146,8 @@ export async function insertPromotion(db: Queryable, promotion: NewPromotion): P
       promotion.status,
       promotion.expiresAt,
       promotion.reason,
+      promotion.toTenantId,
+      promotion.toTenantName,
     ],
   );
   return toRecord(rows[0]);
@@ -519,7 +526,7 @@ export async function expirePromotions(db: Queryable, now: Date): Promise<Promot
 export async function activePromotionsOf(db: Queryable, tenantId: string): Promise<PromotionRecord[]> {
   const { rows } = await db.query(
     `SELECT ${columns} FROM promotions
-      WHERE tenant_id = $1 AND status = ANY($2::text[])
+      WHERE (tenant_id = $1 OR to_tenant_id = $1) AND status = ANY($2::text[])
       ORDER BY created_at FOR UPDATE`,
     [tenantId, [...transitions.approve.from, ...runningStatuses]],
   );
@@ -729,6 +736,8 @@ function toRecord(row: Record<string, unknown>): PromotionRecord {
     id: row.id as string,
     tenantId: row.tenant_id as string,
     tenantName: row.tenant_name as string,
+    toTenantId: (row.to_tenant_id as string | null) ?? null,
+    toTenantName: (row.to_tenant_name as string | null) ?? null,
     requestedBy: row.requested_by as string,
     teamId: row.team_id as string | null,
     flowName: row.flow_name as string,
@@ -807,7 +816,7 @@ export async function lastFlowWrites(
     `SELECT DISTINCT ON (s.destination_id)
             s.destination_id, s.version, s.promotion_id, s.subject, p.from_env_name
        FROM promotion_steps s JOIN promotions p ON p.id = s.promotion_id
-      WHERE p.tenant_id = $1 AND p.to_env_id = $2 AND s.status = 'done'
+      WHERE COALESCE(p.to_tenant_id, p.tenant_id) = $1 AND p.to_env_id = $2 AND s.status = 'done'
         AND s.action = ANY($3::text[]) AND s.destination_id IS NOT NULL AND s.version IS NOT NULL
       ORDER BY s.destination_id, s.finished_at DESC, s.id DESC`,
     [tenantId, environmentId, ['create', 'update', 'revert', 'restore', 'deploy']],
@@ -845,7 +854,7 @@ export async function versionsWritten(
   const { rows } = await db.query(
     `SELECT DISTINCT ON (s.version) s.version, s.promotion_id, s.action, p.from_env_name
        FROM promotion_steps s JOIN promotions p ON p.id = s.promotion_id
-      WHERE p.tenant_id = $1 AND p.to_env_id = $2 AND s.destination_id = $3 AND s.status = 'done'
+      WHERE COALESCE(p.to_tenant_id, p.tenant_id) = $1 AND p.to_env_id = $2 AND s.destination_id = $3 AND s.status = 'done'
         AND s.action = ANY($4::text[]) AND s.version IS NOT NULL
       ORDER BY s.version, s.finished_at DESC, s.id DESC`,
     [tenantId, environmentId, flowId, ['create', 'update', 'revert', 'restore']],
@@ -863,7 +872,10 @@ export async function versionsWritten(
   );
 }
 
-/** Environments of a tenant FlightIQ has written flows into, with the protection they had. */
+/**
+ * Environments of a tenant FlightIQ has written flows into, with the protection they had. A promotion
+ * across organizations wrote into its destination tenant's environment (here and in the two above).
+ */
 export async function environmentsWrittenTo(
   db: Queryable,
   tenantId: string,
@@ -871,7 +883,7 @@ export async function environmentsWrittenTo(
   const { rows } = await db.query(
     `SELECT DISTINCT ON (p.to_env_id) p.to_env_id, p.to_env_name, p.protected
        FROM promotions p
-      WHERE p.tenant_id = $1
+      WHERE COALESCE(p.to_tenant_id, p.tenant_id) = $1
         AND EXISTS (SELECT 1 FROM promotion_steps s
                      WHERE s.promotion_id = p.id AND s.status = 'done' AND s.version IS NOT NULL)
       ORDER BY p.to_env_id, p.created_at DESC`,

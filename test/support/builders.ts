@@ -38,6 +38,8 @@ export function aPromotion(changes: Partial<Promotion> = {}, at = new Date()): P
     id: '10000000-0000-4000-8000-000000000001',
     tenantId: '20000000-0000-4000-8000-000000000002',
     tenantName: 'Acme',
+    toTenantId: null,
+    toTenantName: null,
     requestedBy: 'U0REQUESTER',
     teamId: 'T0FAKE0001',
     flowName: 'Checkout',

@@ -14,7 +14,7 @@ export async function diffCommand(args: string[], session: Session): Promise<voi
     say('Usage: diff <flow> --from <env> --to <env> [--tenant <t>] [--no-subflows] [--saved]');
     return;
   }
-  const tenant = await pickTenant(session, options.values.tenant);
+  const tenant = await pickTenant(session, options.values.tenant, options.values.from);
   if (!tenant) return;
   const outcome = await services.promotions.diff(actor, {
     tenant,

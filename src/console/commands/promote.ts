@@ -34,7 +34,7 @@ export async function promoteCommand(args: string[], session: Session): Promise<
     );
     return;
   }
-  const tenant = await pickTenant(session, options.values.tenant);
+  const tenant = await pickTenant(session, options.values.tenant, options.values.from);
   if (!tenant) return;
   const outcome = await services.promotions.request(actor, {
     tenant,

@@ -121,8 +121,16 @@ export class MappingService {
   ) {}
 
   /** The profile's entries, as the planner asks for them (no person is asking: no access check). */
-  async entriesFor(tenantId: string, fromEnvId: string, toEnvId: string): Promise<MappingEntry[]> {
-    return listMappingEntries(this.deps.pool, pairOf(tenantId, fromEnvId, toEnvId));
+  async entriesFor(
+    from: { tenantId: string; environmentId: string },
+    to: { tenantId: string; environmentId: string },
+  ): Promise<MappingEntry[]> {
+    return listMappingEntries(this.deps.pool, {
+      fromTenantId: from.tenantId,
+      fromEnvId: from.environmentId,
+      toTenantId: to.tenantId,
+      toEnvId: to.environmentId,
+    });
   }
 
   /** `/flightiq mappings <from> <to>`: for readers. */
@@ -310,7 +318,10 @@ export class MappingService {
     return {
       from: ends.from,
       to: ends.to,
-      entries: await this.entriesFor(tenant.id, ends.from.id, ends.to.id),
+      entries: await this.entriesFor(
+        { tenantId: tenant.id, environmentId: ends.from.id },
+        { tenantId: tenant.id, environmentId: ends.to.id },
+      ),
     };
   }
 

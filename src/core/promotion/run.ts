@@ -50,6 +50,7 @@ import {
 import { type PolicyResult, sameRouting, writePolicy } from './policy-run.js';
 import { type DeployedFlow, type ReachabilityVerdict, reachabilityOf } from './reachability.js';
 import { type PromotionStatus, type StepAction, type TransitionName, transitions } from './state.js';
+import { workersOf } from './tenants-of.js';
 import { promotionAlias, rollbackAlias } from './version-alias.js';
 
 /** A promotion as core shows it: the record, its plan and result as types, and its steps. */
@@ -190,9 +191,8 @@ export class PromotionRunner {
    * whatever the destination holds now, and putting it back would overwrite someone's later change.
    */
   private async rollbackScope(promotion: Promotion): Promise<{ problems: string[]; flows: Set<string> }> {
-    const tenant = await this.deps.tenants.findById(promotion.tenantId);
-    if (!tenant) return { problems: ['The tenant was removed.'], flows: new Set() };
-    const credentials = this.deps.tenants.credentialsOf(tenant);
+    const credentials = await this.workersOf(promotion);
+    if (!credentials) return { problems: ['The tenant was removed.'], flows: new Set() };
     const where = promotion.toEnvName;
     const problems: string[] = [];
     const flows = new Set<string>();
@@ -342,11 +342,23 @@ export class PromotionRunner {
     }
   }
 
+  /**
+   * The credentials a promotion's run calls PingOne with (promotion/tenants-of.ts): its tenant's worker,
+   * and its destination tenant's for the destination; undefined when either tenant was removed.
+   */
+  private async workersOf(promotion: Promotion): Promise<WorkerCredentials | undefined> {
+    const source = await this.deps.tenants.findById(promotion.tenantId);
+    const destination = promotion.toTenantId
+      ? await this.deps.tenants.findById(promotion.toTenantId)
+      : source;
+    if (!source || !destination) return undefined;
+    return workersOf(this.deps.tenants, source, { tenant: destination, environmentId: promotion.toEnvId });
+  }
+
   private async write(promotion: Promotion, lease: Lease): Promise<Promotion> {
-    const tenant = await this.deps.tenants.findById(promotion.tenantId);
-    if (!tenant)
+    const credentials = await this.workersOf(promotion);
+    if (!credentials)
       return this.finish(promotion, lease, 'fail', 'The tenant was removed after the request.', null);
-    const credentials = this.deps.tenants.credentialsOf(tenant);
     if (promotion.options.policy)
       return this.writePolicy(promotion, lease, credentials, promotion.options.policy);
     const main = promotion.plan.flows.find((flow) => flow.role === 'main');
@@ -360,9 +372,8 @@ export class PromotionRunner {
         promotion.options,
         {
           profile: await this.deps.profiles?.entriesFor(
-            promotion.tenantId,
-            promotion.plan.from.id,
-            promotion.plan.to.id,
+            { tenantId: promotion.tenantId, environmentId: promotion.plan.from.id },
+            { tenantId: promotion.toTenantId ?? promotion.tenantId, environmentId: promotion.plan.to.id },
           ),
         },
       );
@@ -801,7 +812,7 @@ export class PromotionRunner {
     lease: Lease,
     written: ReadonlySet<string>,
   ): Promise<Promotion> {
-    const tenant = await this.deps.tenants.findById(promotion.tenantId);
+    const credentials = await this.workersOf(promotion);
     const backups = (await backupsOf(this.deps.pool, promotion.id)).filter((backup) =>
       written.has(backup.flowId),
     );
@@ -815,7 +826,7 @@ export class PromotionRunner {
       ],
     };
     const variables = result.variables ?? [];
-    if (!tenant) {
+    if (!credentials) {
       return this.finish(
         promotion,
         lease,
@@ -824,7 +835,6 @@ export class PromotionRunner {
         result,
       );
     }
-    const credentials = this.deps.tenants.credentialsOf(tenant);
     const writer = new DestinationWriter(this.deps.pingone, credentials, promotion.toEnvId);
     const keptWith = new Set(createdFlows.map((flow) => flow.destinationId));
     const flowNames = new Map([

@@ -68,6 +68,7 @@ import {
   rollbackableStatuses,
   transitions,
 } from './state.js';
+import { sideOf, workersOf } from './tenants-of.js';
 
 export type { Promotion, PromotionResult, RunHooks };
 
@@ -156,6 +157,18 @@ interface PreparedPlan {
   flow: { id: string; name: string };
   computed: ComputedPlan;
   isProtected: boolean;
+  /** Each side's tenant: one tenant, unless the destination is in another PingOne organization. */
+  tenants: { from: Tenant; to: Tenant };
+}
+
+/** Both ends of a request, found and checked, with their tenants and the credentials that reach them. */
+interface Ends {
+  outcome: 'ends';
+  from: EnvironmentSummary;
+  to: EnvironmentSummary;
+  isProtected: boolean;
+  tenants: { from: Tenant; to: Tenant };
+  credentials: WorkerCredentials;
 }
 
 export type { Refusal };
@@ -284,11 +297,14 @@ export class PromotionService {
       ? await this.preparePolicyPlan(request, request.options.policy)
       : await this.preparePlan(request, { needsApprovalChannel: true });
     if (prepared.outcome !== 'ready') return prepared;
-    const { from, to, flow, computed, isProtected } = prepared;
+    const { from, to, flow, computed, isProtected, tenants } = prepared;
+    const across = tenants.to.id !== tenants.from.id;
     const record = await insertPromotion(this.deps.pool, {
       id: randomUUID(),
-      tenantId: request.tenant.id,
-      tenantName: request.tenant.name,
+      tenantId: tenants.from.id,
+      tenantName: tenants.from.name,
+      toTenantId: across ? tenants.to.id : null,
+      toTenantName: across ? tenants.to.name : null,
       requestedBy: actor.userId,
       teamId: actor.teamId ?? null,
       flowName: flow.name,
@@ -304,11 +320,12 @@ export class PromotionService {
       expiresAt: new Date(this.now().getTime() + this.deps.settings.approvalTtlMs),
       reason: request.reason ?? null,
     });
-    await this.audit(actor, 'promotion.request', request.tenant.name, 'succeeded', {
+    await this.audit(actor, 'promotion.request', tenants.from.name, 'succeeded', {
       promotion: record.id,
       flow: record.flowName,
       from: record.fromEnvName,
       to: record.toEnvName,
+      ...(across ? { toTenant: tenants.to.name } : {}),
       blockers: computed.plan.blockers.length,
       ...(record.reason ? { reason: record.reason } : {}),
     });
@@ -338,14 +355,18 @@ export class PromotionService {
   private async ends(
     request: PromotionRequest,
     needsApprovalChannel: boolean,
-  ): Promise<
-    | Exclude<RequestOutcome, { outcome: 'planned' | 'refused' }>
-    | { outcome: 'ends'; from: EnvironmentSummary; to: EnvironmentSummary; isProtected: boolean }
-  > {
-    const { environments } = await this.deps.environments.list(request.tenant);
-    const from = matchEnvironment(environments, request.from);
+  ): Promise<Exclude<RequestOutcome, { outcome: 'planned' | 'refused' }> | Ends> {
+    const source = await sideOf(this.deps.tenants, request.tenant, request.from);
+    const destination = await sideOf(this.deps.tenants, request.tenant, request.to);
+    const { environments } = await this.deps.environments.list(source.tenant);
+    const from = matchEnvironment(environments, source.environment);
     if (!from.ok) return { outcome: 'environment_not_matched', which: 'from', match: from };
-    const to = matchEnvironment(environments, request.to);
+    const to = matchEnvironment(
+      destination.tenant.id === source.tenant.id
+        ? environments
+        : (await this.deps.environments.list(destination.tenant)).environments,
+      destination.environment,
+    );
     if (!to.ok) return { outcome: 'environment_not_matched', which: 'to', match: to };
     // A revert is the one request whose flow stays in its environment.
     if (from.environment.id === to.environment.id && request.options.revertTo === undefined)
@@ -367,7 +388,17 @@ export class PromotionService {
       !this.deps.settings.singleUser
     )
       return { outcome: 'no_approval_channel', environment: to.environment };
-    return { outcome: 'ends', from: from.environment, to: to.environment, isProtected };
+    return {
+      outcome: 'ends',
+      from: from.environment,
+      to: to.environment,
+      isProtected,
+      tenants: { from: source.tenant, to: destination.tenant },
+      credentials: workersOf(this.deps.tenants, source.tenant, {
+        tenant: destination.tenant,
+        environmentId: to.environment.id,
+      }),
+    };
   }
 
   /**
@@ -379,11 +410,10 @@ export class PromotionService {
     request: PromotionRequest,
     asked: { application: string; policy: string },
   ): Promise<Exclude<RequestOutcome, { outcome: 'planned' | 'refused' }> | PreparedPlan> {
-    const credentials = this.deps.tenants.credentialsOf(request.tenant);
     try {
       const ends = await this.ends(request, true);
       if (ends.outcome !== 'ends') return ends;
-      const { from, to, isProtected } = ends;
+      const { from, to, isProtected, credentials } = ends;
       const planned = await planPolicy(this.deps.pingone, credentials, ref(from), ref(to), asked);
       if (planned.outcome === 'not_found')
         return { ...planned, outcome: 'policy_not_found', environment: from };
@@ -403,6 +433,7 @@ export class PromotionService {
         flow: { id: planned.plan.policy?.sourceId ?? '', name: `${asked.application}/${asked.policy}` },
         computed,
         isProtected,
+        tenants: ends.tenants,
       };
     } catch (error) {
       const problem = problemOf(error);
@@ -417,11 +448,10 @@ export class PromotionService {
     request: PromotionRequest,
     { needsApprovalChannel }: { needsApprovalChannel: boolean },
   ): Promise<Exclude<RequestOutcome, { outcome: 'planned' | 'refused' }> | PreparedPlan> {
-    const credentials = this.deps.tenants.credentialsOf(request.tenant);
     try {
       const ends = await this.ends(request, needsApprovalChannel);
       if (ends.outcome !== 'ends') return ends;
-      const { isProtected } = ends;
+      const { isProtected, credentials, tenants } = ends;
       const from = { environment: ends.from };
       const to = { environment: ends.to };
       const source = ref(from.environment);
@@ -452,11 +482,14 @@ export class PromotionService {
         {
           source: lookup.flows,
           destination: destinationFlows,
-          profile: await this.deps.profiles?.entriesFor(request.tenant.id, source.id, to.environment.id),
+          profile: await this.deps.profiles?.entriesFor(
+            { tenantId: tenants.from.id, environmentId: source.id },
+            { tenantId: tenants.to.id, environmentId: to.environment.id },
+          ),
         },
       );
       gatePlan(computed, { setting: this.deps.settings.lint, isProtected, sourceFlows: lookup.flows });
-      await this.markDrift(request.tenant, to.environment, computed.plan);
+      await this.markDrift(tenants.to, to.environment, computed.plan);
       if (request.options.withPolicies)
         await this.carryPolicies(credentials, source, ref(to.environment), computed.plan);
       if (chain) this.markPolicyUses(computed.plan, await chain);
@@ -469,6 +502,7 @@ export class PromotionService {
         flow: lookup.flow,
         computed,
         isProtected,
+        tenants,
       };
     } catch (error) {
       const problem = problemOf(error);

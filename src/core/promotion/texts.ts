@@ -63,17 +63,31 @@ export function approvalCountedText(
   return `Your approval is counted.${lapsed} ${remaining} more approver${remaining === 1 ? ' is' : 's are'} needed before it runs.`;
 }
 
-type Titled = Pick<Promotion, 'flowName' | 'fromEnvName' | 'toEnvName' | 'options'>;
+type Titled = Pick<Promotion, 'flowName' | 'fromEnvName' | 'toEnvName' | 'options'> &
+  Partial<Pick<Promotion, 'tenantName' | 'toTenantName'>>;
+
+/**
+ * Each side's name; across PingOne organizations, with its tenant as the command names it
+ * ("Dev:Staging"), since the two may have environments of the same name.
+ */
+function sides(promotion: Titled, shown: (text: string) => string): { from: string; to: string } {
+  const { toTenantName, tenantName } = promotion;
+  if (!toTenantName || !tenantName)
+    return { from: shown(promotion.fromEnvName), to: shown(promotion.toEnvName) };
+  return {
+    from: shown(`${tenantName}:${promotion.fromEnvName}`),
+    to: shown(`${toTenantName}:${promotion.toEnvName}`),
+  };
+}
 
 /** What a promotion does, in one line: "Promote X from A to B", or "Revert X in B to v7". */
 export function promotionTitle(promotion: Titled, style: Pick<TextStyle, 'escape'> = plainText): string {
   const flow = style.escape(promotion.flowName);
-  const to = style.escape(promotion.toEnvName);
+  const { from, to } = sides(promotion, style.escape);
   if (promotion.options?.revertTo !== undefined)
     return `Revert ${flow} in ${to} to v${promotion.options?.revertTo}`;
-  if (promotion.options?.policy)
-    return `Promote flow policy ${flow} from ${style.escape(promotion.fromEnvName)} to ${to}`;
-  return `Promote ${flow} from ${style.escape(promotion.fromEnvName)} to ${to}`;
+  if (promotion.options?.policy) return `Promote flow policy ${flow} from ${from} to ${to}`;
+  return `Promote ${flow} from ${from} to ${to}`;
 }
 
 /** Where it goes, for lists: "A → B" (the console's arrow is "->"), or "B, back to v7" for a revert. */
@@ -82,7 +96,7 @@ export function promotionRoute(
   style: Pick<TextStyle, 'escape'> = plainText,
   arrow = '→',
 ): string {
-  const to = style.escape(promotion.toEnvName);
+  const { from, to } = sides(promotion, style.escape);
   if (promotion.options?.revertTo !== undefined) return `${to}, back to v${promotion.options?.revertTo}`;
-  return `${style.escape(promotion.fromEnvName)} ${arrow} ${to}`;
+  return `${from} ${arrow} ${to}`;
 }

@@ -16,3 +16,17 @@ export async function chooseTenant(tenants: TenantService, name: string | undefi
   if (all.length === 1 && all[0]) return { ok: true, tenant: all[0] };
   return { ok: false, reason: all.length === 0 ? 'none_configured' : 'name_needed', names };
 }
+
+/**
+ * The tenant a promotion or a diff means: `--tenant`, else the tenant named before the colon of
+ * `--from` (`--from Dev:Staging`, a promotion across organizations), else the only one.
+ */
+export async function chooseRequestTenant(
+  tenants: TenantService,
+  asked: { tenant?: string | undefined; from: string },
+): Promise<TenantChoice> {
+  if (asked.tenant) return chooseTenant(tenants, asked.tenant);
+  const colon = asked.from.indexOf(':');
+  const named = colon > 0 ? await tenants.findByName(asked.from.slice(0, colon).trim()) : null;
+  return named ? { ok: true, tenant: named } : chooseTenant(tenants, undefined);
+}

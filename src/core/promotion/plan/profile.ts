@@ -10,7 +10,10 @@ import { kindNoun, kindWord, type MappingKind } from '../../mappings/kinds.js';
 
 /** Where a plan reads a pair's profile (core/mappings/service.ts). */
 export interface ProfileReader {
-  entriesFor(tenantId: string, fromEnvId: string, toEnvId: string): Promise<MappingEntry[]>;
+  entriesFor(
+    from: { tenantId: string; environmentId: string },
+    to: { tenantId: string; environmentId: string },
+  ): Promise<MappingEntry[]>;
 }
 
 /** A reference a profile entry mapped, as the plan records it and the approver sees it. */

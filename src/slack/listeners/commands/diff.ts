@@ -2,7 +2,7 @@ import { slashCommand } from '../../../commands/subcommands.js';
 import { diffText } from '../../../core/davinci/flow-diff-text.js';
 import { planOptionsFrom } from '../../../core/promotion/plan/types.js';
 import type { CoreServices } from '../../../core/services.js';
-import { chooseTenant } from '../../../core/tenants/choice.js';
+import { chooseRequestTenant } from '../../../core/tenants/choice.js';
 import { actorOf } from '../../actor.js';
 import { sendFileToUser } from '../../direct-messages.js';
 import { diffMessage } from '../../views/flow-diff.js';
@@ -29,7 +29,7 @@ export function diffSubcommand(services: CoreServices): SubcommandHandler {
     const reply = answerWith(request);
     if (!(await services.promotions.mayDiff(actor, asked)))
       return void (await reply(notice(readersOnlyText)));
-    const choice = await chooseTenant(services.tenants, asked.tenant);
+    const choice = await chooseRequestTenant(services.tenants, asked);
     if (!choice.ok) return void (await reply(notice(tenantChoiceText(choice))));
     const outcome = await services.promotions.diff(actor, {
       tenant: choice.tenant,

@@ -4,7 +4,7 @@ import { planOptionsFrom } from '../../../core/promotion/plan/types.js';
 import { readReason } from '../../../core/promotion/reason.js';
 import type { RequestOutcome } from '../../../core/promotion/service.js';
 import type { CoreServices } from '../../../core/services.js';
-import { chooseTenant } from '../../../core/tenants/choice.js';
+import { chooseRequestTenant } from '../../../core/tenants/choice.js';
 import { actorOf } from '../../actor.js';
 import { sendForApproval } from '../../approval-channel.js';
 import { sendPromotionCard } from '../../promotion-card.js';
@@ -47,7 +47,7 @@ export function promoteSubcommand(services: CoreServices): SubcommandHandler {
     const reply = answerWith(request);
     if (!(await services.promotions.mayRequest(actor, asked)))
       return void (await reply(notice(operatorsOnlyText)));
-    const choice = await chooseTenant(services.tenants, asked.tenant);
+    const choice = await chooseRequestTenant(services.tenants, asked);
     if (!choice.ok) {
       await reply(notice(tenantChoiceText(choice)));
       return;
