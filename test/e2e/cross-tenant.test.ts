@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { promotionDriver } from '../support/promotion-driver.js';
-import { production, staging } from '../support/promotion-fixtures.js';
+import { ids, production, staging } from '../support/promotion-fixtures.js';
 import { addSimulatorTenant } from '../support/simulator-tenant.js';
 import { type Shown, useWorld } from '../support/world.js';
 
@@ -100,6 +100,36 @@ describe('promotion across PingOne organizations', () => {
     expect(intoProduction.some((request) => request.method !== 'GET')).toBe(true);
     expect(new Set(intoProduction.map((request) => request.clientId))).toEqual(new Set([prodClient]));
     expect(new Set(intoStaging.map((request) => request.clientId))).toEqual(new Set([devClient]));
+  });
+
+  it('maps a form Production names otherwise by a profile entry set across the tenants, which the approver sees', async () => {
+    const form = world.sim.data.collections[production]?.forms?.find((f) => f.id === ids.productionForm);
+    if (!form) throw new Error('no form in Production');
+    form.name = 'Sign On (production)';
+    const promote = 'promote Checkout --from Dev:Staging --to Prod:Production';
+    const blocked = JSON.stringify(await world.answer(promote, operator));
+    expect(blocked).toContain('blocked');
+    expect((await latest()).status).toBe('blocked');
+
+    const set = JSON.stringify(
+      await world.answer(
+        'mappings Dev:Staging Prod:Production set form Sign On = Sign On (production)',
+        operator,
+      ),
+    );
+    expect(set).toContain('Sign On (production)');
+    const listed = JSON.stringify(await world.answer('mappings Dev:Staging Prod:Production', operator));
+    expect(listed).toContain('*Sign On* → *Sign On (production)*');
+
+    expect(JSON.stringify(await world.answer(promote, operator))).toContain('is waiting for an approver');
+    const row = await latest();
+    const card = JSON.stringify(world.fakeSlack.message(row.channel_id, row.message_ts)?.blocks);
+    expect(card).toContain('*Mapped by profile*');
+    await click('promotion_approve', row.id, approver, approvals);
+    await waitForStatus(row.id, 'succeeded');
+    const written = JSON.stringify(flowIn(production, 'Checkout')?.graphData);
+    expect(written).toContain(`"form":{"value":"${ids.productionForm}"}`);
+    expect(written).not.toContain(ids.stagingForm);
   });
 
   it('finds the destination only in the tenant named: each tenant sees its own environments', async () => {

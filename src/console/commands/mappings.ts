@@ -17,7 +17,7 @@ export async function mappingsCommand(args: string[], session: Session): Promise
   const parsed = mappingArguments(args);
   if (!parsed.ok) return say(`${parsed.problems.join('. ')}. Usage: ${usageOf('mappings')}`);
   const { asked } = parsed;
-  const tenant = await pickTenant(session, asked.tenant);
+  const tenant = await pickTenant(session, asked.tenant, asked.from);
   if (!tenant) return;
   if (asked.action === 'list') say(mappingsText(await services.mappings.list(actor, tenant, asked)));
   else if (asked.action === 'set') say(mappingsText(await services.mappings.set(actor, tenant, asked)));

@@ -17,6 +17,7 @@ import { type EnvironmentMatch, matchEnvironment } from '../environment-match.js
 import type { EnvironmentDirectory, EnvironmentSummary } from '../environments.js';
 import { type Problem, problemOf } from '../problem.js';
 import type { Tenant, TenantService } from '../tenants/service.js';
+import { sideOf, workersOf } from '../tenants/sides.js';
 import { isMappingKind, kindNoun, type MappingKind } from './kinds.js';
 
 // Front ends show entries as core hands them over; they never read the store themselves.
@@ -41,6 +42,15 @@ interface Candidate {
   name: string;
   /** For a connector instance: its connector. */
   connector?: string | undefined;
+}
+
+/** A pair's two environments, found, with their tenants and the credentials that reach both. */
+interface Pair {
+  outcome: 'ends';
+  from: EnvironmentSummary;
+  to: EnvironmentSummary;
+  tenants: { from: Tenant; to: Tenant };
+  credentials: WorkerCredentials;
 }
 
 type Ends =
@@ -140,7 +150,7 @@ export class MappingService {
     return this.guarded(tenant, async () => {
       const ends = await this.ends(tenant, asked);
       if (ends.outcome !== 'ends') return ends;
-      return { outcome: 'profile', profile: await this.profileOf(tenant, ends) };
+      return { outcome: 'profile', profile: await this.profileOf(ends) };
     });
   }
 
@@ -157,7 +167,7 @@ export class MappingService {
     return this.guarded(tenant, async () => {
       const ends = await this.ends(tenant, asked);
       if (ends.outcome !== 'ends') return ends;
-      const credentials = this.deps.tenants.credentialsOf(tenant);
+      const { credentials } = ends;
       const [sources, destinations] = await Promise.all([
         this.candidates(credentials, ends.from.id, asked.kind),
         this.candidates(credentials, ends.to.id, asked.kind),
@@ -185,11 +195,7 @@ export class MappingService {
         setBy: actor.userId,
         setAt: this.deps.clock.now(),
       };
-      const before = await putMappingEntry(
-        this.deps.pool,
-        pairOf(tenant.id, ends.from.id, ends.to.id),
-        entry,
-      );
+      const before = await putMappingEntry(this.deps.pool, pairOf(ends), entry);
       await this.audit(actor, 'mappings.set', tenant, 'succeeded', {
         from: ends.from.name,
         to: ends.to.name,
@@ -198,7 +204,7 @@ export class MappingService {
         before: before?.destinationName ?? null,
         after: destination.name,
       });
-      return { outcome: 'set', profile: await this.profileOf(tenant, ends), entry, before };
+      return { outcome: 'set', profile: await this.profileOf(ends), entry, before };
     });
   }
 
@@ -213,8 +219,9 @@ export class MappingService {
   ): Promise<ChoicesOutcome> {
     if (!(await this.mayChange(actor, 'mappings.set', tenant, asked))) return { outcome: 'refused' };
     return this.guarded(tenant, async () => {
-      const credentials = this.deps.tenants.credentialsOf(tenant);
-      const found = await this.candidates(credentials, asked.to, asked.kind);
+      const ends = await this.ends(tenant, asked);
+      if (ends.outcome !== 'ends') return { outcome: 'choices' as const, candidates: [] };
+      const found = await this.candidates(ends.credentials, ends.to.id, asked.kind);
       return {
         outcome: 'choices' as const,
         candidates: found
@@ -236,7 +243,7 @@ export class MappingService {
       if (ends.outcome !== 'ends') return ends;
       const removed = await removeMappingEntries(
         this.deps.pool,
-        pairOf(tenant.id, ends.from.id, ends.to.id),
+        pairOf(ends),
         asked.kind,
         asked.source.trim(),
       );
@@ -257,7 +264,7 @@ export class MappingService {
           before: entry.destinationName,
           after: null,
         });
-      return { outcome: 'removed', profile: await this.profileOf(tenant, ends), removed };
+      return { outcome: 'removed', profile: await this.profileOf(ends), removed };
     });
   }
 
@@ -297,30 +304,45 @@ export class MappingService {
     }
   }
 
-  private async ends(
-    tenant: Tenant,
-    asked: MappingAsk,
-  ): Promise<Ends | { outcome: 'ends'; from: EnvironmentSummary; to: EnvironmentSummary }> {
-    const { environments } = await this.deps.environments.list(tenant);
-    const from = matchEnvironment(environments, asked.from);
+  /**
+   * Both environments of a pair, each side in the tenant named before a colon (`Dev:Staging`), else in
+   * the command's tenant; with the credentials that reach both (core/tenants/sides.ts).
+   */
+  private async ends(tenant: Tenant, asked: MappingAsk): Promise<Ends | Pair> {
+    const source = await sideOf(this.deps.tenants, tenant, asked.from);
+    const destination = await sideOf(this.deps.tenants, tenant, asked.to);
+    const { environments } = await this.deps.environments.list(source.tenant);
+    const from = matchEnvironment(environments, source.environment);
     if (!from.ok) return { outcome: 'environment_not_matched', which: 'from', match: from };
-    const to = matchEnvironment(environments, asked.to);
+    const to = matchEnvironment(
+      destination.tenant.id === source.tenant.id
+        ? environments
+        : (await this.deps.environments.list(destination.tenant)).environments,
+      destination.environment,
+    );
     if (!to.ok) return { outcome: 'environment_not_matched', which: 'to', match: to };
     if (from.environment.id === to.environment.id)
       return { outcome: 'same_environment', environment: to.environment };
-    return { outcome: 'ends', from: from.environment, to: to.environment };
+    return {
+      outcome: 'ends',
+      from: from.environment,
+      to: to.environment,
+      tenants: { from: source.tenant, to: destination.tenant },
+      credentials: workersOf(this.deps.tenants, source.tenant, {
+        tenant: destination.tenant,
+        environmentId: to.environment.id,
+      }),
+    };
   }
 
-  private async profileOf(
-    tenant: Tenant,
-    ends: { from: EnvironmentSummary; to: EnvironmentSummary },
-  ): Promise<MappingProfile> {
+  private async profileOf(ends: Pair): Promise<MappingProfile> {
+    const pair = pairOf(ends);
     return {
       from: ends.from,
       to: ends.to,
       entries: await this.entriesFor(
-        { tenantId: tenant.id, environmentId: ends.from.id },
-        { tenantId: tenant.id, environmentId: ends.to.id },
+        { tenantId: pair.fromTenantId, environmentId: pair.fromEnvId },
+        { tenantId: pair.toTenantId, environmentId: pair.toEnvId },
       ),
     };
   }
@@ -367,8 +389,13 @@ export class MappingService {
 }
 
 /** Promotions stay within one tenant: its source and destination are the same one. */
-function pairOf(tenantId: string, fromEnvId: string, toEnvId: string): ProfilePair {
-  return { fromTenantId: tenantId, fromEnvId, toTenantId: tenantId, toEnvId };
+function pairOf(ends: Pair): ProfilePair {
+  return {
+    fromTenantId: ends.tenants.from.id,
+    fromEnvId: ends.from.id,
+    toTenantId: ends.tenants.to.id,
+    toEnvId: ends.to.id,
+  };
 }
 
 /** The object a person named: by ID, else by its whole name (any case), exactly one. */

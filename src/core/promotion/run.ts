@@ -35,6 +35,7 @@ import { bodyOf, type PolicyPlanOutcome, planPolicy } from '../policies/policy-p
 import { problemOf } from '../problem.js';
 import { stableJson } from '../stable-json.js';
 import type { TenantService } from '../tenants/service.js';
+import { workersOf } from '../tenants/sides.js';
 import { DestinationWriter, type Written } from './destination-writes.js';
 import { keepingSettings, rewrittenDefinition } from './plan/definition.js';
 import type { PromotionPlanner } from './plan/planner.js';
@@ -50,7 +51,6 @@ import {
 import { type PolicyResult, sameRouting, writePolicy } from './policy-run.js';
 import { type DeployedFlow, type ReachabilityVerdict, reachabilityOf } from './reachability.js';
 import { type PromotionStatus, type StepAction, type TransitionName, transitions } from './state.js';
-import { workersOf } from './tenants-of.js';
 import { promotionAlias, rollbackAlias } from './version-alias.js';
 
 /** A promotion as core shows it: the record, its plan and result as types, and its steps. */
@@ -343,7 +343,7 @@ export class PromotionRunner {
   }
 
   /**
-   * The credentials a promotion's run calls PingOne with (promotion/tenants-of.ts): its tenant's worker,
+   * The credentials a promotion's run calls PingOne with (tenants/sides.ts): its tenant's worker,
    * and its destination tenant's for the destination; undefined when either tenant was removed.
    */
   private async workersOf(promotion: Promotion): Promise<WorkerCredentials | undefined> {

@@ -36,6 +36,7 @@ import { planPolicy } from '../policies/policy-plan.js';
 import { markPolicyRuns } from '../policies/policy-runs.js';
 import { type Problem, problemOf } from '../problem.js';
 import type { Tenant, TenantService } from '../tenants/service.js';
+import { sideOf, workersOf } from '../tenants/sides.js';
 import { gatePlan } from './lint-gate.js';
 import { policyUsesOf } from './plan/blast-radius.js';
 import { PromotionPlanner } from './plan/planner.js';
@@ -68,7 +69,6 @@ import {
   rollbackableStatuses,
   transitions,
 } from './state.js';
-import { sideOf, workersOf } from './tenants-of.js';
 
 export type { Promotion, PromotionResult, RunHooks };
 

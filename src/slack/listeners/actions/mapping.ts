@@ -3,6 +3,7 @@ import type { ModalView } from '@slack/types';
 import { z } from 'zod';
 import { isMappingKind } from '../../../core/mappings/kinds.js';
 import { mappableReferences } from '../../../core/promotion/plan/mappable.js';
+import type { Promotion } from '../../../core/promotion/service.js';
 import type { CoreServices } from '../../../core/services.js';
 import { actorOf } from '../../actor.js';
 import { sendMessageToUser } from '../../direct-messages.js';
@@ -58,8 +59,7 @@ export function mapClicked(services: CoreServices) {
         );
       const { target, promotion, reference, tenant } = found;
       const outcome = await services.mappings.choices(actor, tenant, {
-        from: promotion.fromEnvId,
-        to: promotion.toEnvId,
+        ...(await pairOfPromotion(services, promotion)),
         kind: reference.kind,
         source: reference.name,
       });
@@ -82,4 +82,23 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The pair a promotion's profile belongs to, as `mappings` names it: environment IDs, each in its
+ * tenant for a promotion across organizations (`<tenant>:<id>`, by the tenant's name now).
+ */
+export async function pairOfPromotion(
+  services: CoreServices,
+  promotion: Pick<Promotion, 'tenantId' | 'toTenantId' | 'fromEnvId' | 'toEnvId'>,
+): Promise<{ from: string; to: string }> {
+  if (!promotion.toTenantId) return { from: promotion.fromEnvId, to: promotion.toEnvId };
+  const [source, destination] = await Promise.all([
+    services.tenants.findById(promotion.tenantId),
+    services.tenants.findById(promotion.toTenantId),
+  ]);
+  return {
+    from: source ? `${source.name}:${promotion.fromEnvId}` : promotion.fromEnvId,
+    to: destination ? `${destination.name}:${promotion.toEnvId}` : promotion.toEnvId,
+  };
 }

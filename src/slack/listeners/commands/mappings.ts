@@ -25,7 +25,7 @@ export function mappingsSubcommand(services: CoreServices): SubcommandHandler {
     const { asked } = parsed;
     const answer = answerWith(request);
     // Readers first, as every read command: someone refused learns no tenant's name.
-    const chosen = await readerAndTenant(request, services, 'mappings', asked.tenant);
+    const chosen = await readerAndTenant(request, services, 'mappings', asked.tenant, asked.from);
     if (!chosen) return;
     const { actor, tenant } = chosen;
     if (asked.action === 'list')

@@ -1,7 +1,7 @@
 import { slashCommand } from '../../../commands/subcommands.js';
 import type { Actor } from '../../../core/access.js';
 import type { CoreServices } from '../../../core/services.js';
-import { chooseTenant, type TenantChoice } from '../../../core/tenants/choice.js';
+import { chooseRequestTenant, chooseTenant, type TenantChoice } from '../../../core/tenants/choice.js';
 import type { Tenant } from '../../../core/tenants/service.js';
 import { actorOf } from '../../actor.js';
 import { escapedShort, escapeMrkdwn } from '../../views/mrkdwn.js';
@@ -21,6 +21,8 @@ export async function readerAndTenant(
   services: CoreServices,
   action: string,
   tenantName: string | undefined,
+  /** A command naming a pair of environments (`mappings`): its `--from`, which may name the tenant. */
+  from?: string,
 ): Promise<{ actor: Actor; tenant: Tenant } | null> {
   const actor = actorOf(request.command);
   const reply = (text: string) =>
@@ -29,7 +31,10 @@ export async function readerAndTenant(
     await reply(readersOnlyText);
     return null;
   }
-  const choice = await chooseTenant(services.tenants, tenantName);
+  const choice =
+    from === undefined
+      ? await chooseTenant(services.tenants, tenantName)
+      : await chooseRequestTenant(services.tenants, { tenant: tenantName, from });
   if (choice.ok) return { actor, tenant: choice.tenant };
   await reply(tenantChoiceText(choice));
   return null;

@@ -5,7 +5,7 @@ import { sendMessageToUser } from '../../direct-messages.js';
 import { mapActions, mapOnlyText, mapSavedModal, requestAgainText } from '../../views/mapping-profile.js';
 import { notice } from '../../views/notices.js';
 import { noticeModal } from '../../views/tenant-form.js';
-import { mappedTarget } from '../actions/mapping.js';
+import { mappedTarget, pairOfPromotion } from '../actions/mapping.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -36,8 +36,7 @@ export function mapEntrySubmitted(services: CoreServices) {
       return;
     }
     const asked = {
-      from: promotion.fromEnvId,
-      to: promotion.toEnvId,
+      ...(await pairOfPromotion(services, promotion)),
       kind: reference.kind,
       source: reference.sourceId,
     };

@@ -1,5 +1,5 @@
 import type { WorkerCredentials } from '../../pingone/client.js';
-import type { Tenant, TenantService } from '../tenants/service.js';
+import type { Tenant, TenantService } from './service.js';
 
 /**
  * Promotions across PingOne organizations (docs/promotions.md, "Across organizations"): each side of a
