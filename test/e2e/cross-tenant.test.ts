@@ -100,6 +100,24 @@ describe('promotion across PingOne organizations', () => {
     expect(intoProduction.some((request) => request.method !== 'GET')).toBe(true);
     expect(new Set(intoProduction.map((request) => request.clientId))).toEqual(new Set([prodClient]));
     expect(new Set(intoStaging.map((request) => request.clientId))).toEqual(new Set([devClient]));
+
+    // The production tenant's versions count FlightIQ's write as its own, and the rollback writes
+    // into Production with the production worker too.
+    const versions = JSON.stringify(
+      await world.answer('versions Checkout --env Production --tenant Prod', operator),
+    );
+    expect(versions).toContain('written by FlightIQ');
+    await click('promotion_rollback', row.id, operator);
+    await world.fakeSlack.waitFor(() =>
+      JSON.stringify(world.fakeSlack.message(row.channel_id, row.message_ts)?.blocks).includes(
+        'promotion_rollback_approve',
+      ),
+    );
+    await click('promotion_rollback_approve', row.id, approver, approvals);
+    await waitForStatus(row.id, 'rolled_back');
+    expect(new Set(requestsInto(production).map((request) => request.clientId))).toEqual(
+      new Set([prodClient]),
+    );
   });
 
   it('maps a form Production names otherwise by a profile entry set across the tenants, which the approver sees', async () => {
