@@ -801,6 +801,8 @@ export interface FlowWrite {
   promotionId: string;
   flowName: string;
   fromEnvName: string;
+  /** When that write finished, by PostgreSQL's clock: PingOne's audit is read from here on. */
+  writtenAt: Date;
 }
 
 /**
@@ -814,7 +816,7 @@ export async function lastFlowWrites(
 ): Promise<Map<string, FlowWrite>> {
   const { rows } = await db.query(
     `SELECT DISTINCT ON (s.destination_id)
-            s.destination_id, s.version, s.promotion_id, s.subject, p.from_env_name
+            s.destination_id, s.version, s.promotion_id, s.subject, s.finished_at, p.from_env_name
        FROM promotion_steps s JOIN promotions p ON p.id = s.promotion_id
       WHERE COALESCE(p.to_tenant_id, p.tenant_id) = $1 AND p.to_env_id = $2 AND s.status = 'done'
         AND s.action = ANY($3::text[]) AND s.destination_id IS NOT NULL AND s.version IS NOT NULL
@@ -830,6 +832,7 @@ export async function lastFlowWrites(
         promotionId: row.promotion_id,
         flowName: row.subject,
         fromEnvName: row.from_env_name,
+        writtenAt: row.finished_at,
       },
     ]),
   );

@@ -11,6 +11,7 @@ import { flow, graph, ids, production, seedPromotionData, staging } from '../sup
 import { seedReferenceData } from '../support/reference-fixtures.js';
 import { addSimulatorTenant } from '../support/simulator-tenant.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { TestClock } from '../support/test-clock.js';
 
 /**
  * Everything FlightIQ says to PingOne, and everything the simulator answers, checked against Ping's
@@ -22,6 +23,7 @@ const admin = 'U0ADMIN0001';
 const operator = 'U0OPERATOR1';
 const approver = 'U0APPROVER1';
 const approvals = 'C0APPROVALS';
+const alerts = 'C0ALERTS01';
 
 /** The operations FlightIQ uses, by the documents' operationIds: one that stops being exercised fails. */
 const usedOperations = [
@@ -72,6 +74,8 @@ const usedOperations = [
   'readAllTemplateContents',
   // Which PingOne applications run which flow policy (`list policies`).
   'readAllFlowPolicyAssignments',
+  // Who changed a flow outside FlightIQ (drift alerts); the document gives it no operationId.
+  'GET /environments/{environmentID}/activities',
 ];
 
 /**
@@ -96,6 +100,8 @@ let database: TestDatabase;
 let sim: PingOneSimulator;
 let app: TestApp;
 let exchanges: RecordedExchange[];
+const clock = new TestClock();
+let tenantId: string;
 
 beforeAll(async () => {
   fakeSlack = await FakeSlack.start();
@@ -128,10 +134,12 @@ beforeAll(async () => {
       FLIGHTIQ_APPROVAL_CHANNEL: approvals,
       // The sample flows log at Debug, as Ping's exports often do; the lint gate has its own tests.
       FLIGHTIQ_LINT: 'warn',
+      FLIGHTIQ_ALERT_CHANNEL: alerts,
       ...sim.env,
     },
+    clock,
   });
-  await addSimulatorTenant(app.service.services, sim, { name: 'Acme', admin });
+  ({ id: tenantId } = await addSimulatorTenant(app.service.services, sim, { name: 'Acme', admin }));
   await driveEveryOperation();
 }, 180_000);
 
@@ -224,6 +232,17 @@ async function driveEveryOperation(): Promise<void> {
   await click('promotion_rollback_approve', promotion, approver);
   await waitForStatus(promotion, 'rolled_back');
   await run('versions Collect address --env Production', 'written by FlightIQ');
+  // Changed in Production's console: the drift comparison reads the audit for who did it, and both
+  // versions' details for what changed. Each comparison comes an hour after the last.
+  const restored = sim.data.collections[production]?.flows?.find((f) => f.name === 'Collect address');
+  if (!restored) throw new Error('the promotion left no Collect address in Production');
+  sim.editFlow(production, String(restored.id), { description: 'Hotfix' }, { by: { name: 'Dana Admin' } });
+  clock.advance(2 * 60 * 60_000);
+  await app.service.services.monitor.checkTenant(tenantId);
+  await fakeSlack.waitFor(
+    () => fakeSlack.callsOf('chat.postMessage').find((call) => String(call.args.text).includes('Dana Admin')),
+    20_000,
+  );
 
   // A flow policy into Production: its DaVinci application and the policy created; then, changed in
   // Staging, promoted again, which updates it in place.

@@ -285,6 +285,20 @@ describe('the App Home tab', () => {
   });
 });
 
+/** A background drift comparison: each comes an hour after the last, as the schedule allows. */
+async function checkDrift(): Promise<void> {
+  world.clock.advance(60 * 60_000 + 1_000);
+  await world.app.service.services.monitor.checkTenant(world.tenantId);
+}
+
+/** Drift messages in the alert channel, since the test's own calls began at `from`. */
+function driftPosts(from = 0) {
+  return world.fakeSlack
+    .callsOf('chat.postMessage')
+    .slice(from)
+    .filter((call) => call.args.channel === alerts && String(call.args.text).includes('outside FlightIQ'));
+}
+
 describe('flows changed outside FlightIQ', () => {
   it('are named in the next plan, with what approving would overwrite', async () => {
     const first = await promoteAndRun('QA');
@@ -304,33 +318,97 @@ describe('flows changed outside FlightIQ', () => {
 
   it('are told once in the alert channel when a protected environment drifts, and not when it does not', async () => {
     await promoteAndRun('Production');
-    const check = async () => {
-      // Each check compares at most hourly: every check here comes an hour after the last.
-      world.clock.advance(60 * 60_000 + 1_000);
-      await world.app.service.services.monitor.checkTenant(world.tenantId);
-    };
-    const driftPosts = () =>
-      world.fakeSlack
-        .callsOf('chat.postMessage')
-        .filter(
-          (call) => call.args.channel === alerts && String(call.args.text).includes('outside FlightIQ'),
-        );
-
-    await check();
+    await checkDrift();
     expect(driftPosts()).toHaveLength(0);
 
     const checkout = flowIn(production, 'Checkout');
     const written = Number(checkout.currentVersion);
     world.sim.editFlow(production, String(checkout.id), { description: 'Hotfix in production' });
-    await check();
-    await check();
+    await checkDrift();
+    await checkDrift();
     const posts = driftPosts();
     expect(posts).toHaveLength(1);
     const text = JSON.stringify(posts[0]?.args.blocks);
     expect(text).toContain(
-      `*Checkout* in *Production* (tenant *Acme*) was changed outside FlightIQ: it is version ${written + 1} now; FlightIQ left it at version ${written}`,
+      `*Checkout* in *Production* (tenant *Acme*) was changed outside FlightIQ by *Console Admin*, 2 hours ago (<!date^`,
     );
+    expect(text).toContain(`: it is version ${written + 1} now; FlightIQ left it at version ${written}`);
     expect(text).toContain('/flightiq diff Checkout --from Staging --to Production');
+  });
+
+  it("name who changed a flow in Production's console, when, and what changed", async () => {
+    const from = world.fakeSlack.callsOf('chat.postMessage').length;
+    const asked = world.sim.requests.length;
+    const promotion = await promoteAndRun('Production');
+    const checkout = flowIn(production, 'Checkout');
+    // Edited by hand: the HTTP node's label, then (by someone else, in another flow) nothing of note.
+    const graphData = structuredClone(checkout.graphData) as {
+      elements: { nodes: { data: { id: string; label?: string } }[] };
+    };
+    const http = graphData.elements.nodes.find((node) => node.data.id === '1u2m5vzr49');
+    if (!http) throw new Error('no HTTP node in Checkout');
+    http.data.label = 'Welcome banner';
+    world.sim.editFlow(production, String(checkout.id), { graphData }, { by: { name: 'Dana Admin' } });
+    const collect = flowIn(production, 'Collect address');
+    world.sim.editFlow(production, String(collect.id), { description: 'Unrelated' }, { by: { name: 'Eve' } });
+
+    await checkDrift();
+    const posts = driftPosts(from).filter((post) => String(post.args.text).startsWith('Checkout'));
+    expect(posts).toHaveLength(1);
+    const text = JSON.stringify(posts[0]?.args.blocks);
+    expect(String(posts[0]?.args.text)).toBe(
+      'Checkout in Production was changed outside FlightIQ by Dana Admin',
+    );
+    expect(text).toContain('was changed outside FlightIQ by *Dana Admin*, 1 hour ago (<!date^');
+    expect(text).toContain(`(promotion \`${promotion.slice(0, 8)}\`)`);
+    expect(text).toContain('*What changed:* 1 node changed: Welcome banner');
+    expect(text).toContain('`label`: \\"HTTP\\" → \\"Welcome banner\\"');
+    expect(text).not.toContain('Eve');
+    expect(text).not.toContain('Uses variables');
+    expect(text).not.toContain('Who is not known');
+    // The audit was read once, from FlightIQ's write on.
+    const reads = world.sim.requests.slice(asked).filter((request) => request.path.includes('/activities'));
+    expect(reads).toHaveLength(1);
+    expect(decodeURIComponent(reads[0]?.path ?? '').replaceAll('+', ' ')).toMatch(
+      /filter=recordedat gt "[^"]+" AND recordedat lt "[^"]+"/,
+    );
+  });
+
+  it('say someone, and the role that would name them, when the audit may not be read', async () => {
+    const from = world.fakeSlack.callsOf('chat.postMessage').length;
+    await promoteAndRun('Production');
+    const checkout = flowIn(production, 'Checkout');
+    world.sim.editFlow(
+      production,
+      String(checkout.id),
+      { description: 'Hotfix' },
+      { by: { name: 'Dana Admin' } },
+    );
+    world.sim.fail(
+      /\/activities$/,
+      {
+        status: 403,
+        body: {
+          id: 'c0ffee00-0000-4000-8000-000000000403',
+          code: 'ACCESS_FAILED',
+          message: 'You do not have permissions or are not licensed to make this request.',
+          details: [{ code: 'INSUFFICIENT_PERMISSIONS', message: 'Actor does not have permissions.' }],
+        },
+      },
+      { times: 5 },
+    );
+
+    await checkDrift();
+    const posts = driftPosts(from);
+    expect(posts).toHaveLength(1);
+    const text = JSON.stringify(posts[0]?.args.blocks);
+    expect(text).toContain('was changed outside FlightIQ by someone, ');
+    expect(text).toContain(
+      "Who is not known: the worker app may not read PingOne's audit. Give the worker app the *Identity Data Read Only* role in *Production* to see who.",
+    );
+    expect(text).not.toContain('Dana Admin');
+    // What changed is read all the same.
+    expect(text).toContain('*What changed:* 1 flow setting changed');
   });
 
   it('are not compared with FLIGHTIQ_DRIFT_ALERTS=off', async () => {

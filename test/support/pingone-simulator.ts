@@ -207,6 +207,19 @@ const systemTemplates = new Set([
   'verification_code_template',
 ]);
 
+/** The audit's collection: paged with `limit` (the documents give no range; these are the simulator's own). */
+const activityCollection: Collection = {
+  embedded: 'activities',
+  permission: 'identity:read',
+  davinci: false,
+  paging: { defaultLimit: 100, maxLimit: 1000 },
+};
+
+/** Who edits a flow in the console when a test does not say. */
+const consoleAdmin = { name: 'Console Admin' };
+/** The admin console's client, as the audit names it beside the person using it. */
+const adminConsoleClientId = 'c0501e00-0000-4000-8000-00000000c0de';
+
 export const simulatorSeed = resolve(import.meta.dirname, '../fixtures/pingone/default.json');
 
 export class PingOneSimulator {
@@ -231,6 +244,11 @@ export class PingOneSimulator {
   private readonly flowVersions = new Map<string, Map<number, Record<string, unknown>>>();
   /** By `flowId/version`. */
   private readonly versionRecords = new Map<string, VersionRecord>();
+  /**
+   * PingOne's audit, newest last: every change to a DaVinci flow or flow policy, by the worker app
+   * through the API or by a person in the console (docs/pingone-facts.md, "Audit activities").
+   */
+  readonly activities: { environmentId: string; activity: Record<string, unknown> }[] = [];
   private readonly faults: { method?: string; path: RegExp; fault: SimFault; times: number }[] = [];
   private readonly tokens = new Map<string, { clientId: string; environmentId: string; expiresAt: number }>();
   private readonly keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -263,6 +281,7 @@ export class PingOneSimulator {
     this.writes.length = 0;
     this.flowVersions.clear();
     this.versionRecords.clear();
+    this.activities.length = 0;
   }
 
   /** On a free port of loopback, or on `port` (the `npm run simulator` default, so `.env` stays valid). */
@@ -329,13 +348,14 @@ export class PingOneSimulator {
   /**
    * Changes a flow as a person saving it in the DaVinci designer would: a new current version, saved
    * with its content, so exports of that version show the change. Not deployed unless `deploy` says so
-   * (then the change is what runs, and what a promotion of the deployed version copies).
+   * (then the change is what runs, and what a promotion of the deployed version copies). The audit
+   * records it as `by`'s, through the admin console.
    */
   editFlow(
     environmentId: string,
     flowId: string,
     changes: Record<string, unknown>,
-    { deploy = false } = {},
+    { deploy = false, by = consoleAdmin }: { deploy?: boolean; by?: { name: string; id?: string } } = {},
   ): Record<string, unknown> {
     const flow = this.flowsOf(environmentId).find((candidate) => candidate.id === flowId);
     if (!flow) throw new Error(`simulator: no flow ${flowId} in ${environmentId}`);
@@ -345,11 +365,54 @@ export class PingOneSimulator {
       updatedAt: new Date().toISOString(),
     });
     this.saveVersion(flow);
+    const person = {
+      user: { id: by.id ?? stableUuid(`user/${by.name}`), name: by.name, type: 'USER' },
+      client: { id: adminConsoleClientId, name: 'PingOne Admin Console', type: 'CLIENT' },
+    };
+    this.audit(environmentId, 'flow', 'UPDATED', flow, person);
     if (deploy) {
       Object.assign(flow, { publishedVersion: flow.currentVersion, deployedAt: flow.updatedAt });
       this.versionRecord(flow, Number(flow.currentVersion)).deployedAt = String(flow.updatedAt);
+      this.audit(environmentId, 'flow', 'DEPLOYED', flow, person);
     }
     return flow;
+  }
+
+  /**
+   * One audit activity in the shape PingOne's audit reports it: the action, who (a user, and the client
+   * they used; an app alone for API calls), the resource changed and the result. The type names are the
+   * simulator's own spelling; FlightIQ does not rely on them (docs/pingone-facts.md, "Audit activities").
+   */
+  private audit(
+    environmentId: string,
+    kind: 'flow' | 'policy',
+    verb: 'CREATED' | 'UPDATED' | 'DEPLOYED',
+    resource: Record<string, unknown>,
+    actors: Record<string, unknown>,
+  ): void {
+    const type = kind === 'flow' ? 'DAVINCI_FLOW' : 'DAVINCI_FLOW_POLICY';
+    const noun = kind === 'flow' ? 'DaVinci Flow' : 'DaVinci Flow Policy';
+    const past = verb.charAt(0) + verb.slice(1).toLowerCase();
+    const id = randomUUID();
+    this.activities.push({
+      environmentId,
+      activity: {
+        id,
+        recordedAt: new Date().toISOString(),
+        correlationId: randomUUID(),
+        action: { type: `${type}.${verb}`, description: `${noun} ${past}` },
+        actors,
+        resources: [{ type, id: resource.id, name: resource.name, environment: { id: environmentId } }],
+        result: { status: 'SUCCESS', description: `${past} ${noun} '${String(resource.name)}'` },
+        environment: { id: environmentId },
+        _links: { self: { href: `${this.url}/v1/environments/${environmentId}/activities/${id}` } },
+      },
+    });
+  }
+
+  /** The worker app as the audit names it when it writes through the API. */
+  private apiActor(app: SimApplication): Record<string, unknown> {
+    return { client: { id: app.clientId, name: 'FlightIQ worker', type: 'CLIENT' } };
   }
 
   /** Drops faults not used up yet, so one test's leftovers do not reach the next. */
@@ -580,6 +643,7 @@ export class PingOneSimulator {
         return forbidden(res);
       return json(res, 200, this.environmentBody(env, expand && mayRead));
     }
+    if (parts[2] === 'activities' && parts.length === 3) return this.auditActivities(url, app, env.id, res);
     if (parts[2] === 'applications' && parts[4] === 'roleAssignments' && parts.length === 5) {
       const target = this.data.applications.find(
         (a) => a.clientId === parts[3] && a.environmentId === env.id,
@@ -628,6 +692,33 @@ export class PingOneSimulator {
       };
     }
     return this.page(url, res, collection.embedded, items, collection, links);
+  }
+
+  /**
+   * The audit between the filter's times (`recordedat gt "…" AND recordedat lt "…"`), newest first,
+   * paged like any collection. The management API declares no permission: "identity:read" stands for
+   * the roles that read it, as for its other collections.
+   */
+  private auditActivities(url: URL, app: SimApplication, environmentId: string, res: ServerResponse): void {
+    if (!this.covers(app, environmentId, 'identity:read')) return forbidden(res);
+    const filter = url.searchParams.get('filter') ?? '';
+    const bound = (operator: 'gt' | 'lt') =>
+      new RegExp(`recordedat\\s+${operator}\\s+"([^"]+)"`, 'i').exec(filter)?.[1];
+    const after = bound('gt');
+    const before = bound('lt');
+    const items = this.activities
+      .filter((entry) => entry.environmentId === environmentId)
+      .map((entry) => entry.activity)
+      .filter((activity) => {
+        const at = String(activity.recordedAt);
+        return (
+          (!after || at > new Date(after).toISOString()) && (!before || at < new Date(before).toISOString())
+        );
+      })
+      .reverse();
+    return this.page(url, res, 'activities', items, activityCollection, {
+      environment: { href: `${this.url}/v1/environments/${environmentId}` },
+    });
   }
 
   /**
@@ -767,6 +858,7 @@ export class PingOneSimulator {
         application: { id: owner.id },
       };
       collections.flowPolicies.push(created);
+      this.audit(env.id, 'policy', 'CREATED', created, this.apiActor(app));
       return json(res, 201, this.resource('flowPolicies', env.id, created));
     }
     if (method === 'PUT' && policy) {
@@ -781,6 +873,7 @@ export class PingOneSimulator {
         status: typeof asked.status === 'string' ? asked.status : 'enabled',
       });
       if (!policy.flowDistributions) policy.flowDistributions = [];
+      this.audit(env.id, 'policy', 'UPDATED', policy, this.apiActor(app));
       return json(res, 200, this.resource('flowPolicies', env.id, policy));
     }
     if (!policy) return notFound(res);
@@ -940,6 +1033,7 @@ export class PingOneSimulator {
       await write();
       flows.push(created);
       this.saveVersion(created);
+      this.audit(env.id, 'flow', 'CREATED', created, this.apiActor(app));
       return json(res, 201, this.flowBody(created));
     }
     if (!flow) return permission('davinci:read:dvFlows') ? notFound(res) : forbidden(res);
@@ -957,6 +1051,7 @@ export class PingOneSimulator {
         updatedAt: new Date().toISOString(),
       });
       this.saveVersion(flow);
+      this.audit(env.id, 'flow', 'UPDATED', flow, this.apiActor(app));
       return json(res, 200, this.flowBody(flow));
     }
     if (method === 'POST' && !at.version) {
@@ -965,6 +1060,7 @@ export class PingOneSimulator {
       await write();
       Object.assign(flow, { publishedVersion: flow.currentVersion, deployedAt: new Date().toISOString() });
       this.versionRecord(flow, Number(flow.currentVersion)).deployedAt = String(flow.deployedAt);
+      this.audit(env.id, 'flow', 'DEPLOYED', flow, this.apiActor(app));
       return json(res, 201, this.flowBody(flow));
     }
     if (
@@ -984,6 +1080,7 @@ export class PingOneSimulator {
         updatedAt: new Date().toISOString(),
       });
       this.saveVersion(flow);
+      this.audit(env.id, 'flow', 'UPDATED', flow, this.apiActor(app));
       return json(res, 200, this.flowBody(flow));
     }
     if (method === 'POST' && at.version) {

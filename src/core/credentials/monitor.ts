@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import type { Logger } from '../../logger.js';
-import type { PingOneClient } from '../../pingone/client.js';
-import { davinciPaths, flowListQuery, flowSummarySchema } from '../../pingone/davinci.js';
-import { environmentsWrittenTo, lastFlowWrites } from '../../store/promotions.js';
+import type { PingOneClient, WorkerCredentials } from '../../pingone/client.js';
+import { davinciPaths, type FlowSummary, flowListQuery, flowSummarySchema } from '../../pingone/davinci.js';
+import { environmentsWrittenTo, type FlowWrite, lastFlowWrites } from '../../store/promotions.js';
 import {
   claimAlertPosting,
   claimCertificateWarning,
@@ -24,6 +24,14 @@ import type { EnvironmentDirectory } from '../environments.js';
 import { withCallContext } from '../pingone-work.js';
 import { type Problem, problemOf } from '../problem.js';
 import type { Tenant, TenantService } from '../tenants/service.js';
+import {
+  type AuditRead,
+  authorOf,
+  type DriftAuthor,
+  type DriftChange,
+  readAudit,
+  readFlowChange,
+} from './drift-details.js';
 
 /** What the alert channel is told about a tenant. */
 export interface CredentialAlert {
@@ -79,6 +87,31 @@ export interface DriftWarning {
   sourceEnvironmentName: string;
   /** Its version now; null when the flow is gone. */
   currentVersion: number | null;
+  /** Who changed it, from PingOne's audit; "someone", with why, when the audit does not say. */
+  changedBy: DriftAuthor;
+  /** When: the audit's time of the change, else the flow's own `updatedAt`; absent when neither says. */
+  changedAt?: Date;
+  /** What changed from the version FlightIQ left to the flow now, or why that is not shown; absent once deleted. */
+  change?: DriftChange;
+  /** When the comparison ran, by core's clock: "how long ago" is counted from here. */
+  checkedAt: Date;
+}
+
+/** A flow whose version is not the one FlightIQ left, claimed for its alert. */
+interface DriftedFlow {
+  write: FlowWrite;
+  /** The flow as listed now; absent once deleted. */
+  flow: FlowSummary | undefined;
+  now: number | null;
+  key: Parameters<typeof dropDriftAlert>[1];
+}
+
+/** Flows compared per environment and scan (two version reads each): more than this is a migration, not a hotfix. */
+const maxDriftDiffs = 10;
+
+function dateOf(text: string | undefined): Date | undefined {
+  const at = text ? new Date(text) : undefined;
+  return at && !Number.isNaN(at.getTime()) ? at : undefined;
 }
 
 /** A background check must not wait long on PingOne: the next one comes in minutes. */
@@ -176,60 +209,29 @@ export class CredentialMonitor {
   /**
    * Each protected environment FlightIQ has written flows into is compared with what it wrote: one
    * flow list per environment, its versions against the version FlightIQ's last write left. A flow
-   * changed (or deleted) since gets one message; the next promotion would overwrite that change.
+   * changed (or deleted) since gets one message; the next promotion would overwrite that change. The
+   * message names who changed it and when (one read of PingOne's audit per environment, only when
+   * something drifted) and what changed; neither read can stop it.
    */
   private async warnAboutDrift(tenant: Tenant): Promise<void> {
     const credentials = this.deps.tenants.credentialsOf(tenant);
     for (const environment of await environmentsWrittenTo(this.deps.pool, tenant.id)) {
       if (!environment.protected) continue;
-      const writes = await lastFlowWrites(this.deps.pool, tenant.id, environment.id);
-      if (writes.size === 0) continue;
-      let flows: z.infer<typeof flowSummarySchema>[];
-      try {
-        ({ items: flows } = await this.deps.pingone.collect(
-          credentials,
-          davinciPaths.collection(environment.id, flowListQuery),
-          'flows',
-          flowSummarySchema,
-        ));
-      } catch (error) {
-        this.deps.logger.info(
-          { err: error, tenant: tenant.name, environment: environment.name },
-          'drift not checked: flows unreadable',
-        );
-        continue;
-      }
-      const versions = new Map(flows.map((flow) => [flow.id, flow.currentVersion ?? null]));
-      for (const write of writes.values()) {
-        const now = versions.has(write.flowId) ? (versions.get(write.flowId) ?? null) : null;
-        if (now === write.version || (versions.has(write.flowId) && now === null)) continue;
-        const key = {
-          tenantId: tenant.id,
-          environmentId: environment.id,
-          flowId: write.flowId,
-          writtenVersion: write.version,
-        };
-        if (
-          !(await claimDriftAlert(this.deps.pool, {
-            ...key,
-            currentVersion: now,
-            promotionId: write.promotionId,
-          }))
-        ) {
-          continue;
-        }
+      const drifted = await this.claimDriftedFlows(tenant, environment, credentials);
+      if (drifted.length === 0) continue;
+      const checkedAt = this.deps.clock.now();
+      const since = new Date(Math.min(...drifted.map(({ write }) => write.writtenAt.getTime())));
+      const audit = await readAudit(this.deps.pingone, credentials, environment.id, since, checkedAt);
+      for (const [index, drift] of drifted.entries()) {
+        const warning = await this.driftWarning(tenant, environment, credentials, drift, {
+          audit,
+          checkedAt,
+          compare: index < maxDriftDiffs,
+        });
         try {
-          await this.deps.alerts.drift({
-            tenantName: tenant.name,
-            environmentName: environment.name,
-            flowName: flows.find((flow) => flow.id === write.flowId)?.name ?? write.flowName,
-            writtenVersion: write.version,
-            promotionId: write.promotionId,
-            sourceEnvironmentName: write.fromEnvName,
-            currentVersion: now,
-          });
+          await this.deps.alerts.drift(warning);
         } catch (error) {
-          await dropDriftAlert(this.deps.pool, key);
+          await dropDriftAlert(this.deps.pool, drift.key);
           this.deps.logger.error(
             { err: error, tenant: tenant.name },
             'could not post a drift warning; it is tried again at the next comparison',
@@ -237,6 +239,92 @@ export class CredentialMonitor {
         }
       }
     }
+  }
+
+  /**
+   * The flows of one environment whose version is not the one FlightIQ's last write left, each claimed
+   * for its one alert (the claim is what makes two replicas' scans post it once).
+   */
+  private async claimDriftedFlows(
+    tenant: Tenant,
+    environment: { id: string; name: string },
+    credentials: WorkerCredentials,
+  ): Promise<DriftedFlow[]> {
+    const writes = await lastFlowWrites(this.deps.pool, tenant.id, environment.id);
+    if (writes.size === 0) return [];
+    let flows: z.infer<typeof flowSummarySchema>[];
+    try {
+      ({ items: flows } = await this.deps.pingone.collect(
+        credentials,
+        davinciPaths.collection(environment.id, flowListQuery),
+        'flows',
+        flowSummarySchema,
+      ));
+    } catch (error) {
+      this.deps.logger.info(
+        { err: error, tenant: tenant.name, environment: environment.name },
+        'drift not checked: flows unreadable',
+      );
+      return [];
+    }
+    const byId = new Map(flows.map((flow) => [flow.id, flow]));
+    const drifted: DriftedFlow[] = [];
+    for (const write of writes.values()) {
+      const flow = byId.get(write.flowId);
+      const now = flow ? (flow.currentVersion ?? null) : null;
+      if (now === write.version || (flow && now === null)) continue;
+      const key = {
+        tenantId: tenant.id,
+        environmentId: environment.id,
+        flowId: write.flowId,
+        writtenVersion: write.version,
+      };
+      const claim = { ...key, currentVersion: now, promotionId: write.promotionId };
+      if (await claimDriftAlert(this.deps.pool, claim)) drifted.push({ write, flow, now, key });
+    }
+    return drifted;
+  }
+
+  /** What the alert says of one drifted flow: who and when from the audit read, and what changed. */
+  private async driftWarning(
+    tenant: Tenant,
+    environment: { id: string; name: string },
+    credentials: WorkerCredentials,
+    { write, flow, now }: DriftedFlow,
+    scan: { audit: AuditRead; checkedAt: Date; compare: boolean },
+  ): Promise<DriftWarning> {
+    const flowName = flow?.name ?? write.flowName;
+    const changedBy = authorOf(
+      scan.audit,
+      { id: write.flowId, name: flowName, kind: 'flow' },
+      write.writtenAt,
+      credentials.clientId,
+    );
+    const changedAt = changedBy.kind === 'someone' ? dateOf(flow?.updatedAt) : changedBy.at;
+    let change: DriftChange | undefined;
+    if (now !== null && scan.compare) {
+      change = await readFlowChange(this.deps, credentials, environment.id, {
+        id: write.flowId,
+        name: flowName,
+        written: write.version,
+        now,
+      });
+    } else if (now !== null) {
+      change = { unread: 'too many flows drifted at once to compare them all' };
+    }
+    return {
+      tenantName: tenant.name,
+      environmentName: environment.name,
+      flowName,
+      writtenVersion: write.version,
+      promotionId: write.promotionId,
+      sourceEnvironmentName: write.fromEnvName,
+      currentVersion: now,
+      changedBy,
+      ...(changedAt ? { changedAt } : {}),
+      ...(change ? { change } : {}),
+      checkedAt: scan.checkedAt,
+    };
   }
 
   /**

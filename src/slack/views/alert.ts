@@ -1,7 +1,9 @@
 import type { KnownBlock } from '@slack/types';
 import type { CertificateWarning, CredentialAlert, DriftWarning } from '../../core/credentials/monitor.js';
+import { summaryOf } from '../../core/davinci/flow-diff-text.js';
 import { daysText, expiryOf } from '../../core/expiry.js';
 import { problemHeadline } from '../../core/problem-headlines.js';
+import { diffLines } from './flow-diff.js';
 import { escapedShort, escapeMrkdwn, shorten, slackDate } from './mrkdwn.js';
 
 export const alertActions = { testAgain: 'alert_test_again' } as const;
@@ -105,26 +107,100 @@ function capitalized(text: string): string {
 }
 
 /**
- * A flow in a protected environment changed outside FlightIQ since FlightIQ wrote it: what, by how
- * much, and how a reader sees what differs before anyone promotes over it.
+ * A flow in a protected environment changed outside FlightIQ since FlightIQ wrote it: by whom and
+ * when (from PingOne's audit, or "someone" and why not), what changed, and how a reader sees what
+ * differs from the source before anyone promotes over it.
  */
 export function driftWarningMessage(warning: DriftWarning): { text: string; blocks: KnownBlock[] } {
   const flow = escapedShort(warning.flowName, 200);
   const environment = escapedShort(warning.environmentName, 100);
-  const what =
-    warning.currentVersion === null
-      ? 'was deleted outside FlightIQ'
-      : `was changed outside FlightIQ: it is version ${warning.currentVersion} now`;
+  const author = warning.changedBy;
+  const who = whoText(author);
+  const when = warning.changedAt
+    ? `, ${ago(warning.changedAt, warning.checkedAt)} (${slackDate(warning.changedAt)})`
+    : '';
+  let what = `was deleted outside FlightIQ by ${who}${when}`;
+  if (warning.currentVersion !== null)
+    what = `was changed outside FlightIQ by ${who}${when}: it is version ${warning.currentVersion} now`;
+  const blocks: KnownBlock[] = [
+    section(
+      `:warning: *${flow}* in *${environment}* (tenant *${escapedShort(warning.tenantName, 100)}*) ${what}; FlightIQ left it at version ${warning.writtenVersion} (promotion \`${warning.promotionId.slice(0, 8)}\`).`,
+    ),
+  ];
+  if (author.kind === 'someone') {
+    const fix = author.missingRole
+      ? ` Give the worker app the *${escapeMrkdwn(author.missingRole)}* role in *${environment}* to see who.`
+      : '';
+    blocks.push(context(`Who is not known: ${escapeMrkdwn(author.reason)}.${fix}`));
+  }
+  const change = warning.change;
+  if (change && 'diff' in change) {
+    // What the flow uses is the promotion's concern, not the edit's.
+    const diff = { ...change.diff, uses: { variables: [], connectors: [] }, sourceId: '' };
+    // The first line names the flow and sums it up; the rest are node by node.
+    const [, ...details] = diffLines([diff]);
+    const shown = details.slice(0, changeLinesShown);
+    const more = details.length - shown.length;
+    blocks.push(
+      section(
+        [
+          `*What changed:* ${summaryOf(diff, { value: escapedShort })}`,
+          ...shown,
+          ...(more > 0
+            ? [`_…and ${more} more line${more === 1 ? '' : 's'}: compare the versions in DaVinci._`]
+            : []),
+        ].join('\n'),
+      ),
+    );
+  } else if (change) {
+    blocks.push(context(`What changed is not shown: ${escapeMrkdwn(change.unread)}.`));
+  }
   const command = `/flightiq diff ${quoted(warning.flowName)} --from ${quoted(warning.sourceEnvironmentName)} --to ${quoted(warning.environmentName)}`;
-  const text = [
-    `:warning: *${flow}* in *${environment}* (tenant *${escapedShort(warning.tenantName, 100)}*) ${what}; FlightIQ left it at version ${warning.writtenVersion} (promotion \`${warning.promotionId.slice(0, 8)}\`).`,
-    'The next promotion of it overwrites that change. Readers see what differs from the source, without requesting anything, with:',
-    `\`${escapedShort(command, 600)}\``,
-  ].join('\n');
+  blocks.push(
+    section(
+      [
+        'The next promotion of it overwrites that change. Readers see what differs from the source, without requesting anything, with:',
+        `\`${escapedShort(command, 600)}\``,
+      ].join('\n'),
+    ),
+  );
+  const plainWho = author.kind === 'someone' ? 'someone' : escapedShort(author.name, 100);
   return {
-    text: `${escapedShort(warning.flowName, 200)} in ${environment} ${what}`,
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: shorten(text, 3000) } }],
+    text: `${escapedShort(warning.flowName, 200)} in ${environment} ${warning.currentVersion === null ? 'was deleted' : 'was changed'} outside FlightIQ by ${plainWho}`,
+    blocks,
   };
+}
+
+function whoText(author: DriftWarning['changedBy']): string {
+  switch (author.kind) {
+    case 'person':
+      return `*${escapedShort(author.name, 100)}*`;
+    case 'app':
+      return `the app *${escapedShort(author.name, 100)}*`;
+    case 'someone':
+      return 'someone';
+  }
+}
+
+/** Lines of a drift's diff shown in the alert: the rest is one `/flightiq diff` away. */
+const changeLinesShown = 8;
+
+function section(text: string): KnownBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: shorten(text, 3000) } };
+}
+
+function context(text: string): KnownBlock {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: shorten(text, 2000) }] };
+}
+
+/** How long before `now` a change was made, in the largest whole unit that fits. */
+function ago(at: Date, now: Date): string {
+  const minutes = Math.floor((now.getTime() - at.getTime()) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} minute${minutes === 1 ? '' : 's'} ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} hour${hours === 1 ? '' : 's'} ago`;
+  return `${Math.floor(hours / 24)} days ago`;
 }
 
 /** A name as a command argument: in quotes when it has spaces. */

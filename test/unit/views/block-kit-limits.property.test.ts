@@ -5,8 +5,10 @@ import type { CheckReport } from '../../../src/core/credentials/check.js';
 import type {
   CertificateWarning,
   CredentialAlert,
+  DriftWarning,
   TenantHealth,
 } from '../../../src/core/credentials/monitor.js';
+import type { FlowDiff, PropertyChange } from '../../../src/core/davinci/flow-diff.js';
 import { variableContexts } from '../../../src/core/davinci/flow-graph.js';
 import type { EnvironmentMatch } from '../../../src/core/environment-match.js';
 import type { EnvironmentSummary } from '../../../src/core/environments.js';
@@ -35,6 +37,7 @@ import { authMethods, regions } from '../../../src/pingone/regions.js';
 import {
   certificateWarningMessage,
   credentialAlertMessage,
+  driftWarningMessage,
   recoveryReply,
 } from '../../../src/slack/views/alert.js';
 import {
@@ -563,6 +566,65 @@ const certificateWarning: fc.Arbitrary<CertificateWarning> = fc.record({
   checkedAt: fc.constant(now),
 });
 
+const nodeRef = fc.record({ id: hex(10), label: name, kind: name });
+const propertyChange: fc.Arbitrary<PropertyChange> = fc.record(
+  {
+    path: name,
+    before: longText,
+    after: longText,
+    hidden: fc.constant(true as const),
+    // FlightIQ's own words, never PingOne's.
+    warning: fc.constant('a secret in code: worth a look'),
+  },
+  { requiredKeys: ['path'] },
+);
+const flowDiff: fc.Arbitrary<FlowDiff> = fc.record({
+  flow: name,
+  verdict: fc.constantFrom('new' as const, 'same' as const, 'layout_only' as const, 'changed' as const),
+  nodes: fc.record({
+    added: many(nodeRef, 50),
+    removed: many(nodeRef, 50),
+    changed: many(fc.record({ id: hex(10), label: name, kind: name, changes: many(propertyChange, 20) }), 50),
+  }),
+  links: fc.record({ added: fc.nat(), removed: fc.nat() }),
+  flowChanges: many(propertyChange, 30),
+  uses: fc.record({ variables: many(name, 20), connectors: many(name, 20) }),
+});
+const driftWarning: fc.Arbitrary<DriftWarning> = fc.record(
+  {
+    tenantName: name,
+    environmentName: name,
+    flowName: name,
+    writtenVersion: fc.nat(),
+    promotionId: fc.uuid(),
+    sourceEnvironmentName: name,
+    currentVersion: fc.option(fc.nat()),
+    changedBy: fc.oneof(
+      fc.record({ kind: fc.constantFrom('person' as const, 'app' as const), name, id: name, at: date }),
+      fc.record(
+        { kind: fc.constant('someone' as const), reason: longText, missingRole: name },
+        { requiredKeys: ['kind', 'reason'] },
+      ),
+    ),
+    changedAt: date,
+    change: fc.oneof(fc.record({ diff: flowDiff }), fc.record({ unread: longText })),
+    checkedAt: date,
+  },
+  {
+    requiredKeys: [
+      'tenantName',
+      'environmentName',
+      'flowName',
+      'writtenVersion',
+      'promotionId',
+      'sourceEnvironmentName',
+      'currentVersion',
+      'changedBy',
+      'checkedAt',
+    ],
+  },
+);
+
 const auditEvent: fc.Arbitrary<AuditEvent> = fc.record({
   id: fc.nat(),
   occurredAt: date,
@@ -737,6 +799,15 @@ describe('Block Kit limits of every view, whatever the input', () => {
         expectMessage(credentialAlertMessage({ ...a, state: 'failing' }), 'alert (failing)');
         expectFallback(recoveryReply(a).text, 'recovery');
         expectMessage(certificateWarningMessage(warning), 'certificate warning');
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('drift warnings: who, when and what changed', () => {
+    fc.assert(
+      fc.property(driftWarning, (warning) => {
+        expectMessage(driftWarningMessage(warning), 'drift warning');
       }),
       { numRuns: 60 },
     );
