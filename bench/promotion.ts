@@ -95,6 +95,7 @@ const noAlerts = {
   recovered: async () => {},
   certificate: async () => {},
   drift: async () => {},
+  policyDrift: async () => {},
 } as AlertNotifier;
 try {
   const services = createCoreServices({

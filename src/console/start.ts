@@ -19,6 +19,7 @@ const noAlerts: AlertNotifier = {
   recovered: async () => {},
   certificate: async () => {},
   drift: async () => {},
+  policyDrift: async () => {},
 };
 
 /** The console was started on a shared database without saying that its user may act as an admin there. */

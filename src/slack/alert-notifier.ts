@@ -5,6 +5,7 @@ import {
   certificateWarningMessage,
   credentialAlertMessage,
   driftWarningMessage,
+  policyDriftWarningMessage,
   recoveryReply,
 } from './views/alert.js';
 
@@ -50,6 +51,11 @@ export function slackAlertNotifier(
     async drift(warning) {
       await pacer.send(target(), () =>
         client.chat.postMessage({ channel: target(), ...driftWarningMessage(warning) }),
+      );
+    },
+    async policyDrift(warning) {
+      await pacer.send(target(), () =>
+        client.chat.postMessage({ channel: target(), ...policyDriftWarningMessage(warning) }),
       );
     },
     async certificate(warning) {

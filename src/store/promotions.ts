@@ -838,6 +838,61 @@ export async function lastFlowWrites(
   );
 }
 
+/** A flow policy FlightIQ last wrote in an environment: what it left there, and when. */
+export interface PolicyWrite {
+  policyId: string;
+  applicationId: string;
+  application: string;
+  name: string;
+  /** The replace request's body FlightIQ left: the promoted one, or after a rollback the backup. */
+  body: unknown;
+  promotionId: string;
+  fromEnvName: string;
+  writtenAt: Date;
+}
+
+/**
+ * For each flow policy FlightIQ has written in an environment (a policy promotion's, or one a flow
+ * promotion carried), what its last promotion left there: a policy that routes differently now was
+ * changed outside FlightIQ. A rollback leaves the backup it put back.
+ */
+export async function lastPolicyWrites(
+  db: Queryable,
+  tenantId: string,
+  environmentId: string,
+): Promise<PolicyWrite[]> {
+  const { rows } = await db.query(
+    `SELECT DISTINCT ON (w.policy->>'policyId')
+            w.policy, p.id, p.from_env_name, p.finished_at, b.body AS backup
+       FROM promotions p
+       CROSS JOIN LATERAL (
+         SELECT p.result->'policy' AS policy WHERE jsonb_typeof(p.result->'policy') = 'object'
+         UNION ALL
+         SELECT jsonb_array_elements(p.result->'policies') WHERE jsonb_typeof(p.result->'policies') = 'array'
+       ) w
+       LEFT JOIN promotion_policy_backups b ON b.promotion_id = p.id AND b.policy_id = w.policy->>'policyId'
+      WHERE COALESCE(p.to_tenant_id, p.tenant_id) = $1 AND p.to_env_id = $2 AND p.finished_at IS NOT NULL
+        AND w.policy->>'policyId' IS NOT NULL AND w.policy ? 'body'
+      ORDER BY w.policy->>'policyId', p.finished_at DESC`,
+    [tenantId, environmentId],
+  );
+  return rows.map((row) => {
+    const policy = row.policy as Record<string, unknown>;
+    // A rollback of a created policy leaves it as the promotion wrote it; of an update, the backup.
+    const restored = policy.action === 'restored' && row.backup;
+    return {
+      policyId: String(policy.policyId),
+      applicationId: String(policy.applicationId),
+      application: String(policy.application),
+      name: String(policy.name),
+      body: restored ? row.backup : policy.body,
+      promotionId: row.id,
+      fromEnvName: row.from_env_name,
+      writtenAt: row.finished_at,
+    };
+  });
+}
+
 /** A version of a flow FlightIQ saved: by which promotion, from where, and how. */
 export interface VersionWrite {
   version: number;
@@ -876,8 +931,9 @@ export async function versionsWritten(
 }
 
 /**
- * Environments of a tenant FlightIQ has written flows into, with the protection they had. A promotion
- * across organizations wrote into its destination tenant's environment (here and in the two above).
+ * Environments of a tenant FlightIQ has written flows or flow policies into, with the protection they
+ * had. A promotion across organizations wrote into its destination tenant's environment (here and in
+ * the queries above).
  */
 export async function environmentsWrittenTo(
   db: Queryable,
@@ -888,7 +944,8 @@ export async function environmentsWrittenTo(
        FROM promotions p
       WHERE COALESCE(p.to_tenant_id, p.tenant_id) = $1
         AND EXISTS (SELECT 1 FROM promotion_steps s
-                     WHERE s.promotion_id = p.id AND s.status = 'done' AND s.version IS NOT NULL)
+                     WHERE s.promotion_id = p.id AND s.status = 'done'
+                       AND (s.version IS NOT NULL OR s.action IN ('create policy', 'update policy')))
       ORDER BY p.to_env_id, p.created_at DESC`,
     [tenantId],
   );

@@ -5,6 +5,7 @@ import {
   connection,
   flow,
   graph,
+  ids,
   production,
   qa,
   richText,
@@ -409,6 +410,52 @@ describe('flows changed outside FlightIQ', () => {
     expect(text).not.toContain('Dana Admin');
     // What changed is read all the same.
     expect(text).toContain('*What changed:* 1 flow setting changed');
+  });
+
+  it('name who changed a flow policy FlightIQ wrote, and how it routes now, once', async () => {
+    const from = world.fakeSlack.callsOf('chat.postMessage').length;
+    await promoteAndRun('Production');
+    const signIn = world.sim.data.collections[staging]?.flowPolicies?.find(
+      (p) => p.name === 'Sign in policy',
+    );
+    if (!signIn) throw new Error('no Sign in policy in Staging');
+    signIn.flowDistributions = [{ id: ids.checkout, version: -1, weight: 100 }];
+    signIn.status = 'enabled';
+    await run('promote policy Customer portal/Sign in policy --from Staging --to Production');
+    const { id } = await latestPromotion();
+    await world.app.slack.blockAction(
+      { action_id: 'promotion_approve', value: id },
+      { user: approver, channel: approvals },
+    );
+    await waitForStatus(id, 'succeeded');
+    await checkDrift();
+    expect(driftPosts(from).filter((post) => String(post.args.text).startsWith('Flow policy'))).toHaveLength(
+      0,
+    );
+
+    const promoted = world.sim.data.collections[production]?.flowPolicies?.find(
+      (p) => p.name === 'Sign in policy',
+    );
+    if (!promoted) throw new Error('the promotion left no Sign in policy in Production');
+    world.sim.editPolicy(
+      production,
+      String(promoted.id),
+      { status: 'disabled' },
+      { by: { name: 'Dana Admin' } },
+    );
+    await checkDrift();
+    await checkDrift();
+    const posts = driftPosts(from).filter((post) => String(post.args.text).startsWith('Flow policy'));
+    expect(posts).toHaveLength(1);
+    expect(String(posts[0]?.args.text)).toBe(
+      'Flow policy Sign in policy in Production was changed outside FlightIQ by Dana Admin',
+    );
+    const text = JSON.stringify(posts[0]?.args.blocks);
+    expect(text).toContain(
+      `Flow policy *Sign in policy* of *Customer portal* in *Production* (tenant *Acme*) was changed outside FlightIQ by *Dana Admin*, `,
+    );
+    expect(text).toContain(`since promotion \`${id.slice(0, 8)}\` (from Staging) wrote it.`);
+    expect(text).toContain('*What changed:*\\n• Status: \\"enabled\\" → \\"disabled\\"');
   });
 
   it('are not compared with FLIGHTIQ_DRIFT_ALERTS=off', async () => {

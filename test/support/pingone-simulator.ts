@@ -365,10 +365,7 @@ export class PingOneSimulator {
       updatedAt: new Date().toISOString(),
     });
     this.saveVersion(flow);
-    const person = {
-      user: { id: by.id ?? stableUuid(`user/${by.name}`), name: by.name, type: 'USER' },
-      client: { id: adminConsoleClientId, name: 'PingOne Admin Console', type: 'CLIENT' },
-    };
+    const person = this.personActor(by);
     this.audit(environmentId, 'flow', 'UPDATED', flow, person);
     if (deploy) {
       Object.assign(flow, { publishedVersion: flow.currentVersion, deployedAt: flow.updatedAt });
@@ -376,6 +373,28 @@ export class PingOneSimulator {
       this.audit(environmentId, 'flow', 'DEPLOYED', flow, person);
     }
     return flow;
+  }
+
+  /** Changes a flow policy as a person in the console would; the audit records it as `by`'s. */
+  editPolicy(
+    environmentId: string,
+    policyId: string,
+    changes: Record<string, unknown>,
+    { by = consoleAdmin }: { by?: { name: string; id?: string } } = {},
+  ): Record<string, unknown> {
+    const policy = this.data.collections[environmentId]?.flowPolicies?.find((p) => p.id === policyId);
+    if (!policy) throw new Error(`simulator: no flow policy ${policyId} in ${environmentId}`);
+    Object.assign(policy, changes);
+    this.audit(environmentId, 'policy', 'UPDATED', policy, this.personActor(by));
+    return policy;
+  }
+
+  /** A person in the admin console, as the audit names them: the user, and the console's client. */
+  private personActor(by: { name: string; id?: string }): Record<string, unknown> {
+    return {
+      user: { id: by.id ?? stableUuid(`user/${by.name}`), name: by.name, type: 'USER' },
+      client: { id: adminConsoleClientId, name: 'PingOne Admin Console', type: 'CLIENT' },
+    };
   }
 
   /**

@@ -4,6 +4,7 @@ import type { PingOneClient, WorkerCredentials } from '../../pingone/client.js';
 import { davinciPaths, exportedFlowSchema } from '../../pingone/davinci.js';
 import { type DiffInput, diffFlows, type FlowDiff } from '../davinci/flow-diff.js';
 import { problemOf } from '../problem.js';
+import type { PolicyBody } from '../promotion/plan/types.js';
 
 /**
  * Who changed a drifted flow or policy, when, and what changed: PingOne's audit activities since
@@ -194,4 +195,38 @@ export async function readFlowChange(
           : "the flow's versions could not be read",
     };
   }
+}
+
+/** One way a flow policy routes differently from what FlightIQ left: PingOne's names, as they are. */
+export interface RoutingChange {
+  what: 'name' | 'status' | 'flows';
+  before: string;
+  after: string;
+}
+
+/**
+ * Where a policy sends users now against what FlightIQ left (docs/promotions.md, "Promoting a flow
+ * policy"): its name, status, and each distribution's flow, version and weight, flows by name.
+ */
+export function routingChanges(
+  written: PolicyBody,
+  held: PolicyBody,
+  flowNames: ReadonlyMap<string, string>,
+): RoutingChange[] {
+  const changes: RoutingChange[] = [];
+  if (written.name !== held.name) changes.push({ what: 'name', before: written.name, after: held.name });
+  if (written.status && written.status !== held.status)
+    changes.push({ what: 'status', before: written.status, after: held.status ?? 'none' });
+  const routes = (body: PolicyBody) =>
+    body.flowDistributions
+      .map((distribution) => {
+        const id = String(distribution.id);
+        const version = distribution.version === -1 ? 'deployed' : `v${String(distribution.version ?? '?')}`;
+        const weight = distribution.weight === undefined ? '' : ` ${String(distribution.weight)}%`;
+        return `${flowNames.get(id) ?? id} ${version}${weight}`;
+      })
+      .join(', ') || 'no flow';
+  if (routes(written) !== routes(held))
+    changes.push({ what: 'flows', before: routes(written), after: routes(held) });
+  return changes;
 }

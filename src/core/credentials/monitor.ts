@@ -2,8 +2,21 @@ import type pg from 'pg';
 import { z } from 'zod';
 import type { Logger } from '../../logger.js';
 import type { PingOneClient, WorkerCredentials } from '../../pingone/client.js';
-import { davinciPaths, type FlowSummary, flowListQuery, flowSummarySchema } from '../../pingone/davinci.js';
-import { environmentsWrittenTo, type FlowWrite, lastFlowWrites } from '../../store/promotions.js';
+import {
+  davinciPaths,
+  type FlowSummary,
+  flowListQuery,
+  flowPolicyResourceSchema,
+  flowSummarySchema,
+} from '../../pingone/davinci.js';
+import { PingOneError } from '../../pingone/errors.js';
+import {
+  environmentsWrittenTo,
+  type FlowWrite,
+  lastFlowWrites,
+  lastPolicyWrites,
+  type PolicyWrite,
+} from '../../store/promotions.js';
 import {
   claimAlertPosting,
   claimCertificateWarning,
@@ -22,15 +35,19 @@ import {
 import { type Clock, dayMs } from '../clock.js';
 import type { EnvironmentDirectory } from '../environments.js';
 import { withCallContext } from '../pingone-work.js';
+import { bodyOf } from '../policies/policy-plan.js';
 import { type Problem, problemOf } from '../problem.js';
+import type { PolicyBody } from '../promotion/plan/types.js';
 import type { Tenant, TenantService } from '../tenants/service.js';
 import {
   type AuditRead,
   authorOf,
   type DriftAuthor,
   type DriftChange,
+  type RoutingChange,
   readAudit,
   readFlowChange,
+  routingChanges,
 } from './drift-details.js';
 
 /** What the alert channel is told about a tenant. */
@@ -74,6 +91,24 @@ export interface AlertNotifier {
   recovered(ref: AlertMessageRef, alert: CredentialAlert): Promise<void>;
   certificate(warning: CertificateWarning): Promise<void>;
   drift(warning: DriftWarning): Promise<void>;
+  policyDrift(warning: PolicyDriftWarning): Promise<void>;
+}
+
+/** A flow policy FlightIQ wrote into a protected environment, routing differently (or gone) since. */
+export interface PolicyDriftWarning {
+  tenantName: string;
+  environmentName: string;
+  /** The DaVinci application it belongs to. */
+  application: string;
+  policyName: string;
+  promotionId: string;
+  sourceEnvironmentName: string;
+  deleted: boolean;
+  /** How it routes differently from what FlightIQ left; empty once deleted. */
+  changes: RoutingChange[];
+  changedBy: DriftAuthor;
+  changedAt?: Date;
+  checkedAt: Date;
 }
 
 /** A flow FlightIQ wrote into a protected environment, changed (or deleted) outside FlightIQ since. */
@@ -95,6 +130,14 @@ export interface DriftWarning {
   change?: DriftChange;
   /** When the comparison ran, by core's clock: "how long ago" is counted from here. */
   checkedAt: Date;
+}
+
+/** A flow policy routing differently from what FlightIQ left (held null: gone), claimed for its alert. */
+interface DriftedPolicy {
+  write: PolicyWrite;
+  held: PolicyBody | null;
+  changes: RoutingChange[];
+  key: Parameters<typeof dropDriftAlert>[1];
 }
 
 /** A flow whose version is not the one FlightIQ left, claimed for its alert. */
@@ -217,11 +260,16 @@ export class CredentialMonitor {
     const credentials = this.deps.tenants.credentialsOf(tenant);
     for (const environment of await environmentsWrittenTo(this.deps.pool, tenant.id)) {
       if (!environment.protected) continue;
-      const drifted = await this.claimDriftedFlows(tenant, environment, credentials);
-      if (drifted.length === 0) continue;
+      const { drifted, flowNames } = await this.claimDriftedFlows(tenant, environment, credentials);
+      const policies = await this.claimDriftedPolicies(tenant, environment, credentials, flowNames);
+      if (drifted.length === 0 && policies.length === 0) continue;
       const checkedAt = this.deps.clock.now();
-      const since = new Date(Math.min(...drifted.map(({ write }) => write.writtenAt.getTime())));
+      const writes = [...drifted.map(({ write }) => write), ...policies.map(({ write }) => write)];
+      const since = new Date(Math.min(...writes.map((write) => write.writtenAt.getTime())));
       const audit = await readAudit(this.deps.pingone, credentials, environment.id, since, checkedAt);
+      for (const policy of policies) {
+        await this.tellPolicyDrift(tenant, environment, credentials, policy, { audit, checkedAt });
+      }
       for (const [index, drift] of drifted.entries()) {
         const warning = await this.driftWarning(tenant, environment, credentials, drift, {
           audit,
@@ -249,9 +297,8 @@ export class CredentialMonitor {
     tenant: Tenant,
     environment: { id: string; name: string },
     credentials: WorkerCredentials,
-  ): Promise<DriftedFlow[]> {
+  ): Promise<{ drifted: DriftedFlow[]; flowNames: Map<string, string> }> {
     const writes = await lastFlowWrites(this.deps.pool, tenant.id, environment.id);
-    if (writes.size === 0) return [];
     let flows: z.infer<typeof flowSummarySchema>[];
     try {
       ({ items: flows } = await this.deps.pingone.collect(
@@ -265,9 +312,10 @@ export class CredentialMonitor {
         { err: error, tenant: tenant.name, environment: environment.name },
         'drift not checked: flows unreadable',
       );
-      return [];
+      return { drifted: [], flowNames: new Map() };
     }
     const byId = new Map(flows.map((flow) => [flow.id, flow]));
+    const flowNames = new Map(flows.map((flow) => [flow.id, flow.name]));
     const drifted: DriftedFlow[] = [];
     for (const write of writes.values()) {
       const flow = byId.get(write.flowId);
@@ -282,7 +330,97 @@ export class CredentialMonitor {
       const claim = { ...key, currentVersion: now, promotionId: write.promotionId };
       if (await claimDriftAlert(this.deps.pool, claim)) drifted.push({ write, flow, now, key });
     }
+    return { drifted, flowNames };
+  }
+
+  /**
+   * The flow policies FlightIQ wrote into one environment that route differently now (or are gone),
+   * each claimed for its one alert. A policy has no versions: its claim is per promotion that wrote it,
+   * so it is told once, and again only after FlightIQ writes it anew and it drifts again.
+   */
+  private async claimDriftedPolicies(
+    tenant: Tenant,
+    environment: { id: string; name: string },
+    credentials: WorkerCredentials,
+    flowNames: ReadonlyMap<string, string>,
+  ): Promise<DriftedPolicy[]> {
+    const drifted: DriftedPolicy[] = [];
+    for (const write of await lastPolicyWrites(this.deps.pool, tenant.id, environment.id)) {
+      const held = await this.policyNow(tenant, environment, credentials, write);
+      if (held === undefined) continue;
+      const changes = held ? routingChanges(write.body as PolicyBody, held, flowNames) : [];
+      if (held && changes.length === 0) continue;
+      const key = {
+        tenantId: tenant.id,
+        environmentId: environment.id,
+        flowId: `policy:${write.policyId}:${write.promotionId}`,
+        writtenVersion: 0,
+      };
+      const claim = { ...key, currentVersion: null, promotionId: write.promotionId };
+      if (await claimDriftAlert(this.deps.pool, claim)) drifted.push({ write, held, changes, key });
+    }
     return drifted;
+  }
+
+  /** The policy as PingOne holds it now: null when it is gone, undefined when it could not be read. */
+  private async policyNow(
+    tenant: Tenant,
+    environment: { id: string; name: string },
+    credentials: WorkerCredentials,
+    write: PolicyWrite,
+  ): Promise<PolicyBody | null | undefined> {
+    try {
+      const read = flowPolicyResourceSchema.safeParse(
+        await this.deps.pingone.get(
+          credentials,
+          davinciPaths.flowPolicy(environment.id, write.applicationId, write.policyId),
+        ),
+      );
+      return read.success ? bodyOf(read.data) : undefined;
+    } catch (error) {
+      if (error instanceof PingOneError && error.code === 'not_found') return null;
+      this.deps.logger.info(
+        { err: error, tenant: tenant.name, environment: environment.name },
+        'policy drift not checked: policy unreadable',
+      );
+      return undefined;
+    }
+  }
+
+  private async tellPolicyDrift(
+    tenant: Tenant,
+    environment: { id: string; name: string },
+    credentials: WorkerCredentials,
+    { write, held, changes, key }: DriftedPolicy,
+    scan: { audit: AuditRead; checkedAt: Date },
+  ): Promise<void> {
+    const changedBy = authorOf(
+      scan.audit,
+      { id: write.policyId, name: held?.name ?? write.name, kind: 'policy' },
+      write.writtenAt,
+      credentials.clientId,
+    );
+    try {
+      await this.deps.alerts.policyDrift({
+        tenantName: tenant.name,
+        environmentName: environment.name,
+        application: write.application,
+        policyName: held?.name ?? write.name,
+        promotionId: write.promotionId,
+        sourceEnvironmentName: write.fromEnvName,
+        deleted: held === null,
+        changes,
+        changedBy,
+        ...(changedBy.kind === 'someone' ? {} : { changedAt: changedBy.at }),
+        checkedAt: scan.checkedAt,
+      });
+    } catch (error) {
+      await dropDriftAlert(this.deps.pool, key);
+      this.deps.logger.error(
+        { err: error, tenant: tenant.name },
+        'could not post a policy drift warning; it is tried again at the next comparison',
+      );
+    }
   }
 
   /** What the alert says of one drifted flow: who and when from the audit read, and what changed. */

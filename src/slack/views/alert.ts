@@ -1,5 +1,10 @@
 import type { KnownBlock } from '@slack/types';
-import type { CertificateWarning, CredentialAlert, DriftWarning } from '../../core/credentials/monitor.js';
+import type {
+  CertificateWarning,
+  CredentialAlert,
+  DriftWarning,
+  PolicyDriftWarning,
+} from '../../core/credentials/monitor.js';
 import { summaryOf } from '../../core/davinci/flow-diff-text.js';
 import { daysText, expiryOf } from '../../core/expiry.js';
 import { problemHeadline } from '../../core/problem-headlines.js';
@@ -127,12 +132,7 @@ export function driftWarningMessage(warning: DriftWarning): { text: string; bloc
       `:warning: *${flow}* in *${environment}* (tenant *${escapedShort(warning.tenantName, 100)}*) ${what}; FlightIQ left it at version ${warning.writtenVersion} (promotion \`${warning.promotionId.slice(0, 8)}\`).`,
     ),
   ];
-  if (author.kind === 'someone') {
-    const fix = author.missingRole
-      ? ` Give the worker app the *${escapeMrkdwn(author.missingRole)}* role in *${environment}* to see who.`
-      : '';
-    blocks.push(context(`Who is not known: ${escapeMrkdwn(author.reason)}.${fix}`));
-  }
+  if (author.kind === 'someone') blocks.push(context(unknownAuthorText(author, environment)));
   const change = warning.change;
   if (change && 'diff' in change) {
     // What the flow uses is the promotion's concern, not the edit's.
@@ -180,6 +180,59 @@ function whoText(author: DriftWarning['changedBy']): string {
     case 'someone':
       return 'someone';
   }
+}
+
+/**
+ * A flow policy in a protected environment routes differently from what FlightIQ left (or is gone): by
+ * whom and when, and how it routes now against then.
+ */
+export function policyDriftWarningMessage(warning: PolicyDriftWarning): {
+  text: string;
+  blocks: KnownBlock[];
+} {
+  const policy = escapedShort(warning.policyName, 200);
+  const application = escapedShort(warning.application, 200);
+  const environment = escapedShort(warning.environmentName, 100);
+  const author = warning.changedBy;
+  const when = warning.changedAt
+    ? `, ${ago(warning.changedAt, warning.checkedAt)} (${slackDate(warning.changedAt)})`
+    : '';
+  const verb = warning.deleted ? 'was deleted' : 'was changed';
+  const blocks: KnownBlock[] = [
+    section(
+      `:warning: Flow policy *${policy}* of *${application}* in *${environment}* (tenant *${escapedShort(warning.tenantName, 100)}*) ${verb} outside FlightIQ by ${whoText(author)}${when}, since promotion \`${warning.promotionId.slice(0, 8)}\` (from ${escapedShort(warning.sourceEnvironmentName, 100)}) wrote it.`,
+    ),
+  ];
+  if (author.kind === 'someone') blocks.push(context(unknownAuthorText(author, environment)));
+  if (warning.changes.length > 0) {
+    const lines = warning.changes.map(
+      (change) =>
+        `• ${policyFields[change.what]}: "${escapedShort(change.before, 600)}" → "${escapedShort(change.after, 600)}"`,
+    );
+    blocks.push(section(['*What changed:*', ...lines].join('\n')));
+  }
+  blocks.push(
+    section(
+      'The next promotion of it overwrites that change: bring the change into the source first if it is to stay.',
+    ),
+  );
+  const plainWho = author.kind === 'someone' ? 'someone' : escapedShort(author.name, 100);
+  return {
+    text: `Flow policy ${policy} in ${environment} ${verb} outside FlightIQ by ${plainWho}`,
+    blocks,
+  };
+}
+
+const policyFields = { name: 'Name', status: 'Status', flows: 'Flows' } as const;
+
+function unknownAuthorText(
+  author: Extract<DriftWarning['changedBy'], { kind: 'someone' }>,
+  environment: string,
+): string {
+  const fix = author.missingRole
+    ? ` Give the worker app the *${escapeMrkdwn(author.missingRole)}* role in *${environment}* to see who.`
+    : '';
+  return `Who is not known: ${escapeMrkdwn(author.reason)}.${fix}`;
 }
 
 /** Lines of a drift's diff shown in the alert: the rest is one `/flightiq diff` away. */

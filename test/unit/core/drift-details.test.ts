@@ -3,6 +3,7 @@ import {
   authorOf,
   type DriftTarget,
   pickDriftActivity,
+  routingChanges,
 } from '../../../src/core/credentials/drift-details.js';
 import { type Activity, activitySchema } from '../../../src/pingone/activities.js';
 
@@ -147,5 +148,38 @@ describe('who the alert names', () => {
       reason: "the worker app may not read PingOne's audit",
       missingRole: 'Identity Data Read Only',
     });
+  });
+});
+
+describe('how a drifted flow policy routes now', () => {
+  const names = new Map([['f1', 'Checkout']]);
+  const written = {
+    name: 'Sign in',
+    status: 'enabled',
+    flowDistributions: [{ id: 'f1', version: -1, weight: 100 }],
+  };
+
+  it('names its status and flows as they were and are, flows by name', () => {
+    expect(
+      routingChanges(
+        written,
+        {
+          ...written,
+          status: 'disabled',
+          flowDistributions: [
+            { id: 'f1', version: 4, weight: 50 },
+            { id: 'f2', version: 1, weight: 50 },
+          ],
+        },
+        names,
+      ),
+    ).toEqual([
+      { what: 'status', before: 'enabled', after: 'disabled' },
+      { what: 'flows', before: 'Checkout deployed 100%', after: 'Checkout v4 50%, f2 v1 50%' },
+    ]);
+  });
+
+  it('sees no change in what PingOne adds of its own', () => {
+    expect(routingChanges(written, { ...written, trigger: { type: 'AUTHENTICATION' } }, names)).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import type {
   CertificateWarning,
   CredentialAlert,
   DriftWarning,
+  PolicyDriftWarning,
   TenantHealth,
 } from '../../../src/core/credentials/monitor.js';
 import type { FlowDiff, PropertyChange } from '../../../src/core/davinci/flow-diff.js';
@@ -38,6 +39,7 @@ import {
   certificateWarningMessage,
   credentialAlertMessage,
   driftWarningMessage,
+  policyDriftWarningMessage,
   recoveryReply,
 } from '../../../src/slack/views/alert.js';
 import {
@@ -590,6 +592,49 @@ const flowDiff: fc.Arbitrary<FlowDiff> = fc.record({
   flowChanges: many(propertyChange, 30),
   uses: fc.record({ variables: many(name, 20), connectors: many(name, 20) }),
 });
+const driftAuthor = fc.oneof(
+  fc.record({ kind: fc.constantFrom('person' as const, 'app' as const), name, id: name, at: date }),
+  fc.record(
+    { kind: fc.constant('someone' as const), reason: longText, missingRole: name },
+    { requiredKeys: ['kind', 'reason'] },
+  ),
+);
+const policyDriftWarning: fc.Arbitrary<PolicyDriftWarning> = fc.record(
+  {
+    tenantName: name,
+    environmentName: name,
+    application: name,
+    policyName: name,
+    promotionId: fc.uuid(),
+    sourceEnvironmentName: name,
+    deleted: fc.boolean(),
+    changes: many(
+      fc.record({
+        what: fc.constantFrom('name' as const, 'status' as const, 'flows' as const),
+        before: longText,
+        after: longText,
+      }),
+      3,
+    ),
+    changedBy: driftAuthor,
+    changedAt: date,
+    checkedAt: date,
+  },
+  {
+    requiredKeys: [
+      'tenantName',
+      'environmentName',
+      'application',
+      'policyName',
+      'promotionId',
+      'sourceEnvironmentName',
+      'deleted',
+      'changes',
+      'changedBy',
+      'checkedAt',
+    ],
+  },
+);
 const driftWarning: fc.Arbitrary<DriftWarning> = fc.record(
   {
     tenantName: name,
@@ -599,13 +644,7 @@ const driftWarning: fc.Arbitrary<DriftWarning> = fc.record(
     promotionId: fc.uuid(),
     sourceEnvironmentName: name,
     currentVersion: fc.option(fc.nat()),
-    changedBy: fc.oneof(
-      fc.record({ kind: fc.constantFrom('person' as const, 'app' as const), name, id: name, at: date }),
-      fc.record(
-        { kind: fc.constant('someone' as const), reason: longText, missingRole: name },
-        { requiredKeys: ['kind', 'reason'] },
-      ),
-    ),
+    changedBy: driftAuthor,
     changedAt: date,
     change: fc.oneof(fc.record({ diff: flowDiff }), fc.record({ unread: longText })),
     checkedAt: date,
@@ -806,8 +845,9 @@ describe('Block Kit limits of every view, whatever the input', () => {
 
   it('drift warnings: who, when and what changed', () => {
     fc.assert(
-      fc.property(driftWarning, (warning) => {
+      fc.property(driftWarning, policyDriftWarning, (warning, policy) => {
         expectMessage(driftWarningMessage(warning), 'drift warning');
+        expectMessage(policyDriftWarningMessage(policy), 'policy drift warning');
       }),
       { numRuns: 60 },
     );
