@@ -291,7 +291,7 @@ function variableText(variable: PlannedVariable, from: string, to: string): stri
     variable.context === 'flow' ? `flow variable of ${variable.flow?.name ?? 'its flow'}` : variable.context;
   const action = variable.action ?? (variable.inDestination ? 'exists' : 'undefined');
   const what = {
-    exists: `in ${to}, keeps its value there`,
+    exists: `in ${to}${variable.destinationName === undefined ? '' : ` as ${variable.destinationName} (by profile)`}, keeps its value there`,
     create:
       variable.dataType === 'secret'
         ? `CREATED in ${to} without a value (set it there)`

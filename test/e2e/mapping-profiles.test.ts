@@ -229,4 +229,44 @@ describe('mapping profiles', () => {
     expect(await card()).toContain(`Population *Customers* → *${renamed}*, set by <@${operator}>`);
     expect(world.fakeSlack.refusals).toEqual([]);
   });
+
+  it("maps a secret company variable Production calls otherwise; the flow written there reads Production's", async () => {
+    const secret = world.sim.data.collections[production]?.variables?.find((v) => v.name === 'smtpPassword');
+    if (secret) secret.name = 'mailPassword';
+    const checkout = 'promote Checkout --from Staging --to Production';
+    const blocked = JSON.stringify(await world.answer(checkout, operator));
+    expect(blocked).toContain(
+      'The secret variable \\"smtpPassword\\" (company) does not exist in Production',
+    );
+    expect(blocked).toContain('Map smtpPassword…');
+
+    const saved = JSON.stringify(
+      await world.answer('mappings Staging Production set variable smtpPassword = mailPassword', operator),
+    );
+    expect(saved).toContain('Company variable *smtpPassword* → *mailPassword*');
+    expect((await audited('mappings.set')).at(-1)).toMatchObject({
+      actor_id: operator,
+      details: { kind: 'variable', source: 'smtpPassword', after: 'mailPassword' },
+    });
+
+    expect((await world.answer(checkout, operator)).text).toContain('is waiting for an approver');
+    const shown = await card();
+    expect(shown).toContain(`Company variable *smtpPassword* → *mailPassword*, set by <@${operator}>`);
+    expect(shown).toContain('smtpPassword (company, secret): in Production as *mailPassword* (by profile)');
+
+    const { id } = await latest();
+    await click('promotion_approve', id, approver, approvals);
+    await waitForStatus(id, 'succeeded');
+    const written = JSON.stringify(
+      world.sim.data.collections[production]?.flows?.find((flow) => flow.name === 'Checkout'),
+    );
+    expect(written).toContain('{{global.company.variables.mailPassword}}');
+    expect(written).not.toContain('smtpPassword');
+    // Production keeps its one secret, under its own name: nothing was created for Staging's.
+    expect(
+      world.sim.data.collections[production]?.variables
+        ?.filter((v) => v.context === 'company' && /password/i.test(String(v.name)))
+        .map((v) => v.name),
+    ).toEqual(['mailPassword']);
+  });
 });

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { rewrittenDefinition } from '../../src/core/promotion/plan/definition.js';
+import { mappableReferences } from '../../src/core/promotion/plan/mappable.js';
 import { PromotionPlanner } from '../../src/core/promotion/plan/planner.js';
-import type { PlanOptions } from '../../src/core/promotion/plan/types.js';
+import type { FlowDefinition, PlanOptions } from '../../src/core/promotion/plan/types.js';
 import { createLogger } from '../../src/logger.js';
 import { PingOneClient, type WorkerCredentials } from '../../src/pingone/client.js';
 import type { MappingEntry } from '../../src/store/mapping-entries.js';
@@ -159,5 +161,77 @@ describe('a plan and the mapping profile of its pair of environments', () => {
     const other = await plan(refIds.signOn, [{ ...customers(), setBy: 'U0ADMIN0001' }]);
     expect(again.plan.fingerprint).toBe(first.plan.fingerprint);
     expect(other.plan.fingerprint).not.toBe(first.plan.fingerprint);
+  });
+
+  describe('a company variable Production calls otherwise', () => {
+    const stagingSecret = '33333333-0000-4000-8000-000000000012';
+    const productionSecret = '33333333-0000-4000-8000-100000000003';
+    beforeEach(() => {
+      const secret = productionData().variables?.find((v) => v.id === productionSecret);
+      if (secret) secret.name = 'mailPassword';
+    });
+    const mailPassword = () =>
+      entry('variable', stagingSecret, 'smtpPassword', productionSecret, 'mailPassword');
+    const checkout = (planned: Awaited<ReturnType<typeof plan>>) =>
+      JSON.stringify(
+        rewrittenDefinition(planned.definitions.get(ids.checkout) as FlowDefinition, {
+          flows: new Map(),
+          ...planned.maps,
+        }),
+      );
+
+    it('is a blocker for a secret without an entry, and renamed in every flow written with one', async () => {
+      const blocked = await plan(ids.checkout, []);
+      expect(blocked.plan.blockers.join('\n')).toContain(
+        'The secret variable "smtpPassword" (company) does not exist in Production',
+      );
+      expect(mappableReferences(blocked.plan)).toContainEqual({
+        kind: 'variable',
+        sourceId: 'smtpPassword',
+        name: 'smtpPassword',
+      });
+
+      const mapped = await plan(ids.checkout, [mailPassword()]);
+      expect(mapped.plan.blockers.filter((b) => b.includes('smtpPassword'))).toEqual([]);
+      expect(mapped.plan.variables.find((v) => v.name === 'smtpPassword')).toMatchObject({
+        context: 'company',
+        action: 'exists',
+        destinationId: productionSecret,
+        destinationName: 'mailPassword',
+      });
+      expect(mapped.plan.mappedByProfile).toEqual([
+        expect.objectContaining({
+          kind: 'variable',
+          sourceName: 'smtpPassword',
+          destinationName: 'mailPassword',
+        }),
+      ]);
+      expect(checkout(mapped)).toContain('{{global.company.variables.mailPassword}}');
+      expect(checkout(mapped)).not.toContain('global.company.variables.smtpPassword');
+    });
+
+    it("matches the entry by the variable's name when the IDs differ", async () => {
+      const { plan: planned } = await plan(ids.checkout, [
+        { ...mailPassword(), sourceId: '33333333-0000-4000-8000-0000000000ff' },
+      ]);
+      expect(planned.variables.find((v) => v.name === 'smtpPassword')?.destinationName).toBe('mailPassword');
+    });
+
+    it('never asks the profile for a variable Production has by its name', async () => {
+      const secret = productionData().variables?.find((v) => v.id === productionSecret);
+      if (secret) secret.name = 'smtpPassword';
+      const planned = await plan(ids.checkout, [mailPassword()]);
+      expect(planned.plan.mappedByProfile).toBeUndefined();
+      expect(checkout(planned)).toContain('{{global.company.variables.smtpPassword}}');
+    });
+
+    it('blocks, naming the entry, when the variable it maps to is gone', async () => {
+      const data = productionData();
+      data.variables = (data.variables ?? []).filter((v) => v.id !== productionSecret);
+      const { plan: planned } = await plan(ids.checkout, [mailPassword()]);
+      expect(planned.blockers).toContain(
+        'The mapping profile from Staging to Production maps the company variable "smtpPassword" to "mailPassword", which Production no longer has. Set the entry again (`mappings Staging Production set variable smtpPassword = <name>`) or remove it, then request again.',
+      );
+    });
   });
 });

@@ -46,7 +46,7 @@ describe('the words of /flightiq mappings', () => {
     });
     expect(parse('Staging Production set widget A = B')).toMatchObject({
       ok: false,
-      problems: [expect.stringContaining('connector, form, population, notification-policy')],
+      problems: [expect.stringContaining('connector, form, variable, population, notification-policy')],
     });
     expect(parse('Staging Production set form Sign On')).toMatchObject({
       ok: false,

@@ -155,6 +155,8 @@ export interface IdMaps {
   objects?: ReadonlyMap<string, string>;
   /** Destination flow ID → the version a pinned `subFlowVersionId` of it becomes. */
   versions?: ReadonlyMap<string, number>;
+  /** Company variable name → the name the destination gives it (a mapping profile's entry). */
+  variables?: ReadonlyMap<string, string>;
 }
 
 /** A subflow started at a fixed version (`subFlowVersionId` a number other than -1, "latest"). */
@@ -219,4 +221,74 @@ export function rewriteGraph(graph: unknown, maps: IdMaps): unknown {
       pin.value = typeof pin.value === 'string' ? String(version) : version;
   }
   return copy;
+}
+
+const companyTemplate = /(\{\{\s*global\.company\.variables\.)([^.{}\s"\\]+)/g;
+
+/**
+ * A copy of a definition's part with company variables renamed: in every template reference, in the
+ * rich-text pill that shows one (its `url` and label are the name), and in the Variables connector's
+ * saves labelled as company ones. Variables are named, never given by ID, so this is the only rewrite a
+ * variable the destination calls otherwise needs. Each text is renamed once, so a profile mapping "a" to
+ * "b" and "b" to "c" never turns "a" into "c".
+ */
+export function renameCompanyVariables(value: unknown, renames: ReadonlyMap<string, string>): unknown {
+  if (renames.size === 0 || value === undefined) return value;
+  const copy = renamedLeaves(value, renames);
+  for (const node of nodesOf(copy)) {
+    const saved = node.data?.properties?.saveVariables?.value;
+    if (!Array.isArray(saved)) continue;
+    for (const entry of saved as { name?: unknown; label?: unknown }[]) {
+      const label = typeof entry?.label === 'string' ? savedLabel.exec(entry.label) : null;
+      const renamed = typeof entry?.name === 'string' ? renames.get(entry.name) : undefined;
+      if (renamed === undefined || label?.[2] !== 'company') continue;
+      entry.name = renamed;
+      entry.label = `${renamed} (${label[1]} - company)`;
+    }
+  }
+  return copy;
+}
+
+function renamedLeaves(value: unknown, renames: ReadonlyMap<string, string>): unknown {
+  if (typeof value === 'string') return renamedText(value, renames);
+  if (Array.isArray(value)) return value.map((item) => renamedLeaves(item, renames));
+  if (!value || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  // A rich-text pill: its data is the template, and its url and label the variable's name.
+  const pill =
+    typeof record.data === 'string'
+      ? /^\{\{\s*global\.company\.variables\.([^.{}\s]+)\s*\}\}$/.exec(record.data)
+      : null;
+  const renamed = pill?.[1] === undefined ? undefined : renames.get(pill[1]);
+  return Object.fromEntries(
+    Object.entries(record).map(([key, item]) => {
+      if (renamed !== undefined && pill?.[1] !== undefined) {
+        if (key === 'url' && item === pill[1]) return [key, renamed];
+        if (key === 'children' && Array.isArray(item))
+          return [
+            key,
+            item.map((child) =>
+              child?.text === pill[1] ? { ...child, text: renamed } : renamedLeaves(child, renames),
+            ),
+          ];
+      }
+      return [key, renamedLeaves(item, renames)];
+    }),
+  );
+}
+
+function renamedText(text: string, renames: ReadonlyMap<string, string>): string {
+  if (!text.includes('global.company.variables.')) return text;
+  // Rich text is a JSON string of Slate nodes (docs/pingone-facts.md, "Variable references in flows").
+  if (text.trimStart().startsWith('[')) {
+    try {
+      const nodes: unknown = JSON.parse(text);
+      return JSON.stringify(renamedLeaves(nodes, renames), null, text.includes('\n') ? 2 : undefined);
+    } catch {
+      // Not JSON after all: renamed as text below.
+    }
+  }
+  return text.replace(companyTemplate, (whole, head: string, name: string) =>
+    renames.get(name) === undefined ? whole : `${head}${renames.get(name)}`,
+  );
 }

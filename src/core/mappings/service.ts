@@ -13,6 +13,7 @@ import {
 import type { AccessPolicy, Actor } from '../access.js';
 import type { Clock } from '../clock.js';
 import type { CredentialMonitor } from '../credentials/monitor.js';
+import { definitionFromResource, variableResourceSchema } from '../davinci/variables.js';
 import { type EnvironmentMatch, matchEnvironment } from '../environment-match.js';
 import type { EnvironmentDirectory, EnvironmentSummary } from '../environments.js';
 import { type Problem, problemOf } from '../problem.js';
@@ -367,6 +368,21 @@ export class MappingService {
       const path = davinciPaths.collection(envId, 'forms');
       return (await this.deps.pingone.collect(credentials, path, 'forms', formSchema)).items;
     }
+    if (kind === 'variable') {
+      // The same read a plan makes (a page of 500), so a profile offers what a plan can map.
+      const path = `${davinciPaths.variables(envId)}?limit=500`;
+      const { items } = await this.deps.pingone.collect(
+        credentials,
+        path,
+        'variables',
+        variableResourceSchema,
+      );
+      return items
+        .map(definitionFromResource)
+        .flatMap((variable) =>
+          variable.context === 'company' && variable.id ? [{ id: variable.id, name: variable.name }] : [],
+        );
+    }
     return listObjects(this.deps.pingone, credentials, envId, kind);
   }
 
@@ -388,7 +404,7 @@ export class MappingService {
   }
 }
 
-/** Promotions stay within one tenant: its source and destination are the same one. */
+/** The pair a profile belongs to: each side by its own tenant, the same one or not. */
 function pairOf(ends: Pair): ProfilePair {
   return {
     fromTenantId: ends.tenants.from.id,

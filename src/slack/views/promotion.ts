@@ -477,7 +477,7 @@ export function variableLine(variable: PlannedVariable, from: string, to: string
   const head = `• ${escapeMrkdwn(variable.name)} (${owner}, ${escapeMrkdwn(variable.dataType)})`;
   const action = variable.action ?? (variable.inDestination ? 'exists' : 'undefined');
   const what: Record<typeof action, string> = {
-    exists: `in ${escapeMrkdwn(to)}, keeps its value there`,
+    exists: `in ${escapeMrkdwn(to)}${variable.destinationName === undefined ? '' : ` as *${escapeMrkdwn(variable.destinationName)}* (by profile)`}, keeps its value there`,
     create:
       variable.dataType === 'secret'
         ? `:new: *created* in ${escapeMrkdwn(to)} without a value (set it there)`

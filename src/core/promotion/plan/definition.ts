@@ -1,4 +1,4 @@
-import { type IdMaps, idMapOf, rewriteGraph } from '../../davinci/flow-graph.js';
+import { type IdMaps, idMapOf, renameCompanyVariables, rewriteGraph } from '../../davinci/flow-graph.js';
 import { rewriteIds } from '../../davinci/references.js';
 import { stableJson } from '../../stable-json.js';
 import { definitionKeys, type FlowDefinition } from './types.js';
@@ -17,10 +17,6 @@ export function definitionOf(flow: Record<string, unknown> & { name: string }): 
   return definition;
 }
 
-/**
- * The definition as it is written into the destination: every mapped ID replaced wherever it sits, in
- * the graph and in the flow's settings, trigger and schemas alike.
- */
 /**
  * Settings that describe the environment rather than the flow (how much it logs, debug mode): an update
  * keeps the destination's, so Production's log level is never Staging's, and the diff, which leaves them
@@ -44,13 +40,19 @@ export function keepingSettings(
     : { ...definition, settings };
 }
 
+/**
+ * The definition as it is written into the destination: every mapped ID replaced wherever it sits, in
+ * the graph and in the flow's settings, trigger and schemas alike, and company variables the
+ * destination calls otherwise renamed.
+ */
 export function rewrittenDefinition(definition: FlowDefinition, maps: IdMaps): FlowDefinition {
   const ids = idMapOf(maps);
   const rewritten: FlowDefinition = { name: definition.name };
   for (const key of definitionKeys) {
     const value = definition[key];
     if (value === undefined) continue;
-    rewritten[key] = key === 'graphData' ? rewriteGraph(value, maps) : rewriteIds(value, ids);
+    const mapped = key === 'graphData' ? rewriteGraph(value, maps) : rewriteIds(value, ids);
+    rewritten[key] = renameCompanyVariables(mapped, maps.variables ?? new Map());
   }
   return rewritten;
 }

@@ -10,7 +10,8 @@ export interface MappableReference {
 
 /**
  * The references of a blocked plan that a profile entry could map: connector instances and forms with no
- * destination, and PingOne objects missing or ambiguous by name. What "Map…" offers, and the only
+ * destination, secret company variables the destination lacks, and PingOne objects missing or ambiguous
+ * by name. What "Map…" offers, and the only
  * references it accepts, whatever a button's value says.
  */
 export function mappableReferences(plan: PromotionPlan): MappableReference[] {
@@ -20,10 +21,14 @@ export function mappableReferences(plan: PromotionPlan): MappableReference[] {
   const forms = plan.forms
     .filter((f) => f.destinationId === null)
     .map((f) => ({ kind: 'form' as const, sourceId: f.sourceId, name: f.name }));
+  // A flow names a variable, so a variable is offered by its name.
+  const variables = plan.variables
+    .filter((v) => v.context === 'company' && v.action === 'blocked')
+    .map((v) => ({ kind: 'variable' as const, sourceId: v.name, name: v.name }));
   const objects = (plan.references ?? []).flatMap((r) =>
     (r.status === 'missing' || r.status === 'ambiguous') && isMappingKind(r.kind) && r.name
       ? [{ kind: r.kind, sourceId: r.sourceId, name: r.name }]
       : [],
   );
-  return [...connectors, ...forms, ...objects];
+  return [...connectors, ...forms, ...variables, ...objects];
 }

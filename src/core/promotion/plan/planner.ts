@@ -42,6 +42,7 @@ import {
   planVariables,
   promotedVersion,
   referencesOfKind,
+  renamedVariables,
   subflowIds,
   versionNote,
 } from './rules.js';
@@ -170,6 +171,14 @@ export class PromotionPlanner {
       blockers,
       warnings,
     );
+    const variableRenames = renamedVariables(
+      source,
+      sourceVariables,
+      destinationVariables,
+      profile,
+      blockers,
+      warnings,
+    );
     const formIds = new Set([
       ...source.flows.flatMap((flow) => formsOf(flow.graphData)),
       ...referencesOfKind(scanned, 'form'),
@@ -185,6 +194,7 @@ export class PromotionPlanner {
       ),
       forms: new Map(forms.flatMap((f) => (f.destinationId ? [[f.sourceId, f.destinationId] as const] : []))),
       objects: resolved.objects,
+      variables: variableRenames,
     }));
     const { flows, diffs, linked, destinations } = await this.decideActions(
       credentials,
@@ -224,6 +234,7 @@ export class PromotionPlanner {
       { from, to },
       blockers,
       warnings,
+      variableRenames,
     );
     const mappedByProfile = profile.mapped();
 

@@ -46,8 +46,12 @@ export class ProfileLookup {
     source: { id: string; name: string },
     destination: readonly { id: string; name: string }[],
   ): ProfileAnswer | undefined {
+    // Flows name a variable, and an export may not say its ID: a variable's entry matches by name too.
     const entry = this.entries.find(
-      (candidate) => candidate.kind === kind && candidate.sourceId.toLowerCase() === source.id.toLowerCase(),
+      (candidate) =>
+        candidate.kind === kind &&
+        (candidate.sourceId.toLowerCase() === source.id.toLowerCase() ||
+          (kind === 'variable' && candidate.sourceName === source.name)),
     );
     if (!entry) return undefined;
     const object = destination.find(

@@ -7,6 +7,7 @@ import {
 } from '../../davinci/flow-graph.js';
 import type { FoundReference } from '../../davinci/references.js';
 import { isSecret, sameShape, type VariableDefinition } from '../../davinci/variables.js';
+import type { ProfileLookup } from './profile.js';
 import {
   type ComputedPlan,
   type EnvironmentRef,
@@ -56,6 +57,50 @@ export const credentialLessConnectors = new Set([
 ]);
 
 /**
+ * Company variables the destination calls otherwise, source name → destination name: for each one the
+ * flows use that the destination has no company variable of that name for, the pair's mapping profile
+ * is asked (docs/promotions.md, "Mapping profiles"). Flows name variables, so a profile entry matches
+ * the source variable by name as well as by ID: an export may not say the ID.
+ */
+export function renamedVariables(
+  source: SourceRead,
+  sourceVariables: VariableDefinition[],
+  destinationVariables: VariableDefinition[],
+  profile: ProfileLookup,
+  blockers: string[],
+  warnings: string[],
+): Map<string, string> {
+  const exported = [...source.exported.values()].flat();
+  const used = new Set([
+    ...source.flows.flatMap((flow) =>
+      variableReferencesOf(flow.graphData).flatMap((r) => (r.context === 'company' ? [r.name] : [])),
+    ),
+    ...exported.flatMap((v) => (v.context === 'company' ? [v.name] : [])),
+  ]);
+  const theirs = destinationVariables.flatMap((v) =>
+    v.context === 'company' && v.id ? [{ ...v, id: v.id }] : [],
+  );
+  const renames = new Map<string, string>();
+  for (const name of [...used].sort()) {
+    if (theirs.some((candidate) => candidate.name === name)) continue;
+    const ours = findVariable(sourceVariables, name, 'company') ?? findVariable(exported, name, 'company');
+    const answer = profile.answer('variable', { id: ours?.id ?? name, name }, theirs);
+    if (!answer) continue;
+    if ('blocker' in answer) {
+      blockers.push(answer.blocker);
+      continue;
+    }
+    renames.set(name, answer.destinationName);
+    const mapped = theirs.find((candidate) => candidate.id === answer.destinationId);
+    if (ours && mapped && ours.dataType !== mapped.dataType)
+      warnings.push(
+        `The company variable "${name}" (${ours.dataType}) is mapped by profile to "${mapped.name}", a ${mapped.dataType}: check that the flows read it as such.`,
+      );
+  }
+  return renames;
+}
+
+/**
  * Every variable the promoted flows use or own, and what the promotion does about it (docs/design.md,
  * "Planning a promotion"; README "Promotions"). Environment-level variables (company, flowInstance,
  * user) that the destination lacks are created with the source's value, except secrets, whose values
@@ -71,6 +116,8 @@ export function planVariables(
   envs: { from: EnvironmentRef; to: EnvironmentRef },
   blockers: string[],
   warnings: string[],
+  /** Company variables the destination calls otherwise (`renamedVariables`). */
+  renames: ReadonlyMap<string, string> = new Map(),
 ): { planned: PlannedVariable[]; definitions: ComputedPlan['variables'] } {
   const planned: PlannedVariable[] = [];
   const definitions: ComputedPlan['variables'] = new Map();
@@ -101,7 +148,8 @@ export function planVariables(
       findVariable(sourceVariables, reference.name, reference.context) ??
       findVariable(exported, reference.name, reference.context);
     const context = reference.context;
-    const destination = findVariable(destinationVariables, reference.name, context);
+    const renamed = context === 'company' ? renames.get(reference.name) : undefined;
+    const destination = findVariable(destinationVariables, renamed ?? reference.name, context);
     const dataType = sourceDefinition?.dataType ?? reference.dataType ?? 'string';
     const label = `"${reference.name}" (${context})`;
     let action: VariableAction;
@@ -122,6 +170,7 @@ export function planVariables(
         dataType,
         action,
         destinationId: destination?.id ?? null,
+        ...(renamed !== undefined && destination ? { destinationName: destination.name } : {}),
         inDestination: Boolean(destination),
       },
       { source: sourceDefinition, destination },

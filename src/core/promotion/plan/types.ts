@@ -46,6 +46,8 @@ export interface PlannedVariable {
   /** Absent in plans stored before variables had actions; `inDestination` tells those apart. */
   action?: VariableAction;
   destinationId?: string | null;
+  /** Set when a mapping profile maps the variable to one the destination calls otherwise. */
+  destinationName?: string;
   inDestination: boolean;
 }
 
