@@ -14,6 +14,7 @@ import { PromotionPlanner } from './core/promotion/plan/planner.js';
 import { ProtectionPolicy } from './core/promotion/protection.js';
 import { type PromotionNotifier, PromotionService } from './core/promotion/service.js';
 import type { CoreServices } from './core/services.js';
+import { TenantApprovers } from './core/tenants/approvers.js';
 import { TenantService } from './core/tenants/service.js';
 import type { KeyRing } from './crypto/key-ring.js';
 import type { Database } from './db/database.js';
@@ -79,10 +80,12 @@ export function createCoreServices(parts: {
     clock,
     monitor,
   });
+  const tenantApprovers = new TenantApprovers({ pool: database.pool, tenants, access, clock });
   return {
     clock,
     access,
     tenants,
+    tenantApprovers,
     checks: new CredentialCheck({ pool: database.pool, pingone, tenants, logger, monitor }),
     environments,
     monitor,
@@ -123,6 +126,8 @@ export function createCoreServices(parts: {
       monitor,
       policies,
       profiles: mappings,
+      // One person alone approves everything in single-user mode, whatever a tenant's list says.
+      ...(singleUser ? {} : { approvers: tenantApprovers }),
       clock,
     }),
   };

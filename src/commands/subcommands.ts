@@ -24,9 +24,10 @@ export const subcommandCatalog: readonly Omit<SubcommandInfo, 'available'>[] = [
   { name: 'help', usage: 'help', summary: 'Show this list.' },
   {
     name: 'tenant',
-    usage: 'tenant add | edit <tenant> | remove <tenant> | list',
+    usage:
+      'tenant add | edit <tenant> | remove <tenant> | approvers <tenant> [= @people @groups | = default] | list',
     summary:
-      'Manage PingOne worker-app credentials (admins only). Secrets are stored encrypted and never shown again.',
+      "Manage PingOne worker-app credentials (admins only). Secrets are stored encrypted and never shown again. `approvers` shows or names who approves into the tenant's protected environments.",
   },
   {
     name: 'test',

@@ -95,9 +95,10 @@ export class AccessPolicy {
   /**
    * May approve a promotion into a protected environment. Only listed approvers: being an admin is not
    * enough, and whether the approver requested it themselves is checked by the caller, per promotion.
+   * `approvers` are the destination tenant's own (core/tenants/approvers.ts), else FLIGHTIQ_APPROVERS.
    */
-  async isApprover(actor: Actor): Promise<boolean> {
-    return this.listed(actor, this.options.approvers ?? []);
+  async isApprover(actor: Actor, approvers: readonly string[] = this.approverIds()): Promise<boolean> {
+    return this.listed(actor, approvers);
   }
 
   /** FLIGHTIQ_APPROVERS as configured (users and user groups): whom a decision waiting for approvers calls on. */

@@ -10,6 +10,7 @@ import type { ArtifactListing } from './listing/artifact-listing.js';
 import type { MappingService } from './mappings/service.js';
 import type { PolicyChainReader } from './policies/chain.js';
 import type { PromotionService } from './promotion/service.js';
+import type { TenantApprovers } from './tenants/approvers.js';
 import type { TenantService } from './tenants/service.js';
 
 /** What the product can do, as front ends (Slack today, a console later) see it. */
@@ -18,6 +19,8 @@ export interface CoreServices {
   clock: Clock;
   access: AccessPolicy;
   tenants: TenantService;
+  /** Who approves into each tenant's protected environments. */
+  tenantApprovers: TenantApprovers;
   checks: CredentialCheck;
   environments: EnvironmentDirectory;
   monitor: CredentialMonitor;

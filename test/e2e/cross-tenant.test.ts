@@ -13,6 +13,7 @@ import { type Shown, useWorld } from '../support/world.js';
 const admin = 'U0ADMIN0001';
 const operator = 'U0OPERATOR1';
 const approver = 'U0APPROVER1';
+const prodApprover = 'U0PRODAPPR1';
 const approvals = 'C0APPROVALS';
 
 const administrators = 'aa11aa11-0000-4000-8000-000000000001';
@@ -22,7 +23,7 @@ const devClient = 'de000000-0000-4000-8000-0000000000d1';
 const prodClient = 'fe000000-0000-4000-8000-0000000000f1';
 
 const world = useWorld({
-  users: { [admin]: {}, [operator]: {}, [approver]: {} },
+  users: { [admin]: {}, [operator]: {}, [approver]: {}, [prodApprover]: {} },
   env: {
     FLIGHTIQ_ADMINS: admin,
     FLIGHTIQ_OPERATORS: operator,
@@ -176,5 +177,58 @@ describe('promotion across PingOne organizations', () => {
     expect(told).toContain('Not removed: promotions of Prod wait or run: Checkout into Production (pending)');
     const { rows } = await world.db.query("SELECT count(*)::int AS n FROM tenants WHERE name = 'Prod'");
     expect(rows[0].n).toBe(1);
+  });
+
+  it("is approved by the destination tenant's own approvers, whom only an admin names", async () => {
+    const said = async (text: string, user: string) => JSON.stringify(await world.answer(text, user));
+    expect(await said('tenant approvers Prod', operator)).toContain(
+      `*Prod* has no approvers of its own: promotions and rollbacks into its protected environments are approved by FLIGHTIQ_APPROVERS: <@${approver}>`,
+    );
+    expect(await said(`tenant approvers Prod = <@${prodApprover}|pat>`, operator)).toContain(
+      "Only FlightIQ admins can change a tenant's approvers",
+    );
+    // Wrong words are answered in the acknowledgement, and nothing is saved.
+    const typo = await world.app.slack.command('tenant approvers Prod = pat', { user: admin });
+    expect(JSON.stringify(typo.body)).toContain('\\"pat\\" is not a person or a user group');
+    const saved = await said(`tenant approvers Prod = <@${prodApprover}|pat>`, admin);
+    expect(saved).toContain(`its own approvers: <@${prodApprover}> (set by <@${admin}>`);
+    const { rows: audited } = await world.db.query(
+      "SELECT actor_id, outcome, details FROM audit_events WHERE action = 'tenant.approvers' ORDER BY id",
+    );
+    expect(audited).toEqual([
+      expect.objectContaining({ actor_id: operator, outcome: 'refused' }),
+      expect.objectContaining({
+        actor_id: admin,
+        outcome: 'succeeded',
+        details: { before: null, after: [prodApprover] },
+      }),
+    ]);
+
+    await world.answer('promote Checkout --from Dev:Staging --to Prod:Production', operator);
+    const row = await latest();
+    // App Home lists it for Prod's approver only.
+    const waitingFor = async (userId: string) =>
+      (await world.app.service.services.promotions.forPerson({ userId })).actionable.map((p) => p.id);
+    expect(await waitingFor(prodApprover)).toEqual([row.id]);
+    expect(await waitingFor(approver)).toEqual([]);
+    const refused = await click('promotion_approve', row.id, approver, approvals);
+    const told = JSON.stringify(
+      await world.fakeSlack.waitFor(() => world.fakeSlack.responsesTo(refused.responseUrl).at(-1), 15_000),
+    );
+    expect(told).toContain('Only the approvers of the destination');
+    expect((await latest()).status).toBe('pending');
+    expect(world.sim.writes).toHaveLength(0);
+
+    await click('promotion_approve', row.id, prodApprover, approvals);
+    await waitForStatus(row.id, 'succeeded');
+    expect(flowIn(production, 'Checkout')).toBeDefined();
+
+    // Back to FLIGHTIQ_APPROVERS: the development approver decides into Prod again.
+    expect(await said('tenant approvers Prod = default', admin)).toContain('has no approvers of its own');
+    await world.answer('promote "Collect address" --from Dev:Staging --to Prod:Production', operator);
+    const next = await latest();
+    expect(next.id).not.toBe(row.id);
+    await click('promotion_approve', next.id, approver, approvals);
+    await waitForStatus(next.id, 'succeeded');
   });
 });

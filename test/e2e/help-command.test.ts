@@ -26,7 +26,7 @@ describe('/flightiq help over the real HTTP receiver', () => {
     const shown = textOf(reply.body?.blocks);
     for (const usage of [
       '/flightiq help',
-      '/flightiq tenant add | edit <tenant> | remove <tenant> | list',
+      '/flightiq tenant add | edit <tenant> | remove <tenant> | approvers <tenant> [= @people @groups | = default] | list',
       '/flightiq test [<tenant> | --tenant <t>]',
       '/flightiq envs [--tenant <t>]',
       '/flightiq list <kind> --env <env> [--tenant <t>] [filter words]',

@@ -1026,10 +1026,10 @@ describe('approval', () => {
       'someone else must approve',
     );
     expect((await clickForReply('promotion_approve', row.id, bystander)).text).toContain(
-      'Only FlightIQ approvers',
+      'Only the approvers of the destination',
     );
     expect((await clickForReply('promotion_approve', row.id, admin)).text).toContain(
-      'Only FlightIQ approvers',
+      'Only the approvers of the destination',
     );
     expect((await promotionRow()).status).toBe('pending');
     expect(world.sim.writes).toHaveLength(0);
@@ -1276,10 +1276,10 @@ describe('rollback', () => {
     expect(asked).not.toContain('"action_id":"promotion_rollback",');
     expect(world.sim.writes.length).toBe(writesAtAsk);
     expect((await clickForReply('promotion_rollback_approve', id, operator)).text).toContain(
-      'Only FlightIQ approvers',
+      'Only the approvers of the destination',
     );
     expect((await clickForReply('promotion_rollback_approve', id, bystander)).text).toContain(
-      'Only FlightIQ approvers',
+      'Only the approvers of the destination',
     );
     expect(world.sim.writes.length).toBe(writesAtAsk);
     const writesBefore = world.sim.writes.length;

@@ -1,4 +1,6 @@
+import { approverArguments } from '../../commands/approver-arguments.js';
 import type { Problem } from '../../core/problem.js';
+import type { ApproversOutcome } from '../../core/tenants/approvers.js';
 import {
   authMethodNames,
   type RawTenantInput,
@@ -10,7 +12,7 @@ import type { Prompter } from '../prompter.js';
 import { problemText, tenantsText } from '../render.js';
 import { askYesNo, type Session } from '../session.js';
 
-/** `tenant add | edit | remove | list`: the tenant form asked field by field, by the rules of Slack's modal. */
+/** `tenant add | edit | remove | approvers | list`: the tenant form asked field by field, by the rules of Slack's modal. */
 
 /** The fields as the Slack form labels them: errors name a field by what the person was asked. */
 export function fieldLabel(field: TenantField, current: Tenant | null): string {
@@ -70,9 +72,34 @@ export async function tenantCommand(args: string[], session: Session): Promise<v
       );
       return;
     }
+    case 'approvers': {
+      const asked = approverArguments(rest);
+      if (!asked.ok) {
+        say(
+          `${asked.problems.join('. ')}. Usage: tenant approvers <tenant> [= <user and group IDs> | = default]`,
+        );
+        return;
+      }
+      const outcome =
+        asked.change === undefined
+          ? await services.tenantApprovers.show(actor, asked.tenant)
+          : await services.tenantApprovers.set(actor, asked.tenant, asked.change);
+      say(approversText(outcome));
+      return;
+    }
     default:
-      say('Usage: tenant add | edit <tenant> | remove <tenant> | list');
+      say('Usage: tenant add | edit <tenant> | remove <tenant> | approvers <tenant> [= …] | list');
   }
+}
+
+function approversText(outcome: ApproversOutcome): string {
+  if (outcome.outcome === 'refused') return 'Refused: only readers see, and only admins change, approvers.';
+  if (outcome.outcome === 'not_found')
+    return `There is no tenant named "${outcome.asked}". Tenants: ${outcome.tenants.join(', ') || 'none'}.`;
+  const saved = outcome.outcome === 'changed' ? 'Saved. ' : '';
+  return outcome.own
+    ? `${saved}${outcome.tenant.name} is approved by its own approvers: ${outcome.own.ids.join(', ')} (set by ${outcome.own.setBy}).`
+    : `${saved}${outcome.tenant.name} has no approvers of its own: FLIGHTIQ_APPROVERS (${outcome.fallback.join(', ') || 'nobody'}) approve into it.`;
 }
 
 export const adminOnlyText = 'only FlightIQ admins can add, edit or remove tenants.';

@@ -35,6 +35,7 @@ import type { PolicyChain, PolicyChainReader } from '../policies/chain.js';
 import { planPolicy } from '../policies/policy-plan.js';
 import { markPolicyRuns } from '../policies/policy-runs.js';
 import { type Problem, problemOf } from '../problem.js';
+import type { TenantApprovers } from '../tenants/approvers.js';
 import type { Tenant, TenantService } from '../tenants/service.js';
 import { sideOf, workersOf } from '../tenants/sides.js';
 import { gatePlan } from './lint-gate.js';
@@ -220,6 +221,8 @@ export class PromotionService {
       policies?: Pick<PolicyChainReader, 'chainOf' | 'linksIn'>;
       /** The pairs' mapping profiles, which plans consult where names do not settle a reference. */
       profiles?: ProfileReader;
+      /** Who approves into a tenant's protected environments; FLIGHTIQ_APPROVERS when absent. */
+      approvers?: Pick<TenantApprovers, 'of'>;
       clock: Clock;
     },
   ) {
@@ -762,6 +765,15 @@ export class PromotionService {
     return { outcome: 'done', promotion: await this.load(dropped) };
   }
 
+  /**
+   * Who may approve this promotion (and its rollback): the destination tenant's approvers, read at
+   * every decision, so a list changed meanwhile applies to the next click.
+   */
+  async approversOf(promotion: Pick<Promotion, 'tenantId' | 'toTenantId'>): Promise<readonly string[]> {
+    const tenantId = promotion.toTenantId ?? promotion.tenantId;
+    return this.deps.approvers ? this.deps.approvers.of(tenantId) : this.deps.access.approverIds();
+  }
+
   /** Whether Rollback is still offered for a promotion, and why not: its window passed, or it wrote nothing. */
   rollbackOffered(promotion: Promotion): Refusal | undefined {
     const ended = promotion.finishedAt?.getTime() ?? promotion.updatedAt.getTime();
@@ -780,16 +792,28 @@ export class PromotionService {
 
   /** What this person can act on now (approve, or run their own), and what they asked for lately. */
   async forPerson(actor: Actor, limit = 10): Promise<{ actionable: Promotion[]; mine: Promotion[] }> {
-    const approver = await this.deps.access.isApprover(actor);
     const pending = await promotionsInStatus(this.deps.pool, transitions.approve.from, 100);
-    const actionable = pending
-      .filter((p) => p.expiresAt.getTime() > this.now().getTime())
-      .filter((p) =>
-        p.protected
-          ? approver && p.requestedBy !== actor.userId && !p.approvals.some((a) => a.userId === actor.userId)
-          : p.requestedBy === actor.userId,
-      )
-      .slice(0, limit);
+    // Whether this person approves into each destination tenant, asked once per tenant.
+    const approves = new Map<string, Promise<boolean>>();
+    const approverFor = (p: (typeof pending)[number]) => {
+      const tenantId = p.toTenantId ?? p.tenantId;
+      let answer = approves.get(tenantId);
+      if (!answer) {
+        answer = this.approversOf(p).then((ids) => this.deps.access.isApprover(actor, ids));
+        approves.set(tenantId, answer);
+      }
+      return answer;
+    };
+    const actionable: typeof pending = [];
+    for (const p of pending) {
+      if (actionable.length >= limit || p.expiresAt.getTime() <= this.now().getTime()) continue;
+      const mayAct = p.protected
+        ? p.requestedBy !== actor.userId &&
+          !p.approvals.some((a) => a.userId === actor.userId) &&
+          (await approverFor(p))
+        : p.requestedBy === actor.userId;
+      if (mayAct) actionable.push(p);
+    }
     const mine = await recentPromotions(this.deps.pool, limit, actor.userId);
     return {
       actionable: await Promise.all(actionable.map((record) => this.load(record))),
@@ -950,8 +974,12 @@ export class PromotionService {
     const earlier = promotion[which];
     if (earlier.length + 1 < this.requiredApprovalsFor(promotion)) return {};
     const lapsed: string[] = [];
+    const approvers = await this.approversOf(promotion);
     for (const approval of earlier) {
-      const still = await this.deps.access.isApprover({ userId: approval.userId, teamId: actor.teamId });
+      const still = await this.deps.access.isApprover(
+        { userId: approval.userId, teamId: actor.teamId },
+        approvers,
+      );
       if (!still) lapsed.push(approval.userId);
     }
     if (lapsed.length === 0) return {};
@@ -984,7 +1012,7 @@ export class PromotionService {
   private async factsOf(actor: Actor, promotion: Promotion): Promise<DeciderFacts> {
     const { access } = this.deps;
     // One after the other: the first fills the directory cache the others read.
-    const approver = await access.isApprover(actor);
+    const approver = await access.isApprover(actor, await this.approversOf(promotion));
     const admin = await access.isAdmin(actor);
     const canPromote = await access.canPromote(actor);
     return {

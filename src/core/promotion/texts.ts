@@ -25,7 +25,7 @@ export function refusalText(
     case 'already_approved':
       return 'You have approved this already; it waits for another approver.';
     case 'not_approver':
-      return 'Only FlightIQ approvers can decide on promotions into protected environments. Ask one of them (FLIGHTIQ_APPROVERS).';
+      return "Only the approvers of the destination can decide on promotions into its protected environments: its tenant's own (`tenant approvers <tenant>` names them), else FLIGHTIQ_APPROVERS. Ask one of them.";
     case 'not_requester':
       return 'Only the person who requested this promotion (or an approver or admin) can do that.';
     case 'not_allowed':

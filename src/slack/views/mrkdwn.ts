@@ -38,3 +38,8 @@ export function packLines(lines: readonly string[], limit = 3000): string[] {
   if (current) sections.push(current);
   return sections;
 }
+
+/** A user (U…/W…) or a user group (S…), as Slack mentions it so that its members are notified. */
+export function mention(id: string): string {
+  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
+}

@@ -1,6 +1,6 @@
 import type { Promotion } from '../../core/promotion/service.js';
 import { promotionRoute } from '../../core/promotion/texts.js';
-import { escapeMrkdwn } from './mrkdwn.js';
+import { escapeMrkdwn, mention } from './mrkdwn.js';
 
 /**
  * What happened to a promotion that someone other than the person who made it happen should hear of.
@@ -29,7 +29,7 @@ export interface NoticeContext {
   actorId?: string;
   /** Who asked for the rollback, read before the decision cleared it. */
   rollbackRequestedBy?: string | null;
-  /** FLIGHTIQ_APPROVERS: users and user groups to call on a rollback that waits for them. */
+  /** The destination's approvers (users and user groups) to call on a rollback that waits for them. */
   approvers: readonly string[];
   /** The card, for a link from a direct message. */
   cardLink?: string;
@@ -108,11 +108,6 @@ function ranText(promotion: Promotion, by: string): string {
   if (promotion.status === 'failed')
     return `failed${approved}. The card says which step failed and what was rolled back.`;
   return `ended ${promotion.status}${approved}.`;
-}
-
-/** A user (U…/W…) or a user group (S…), as Slack mentions it so that its members are notified. */
-function mention(id: string): string {
-  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
 }
 
 /**

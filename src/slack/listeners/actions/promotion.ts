@@ -106,7 +106,7 @@ export function promotionButton(
       const notices = promotionNotices(event, promotion, {
         actorId: actor.userId,
         rollbackRequestedBy: before?.rollbackRequestedBy ?? null,
-        approvers: services.access.approverIds(),
+        approvers: await services.promotions.approversOf(promotion),
         ...(link ? { cardLink: link } : {}),
       });
       await sendPromotionNotices(client, promotion, notices, logger);

@@ -1,3 +1,4 @@
+import { approverArguments } from '../../../commands/approver-arguments.js';
 import { slashCommand } from '../../../commands/subcommands.js';
 import type { CoreServices } from '../../../core/services.js';
 import type { Tenant } from '../../../core/tenants/service.js';
@@ -5,16 +6,18 @@ import { actorOf } from '../../actor.js';
 import { deadTriggerText, openModal, openThenFill } from '../../modal-opening.js';
 import { escapedShort, escapeMrkdwn } from '../../views/mrkdwn.js';
 import { adminOnlyText, notice } from '../../views/notices.js';
+import { approversAdminOnlyText, tenantApproversMessage } from '../../views/tenant-approvers.js';
 import { noticeModal, tenantFormModal } from '../../views/tenant-form.js';
 import { tenantListMessage } from '../../views/tenant-list.js';
 import { confirmRemoveMessage } from '../../views/tenant-remove.js';
 import type { SubcommandHandler } from './flightiq.js';
 import { readersOnlyText } from './read-preamble.js';
 
-const usage = `Usage: \`${slashCommand} tenant add\`, \`${slashCommand} tenant edit <tenant>\`, \`${slashCommand} tenant remove <tenant>\` or \`${slashCommand} tenant list\`.`;
+const usage = `Usage: \`${slashCommand} tenant add\`, \`${slashCommand} tenant edit <tenant>\`, \`${slashCommand} tenant remove <tenant>\`, \`${slashCommand} tenant approvers <tenant>\` or \`${slashCommand} tenant list\`.`;
+const approversUsage = `Usage: \`${slashCommand} tenant approvers <tenant>\` shows them; \`… = @person @group\` names them; \`… = default\` goes back to FLIGHTIQ_APPROVERS.`;
 
-/** `/flightiq tenant add | edit <tenant> | remove <tenant> | list` */
-export function tenantSubcommand({ tenants }: CoreServices): SubcommandHandler {
+/** `/flightiq tenant add | edit <tenant> | remove <tenant> | approvers <tenant> [= …] | list` */
+export function tenantSubcommand({ tenants, tenantApprovers }: CoreServices): SubcommandHandler {
   return async (request) => {
     const [action = '', ...rest] = request.args;
     const name = rest.join(' ');
@@ -70,6 +73,30 @@ export function tenantSubcommand({ tenants }: CoreServices): SubcommandHandler {
         const tenant = await tenants.findByName(name);
         if (!tenant) return void (await reply(await unknownTenantText(name, await tenants.list())));
         await request.respond({ response_type: 'ephemeral', ...confirmRemoveMessage(tenant) });
+        return;
+      }
+      case 'approvers': {
+        const asked = approverArguments(rest);
+        if (!asked.ok) {
+          await request.ack(
+            { response_type: 'ephemeral', ...notice(`${asked.problems.join('. ')}. ${approversUsage}`) },
+            { final: true },
+          );
+          return;
+        }
+        await request.ack();
+        const outcome =
+          asked.change === undefined
+            ? await tenantApprovers.show(actor, asked.tenant)
+            : await tenantApprovers.set(actor, asked.tenant, asked.change);
+        await request.respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          ...tenantApproversMessage(
+            outcome,
+            asked.change === undefined ? readersOnlyText : approversAdminOnlyText,
+          ),
+        });
         return;
       }
       default:
