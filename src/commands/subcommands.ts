@@ -24,6 +24,8 @@ export const subcommandCatalog: readonly Omit<SubcommandInfo, 'available'>[] = [
   { name: 'help', usage: 'help', summary: 'Show this list.' },
   {
     name: 'tenant',
+    // `tenant approvers <t> = …` changes who approves.
+    changesState: true,
     usage:
       'tenant add | edit <tenant> | remove <tenant> | approvers <tenant> [= @people @groups | = default] | list',
     summary:
