@@ -24,8 +24,9 @@ export const subcommandCatalog: readonly Omit<SubcommandInfo, 'available'>[] = [
   { name: 'help', usage: 'help', summary: 'Show this list.' },
   {
     name: 'tenant',
-    // `tenant approvers <t> = …` changes who approves.
-    changesState: true,
+    // Not `changesState`: add, edit and remove change nothing until their form or confirmation, which
+    // must open when the database is slow. `approvers … =` sets a whole list: a replay the check could
+    // not rule out (within a signature's 5 minutes) sets the list it named again, audited as any change.
     usage:
       'tenant add | edit <tenant> | remove <tenant> | approvers <tenant> [= @people @groups | = default] | list',
     summary:
