@@ -216,6 +216,20 @@ describe('local console', () => {
     expect(output).toContain('"frobnicate" is not a FlightIQ command');
   });
 
+  it("shows, names and resets a tenant's own approvers", async () => {
+    const { output } = await session([
+      'tenant approvers Local',
+      'tenant approvers Local = pat',
+      'tenant approvers Local = U0PAT0001 S0PROD001',
+      'tenant approvers Local = default',
+      'quit',
+    ]);
+    expect(output).toContain('Local has no approvers of its own: FLIGHTIQ_APPROVERS (');
+    expect(output).toContain('"pat" is not a person or a user group');
+    expect(output).toContain('Saved. Local is approved by its own approvers: U0PAT0001, S0PROD001 (set by ');
+    expect(output).toMatch(/Saved\. Local has no approvers of its own/);
+  });
+
   it('refuses to act as the admin of a shared database unless asked to, and audits as the local user', async () => {
     const config = loadConfig(
       { ...database.env, ...sim.env, FLIGHTIQ_ENCRYPTION_KEYS: testEncryptionKeys, METRICS_PORT: '0' },

@@ -223,6 +223,36 @@ describe('promotion across PingOne organizations', () => {
     await waitForStatus(row.id, 'succeeded');
     expect(flowIn(production, 'Checkout')).toBeDefined();
 
+    // Its rollback calls on Prod's approvers in the card's thread, and only they decide it.
+    const since = world.fakeSlack.calls.length;
+    await click('promotion_rollback', row.id, operator);
+    const called = await world.fakeSlack.waitFor(
+      () =>
+        world.fakeSlack.calls
+          .slice(since)
+          .find(
+            (call) =>
+              call.method === 'chat.postMessage' &&
+              call.args.thread_ts === row.message_ts &&
+              String(call.args.text).includes('asks to roll back'),
+          ),
+      15_000,
+    );
+    expect(String(called.args.text)).toMatch(
+      new RegExp(`^<@${prodApprover}> <@${operator}> asks to roll back`),
+    );
+    const notRolled = await click('promotion_rollback_approve', row.id, approver, approvals);
+    expect(
+      JSON.stringify(
+        await world.fakeSlack.waitFor(
+          () => world.fakeSlack.responsesTo(notRolled.responseUrl).at(-1),
+          15_000,
+        ),
+      ),
+    ).toContain('Only the approvers of the destination');
+    await click('promotion_rollback_approve', row.id, prodApprover, approvals);
+    await waitForStatus(row.id, 'rolled_back');
+
     // Back to FLIGHTIQ_APPROVERS: the development approver decides into Prod again.
     expect(await said('tenant approvers Prod = default', admin)).toContain('has no approvers of its own');
     await world.answer('promote "Collect address" --from Dev:Staging --to Prod:Production', operator);

@@ -1015,6 +1015,36 @@ describe('approvals given before a role was lost', () => {
       await demoted.stop();
     }
   });
+
+  it("no longer count when the tenant's own approvers leave the approver out", async () => {
+    const app = await appWith(`${approver},${secondApprover},${thirdApprover}`);
+    try {
+      const reply = await app.slack.command('promote Checkout --from Staging --to Production', {
+        user: operator,
+      });
+      await world.fakeSlack.waitFor(() => world.fakeSlack.responsesTo(reply.responseUrl).at(-1), 20_000);
+      const { id } = await promotionRow();
+      await clickAs(app, 'promotion_approve', id, approver);
+      const named = await app.slack.command(
+        `tenant approvers Acme = <@${secondApprover}> <@${thirdApprover}>`,
+        {
+          user: admin,
+        },
+      );
+      expect(
+        JSON.stringify(
+          await world.fakeSlack.waitFor(() => world.fakeSlack.responsesTo(named.responseUrl).at(-1), 15_000),
+        ),
+      ).toContain('its own approvers');
+      expect((await clickAs(app, 'promotion_approve', id, secondApprover)).text).toContain(
+        '<@U0APPROVER1> is no longer an approver, so that approval no longer counts. 1 more approver is needed',
+      );
+      expect((await promotionRow()).status).toBe('pending');
+      expect(world.sim.writes).toHaveLength(0);
+    } finally {
+      await app.stop();
+    }
+  });
 });
 
 describe('approval', () => {

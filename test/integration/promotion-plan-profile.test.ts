@@ -217,6 +217,15 @@ describe('a plan and the mapping profile of its pair of environments', () => {
       expect(planned.variables.find((v) => v.name === 'smtpPassword')?.destinationName).toBe('mailPassword');
     });
 
+    it('warns when the variable it maps to is of another type', async () => {
+      const secret = productionData().variables?.find((v) => v.id === productionSecret);
+      if (secret) secret.dataType = 'string';
+      const { plan: planned } = await plan(ids.checkout, [mailPassword()]);
+      expect(planned.warnings).toContain(
+        'The company variable "smtpPassword" (secret) is mapped by profile to "mailPassword", a string: check that the flows read it as such.',
+      );
+    });
+
     it('never asks the profile for a variable Production has by its name', async () => {
       const secret = productionData().variables?.find((v) => v.id === productionSecret);
       if (secret) secret.name = 'smtpPassword';

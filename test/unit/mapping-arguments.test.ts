@@ -29,6 +29,11 @@ describe('the words of /flightiq mappings', () => {
       ok: true,
       asked: { from: 'QA one', kind: 'connectorInstance', source: 'HTTP', destination: 'HTTP calls' },
     });
+    for (const word of ['variable', 'company-variable'])
+      expect(parse(`Staging Production set ${word} smtpPassword = mailPassword`)).toMatchObject({
+        ok: true,
+        asked: { kind: 'variable', source: 'smtpPassword', destination: 'mailPassword' },
+      });
   });
 
   it('removes an entry by kind and source name', () => {

@@ -806,7 +806,8 @@ export class PromotionService {
     };
     const actionable: typeof pending = [];
     for (const p of pending) {
-      if (actionable.length >= limit || p.expiresAt.getTime() <= this.now().getTime()) continue;
+      if (actionable.length >= limit) break;
+      if (p.expiresAt.getTime() <= this.now().getTime()) continue;
       const mayAct = p.protected
         ? p.requestedBy !== actor.userId &&
           !p.approvals.some((a) => a.userId === actor.userId) &&
